@@ -1,0 +1,136 @@
+/**
+ * Request timestamps: Effect's `Clock` plus a learned offset to Binance's server clock. The offset is learned
+ * from `GET /fapi/v1/time` when Binance answers -1021 (self-healing), or up front and when stale with
+ * `layerSynced`. No timers: refreshing happens lazily, inside the calls that need a timestamp.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as BinanceConfig from "./BinanceConfig.js"
+import type * as BinanceError from "./BinanceError.js"
+import { learnOffset } from "./internal/exchange.js"
+import * as RateLimit from "./RateLimit.js"
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Service {
+  /** Milliseconds on the server's clock, as best known: `Clock.currentTimeMillis + offset`. */
+  readonly currentTimeMillis: Effect.Effect<number>
+  /** The learned offset (server − local), in ms; 0 until learned. */
+  readonly offset: Effect.Effect<number>
+  readonly setOffset: (offsetMs: number) => Effect.Effect<void>
+  /**
+   * Learns the offset now from `GET {baseUrl}/fapi/v1/time`, correcting for half the round trip, and
+   * returns it.
+   */
+  readonly sync: Effect.Effect<number, BinanceError.PmAccountInfoError, HttpClient.HttpClient>
+}
+
+/**
+ * @since 0.1.0
+ * @category Context
+ */
+export class BinanceClock extends Context.Tag("effect-binance-pm/BinanceClock")<BinanceClock, Service>() {}
+
+/**
+ * A clock with offset 0 until -1021 teaches it better.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const make: Effect.Effect<Service> = Effect.sync(() => {
+  let offset = 0
+  let syncedAt: number | undefined
+  const sync = Effect.gen(function*() {
+    const learned = yield* learnOffset({
+      client: yield* HttpClient.HttpClient,
+      config: yield* BinanceConfig.BinanceConfig,
+      gate: yield* RateLimit.RateLimit,
+      now: Effect.map(Clock.currentTimeMillis, (now) => now + offset)
+    })
+    offset = learned.offset
+    syncedAt = learned.receivedAt
+    yield* Effect.logDebug("BinanceClock synced", { offsetMs: offset })
+    return offset
+  }).pipe(Effect.withSpan("BinanceClock.sync"))
+  const service: Service & { readonly syncedAt: () => number | undefined } = {
+    currentTimeMillis: Effect.map(Clock.currentTimeMillis, (now) => now + offset),
+    offset: Effect.sync(() => offset),
+    setOffset: (offsetMs) =>
+      Effect.sync(() => {
+        offset = offsetMs
+      }),
+    sync,
+    syncedAt: () => syncedAt
+  }
+  return service
+})
+
+/**
+ * The self-healing clock: offset 0 until a -1021 makes a call learn it.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layer: Layer.Layer<BinanceClock> = Layer.effect(BinanceClock, make)
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface SyncedOptions {
+  /** Re-learn the offset when it is older than this (default 10 minutes). */
+  readonly maxAge?: Duration.DurationInput | undefined
+}
+
+/**
+ * Learns the offset when the layer is built (failing the layer if Binance cannot be reached), and again
+ * lazily, on the first timestamp asked for once the offset is older than `maxAge`. A failed refresh keeps
+ * the old offset (a -1021 would still heal it) and is logged at Debug.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerSynced = (
+  options: SyncedOptions = {}
+): Layer.Layer<BinanceClock, BinanceError.PmAccountInfoError, HttpClient.HttpClient> =>
+  Layer.effect(
+    BinanceClock,
+    Effect.gen(function*() {
+      const maxAgeMs = Duration.toMillis(options.maxAge ?? Duration.minutes(10))
+      const client = yield* HttpClient.HttpClient
+      const config = yield* BinanceConfig.BinanceConfig
+      const gate = yield* RateLimit.RateLimit
+      const base = (yield* make) as Service & { readonly syncedAt: () => number | undefined }
+      // Refreshes run inside callers' fibers: pin the services this layer was built with.
+      const sync = base.sync.pipe(
+        Effect.provideService(HttpClient.HttpClient, client),
+        Effect.provideService(BinanceConfig.BinanceConfig, config),
+        Effect.provideService(RateLimit.RateLimit, gate)
+      )
+      yield* sync
+      // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing.
+      const refreshing = yield* Effect.makeSemaphore(1)
+      const refreshIfStale = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const syncedAt = base.syncedAt()
+        if (syncedAt !== undefined && now - syncedAt < maxAgeMs) return Effect.void
+        return refreshing.withPermitsIfAvailable(1)(
+          sync.pipe(
+            Effect.catchAll((error) => Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag))
+          )
+        )
+      })
+      return {
+        ...base,
+        currentTimeMillis: Effect.zipRight(refreshIfStale, base.currentTimeMillis),
+        sync
+      } satisfies Service
+    })
+  )

@@ -1,0 +1,290 @@
+/**
+ * API credentials and request signing. Keys are parsed and checked once, when the layer is built; the
+ * resulting service signs a query string synchronously with a cached `KeyObject`.
+ *
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Crypto from "node:crypto"
+import * as Fs from "node:fs/promises"
+import { InvalidConfiguration } from "./BinanceError.js"
+
+/**
+ * How requests are signed: HMAC-SHA256 (hex), RSA PKCS#1 v1.5 SHA-256 or Ed25519 (both base64).
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export type KeyType = "HMAC" | "RSA" | "Ed25519"
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Service {
+  /** The API key, sent as `X-MBX-APIKEY`. */
+  readonly apiKey: Redacted.Redacted<string>
+  readonly keyType: KeyType
+  /**
+   * Signs the exact query-string bytes and returns the `signature` parameter value, already URL-encoded.
+   * The result is a secret: put it in the request and nowhere else.
+   */
+  readonly sign: (payload: string) => string
+}
+
+/**
+ * @since 0.1.0
+ * @category Context
+ */
+export class Credentials extends Context.Tag("effect-binance-pm/Credentials")<Credentials, Service>() {}
+
+/**
+ * A string or a `Redacted` string.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export type Secret = string | Redacted.Redacted<string>
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface HmacOptions {
+  readonly apiKey: Secret
+  readonly secretKey: Secret
+}
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface PrivateKeyOptions {
+  readonly apiKey: Secret
+  /** PEM text of an RSA or Ed25519 private key: PKCS#8 or PKCS#1, encrypted or not. */
+  readonly privateKey: Secret
+  readonly passphrase?: Secret | undefined
+}
+
+const reveal = (field: string, value: unknown): Either.Either<string, InvalidConfiguration> => {
+  const text = Redacted.isRedacted(value) ? Redacted.value(value) : value
+  return typeof text === "string"
+    ? Either.right(text)
+    : Either.left(new InvalidConfiguration({ field, reason: "must be a string or a Redacted string" }))
+}
+
+const checkApiKey = (input: unknown): Either.Either<Redacted.Redacted<string>, InvalidConfiguration> =>
+  Either.flatMap(reveal("apiKey", input), (apiKey) => {
+    if (apiKey.length === 0) return Either.left(new InvalidConfiguration({ field: "apiKey", reason: "is empty" }))
+    // The key goes into an HTTP header: anything but visible ASCII is a copy-paste accident.
+    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+      return Either.left(
+        new InvalidConfiguration({ field: "apiKey", reason: "must be visible ASCII without spaces or line breaks" })
+      )
+    }
+    return Either.right(Redacted.make(apiKey))
+  })
+
+/**
+ * Builds HMAC-SHA256 credentials.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeHmac = (options: HmacOptions): Either.Either<Service, InvalidConfiguration> =>
+  Either.gen(function*() {
+    if (options === null || typeof options !== "object") {
+      return yield* Either.left(new InvalidConfiguration({ field: "credentials", reason: "must be an object" }))
+    }
+    const apiKey = yield* checkApiKey(options.apiKey)
+    const secret = yield* reveal("secretKey", options.secretKey)
+    if (secret.length === 0) {
+      return yield* Either.left(new InvalidConfiguration({ field: "secretKey", reason: "is empty" }))
+    }
+    if (secret.trim() !== secret) {
+      return yield* Either.left(
+        new InvalidConfiguration({ field: "secretKey", reason: "has leading or trailing whitespace" })
+      )
+    }
+    if (secret.includes("PRIVATE KEY")) {
+      return yield* Either.left(
+        new InvalidConfiguration({ field: "secretKey", reason: "looks like a PEM private key: use privateKey" })
+      )
+    }
+    const key = Crypto.createSecretKey(Buffer.from(secret, "utf8"))
+    return {
+      apiKey,
+      keyType: "HMAC" as const,
+      sign: (payload: string) => Crypto.createHmac("sha256", key).update(payload).digest("hex")
+    }
+  })
+
+// Keys kept in environment variables often arrive with literal "\n" sequences instead of line breaks.
+const normalisePem = (pem: string): string =>
+  !pem.includes("\n") && pem.includes("\\n") ? pem.replace(/\\n/g, "\n").trim() : pem.trim()
+
+const pemReason = (error: unknown): string => {
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+  if (/BAD_DECRYPT|bad decrypt|DECRYPT/i.test(code)) return "could not be decrypted: wrong passphrase"
+  if (/PASSPHRASE/i.test(code)) return "is encrypted: give its passphrase"
+  return `is not a PEM RSA or Ed25519 private key${code === "" ? "" : ` (${code})`}`
+}
+
+/**
+ * Builds RSA or Ed25519 credentials from a PEM private key. The key type is read from the parsed key.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Service, InvalidConfiguration> =>
+  Either.gen(function*() {
+    if (options === null || typeof options !== "object") {
+      return yield* Either.left(new InvalidConfiguration({ field: "credentials", reason: "must be an object" }))
+    }
+    const apiKey = yield* checkApiKey(options.apiKey)
+    const pem = normalisePem(yield* reveal("privateKey", options.privateKey))
+    const passphrase = options.passphrase === undefined ? undefined : yield* reveal("passphrase", options.passphrase)
+    if (!/^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem)) {
+      return yield* Either.left(
+        new InvalidConfiguration({ field: "privateKey", reason: "must be PEM text starting with -----BEGIN ... PRIVATE KEY-----" })
+      )
+    }
+    if (/ENCRYPTED/.test(pem) && (passphrase === undefined || passphrase === "")) {
+      return yield* Either.left(new InvalidConfiguration({ field: "passphrase", reason: "the private key is encrypted: give its passphrase" }))
+    }
+    let key: Crypto.KeyObject
+    try {
+      // A passphrase must be supplied (even empty) or node prompts on the TTY for encrypted keys.
+      key = Crypto.createPrivateKey({ key: pem, format: "pem", passphrase: passphrase ?? "" })
+    } catch (error) {
+      const reason = pemReason(error)
+      return yield* Either.left(
+        new InvalidConfiguration({ field: reason.includes("passphrase") ? "passphrase" : "privateKey", reason })
+      )
+    }
+    switch (key.asymmetricKeyType) {
+      case "ed25519":
+        return {
+          apiKey,
+          keyType: "Ed25519" as const,
+          sign: (payload: string) => encodeURIComponent(Crypto.sign(null, Buffer.from(payload), key).toString("base64"))
+        }
+      case "rsa":
+        return {
+          apiKey,
+          keyType: "RSA" as const,
+          sign: (payload: string) =>
+            encodeURIComponent(Crypto.sign("sha256", Buffer.from(payload), key).toString("base64"))
+        }
+      default:
+        return yield* Either.left(
+          new InvalidConfiguration({
+            field: "privateKey",
+            reason: `is a ${key.asymmetricKeyType ?? "unknown"} key; Binance accepts RSA and Ed25519`
+          })
+        )
+    }
+  })
+
+/**
+ * HMAC-SHA256 credentials. Fails with `InvalidConfiguration` when built if the key or secret is unusable.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerHmac = (options: HmacOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
+  Layer.effect(Credentials, makeHmac(options))
+
+/**
+ * RSA or Ed25519 credentials from a PEM private key (PKCS#8 or PKCS#1, optionally encrypted). A malformed key
+ * or a wrong passphrase fails the layer with `InvalidConfiguration`.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerPrivateKey = (options: PrivateKeyOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
+  Layer.effect(Credentials, makePrivateKey(options))
+
+/**
+ * Where `layerConfig` reads credentials from.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Configs {
+  readonly apiKey: Config.Config<Redacted.Redacted<string>>
+  readonly secretKey: Config.Config<Option.Option<Redacted.Redacted<string>>>
+  readonly privateKey: Config.Config<Option.Option<Redacted.Redacted<string>>>
+  readonly privateKeyFile: Config.Config<Option.Option<string>>
+  readonly passphrase: Config.Config<Option.Option<Redacted.Redacted<string>>>
+}
+
+/**
+ * The environment variables: `BINANCE_API_KEY` and exactly one of `BINANCE_SECRET_KEY`,
+ * `BINANCE_PRIVATE_KEY` or `BINANCE_PRIVATE_KEY_FILE`, plus `BINANCE_PRIVATE_KEY_PASSPHRASE` if encrypted.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const defaultConfigs: Configs = {
+  apiKey: Config.redacted("BINANCE_API_KEY"),
+  secretKey: Config.option(Config.redacted("BINANCE_SECRET_KEY")),
+  privateKey: Config.option(Config.redacted("BINANCE_PRIVATE_KEY")),
+  privateKeyFile: Config.option(Config.string("BINANCE_PRIVATE_KEY_FILE")),
+  passphrase: Config.option(Config.redacted("BINANCE_PRIVATE_KEY_PASSPHRASE"))
+}
+
+/**
+ * Reads credentials from `Config` (the environment by default, see `defaultConfigs`).
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeConfig = (
+  configs: Partial<Configs> = {}
+): Effect.Effect<Service, InvalidConfiguration | ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const c = { ...defaultConfigs, ...configs }
+    const apiKey = yield* c.apiKey
+    const secretKey = yield* c.secretKey
+    const privateKey = yield* c.privateKey
+    const privateKeyFile = yield* c.privateKeyFile
+    const passphrase = yield* c.passphrase
+    const given = [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
+    if (given !== 1) {
+      return yield* new InvalidConfiguration({
+        field: "credentials",
+        reason: `set exactly one of BINANCE_SECRET_KEY, BINANCE_PRIVATE_KEY or BINANCE_PRIVATE_KEY_FILE (found ${given})`
+      })
+    }
+    if (Option.isSome(secretKey)) return yield* makeHmac({ apiKey, secretKey: secretKey.value })
+    const pem = Option.isSome(privateKey) ? privateKey.value : yield* Effect.tryPromise({
+      try: () => Fs.readFile(Option.getOrThrow(privateKeyFile), "utf8").then(Redacted.make),
+      catch: (error) =>
+        new InvalidConfiguration({
+          field: "BINANCE_PRIVATE_KEY_FILE",
+          reason: `cannot be read (${
+            typeof error === "object" && error !== null && "code" in error ? String(error.code) : "unknown error"
+          })`
+        })
+    })
+    return yield* makePrivateKey({ apiKey, privateKey: pem, passphrase: Option.getOrUndefined(passphrase) })
+  })
+
+/**
+ * Credentials from `Config`; see `makeConfig`.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerConfig = (
+  configs: Partial<Configs> = {}
+): Layer.Layer<Credentials, InvalidConfiguration | ConfigError.ConfigError> =>
+  Layer.effect(Credentials, makeConfig(configs))

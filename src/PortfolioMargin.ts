@@ -1,0 +1,267 @@
+/**
+ * Classic Portfolio Margin Account Information: `GET /fapi/v1/pmAccountInfo` (USER_DATA, weight 5) — how
+ * much of an asset, and its USD value, can be moved out to the spot wallet.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as BigDecimal from "effect/BigDecimal"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as BinanceClock from "./BinanceClock.js"
+import * as BinanceConfig from "./BinanceConfig.js"
+import { InvalidParameters, isTransient, type PmAccountInfoError, ResponseDecodeError } from "./BinanceError.js"
+import * as Credentials from "./Credentials.js"
+import { gatedGet } from "./internal/exchange.js"
+import { excerpt, type RawResponse, usedWeight } from "./internal/http.js"
+import * as RateLimit from "./RateLimit.js"
+
+/**
+ * A decimal as Binance writes it: digits, an optional fraction, an optional minus sign. Never empty.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const DecimalString: Schema.filter<typeof Schema.String> = Schema.String.pipe(
+  Schema.pattern(/^-?\d+(\.\d+)?$/, { message: () => "a decimal string such as \"27.43689636\"" })
+)
+
+/**
+ * A `DecimalString` decoded to an exact `BigDecimal` (every digit kept, however many).
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const DecimalFromString: Schema.Schema<BigDecimal.BigDecimal, string> = Schema.compose(
+  DecimalString,
+  Schema.BigDecimal
+)
+
+/**
+ * The response body exactly as Binance sends it, validated; amounts stay strings.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const PmAccountInfoResponse = Schema.Struct({
+  asset: Schema.String,
+  maxWithdrawAmount: DecimalString,
+  maxWithdrawAmountUSD: DecimalString
+})
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export type PmAccountInfoResponse = typeof PmAccountInfoResponse.Type
+
+/**
+ * Account information for one asset. Its encoded form is Binance's JSON.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-pm/PmAccountInfo")({
+  asset: Schema.String,
+  /** How much of the asset can be transferred out to the spot wallet. */
+  maxWithdrawAmount: DecimalFromString,
+  /** The Classic Portfolio Margin maximum virtual amount for transfer out, in USD. */
+  maxWithdrawAmountUSD: DecimalFromString
+}) {}
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface PmAccountInfoParams {
+  /** Upper-case asset symbol, e.g. "BTC". */
+  readonly asset: string
+  /** Overrides `BinanceConfig.recvWindow` for this call (1..60000 ms). */
+  readonly recvWindow?: number | undefined
+}
+
+/**
+ * The information with what it took to get it.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface PmAccountInfoResult {
+  readonly info: PmAccountInfo
+  /** The body's own strings (trailing zeros included). */
+  readonly response: PmAccountInfoResponse
+  /** `X-MBX-USED-WEIGHT-1M` of the successful response. */
+  readonly usedWeight: number | undefined
+  /** HTTP requests made for this call, retries and clock re-sync included. */
+  readonly attempts: number
+}
+
+/**
+ * The request weight of `GET /fapi/v1/pmAccountInfo`.
+ *
+ * @since 0.1.0
+ * @category Constants
+ */
+export const weight = 5
+
+const ASSET = /^[A-Z0-9]{1,20}$/
+
+const describeValue = (u: unknown): string => {
+  if (typeof u === "string") return u.length > 24 ? `a ${u.length}-character string` : JSON.stringify(u)
+  if (u === null) return "null"
+  if (typeof u === "number") return String(u)
+  return `a value of type ${typeof u}`
+}
+
+/**
+ * Checks call parameters; nothing is sent when they fail.
+ *
+ * @since 0.1.0
+ * @category Validation
+ */
+export const validateParams = (
+  params: unknown,
+  defaultRecvWindow: number
+): Either.Either<{ readonly asset: string; readonly recvWindow: number }, InvalidParameters> => {
+  if (typeof params !== "object" || params === null) {
+    return Either.left(new InvalidParameters({ field: "params", reason: "must be an object like { asset: \"BTC\" }" }))
+  }
+  const { asset, recvWindow } = params as Record<string, unknown>
+  if (typeof asset !== "string" || !ASSET.test(asset)) {
+    return Either.left(
+      new InvalidParameters({
+        field: "asset",
+        reason: `must be 1 to 20 upper-case letters or digits, such as "BTC"; got ${describeValue(asset)}`
+      })
+    )
+  }
+  if (recvWindow !== undefined && !(Number.isInteger(recvWindow) && Number(recvWindow) >= 1 && Number(recvWindow) <= 60000)) {
+    return Either.left(
+      new InvalidParameters({
+        field: "recvWindow",
+        reason: `must be an integer from 1 to 60000 ms; got ${describeValue(recvWindow)}`
+      })
+    )
+  }
+  return Either.right({ asset, recvWindow: (recvWindow as number | undefined) ?? defaultRecvWindow })
+}
+
+const decode = (response: RawResponse, asset: string): Either.Either<PmAccountInfoResult["response"], ResponseDecodeError> => {
+  const fail = (reason: string) =>
+    Either.left(new ResponseDecodeError({ status: response.status, reason, excerpt: excerpt(response.text, 120) }))
+  let json: unknown
+  try {
+    json = JSON.parse(response.text)
+  } catch {
+    return fail("not JSON")
+  }
+  const decoded = Schema.decodeUnknownEither(PmAccountInfoResponse)(json)
+  if (Either.isLeft(decoded)) {
+    return fail(ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "))
+  }
+  if (decoded.right.asset !== asset) return fail(`asset is "${decoded.right.asset}", expected "${asset}"`)
+  return Either.right(decoded.right)
+}
+
+const shouldRetry = (error: PmAccountInfoError, maxWaitMs: number): boolean =>
+  isTransient(error) ||
+  (error._tag === "RateLimited" && (error.retryAfterMs === undefined || error.retryAfterMs <= maxWaitMs))
+
+const run = (
+  params: PmAccountInfoParams
+): Effect.Effect<
+  PmAccountInfoResult,
+  PmAccountInfoError,
+  Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
+> =>
+  Effect.gen(function*() {
+    const config = yield* BinanceConfig.BinanceConfig
+    const { asset, recvWindow } = yield* validateParams(params, config.recvWindow)
+    const credentials = yield* Credentials.Credentials
+    const clock = yield* BinanceClock.BinanceClock
+    const client = yield* HttpClient.HttpClient
+    const gate = yield* RateLimit.RateLimit
+    let attempts = 0
+    let status: number | undefined
+    const fixed = `asset=${asset}&recvWindow=${recvWindow}&timestamp=`
+    const prefix = `${config.baseUrl}/fapi/v1/pmAccountInfo?${fixed}`
+    const attempt = gatedGet({
+      client,
+      config,
+      gate,
+      now: clock.currentTimeMillis,
+      weight,
+      apiKey: credentials.apiKey,
+      // Sign exactly the bytes that are sent, freshly for every attempt.
+      url: (timestamp) => {
+        attempts++
+        return `${prefix}${timestamp}&signature=${credentials.sign(fixed + timestamp)}`
+      },
+      onStatus: (s) => {
+        status = s
+      }
+    })
+    const resync = clock.sync.pipe(Effect.provideService(HttpClient.HttpClient, client))
+    // -1021: learn the server's clock and try once more with a new timestamp and signature.
+    const selfHealing = Effect.catchTag(attempt, "InvalidTimestamp", () => Effect.zipRight(resync, attempt))
+    const maxWaitMs = Duration.toMillis(config.maxRetryAfterWait)
+    const response = yield* selfHealing.pipe(
+      Effect.tapError((error) => Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts })),
+      Effect.retry({
+        schedule: Schedule.intersect(config.retrySchedule, Schedule.recurs(config.maxRetries)),
+        while: (error) => shouldRetry(error, maxWaitMs)
+      }),
+      Effect.ensuring(Effect.suspend(() =>
+        Effect.annotateCurrentSpan({
+          "binance.asset": asset,
+          "binance.attempts": attempts,
+          ...(status === undefined ? {} : { "http.response.status_code": status })
+        })
+      ))
+    )
+    const body = yield* decode(response, asset)
+    const info = new PmAccountInfo({
+      asset: body.asset,
+      maxWithdrawAmount: BigDecimal.unsafeFromString(body.maxWithdrawAmount),
+      maxWithdrawAmountUSD: BigDecimal.unsafeFromString(body.maxWithdrawAmountUSD)
+    }, { disableValidation: true })
+    return { info, response: body, usedWeight: usedWeight(response.headers), attempts }
+  })
+
+/**
+ * Reads Classic Portfolio Margin Account Information for one asset.
+ *
+ * Validates the parameters (nothing is sent when they are wrong), waits for the rate-limit gate, signs a
+ * fresh request per attempt, heals a -1021 by re-syncing the clock once, retries transient failures on
+ * `BinanceConfig.retrySchedule`, and decodes the body to exact decimals.
+ *
+ * @since 0.1.0
+ * @category Endpoints
+ */
+export const pmAccountInfo: (
+  params: PmAccountInfoParams
+) => Effect.Effect<
+  PmAccountInfo,
+  PmAccountInfoError,
+  Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
+> = Effect.fn("PortfolioMargin.pmAccountInfo")(function*(params: PmAccountInfoParams) {
+  return (yield* run(params)).info
+})
+
+/**
+ * Like `pmAccountInfo`, with the body's own strings, the used weight and the number of attempts.
+ *
+ * @since 0.1.0
+ * @category Endpoints
+ */
+export const pmAccountInfoResult: (
+  params: PmAccountInfoParams
+) => Effect.Effect<
+  PmAccountInfoResult,
+  PmAccountInfoError,
+  Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
+> = Effect.fn("PortfolioMargin.pmAccountInfoResult")(run)

@@ -1,0 +1,115 @@
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Redacted from "effect/Redacted"
+import type * as BinanceConfig from "../BinanceConfig.js"
+import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
+import type * as RateLimit from "../RateLimit.js"
+import { bannedUntil, classifyError, get, type RawResponse, usedWeight } from "./http.js"
+
+/** @internal */
+export interface GatedGet {
+  readonly client: HttpClient.HttpClient
+  readonly config: BinanceConfig.Service
+  readonly gate: RateLimit.Service
+  /** Server-clock estimate: aligns weight windows, and stamps signed requests. */
+  readonly now: Effect.Effect<number>
+  readonly weight: number
+  readonly apiKey?: Redacted.Redacted<string> | undefined
+  /** Builds the URL once the gate has let the request through, from the timestamp to sign. */
+  readonly url: (timestamp: number) => string
+  /** Called with the status of every response (for span attributes). */
+  readonly onStatus?: ((status: number) => void) | undefined
+}
+
+/**
+ * One attempt through the rate-limit gate: wait for (or fail at) the gate, stamp and sign, send, and tell the
+ * gate what came back. Non-2xx responses fail with their typed error.
+ *
+ * @internal
+ */
+export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccountInfoError> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(
+      restore(options.gate.acquire({
+        key: options.config.baseUrl,
+        weight: options.weight,
+        weightLimit: options.config.weightLimit,
+        maxWaitMs: Duration.toMillis(options.config.maxRetryAfterWait),
+        now: options.now
+      })),
+      (permit) => {
+        let outcome: RateLimit.Outcome = {}
+        const send = Effect.flatMap(options.now, (timestamp) =>
+          get(options.client, options.config, options.url(timestamp), options.apiKey)).pipe(
+            Effect.flatMap((response) =>
+              Effect.flatMap(options.now, (now) => {
+                options.onStatus?.(response.status)
+                const used = usedWeight(response.headers)
+                if (response.status >= 200 && response.status < 300) {
+                  outcome = { status: response.status, usedWeight: used }
+                  return Effect.succeed(response)
+                }
+                const error = classifyError(response, now)
+                outcome = {
+                  status: response.status,
+                  usedWeight: used,
+                  retryAfterMs: error._tag === "RateLimited" || error._tag === "IpBanned" ? error.retryAfterMs : undefined,
+                  bannedUntil: error._tag === "IpBanned" ? bannedUntil(error) : undefined
+                }
+                return Effect.fail(error)
+              })
+            )
+          )
+        return restore(send).pipe(
+          Effect.ensuring(Effect.flatMap(options.now, (now) => options.gate.release(permit, outcome, now)))
+        )
+      }
+    )
+  )
+
+/** @internal */
+export interface LearnedOffset {
+  readonly offset: number
+  readonly receivedAt: number
+}
+
+/**
+ * `GET /fapi/v1/time`, and the offset `serverTime − (sentAt + receivedAt) / 2` on the local clock.
+ *
+ * @internal
+ */
+export const learnOffset = (options: {
+  readonly client: HttpClient.HttpClient
+  readonly config: BinanceConfig.Service
+  readonly gate: RateLimit.Service
+  readonly now: Effect.Effect<number>
+}): Effect.Effect<LearnedOffset, PmAccountInfoError> =>
+  Effect.gen(function*() {
+    const sentAt = yield* Clock.currentTimeMillis
+    const response = yield* gatedGet({ ...options, weight: 1, url: () => `${options.config.baseUrl}/fapi/v1/time` })
+    const receivedAt = yield* Clock.currentTimeMillis
+    const serverTime = parseServerTime(response.text)
+    if (serverTime === undefined) {
+      return yield* new ResponseDecodeError({
+        status: response.status,
+        reason: "expected {\"serverTime\": <ms>} from /fapi/v1/time",
+        excerpt: response.text.slice(0, 120)
+      })
+    }
+    return { offset: Math.round(serverTime - (sentAt + receivedAt) / 2), receivedAt }
+  })
+
+const parseServerTime = (text: string): number | undefined => {
+  try {
+    const json: unknown = JSON.parse(text)
+    if (typeof json === "object" && json !== null && "serverTime" in json) {
+      const value = json.serverTime
+      if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value
+    }
+  } catch {
+    // fall through: not JSON
+  }
+  return undefined
+}
