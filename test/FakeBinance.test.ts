@@ -83,22 +83,35 @@ describe("FakeBinance auth", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(T)
       const rsa = Crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
+      const otherRsa = Crypto.generateKeyPairSync("rsa", { modulusLength: 1024 })
       const ed = Crypto.generateKeyPairSync("ed25519")
+      const otherEd = Crypto.generateKeyPairSync("ed25519")
       const fake = yield* FakeBinance.FakeBinance
-      yield* fake.addAccount({ apiKey: "rsa-key", publicKey: rsa.publicKey.export({ type: "spki", format: "pem" }), assets: { BTC } })
+      const spki = rsa.publicKey.export({ type: "spki", format: "pem" }).toString()
+      yield* fake.addAccount({ apiKey: "rsa-key", publicKey: spki, assets: { BTC } })
       yield* fake.addAccount({ apiKey: "ed-key", publicKey: ed.publicKey, assets: { BTC } })
       const sign = (algorithm: string | null, key: Crypto.KeyObject) => (payload: string) =>
         encodeURIComponent(Crypto.sign(algorithm, Buffer.from(payload), key).toString("base64"))
-      for (const [apiKey, signer] of [["rsa-key", sign("RSA-SHA256", rsa.privateKey)], ["ed-key", sign(null, ed.privateKey)]] as const) {
+      const cases = [
+        { apiKey: "rsa-key", good: sign("RSA-SHA256", rsa.privateKey), other: sign("RSA-SHA256", otherRsa.privateKey) },
+        { apiKey: "ed-key", good: sign(null, ed.privateKey), other: sign(null, otherEd.privateKey) }
+      ]
+      for (const { apiKey, good, other } of cases) {
         const headers = { "X-MBX-APIKEY": apiKey }
-        expect(yield* outcome(signed(q(), signer), headers)).toMatchObject({ status: 200, body: { asset: "BTC" } })
-        const tampered = `${PM}?${q(T - 1)}&signature=${signer(q())}`
+        expect(yield* outcome(signed(q(), good), headers)).toMatchObject({ status: 200, body: { asset: "BTC" } })
+        const tampered = `${PM}?${q(T - 1)}&signature=${good(q())}`
         expect(yield* outcome(tampered, headers)).toMatchObject({ status: 400, code: -1022 })
-        const wrongKey = signed(q(), sign(apiKey === "rsa-key" ? "RSA-SHA256" : null, Crypto.generateKeyPairSync(apiKey === "rsa-key" ? "rsa" : "ed25519", { modulusLength: 1024 }).privateKey))
-        expect(yield* outcome(wrongKey, headers)).toMatchObject({ status: 400, code: -1022 })
+        expect(yield* outcome(signed(q(), other), headers)).toMatchObject({ status: 400, code: -1022 })
       }
       const log = yield* fake.requests
-      expect(log.map((e) => e.verdict)).toEqual(["ok", "-1022 signature-RSA", "-1022 signature-RSA", "ok", "-1022 signature-Ed25519", "-1022 signature-Ed25519"])
+      expect(log.map((e) => e.verdict)).toEqual([
+        "ok",
+        "-1022 signature-RSA",
+        "-1022 signature-RSA",
+        "ok",
+        "-1022 signature-Ed25519",
+        "-1022 signature-Ed25519"
+      ])
     }).pipe(withFake()))
 
   it.effect("Ed25519: the RFC 8032 key signs the reference payload to the reference signature", () =>
