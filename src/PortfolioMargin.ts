@@ -36,10 +36,33 @@ export const DecimalString: Schema.filter<typeof Schema.String> = Schema.String.
  * @since 0.1.0
  * @category Schemas
  */
-export const DecimalFromString: Schema.Schema<BigDecimal.BigDecimal, string> = Schema.compose(
+export const DecimalFromString: Schema.Schema<BigDecimal.BigDecimal, string> = Schema.transform(
   DecimalString,
-  Schema.BigDecimal
+  Schema.BigDecimalFromSelf,
+  { strict: true, decode: (text) => BigDecimal.unsafeFromString(text), encode: (n) => formatPlain(n) }
 )
+
+/**
+ * Formats a `BigDecimal` in plain positional notation, every digit written out (`BigDecimal.format` switches
+ * to exponent notation from 16 digits of scale, which is not how Binance writes amounts).
+ *
+ * @since 0.1.0
+ * @category Formatting
+ */
+export const formatPlain = (n: BigDecimal.BigDecimal): string => {
+  const { scale, value } = BigDecimal.normalize(n)
+  const negative = value < 0n
+  const digits = (negative ? -value : value).toString()
+  let text: string
+  if (scale <= 0) {
+    text = value === 0n ? "0" : digits + "0".repeat(-scale)
+  } else if (scale >= digits.length) {
+    text = `0.${"0".repeat(scale - digits.length)}${digits}`
+  } else {
+    text = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
+  }
+  return negative ? `-${text}` : text
+}
 
 /**
  * The response body exactly as Binance sends it, validated; amounts stay strings.

@@ -1,0 +1,204 @@
+/**
+ * The Promise API, for callers who don't use Effect: `createClient(options)` validates everything at once,
+ * and `client.pmAccountInfo` resolves to Binance's exact decimal strings or rejects with a tagged `Error`.
+ *
+ * @since 0.1.0
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as BinanceClock from "./BinanceClock.js"
+import * as BinanceConfig from "./BinanceConfig.js"
+import { InvalidConfiguration, type PmAccountInfoError } from "./BinanceError.js"
+import * as Credentials from "./Credentials.js"
+import * as PortfolioMargin from "./PortfolioMargin.js"
+import * as RateLimit from "./RateLimit.js"
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface ClientOptions {
+  readonly apiKey: string
+  /** HMAC secret. Give exactly one of `secretKey` and `privateKey`. */
+  readonly secretKey?: string | undefined
+  /** PEM private key, RSA or Ed25519, PKCS#8 or PKCS#1. */
+  readonly privateKey?: string | undefined
+  readonly privateKeyPassphrase?: string | undefined
+  readonly baseUrl?: string | undefined
+  readonly environment?: BinanceConfig.Environment | undefined
+  readonly recvWindow?: number | undefined
+  /** Timeout of one attempt, in ms (default 10000). */
+  readonly timeoutMs?: number | undefined
+  /** Retries after the first attempt (default 3): `maxRetries: 2` makes at most 3 requests. */
+  readonly maxRetries?: number | undefined
+  /** Longest `Retry-After` worth waiting for, in ms (default 10000). */
+  readonly maxRetryAfterWaitMs?: number | undefined
+  /** The IP's weight limit per minute (default 2400). */
+  readonly weightLimit?: number | undefined
+}
+
+/**
+ * The account information with Binance's own decimal strings.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface PmAccountInfo {
+  readonly asset: string
+  readonly maxWithdrawAmount: string
+  readonly maxWithdrawAmountUSD: string
+}
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface CallOptions {
+  /** Aborting it aborts the request in flight and rejects with an `AbortError`. */
+  readonly signal?: AbortSignal | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Client {
+  readonly pmAccountInfo: (
+    params: { readonly asset: string; readonly recvWindow?: number | undefined },
+    options?: CallOptions
+  ) => Promise<PmAccountInfo>
+  /** Releases everything the client holds; later calls reject with `InvalidConfiguration`. */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * The rejection when a call's `signal` is aborted.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export class AbortError extends Error {
+  readonly _tag = "Aborted" as const
+  override readonly name = "AbortError"
+  constructor(cause: unknown) {
+    super("The call was aborted", { cause })
+  }
+}
+
+const KNOWN_OPTIONS = new Set([
+  "apiKey",
+  "secretKey",
+  "privateKey",
+  "privateKeyPassphrase",
+  "baseUrl",
+  "environment",
+  "recvWindow",
+  "timeoutMs",
+  "maxRetries",
+  "maxRetryAfterWaitMs",
+  "weightLimit"
+])
+
+const milliseconds = (field: string, value: unknown): number | undefined => {
+  if (value === undefined) return undefined
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new InvalidConfiguration({ field, reason: "must be a finite, non-negative number of milliseconds" })
+  }
+  return value
+}
+
+const buildLayer = (options: ClientOptions) => {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidConfiguration({ field: "options", reason: "must be an object" })
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new InvalidConfiguration({ field: key, reason: "is not a known option" })
+  }
+  const hasSecret = options.secretKey !== undefined
+  const hasPrivate = options.privateKey !== undefined
+  if (hasSecret === hasPrivate) {
+    throw new InvalidConfiguration({
+      field: "secretKey",
+      reason: hasSecret ? "give secretKey or privateKey, not both" : "give secretKey (HMAC) or privateKey (RSA/Ed25519)"
+    })
+  }
+  if (hasSecret && options.privateKeyPassphrase !== undefined) {
+    throw new InvalidConfiguration({ field: "privateKeyPassphrase", reason: "only applies to privateKey" })
+  }
+  const credentials = hasSecret
+    ? Credentials.makeHmac({ apiKey: options.apiKey, secretKey: options.secretKey! })
+    : Credentials.makePrivateKey({
+      apiKey: options.apiKey,
+      privateKey: options.privateKey!,
+      passphrase: options.privateKeyPassphrase
+    })
+  if (Either.isLeft(credentials)) throw credentials.left
+  const timeoutMs = milliseconds("timeoutMs", options.timeoutMs)
+  if (timeoutMs === 0) throw new InvalidConfiguration({ field: "timeoutMs", reason: "must be positive" })
+  const maxRetryAfterWaitMs = milliseconds("maxRetryAfterWaitMs", options.maxRetryAfterWaitMs)
+  const config = BinanceConfig.make({
+    environment: options.environment,
+    baseUrl: options.baseUrl,
+    recvWindow: options.recvWindow,
+    maxRetries: options.maxRetries,
+    weightLimit: options.weightLimit,
+    timeout: timeoutMs,
+    maxRetryAfterWait: maxRetryAfterWaitMs
+  })
+  if (Either.isLeft(config)) throw config.left
+  return Layer.mergeAll(
+    Layer.succeed(Credentials.Credentials, credentials.right),
+    Layer.succeed(BinanceConfig.BinanceConfig, config.right),
+    BinanceClock.layer,
+    RateLimit.layer,
+    FetchHttpClient.layer
+  )
+}
+
+const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal | undefined): Error => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) return failure.value
+  if (signal?.aborted === true && Cause.isInterruptedOnly(cause)) return new AbortError(signal.reason)
+  const defect = Cause.squash(cause)
+  return Object.assign(new Error(`Unexpected failure: ${String(defect)}`, { cause: defect }), { _tag: "Defect" })
+}
+
+/**
+ * Creates a client. Throws `InvalidConfiguration` (an `Error` with `_tag`) synchronously for bad options.
+ * Each client has its own clock offset and rate-limit gate; create one per API key and IP and reuse it.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const createClient = (options: ClientOptions): Client => {
+  const runtime = ManagedRuntime.make(buildLayer(options))
+  let closed = false
+  return {
+    pmAccountInfo: (params, callOptions) => {
+      if (closed) {
+        return Promise.reject(new InvalidConfiguration({ field: "client", reason: "is closed" }))
+      }
+      const signal = callOptions?.signal
+      if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
+      const program = Effect.map(PortfolioMargin.pmAccountInfoResult(params), (result): PmAccountInfo => ({
+        asset: result.response.asset,
+        maxWithdrawAmount: result.response.maxWithdrawAmount,
+        maxWithdrawAmountUSD: result.response.maxWithdrawAmountUSD
+      }))
+      return runtime.runPromiseExit(program, signal === undefined ? undefined : { signal }).then((exit) => {
+        if (Exit.isSuccess(exit)) return exit.value
+        throw toRejection(exit.cause, signal)
+      })
+    },
+    close: () => {
+      closed = true
+      return runtime.dispose()
+    }
+  }
+}
