@@ -295,7 +295,10 @@ export const httpClient: (fake: Service) => HttpClient.HttpClient = client.make
  */
 export const layer = (options?: Options): Layer.Layer<FakeBinance | HttpClient.HttpClient, FakeBinanceError> =>
   Layer.effectContext(
-    Effect.map(make(options), (fake) => Context.make(FakeBinance, fake).pipe(Context.add(HttpClient.HttpClient, httpClient(fake))))
+    Effect.map(make(options), (fake) =>
+      Context.make(FakeBinance, fake).pipe(
+        Context.add(HttpClient.HttpClient, httpClient(fake))
+      ))
   )
 
 /**

@@ -67,7 +67,8 @@ describe("FakeBinance weight", () => {
         retryAfters.push(ban.headers["retry-after"]!)
         // During the ban every request, on any path, gets 418 with the remaining time.
         yield* TestClock.adjust(seconds * 1000 - 1500)
-        expect(yield* outcome("/fapi/v1/nope")).toMatchObject({ status: 418, code: -1003, headers: { "retry-after": "2" } })
+        const during = yield* outcome("/fapi/v1/nope")
+        expect(during).toMatchObject({ status: 418, code: -1003, headers: { "retry-after": "2" } })
         yield* TestClock.adjust(1500)
       }
       const minutes = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 4320].map((m) => String(m * 60))
@@ -127,7 +128,8 @@ describe("FakeBinance faults (in memory)", () => {
       const abandoned = yield* Effect.fork(get(TIME))
       yield* TestClock.adjust("1 second")
       expect(Exit.isInterrupted(yield* Fiber.interrupt(abandoned))).toBe(true)
-      expect((yield* f.requests).map((e) => [e.verdict, e.fault])).toEqual([["ok", "Delay"], ["ok", "Delay"], ["ok", "Delay"]])
+      const log = (yield* f.requests).map((e) => [e.verdict, e.fault])
+      expect(log).toEqual([["ok", "Delay"], ["ok", "Delay"], ["ok", "Delay"]])
     }).pipe(withFake()))
 
   it.effect("reset fails the request with a Transport RequestError", () =>

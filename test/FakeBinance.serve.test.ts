@@ -30,7 +30,9 @@ describe("FakeBinance.serve", () => {
       expect(yield* Effect.promise(() => response.text())).toBe(
         "{\"maxWithdrawAmountUSD\":\"1627523.32459208\",\"asset\":\"BTC\",\"maxWithdrawAmount\":\"27.43689636\"}"
       )
-      const unsigned = yield* fetchEffect(`${baseUrl}/fapi/v1/pmAccountInfo?${query}`, { headers: { "x-mbx-apikey": KEY } })
+      const unsigned = yield* fetchEffect(`${baseUrl}/fapi/v1/pmAccountInfo?${query}`, {
+        headers: { "x-mbx-apikey": KEY }
+      })
       expect([unsigned.status, yield* Effect.promise(() => unsigned.json())]).toEqual([
         400,
         { code: -1022, msg: "Signature for this request is not valid." }

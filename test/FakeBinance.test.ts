@@ -4,7 +4,19 @@ import * as Crypto from "node:crypto"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import * as FakeBinance from "../src/FakeBinance.js"
-import { BTC, call, hmac, hmacAccount, KEY, outcome, PM, SECRET, signed, TIME, withFake } from "./FakeBinance.helpers.js"
+import {
+  BTC,
+  call,
+  hmac,
+  hmacAccount,
+  KEY,
+  outcome,
+  PM,
+  SECRET,
+  signed,
+  TIME,
+  withFake
+} from "./FakeBinance.helpers.js"
 
 const T = 1591702613943
 const q = (ts = T, extra = "") => `asset=BTC${extra}&timestamp=${ts}`
@@ -117,13 +129,15 @@ describe("FakeBinance auth", () => {
   it.effect("Ed25519: the RFC 8032 key signs the reference payload to the reference signature", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(T)
-      const pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n"
+      const pem = "-----BEGIN PRIVATE KEY-----\n" +
+        "MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n"
       const fake = yield* FakeBinance.FakeBinance
       yield* fake.addAccount({ apiKey: "ed", publicKey: Crypto.createPublicKey(pem), assets: { BTC } })
       const sig = "nP06F5IsUCEn4kxFSFvERuxTmYNvdTGwxezJfbUOh+5WRO6BC7YPIkTAzX42ud+9069FAtchmK/61r3PDngeCg=="
       const query = `asset=BTC&recvWindow=5000&timestamp=${T}`
       const headers = { "X-MBX-APIKEY": "ed" }
-      expect(yield* outcome(`${PM}?${query}&signature=${encodeURIComponent(sig)}`, headers)).toMatchObject({ status: 200 })
+      const encoded = `${PM}?${query}&signature=${encodeURIComponent(sig)}`
+      expect(yield* outcome(encoded, headers)).toMatchObject({ status: 200 })
       // Unencoded base64: '+' reads as a space, so the signature no longer verifies, as on fapi.
       expect(yield* outcome(`${PM}?${query}&signature=${sig}`, headers)).toMatchObject({ status: 400, code: -1022 })
     }).pipe(withFake()))
@@ -176,7 +190,10 @@ describe("FakeBinance parameters", () => {
 
 describe("FakeBinance timestamp (-1021)", () => {
   const behind = { status: 400, body: { code: -1021, msg: "Timestamp for this request is outside of the recvWindow." } }
-  const ahead = { status: 400, body: { code: -1021, msg: "Timestamp for this request was 1000ms ahead of the server's time." } }
+  const ahead = {
+    status: 400,
+    body: { code: -1021, msg: "Timestamp for this request was 1000ms ahead of the server's time." }
+  }
   it.effect("timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(T)
@@ -224,8 +241,12 @@ describe("FakeBinance accounts", () => {
   it.effect("errors are configurable", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(T)
-      expect(yield* outcome(signed(q()))).toMatchObject({ status: 400, body: { code: -4027, msg: "Invalid account type." } })
-      expect(yield* outcome(signed(`asset=XYZ&timestamp=${T}`), { "X-MBX-APIKEY": "pm" })).toMatchObject({ status: 400, code: -1126 })
+      expect(yield* outcome(signed(q()))).toMatchObject({
+        status: 400,
+        body: { code: -4027, msg: "Invalid account type." }
+      })
+      const unsupported = yield* outcome(signed(`asset=XYZ&timestamp=${T}`), { "X-MBX-APIKEY": "pm" })
+      expect(unsupported).toMatchObject({ status: 400, code: -1126 })
     }).pipe(withFake({
       accounts: [{ ...hmacAccount, portfolioMargin: false }, { apiKey: "pm", hmacSecret: SECRET }],
       errors: {
@@ -240,15 +261,22 @@ describe("FakeBinance accounts", () => {
         Effect.flip(FakeBinance.make(options)).pipe(Effect.map((e) => [e._tag, e.message]))
       expect(yield* bad({ weightLimit: 0 })).toEqual(["FakeBinanceError", "weightLimit must be a positive integer"])
       expect((yield* bad({ accounts: [{ apiKey: "k" }] }))[1]).toMatch(/exactly one of hmacSecret or publicKey/)
-      expect((yield* bad({ accounts: [{ apiKey: "k", publicKey: "not a pem" }] }))[1]).toMatch(/publicKey could not be read/)
+      const notPem = yield* bad({ accounts: [{ apiKey: "k", publicKey: "not a pem" }] })
+      expect(notPem[1]).toMatch(/publicKey could not be read/)
       const x25519 = Crypto.generateKeyPairSync("x25519").publicKey
       expect((yield* bad({ accounts: [{ apiKey: "k", publicKey: x25519 }] }))[1]).toMatch(/not supported/)
-      expect((yield* bad({ errors: { unknownAsset: { status: 99, code: 1, msg: "" } } }))[1]).toMatch(/errors.unknownAsset/)
+      const badReply = yield* bad({ errors: { unknownAsset: { status: 99, code: 1, msg: "" } } })
+      expect(badReply[1]).toMatch(/errors.unknownAsset/)
       const fake = yield* FakeBinance.make()
       expect(yield* Effect.flip(fake.setAsset("missing", "BTC", BTC))).toBeInstanceOf(FakeBinance.FakeBinanceError)
-      expect(yield* Effect.flip(fake.enqueueFault(FakeBinance.Fault.reset, { count: 0 }))).toMatchObject({ _tag: "FakeBinanceError" })
-      expect(yield* Effect.flip(fake.setFaultRate(FakeBinance.Fault.reset, 1.5))).toMatchObject({ _tag: "FakeBinanceError" })
-      expect(yield* Effect.flip(fake.setWeightLimit(Number.NaN))).toMatchObject({ _tag: "FakeBinanceError" })
-      expect(yield* Effect.flip(fake.enqueueFault(FakeBinance.Fault.respond({ status: 42 })))).toMatchObject({ _tag: "FakeBinanceError" })
+      const rejected = [
+        fake.enqueueFault(FakeBinance.Fault.reset, { count: 0 }),
+        fake.setFaultRate(FakeBinance.Fault.reset, 1.5),
+        fake.setWeightLimit(Number.NaN),
+        fake.setServerSkew(Number.POSITIVE_INFINITY),
+        fake.enqueueFault(FakeBinance.Fault.respond({ status: 42 })),
+        fake.enqueueFault(FakeBinance.Fault.rateLimited(0))
+      ]
+      for (const attempt of rejected) expect(yield* Effect.flip(attempt)).toMatchObject({ _tag: "FakeBinanceError" })
     }))
 })

@@ -45,7 +45,9 @@ const checkAccount = (account: api.Account): rules.AccountState | string => {
   }
   let verifier: signature.Verifier
   if (hasSecret) {
-    if (typeof account.hmacSecret !== "string" || account.hmacSecret === "") return "hmacSecret must be a non-empty string"
+    if (typeof account.hmacSecret !== "string" || account.hmacSecret === "") {
+      return "hmacSecret must be a non-empty string"
+    }
     verifier = signature.hmac(account.hmacSecret)
   } else {
     const result = signature.fromPublicKey(account.publicKey!)
@@ -56,7 +58,10 @@ const checkAccount = (account: api.Account): rules.AccountState | string => {
   for (const [asset, amounts] of Object.entries(account.assets ?? {})) {
     const problem = checkAmounts(asset, amounts)
     if (problem) return problem
-    assets.set(asset, { maxWithdrawAmount: amounts.maxWithdrawAmount, maxWithdrawAmountUSD: amounts.maxWithdrawAmountUSD })
+    assets.set(asset, {
+      maxWithdrawAmount: amounts.maxWithdrawAmount,
+      maxWithdrawAmountUSD: amounts.maxWithdrawAmountUSD
+    })
   }
   return { verifier, assets, portfolioMargin: account.portfolioMargin ?? true }
 }

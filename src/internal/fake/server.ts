@@ -41,7 +41,9 @@ const write = (req: Http.IncomingMessage, res: Http.ServerResponse, response: ap
 const listen = (server: Http.Server, port: number) =>
   Effect.async<number, FakeBinanceError>((resume) => {
     const onError = (cause: Error) =>
-      resume(Effect.fail(new FakeBinanceError({ message: `cannot listen on 127.0.0.1:${port}: ${cause.message}`, cause })))
+      resume(Effect.fail(
+        new FakeBinanceError({ message: `cannot listen on 127.0.0.1:${port}: ${cause.message}`, cause })
+      ))
     server.once("error", onError)
     server.listen(port, "127.0.0.1", () => {
       server.off("error", onError)
@@ -76,7 +78,9 @@ export const serve = (
       res.on("error", () => {})
       req.resume()
       // Runs on the default runtime: the server's time is the real clock, whatever the caller's is.
-      const fiber = Effect.runFork(core.handle({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers }))
+      const fiber = Effect.runFork(
+        core.handle({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers })
+      )
       pending.add(fiber)
       // The client gave up (timeout, abort): stop waiting on its behalf.
       res.on("close", () => {
