@@ -163,7 +163,10 @@ export const makeUnsafe = (): Service => {
         state.pausedUntil = Math.max(state.pausedUntil, now + outcome.retryAfterMs)
       }
       if (outcome.status === 418) {
-        const until = outcome.bannedUntil ?? now + (outcome.retryAfterMs ?? DEFAULT_BAN_MS)
+        // Retry-After is relative, so immune to clock offsets; the message's "banned until" is the fallback.
+        const until = outcome.retryAfterMs !== undefined
+          ? now + outcome.retryAfterMs
+          : outcome.bannedUntil ?? now + DEFAULT_BAN_MS
         state.bannedUntil = Math.max(state.bannedUntil, until)
       }
     })

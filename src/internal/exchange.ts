@@ -106,7 +106,7 @@ const parseServerTime = (text: string): number | undefined => {
     const json: unknown = JSON.parse(text)
     if (typeof json === "object" && json !== null && "serverTime" in json) {
       const value = json.serverTime
-      if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value
+      if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value
     }
   } catch {
     // fall through: not JSON

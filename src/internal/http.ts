@@ -170,6 +170,6 @@ export const classifyError = (response: RawResponse, nowMs: number): PmAccountIn
 
 /** When a 418 ban ends, from "banned until 1700000000000" in its message. @internal */
 export const bannedUntil = (error: IpBanned): number | undefined => {
-  const match = error.msg === undefined ? null : /banned until (\d{10,})/.exec(error.msg)
+  const match = error.msg === undefined ? null : /banned until (\d+)/.exec(error.msg)
   return match === null ? undefined : Number(match[1])
 }

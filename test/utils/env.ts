@@ -13,13 +13,15 @@ export const testEnv = (
   credentials: Layer.Layer<Credentials.Credentials, unknown> = hmacCredentials
 ) => {
   const http = mockHttp(handler)
+  const clock = Effect.runSync(BinanceClock.make)
+  const gate = RateLimit.makeUnsafe()
   const layer = Layer.mergeAll(
     http.layer,
     credentials,
     // One clock and one gate per env, so state carries over between calls that each provide the layer.
-    Layer.succeed(BinanceClock.BinanceClock, Effect.runSync(BinanceClock.make)),
-    Layer.succeed(RateLimit.RateLimit, RateLimit.makeUnsafe()),
+    Layer.succeed(BinanceClock.BinanceClock, clock),
+    Layer.succeed(RateLimit.RateLimit, gate),
     BinanceConfig.layer(options)
   )
-  return { requests: http.requests, layer }
+  return { requests: http.requests, layer, clock, gate }
 }

@@ -1,0 +1,128 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as TestClock from "effect/TestClock"
+import { BinanceClock, BinanceConfig, PortfolioMargin, RateLimit } from "../src/index.js"
+import { hmacCredentials, testEnv } from "./utils/env.js"
+import { binance, type Handler, mockHttp, ok } from "./utils/mockHttp.js"
+
+const SKEW = 7_000
+const timestampRejected = binance(400, -1021, "Timestamp for this request is outside of the recvWindow.")
+
+/** A server whose clock runs SKEW ms ahead and that enforces the recvWindow rule. */
+const skewedServer: Handler = (request) =>
+  Effect.succeed(
+    request.url.pathname === "/fapi/v1/time"
+      ? { status: 200, body: JSON.stringify({ serverTime: request.time + SKEW }) }
+      : (() => {
+        const serverTime = request.time + SKEW
+        const timestamp = Number(request.url.searchParams.get("timestamp"))
+        const recvWindow = Number(request.url.searchParams.get("recvWindow"))
+        return timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow ? ok() : timestampRejected
+      })()
+  )
+
+describe("BinanceClock", () => {
+  it.effect("-1021 → GET /fapi/v1/time → offset learned → one re-signed retry succeeds; the next call reuses it", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_700_000_000_000)
+      const env = testEnv(skewedServer)
+      const info = yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer))
+      expect(info.asset).toBe("BTC")
+      expect(env.requests.map((r) => r.url.pathname)).toEqual([
+        "/fapi/v1/pmAccountInfo",
+        "/fapi/v1/time",
+        "/fapi/v1/pmAccountInfo"
+      ])
+      expect(env.requests[1]!.headers["x-mbx-apikey"]).toBeUndefined()
+      const [first, , second] = env.requests
+      expect(Number(second!.url.searchParams.get("timestamp"))).toBe(1_700_000_000_000 + SKEW)
+      expect(second!.url.searchParams.get("signature")).not.toBe(first!.url.searchParams.get("signature"))
+      const offset = yield* Effect.flatMap(BinanceClock.BinanceClock, (c) => c.offset).pipe(Effect.provide(env.layer))
+      expect(offset).toBe(SKEW)
+      yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer))
+      expect(env.requests).toHaveLength(4)
+    }))
+
+  it.effect("offset = serverTime − (sentAt + receivedAt) / 2", () =>
+    Effect.gen(function*() {
+      const env = testEnv((request) =>
+        Effect.as(Effect.sleep("400 millis"), { status: 200, body: JSON.stringify({ serverTime: request.time + 5000 }) })
+      )
+      const fiber = yield* Effect.fork(
+        Effect.flatMap(BinanceClock.BinanceClock, (c) => c.sync).pipe(Effect.provide(env.layer))
+      )
+      yield* TestClock.adjust("1 second")
+      // the server stamped its time when the request arrived (t=0) and answered 400 ms later
+      expect(yield* Fiber.join(fiber)).toBe(5000 - 200)
+    }))
+
+  it.effect("a second -1021 after re-syncing fails with InvalidTimestamp", () =>
+    Effect.gen(function*() {
+      const env = testEnv((request) =>
+        Effect.succeed(
+          request.url.pathname === "/fapi/v1/time"
+            ? { status: 200, body: JSON.stringify({ serverTime: request.time }) }
+            : timestampRejected
+        )
+      )
+      const error = yield* Effect.flip(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer)))
+      expect(error).toMatchObject({ _tag: "InvalidTimestamp", status: 400, code: -1021 })
+      expect(error.message).toContain("re-syncing")
+      expect(env.requests.map((r) => r.url.pathname)).toEqual([
+        "/fapi/v1/pmAccountInfo",
+        "/fapi/v1/time",
+        "/fapi/v1/pmAccountInfo"
+      ])
+    }))
+
+  it.effect("layerSynced learns the offset up front and refreshes it lazily when older than maxAge", () =>
+    Effect.gen(function*() {
+      let skew = 3000
+      const http = mockHttp((request) =>
+        Effect.succeed(
+          request.url.pathname === "/fapi/v1/time"
+            ? { status: 200, body: JSON.stringify({ serverTime: request.time + skew }) }
+            : ok()
+        )
+      )
+      const layer = Layer.mergeAll(
+        BinanceClock.layerSynced({ maxAge: "1 minute" }).pipe(Layer.provide(http.layer)),
+        http.layer,
+        hmacCredentials,
+        RateLimit.layer,
+        BinanceConfig.layer({})
+      )
+      yield* Effect.gen(function*() {
+        const clock = yield* BinanceClock.BinanceClock
+        expect(http.requests.map((r) => r.url.pathname)).toEqual(["/fapi/v1/time"])
+        expect(yield* clock.offset).toBe(3000)
+        yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" })
+        expect(Number(http.requests[1]!.url.searchParams.get("timestamp"))).toBe(3000)
+        skew = -2000
+        yield* TestClock.adjust("61 seconds")
+        yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" })
+        expect(http.requests.map((r) => r.url.pathname)).toEqual([
+          "/fapi/v1/time",
+          "/fapi/v1/pmAccountInfo",
+          "/fapi/v1/time",
+          "/fapi/v1/pmAccountInfo"
+        ])
+        expect(yield* clock.offset).toBe(-2000)
+        expect(Number(http.requests[3]!.url.searchParams.get("timestamp"))).toBe(61_000 - 2000)
+      }).pipe(Effect.provide(layer))
+    }))
+
+  it.effect("layerSynced fails to build with a typed error when the server cannot be reached", () =>
+    Effect.gen(function*() {
+      const http = mockHttp(() => Effect.succeed("reset" as const))
+      const error = yield* Effect.flip(
+        Effect.asVoid(BinanceClock.BinanceClock).pipe(
+          Effect.provide(BinanceClock.layerSynced().pipe(Layer.provide(http.layer)))
+        )
+      )
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).not.toContain("signature")
+    }))
+})

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
+import { PortfolioMargin } from "../src/index.js"
+import { testEnv } from "./utils/env.js"
+import { binance, ok } from "./utils/mockHttp.js"
+
+const call = PortfolioMargin.pmAccountInfo({ asset: "BTC" })
+
+describe("RateLimit gate", () => {
+  it.effect("after a 429 with Retry-After 3, no request leaves for 3 s; concurrent callers wait, then all succeed", () =>
+    Effect.gen(function*() {
+      const env = testEnv((_, index) =>
+        Effect.as(
+          Effect.sleep("10 millis"),
+          index === 0 ? binance(429, -1003, "Too many requests.", { "retry-after": "3" }) : ok()
+        )
+      )
+      const fibers = yield* Effect.forEach(
+        Array.from({ length: 10 }, (_, i) => i),
+        (i) => Effect.fork(Effect.delay(call.pipe(Effect.provide(env.layer)), `${i * 50} millis`))
+      )
+      for (let i = 0; i < 50; i++) yield* TestClock.adjust("100 millis")
+      const results = yield* Effect.forEach(fibers, Fiber.join)
+      expect(results).toHaveLength(10)
+      const times = env.requests.map((r) => r.time)
+      expect(times[0]).toBe(0)
+      // the 429 arrived at t=10 ms: nothing else may leave before t = 10 + 3000
+      expect(times.slice(1).every((t) => t >= 3010)).toBe(true)
+      expect(env.requests).toHaveLength(11)
+    }))
+
+  it.effect("after a 418 every call fails with IpBanned at once, without network, until the ban ends", () =>
+    Effect.gen(function*() {
+      const env = testEnv((_, index) =>
+        Effect.succeed(
+          index === 0
+            ? binance(418, -1003, "Way too many requests; IP banned until 9999999999999.", { "retry-after": "120" })
+            : ok()
+        )
+      )
+      const first = yield* Effect.flip(call.pipe(Effect.provide(env.layer)))
+      expect(first).toMatchObject({ _tag: "IpBanned", status: 418, retryAfterMs: 120_000 })
+      yield* TestClock.adjust("60 seconds")
+      const during = yield* Effect.flip(call.pipe(Effect.provide(env.layer)))
+      expect(during._tag).toBe("IpBanned")
+      expect(env.requests).toHaveLength(1)
+      yield* TestClock.adjust("61 seconds")
+      yield* call.pipe(Effect.provide(env.layer))
+      expect(env.requests).toHaveLength(2)
+    }))
+
+  it.effect("a 418 without Retry-After uses the 'banned until' time from its message", () =>
+    Effect.gen(function*() {
+      const env = testEnv((_, index) =>
+        Effect.succeed(index === 0 ? binance(418, -1003, "Way too many requests; IP banned until 300000.") : ok())
+      )
+      yield* Effect.flip(call.pipe(Effect.provide(env.layer)))
+      yield* TestClock.adjust("299 seconds")
+      const during = yield* Effect.flip(call.pipe(Effect.provide(env.layer)))
+      expect(during).toMatchObject({ _tag: "IpBanned", retryAfterMs: 1000 })
+      yield* TestClock.adjust("1 second")
+      yield* call.pipe(Effect.provide(env.layer))
+      expect(env.requests).toHaveLength(2)
+    }))
+
+  it.effect("when the used weight + 5 would pass the limit, the call waits for the next minute window", () =>
+    Effect.gen(function*() {
+      const env = testEnv(() => Effect.succeed(ok("BTC", "1", "1", 2396)))
+      yield* TestClock.setTime(30_000)
+      yield* call.pipe(Effect.provide(env.layer))
+      const fiber = yield* Effect.fork(call.pipe(Effect.provide(env.layer)))
+      yield* TestClock.adjust("29 seconds")
+      expect(env.requests).toHaveLength(1)
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(fiber)
+      expect(env.requests).toHaveLength(2)
+      expect(env.requests[1]!.time).toBeGreaterThanOrEqual(60_000)
+      expect(env.requests[1]!.time).toBeLessThan(61_000)
+    }))
+
+  it.effect("a configured lower weight limit is obeyed, counting weight in flight", () =>
+    Effect.gen(function*() {
+      // no header: the gate counts 5 per call itself
+      const env = testEnv(() => Effect.as(Effect.sleep("1 second"), ok()), { weightLimit: 20 })
+      const fibers = yield* Effect.forEach(
+        Array.from({ length: 6 }),
+        () => Effect.fork(call.pipe(Effect.provide(env.layer)))
+      )
+      yield* TestClock.adjust("10 seconds")
+      expect(env.requests).toHaveLength(4)
+      yield* TestClock.adjust("60 seconds")
+      yield* Effect.forEach(fibers, Fiber.join)
+      expect(env.requests.map((r) => r.time)).toEqual([0, 0, 0, 0, 60_050, 60_050])
+    }))
+
+  it.effect("interrupting a call aborts the request in flight and returns its weight to the gate", () =>
+    Effect.gen(function*() {
+      const env = testEnv(() => Effect.as(Effect.never, ok()))
+      const gate = env.gate
+      const fiber = yield* Effect.fork(call.pipe(Effect.provide(env.layer)))
+      yield* TestClock.adjust("1 second")
+      expect(env.requests).toHaveLength(1)
+      expect((yield* gate.snapshot("https://fapi.binance.com")).reservedWeight).toBe(5)
+      yield* Fiber.interrupt(fiber)
+      expect(env.requests[0]!.signal.aborted).toBe(true)
+      expect((yield* gate.snapshot("https://fapi.binance.com")).reservedWeight).toBe(0)
+    }))
+
+  it.effect("interrupting a call that waits at the gate sends nothing", () =>
+    Effect.gen(function*() {
+      const env = testEnv((_, index) =>
+        Effect.succeed(index === 0 ? binance(429, -1003, "Too many requests.", { "retry-after": "5" }) : ok())
+      )
+      const first = yield* Effect.fork(call.pipe(Effect.provide(env.layer)))
+      const second = yield* Effect.fork(call.pipe(Effect.provide(env.layer)))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.interrupt(first)
+      yield* Fiber.interrupt(second)
+      yield* TestClock.adjust("10 seconds")
+      expect(env.requests.length).toBeLessThanOrEqual(2)
+      expect(env.requests.slice(1).every((r) => r.time === 0)).toBe(true)
+    }))
+})
