@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { BinanceClock, BinanceConfig, Credentials, RateLimit } from "../../src/index.js"
+import { BinanceClock, BinanceConfig, type BinanceError, Credentials, RateLimit } from "../../src/index.js"
 import { API_KEY, HMAC_SECRET } from "./keys.js"
 import { type Handler, mockHttp } from "./mockHttp.js"
 
@@ -10,7 +10,7 @@ export const hmacCredentials = Credentials.layerHmac({ apiKey: API_KEY, secretKe
 export const testEnv = (
   handler: Handler,
   options: BinanceConfig.Options = {},
-  credentials: Layer.Layer<Credentials.Credentials, unknown> = hmacCredentials
+  credentials: Layer.Layer<Credentials.Credentials, BinanceError.InvalidConfiguration> = hmacCredentials
 ) => {
   const http = mockHttp(handler)
   const clock = Effect.runSync(BinanceClock.make)
