@@ -153,7 +153,7 @@ export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Servic
     const passphrase = options.passphrase === undefined ? undefined : yield* reveal("passphrase", options.passphrase)
     if (!/^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem)) {
       return yield* Either.left(
-        new InvalidConfiguration({ field: "privateKey", reason: "must be PEM text starting with -----BEGIN ... PRIVATE KEY-----" })
+        new InvalidConfiguration({ field: "privateKey", reason: "must be PEM text: a BEGIN PRIVATE KEY (or BEGIN RSA PRIVATE KEY) block" })
       )
     }
     if (/ENCRYPTED/.test(pem) && (passphrase === undefined || passphrase === "")) {

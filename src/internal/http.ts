@@ -149,8 +149,9 @@ export const classifyError = (response: RawResponse, nowMs: number): PmAccountIn
   const { status } = response
   const body = parseBinanceBody(response.text.trimStart())
   const code = body?.code
-  const msg = body?.msg
-  const bodyFields = body === undefined ? { excerpt: excerpt(response.text) } : { code: body.code, msg: body.msg }
+  // A proxy may echo the request line back: never let a signed URL into an error.
+  const msg = body === undefined ? undefined : scrub(body.msg)
+  const bodyFields = body === undefined ? { excerpt: excerpt(response.text) } : { code, msg }
   if (status === 418) {
     return new IpBanned({ status, code, msg, retryAfterMs: retryAfterMs(response.headers, nowMs) })
   }

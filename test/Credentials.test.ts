@@ -1,0 +1,170 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import * as Crypto from "node:crypto"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { Credentials } from "../src/index.js"
+import {
+  API_KEY,
+  ecPkcs8,
+  edEncryptedPkcs8,
+  edPkcs8,
+  edPublicKey,
+  HMAC_SECRET,
+  PASSPHRASE,
+  rsaEncryptedPkcs1,
+  rsaEncryptedPkcs8,
+  rsaPkcs1,
+  rsaPublicKey
+} from "./utils/keys.js"
+
+const PAYLOAD = "asset=BTC&recvWindow=5000&timestamp=1591702613943"
+
+const verifies = (service: Credentials.Service, algorithm: string | null, publicKey: Crypto.KeyObject) =>
+  Crypto.verify(algorithm, Buffer.from(PAYLOAD), publicKey, Buffer.from(decodeURIComponent(service.sign(PAYLOAD)), "base64"))
+
+describe("Credentials", () => {
+  it("HMAC: the reference vectors", () => {
+    const service = Either.getOrThrow(Credentials.makeHmac({ apiKey: API_KEY, secretKey: Redacted.make(HMAC_SECRET) }))
+    expect(service.keyType).toBe("HMAC")
+    expect(service.sign(PAYLOAD)).toBe("26cd108c6472eb30e9ff5d0f5d56b09bc9d2937272c3b9a46d0320e27b70cb4b")
+    expect(service.sign("asset=BTC&timestamp=1591702613943")).toBe(
+      "a84404dbb6474d6fc15fc607f15832009244e4cc1bee32549b788a541838145d"
+    )
+    expect(
+      service.sign(
+        "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=9000&timeInForce=GTC&recvWindow=5000&timestamp=1591702613943"
+      )
+    ).toBe("3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9")
+  })
+
+  it("encrypted PEMs with the right passphrase: RSA PKCS#8, RSA PKCS#1, Ed25519", () => {
+    const cases = [
+      { pem: rsaEncryptedPkcs8, type: "RSA", algorithm: "sha256", publicKey: rsaPublicKey },
+      { pem: rsaEncryptedPkcs1, type: "RSA", algorithm: "sha256", publicKey: rsaPublicKey },
+      { pem: edEncryptedPkcs8, type: "Ed25519", algorithm: null, publicKey: edPublicKey }
+    ] as const
+    for (const { algorithm, pem, publicKey, type } of cases) {
+      const service = Either.getOrThrow(
+        Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: pem, passphrase: Redacted.make(PASSPHRASE) })
+      )
+      expect(service.keyType).toBe(type)
+      expect(verifies(service, algorithm, publicKey)).toBe(true)
+    }
+  })
+
+  it("PEMs from env vars with literal \\n sequences are accepted", () => {
+    const flattened = rsaPkcs1.trim().replace(/\n/g, "\\n")
+    const service = Either.getOrThrow(Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: flattened }))
+    expect(verifies(service, "sha256", rsaPublicKey)).toBe(true)
+  })
+
+  const invalid: ReadonlyArray<[string, () => Either.Either<Credentials.Service, unknown>, string, RegExp]> = [
+    ["wrong passphrase", () =>
+      Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: rsaEncryptedPkcs8, passphrase: "nope" }), "passphrase", /passphrase/],
+    ["encrypted key without passphrase", () =>
+      Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: edEncryptedPkcs8 }), "passphrase", /encrypted/],
+    ["malformed PEM", () =>
+      Credentials.makePrivateKey({
+        apiKey: API_KEY,
+        privateKey: "-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----"
+      }), "privateKey", /not a PEM RSA or Ed25519/],
+    ["not a PEM", () => Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: "hello" }), "privateKey", /PEM/],
+    ["an EC key", () => Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: ecPkcs8 }), "privateKey", /ec key/],
+    ["empty secret", () => Credentials.makeHmac({ apiKey: API_KEY, secretKey: "" }), "secretKey", /empty/],
+    ["secret with a newline", () => Credentials.makeHmac({ apiKey: API_KEY, secretKey: `${HMAC_SECRET}\n` }), "secretKey", /whitespace/],
+    ["PEM given as HMAC secret", () => Credentials.makeHmac({ apiKey: API_KEY, secretKey: edPkcs8.trim() }), "secretKey", /privateKey/],
+    ["empty API key", () => Credentials.makeHmac({ apiKey: "", secretKey: HMAC_SECRET }), "apiKey", /empty/],
+    ["API key with a space", () => Credentials.makeHmac({ apiKey: "ab cd", secretKey: HMAC_SECRET }), "apiKey", /visible ASCII/],
+    ["API key not a string", () => Credentials.makeHmac({ apiKey: 42 as never, secretKey: HMAC_SECRET }), "apiKey", /string/]
+  ]
+  for (const [name, build, field, reason] of invalid) {
+    it(`${name} → InvalidConfiguration(${field}) at build time, with no secret in it`, () => {
+      const result = build()
+      expect(Either.isLeft(result)).toBe(true)
+      const error = Either.isLeft(result) ? result.left as Error & { field: string } : undefined
+      expect(error).toMatchObject({ _tag: "InvalidConfiguration", field })
+      expect(error!.message).toMatch(reason)
+      const rendered = `${String(error)} ${JSON.stringify(error)} ${error!.stack}`
+      expect(rendered).not.toContain(PASSPHRASE)
+      expect(rendered).not.toContain(HMAC_SECRET)
+      expect(rendered).not.toContain("PRIVATE KEY-----")
+    })
+  }
+
+  describe("layerConfig", () => {
+    const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromJson(env))
+    const sign = Effect.map(Credentials.Credentials, (c) => ({ type: c.keyType, signature: c.sign(PAYLOAD) }))
+
+    it.effect("BINANCE_API_KEY + BINANCE_SECRET_KEY → HMAC", () =>
+      Effect.gen(function*() {
+        const result = yield* sign.pipe(
+          Effect.provide(Credentials.layerConfig()),
+          withEnv({ BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: HMAC_SECRET })
+        )
+        expect(result).toEqual({
+          type: "HMAC",
+          signature: "26cd108c6472eb30e9ff5d0f5d56b09bc9d2937272c3b9a46d0320e27b70cb4b"
+        })
+      }))
+
+    it.effect("BINANCE_PRIVATE_KEY + BINANCE_PRIVATE_KEY_PASSPHRASE → RSA", () =>
+      Effect.gen(function*() {
+        const result = yield* sign.pipe(
+          Effect.provide(Credentials.layerConfig()),
+          withEnv({
+            BINANCE_API_KEY: API_KEY,
+            BINANCE_PRIVATE_KEY: rsaEncryptedPkcs8,
+            BINANCE_PRIVATE_KEY_PASSPHRASE: PASSPHRASE
+          })
+        )
+        expect(result.type).toBe("RSA")
+      }))
+
+    it.effect("BINANCE_PRIVATE_KEY_FILE is read; a missing file is a typed error", () =>
+      Effect.gen(function*() {
+        const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "ebpm-"))
+        const file = Path.join(dir, "key.pem")
+        Fs.writeFileSync(file, edPkcs8)
+        const result = yield* sign.pipe(
+          Effect.provide(Credentials.layerConfig()),
+          withEnv({ BINANCE_API_KEY: API_KEY, BINANCE_PRIVATE_KEY_FILE: file })
+        )
+        expect(result.type).toBe("Ed25519")
+        const error = yield* Effect.flip(sign.pipe(
+          Effect.provide(Credentials.layerConfig()),
+          withEnv({ BINANCE_API_KEY: API_KEY, BINANCE_PRIVATE_KEY_FILE: Path.join(dir, "missing.pem") })
+        ))
+        expect(error).toMatchObject({ _tag: "InvalidConfiguration", field: "BINANCE_PRIVATE_KEY_FILE" })
+        expect(error.message).toContain("ENOENT")
+        Fs.rmSync(dir, { recursive: true })
+      }))
+
+    it.effect("none or two of the key variables → InvalidConfiguration naming them", () =>
+      Effect.gen(function*() {
+        for (
+          const env of [
+            { BINANCE_API_KEY: API_KEY },
+            { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: HMAC_SECRET, BINANCE_PRIVATE_KEY: edPkcs8 }
+          ]
+        ) {
+          const error = yield* Effect.flip(sign.pipe(Effect.provide(Credentials.layerConfig()), withEnv(env)))
+          expect(error).toMatchObject({ _tag: "InvalidConfiguration", field: "credentials" })
+          expect(error.message).toContain("BINANCE_SECRET_KEY")
+        }
+      }))
+
+    it.effect("a missing BINANCE_API_KEY is a ConfigError naming it", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(
+          sign.pipe(Effect.provide(Credentials.layerConfig()), withEnv({ BINANCE_SECRET_KEY: HMAC_SECRET }))
+        )
+        expect(error._tag).not.toBe("InvalidConfiguration")
+        expect(String(error)).toContain("BINANCE_API_KEY")
+      }))
+  })
+})
