@@ -20,6 +20,7 @@ import * as client from "./internal/fake/client.js"
 import * as internalError from "./internal/fake/error.js"
 import * as exchange from "./internal/fake/exchange.js"
 import * as server from "./internal/fake/server.js"
+import * as RateLimit from "./RateLimit.js"
 
 /**
  * @since 0.1.0
@@ -288,16 +289,22 @@ export const make = (options?: Options): Effect.Effect<Service, FakeBinanceError
 export const httpClient: (fake: Service) => HttpClient.HttpClient = client.make
 
 /**
- * The in-memory fake: an `HttpClient` wired to a new exchange, plus the `FakeBinance` service.
+ * The in-memory fake: an `HttpClient` wired to a new exchange, the `FakeBinance` service, and a fresh
+ * `RateLimit` gate for the one IP the fake stands for.
  *
  * @since 0.1.0
  * @category Layers
  */
-export const layer = (options?: Options): Layer.Layer<FakeBinance | HttpClient.HttpClient, FakeBinanceError> =>
+export const layer = (
+  options?: Options
+): Layer.Layer<FakeBinance | HttpClient.HttpClient | RateLimit.RateLimit, FakeBinanceError> =>
   Layer.effectContext(
     Effect.map(make(options), (fake) =>
       Context.make(FakeBinance, fake).pipe(
-        Context.add(HttpClient.HttpClient, httpClient(fake))
+        Context.add(HttpClient.HttpClient, httpClient(fake)),
+        // The fake is one IP of its own: a fresh gate, so no state leaks between specs through the
+        // process-wide default gate (each spec's TestClock starts again at 0).
+        Context.add(RateLimit.RateLimit, RateLimit.makeUnsafe())
       ))
   )
 
