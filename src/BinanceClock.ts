@@ -123,7 +123,9 @@ export const layerSynced = (
         if (syncedAt !== undefined && now - syncedAt < maxAgeMs) return Effect.void
         return refreshing.withPermitsIfAvailable(1)(
           sync.pipe(
-            Effect.catchAll((error) => Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag))
+            Effect.catchAll((error) =>
+              Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag)
+            )
           )
         )
       })

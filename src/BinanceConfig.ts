@@ -166,7 +166,10 @@ const toDuration = (
   const ms = Duration.toMillis(decoded.value)
   if (!Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
     return Either.left(
-      new InvalidConfiguration({ field, reason: `must be a finite ${allowZero ? "non-negative" : "positive"} duration` })
+      new InvalidConfiguration({
+        field,
+        reason: `must be a finite ${allowZero ? "non-negative" : "positive"} duration`
+      })
     )
   }
   return Either.right(decoded.value)
@@ -239,7 +242,8 @@ export const layerConfig = (
 ): Layer.Layer<BinanceConfig, InvalidConfiguration | ConfigError.ConfigError> =>
   Layer.effect(BinanceConfig, Effect.flatMap(configs, (options) => make(options)))
 
-const optional = <A>(config: Config.Config<A>) => Config.map(Config.option(config), (o) => o._tag === "Some" ? o.value : undefined)
+const optional = <A>(config: Config.Config<A>) =>
+  Config.map(Config.option(config), (o) => o._tag === "Some" ? o.value : undefined)
 
 const defaultConfigs: Config.Config<Options> = Config.all({
   environment: optional(Config.literal("production", "testnet", "demo")("BINANCE_ENV")),

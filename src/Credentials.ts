@@ -153,11 +153,16 @@ export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Servic
     const passphrase = options.passphrase === undefined ? undefined : yield* reveal("passphrase", options.passphrase)
     if (!/^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem)) {
       return yield* Either.left(
-        new InvalidConfiguration({ field: "privateKey", reason: "must be PEM text: a BEGIN PRIVATE KEY (or BEGIN RSA PRIVATE KEY) block" })
+        new InvalidConfiguration({
+          field: "privateKey",
+          reason: "must be PEM text: a BEGIN PRIVATE KEY (or BEGIN RSA PRIVATE KEY) block"
+        })
       )
     }
     if (/ENCRYPTED/.test(pem) && (passphrase === undefined || passphrase === "")) {
-      return yield* Either.left(new InvalidConfiguration({ field: "passphrase", reason: "the private key is encrypted: give its passphrase" }))
+      return yield* Either.left(
+        new InvalidConfiguration({ field: "passphrase", reason: "the private key is encrypted: give its passphrase" })
+      )
     }
     let key: Crypto.KeyObject
     try {
@@ -257,11 +262,13 @@ export const makeConfig = (
     const privateKey = yield* c.privateKey
     const privateKeyFile = yield* c.privateKeyFile
     const passphrase = yield* c.passphrase
-    const given = [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
+    const given =
+      [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
     if (given !== 1) {
       return yield* new InvalidConfiguration({
         field: "credentials",
-        reason: `set exactly one of BINANCE_SECRET_KEY, BINANCE_PRIVATE_KEY or BINANCE_PRIVATE_KEY_FILE (found ${given})`
+        reason:
+          `set exactly one of BINANCE_SECRET_KEY, BINANCE_PRIVATE_KEY or BINANCE_PRIVATE_KEY_FILE (found ${given})`
       })
     }
     if (Option.isSome(secretKey)) return yield* makeHmac({ apiKey, secretKey: secretKey.value })

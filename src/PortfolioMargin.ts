@@ -162,7 +162,10 @@ export const validateParams = (
       })
     )
   }
-  if (recvWindow !== undefined && !(Number.isInteger(recvWindow) && Number(recvWindow) >= 1 && Number(recvWindow) <= 60000)) {
+  if (
+    recvWindow !== undefined &&
+    !(Number.isInteger(recvWindow) && Number(recvWindow) >= 1 && Number(recvWindow) <= 60000)
+  ) {
     return Either.left(
       new InvalidParameters({
         field: "recvWindow",
@@ -173,7 +176,10 @@ export const validateParams = (
   return Either.right({ asset, recvWindow: (recvWindow as number | undefined) ?? defaultRecvWindow })
 }
 
-const decode = (response: RawResponse, asset: string): Either.Either<PmAccountInfoResult["response"], ResponseDecodeError> => {
+const decode = (
+  response: RawResponse,
+  asset: string
+): Either.Either<PmAccountInfoResult["response"], ResponseDecodeError> => {
   const fail = (reason: string) =>
     Either.left(new ResponseDecodeError({ status: response.status, reason, excerpt: excerpt(response.text, 120) }))
   let json: unknown
@@ -184,7 +190,10 @@ const decode = (response: RawResponse, asset: string): Either.Either<PmAccountIn
   }
   const decoded = Schema.decodeUnknownEither(PmAccountInfoResponse)(json)
   if (Either.isLeft(decoded)) {
-    return fail(ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "))
+    return fail(
+      ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((i) => `${i.path.join(".") || "body"}: ${i.message}`)
+        .join("; ")
+    )
   }
   if (decoded.right.asset !== asset) return fail(`asset is "${decoded.right.asset}", expected "${asset}"`)
   return Either.right(decoded.right)

@@ -48,7 +48,10 @@ describe("BinanceClock", () => {
   it.effect("offset = serverTime − (sentAt + receivedAt) / 2", () =>
     Effect.gen(function*() {
       const env = testEnv((request) =>
-        Effect.as(Effect.sleep("400 millis"), { status: 200, body: JSON.stringify({ serverTime: request.time + 5000 }) })
+        Effect.as(Effect.sleep("400 millis"), {
+          status: 200,
+          body: JSON.stringify({ serverTime: request.time + 5000 })
+        })
       )
       const fiber = yield* Effect.fork(
         Effect.flatMap(BinanceClock.BinanceClock, (c) => c.sync).pipe(Effect.provide(env.layer))

@@ -25,7 +25,12 @@ import {
 const PAYLOAD = "asset=BTC&recvWindow=5000&timestamp=1591702613943"
 
 const verifies = (service: Credentials.Service, algorithm: string | null, publicKey: Crypto.KeyObject) =>
-  Crypto.verify(algorithm, Buffer.from(PAYLOAD), publicKey, Buffer.from(decodeURIComponent(service.sign(PAYLOAD)), "base64"))
+  Crypto.verify(
+    algorithm,
+    Buffer.from(PAYLOAD),
+    publicKey,
+    Buffer.from(decodeURIComponent(service.sign(PAYLOAD)), "base64")
+  )
 
 describe("Credentials", () => {
   it("HMAC: the reference vectors", () => {
@@ -64,23 +69,56 @@ describe("Credentials", () => {
   })
 
   const invalid: ReadonlyArray<[string, () => Either.Either<Credentials.Service, unknown>, string, RegExp]> = [
-    ["wrong passphrase", () =>
-      Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: rsaEncryptedPkcs8, passphrase: "nope" }), "passphrase", /passphrase/],
-    ["encrypted key without passphrase", () =>
-      Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: edEncryptedPkcs8 }), "passphrase", /encrypted/],
-    ["malformed PEM", () =>
-      Credentials.makePrivateKey({
-        apiKey: API_KEY,
-        privateKey: "-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----"
-      }), "privateKey", /not a PEM RSA or Ed25519/],
+    [
+      "wrong passphrase",
+      () => Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: rsaEncryptedPkcs8, passphrase: "nope" }),
+      "passphrase",
+      /passphrase/
+    ],
+    [
+      "encrypted key without passphrase",
+      () => Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: edEncryptedPkcs8 }),
+      "passphrase",
+      /encrypted/
+    ],
+    [
+      "malformed PEM",
+      () =>
+        Credentials.makePrivateKey({
+          apiKey: API_KEY,
+          privateKey: "-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----"
+        }),
+      "privateKey",
+      /not a PEM RSA or Ed25519/
+    ],
     ["not a PEM", () => Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: "hello" }), "privateKey", /PEM/],
     ["an EC key", () => Credentials.makePrivateKey({ apiKey: API_KEY, privateKey: ecPkcs8 }), "privateKey", /ec key/],
     ["empty secret", () => Credentials.makeHmac({ apiKey: API_KEY, secretKey: "" }), "secretKey", /empty/],
-    ["secret with a newline", () => Credentials.makeHmac({ apiKey: API_KEY, secretKey: `${HMAC_SECRET}\n` }), "secretKey", /whitespace/],
-    ["PEM given as HMAC secret", () => Credentials.makeHmac({ apiKey: API_KEY, secretKey: edPkcs8.trim() }), "secretKey", /privateKey/],
+    [
+      "secret with a newline",
+      () => Credentials.makeHmac({ apiKey: API_KEY, secretKey: `${HMAC_SECRET}\n` }),
+      "secretKey",
+      /whitespace/
+    ],
+    [
+      "PEM given as HMAC secret",
+      () => Credentials.makeHmac({ apiKey: API_KEY, secretKey: edPkcs8.trim() }),
+      "secretKey",
+      /privateKey/
+    ],
     ["empty API key", () => Credentials.makeHmac({ apiKey: "", secretKey: HMAC_SECRET }), "apiKey", /empty/],
-    ["API key with a space", () => Credentials.makeHmac({ apiKey: "ab cd", secretKey: HMAC_SECRET }), "apiKey", /visible ASCII/],
-    ["API key not a string", () => Credentials.makeHmac({ apiKey: 42 as never, secretKey: HMAC_SECRET }), "apiKey", /string/]
+    [
+      "API key with a space",
+      () => Credentials.makeHmac({ apiKey: "ab cd", secretKey: HMAC_SECRET }),
+      "apiKey",
+      /visible ASCII/
+    ],
+    [
+      "API key not a string",
+      () => Credentials.makeHmac({ apiKey: 42 as never, secretKey: HMAC_SECRET }),
+      "apiKey",
+      /string/
+    ]
   ]
   for (const [name, build, field, reason] of invalid) {
     it(`${name} → InvalidConfiguration(${field}) at build time, with no secret in it`, () => {

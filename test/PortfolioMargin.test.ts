@@ -130,7 +130,10 @@ describe("PortfolioMargin.pmAccountInfo: decoding", () => {
     it.effect(`a 200 with ${name} is a ResponseDecodeError, not retried`, () =>
       Effect.gen(function*() {
         const env = testEnv(script({ status: 200, body }))
-        const error = yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer), Effect.flip)
+        const error = yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(
+          Effect.provide(env.layer),
+          Effect.flip
+        )
         expect(error._tag).toBe("ResponseDecodeError")
         expect(env.requests).toHaveLength(1)
         if (error._tag === "ResponseDecodeError") {
@@ -174,7 +177,10 @@ describe("PortfolioMargin.pmAccountInfo: error bodies", () => {
       ]
       for (const [reply, tag] of cases) {
         const env = testEnv(script(reply))
-        const error = yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer), Effect.flip)
+        const error = yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(
+          Effect.provide(env.layer),
+          Effect.flip
+        )
         expect(error._tag, JSON.stringify(reply)).toBe(tag)
         expect(env.requests, tag).toHaveLength(1)
         expect("status" in error && error.status).toBe(reply.status)

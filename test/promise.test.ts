@@ -53,9 +53,7 @@ describe("Promise API", () => {
       const { baseUrl, fake } = yield* serve
       const client = yield* clientFor(baseUrl)
       for (const params of [{ asset: "btc" }, { asset: "BTC", recvWindow: "5000" }, null, undefined, 42]) {
-        const error = yield* Effect.promise(() =>
-          client.pmAccountInfo(params as never).then(() => undefined, (e) => e)
-        )
+        const error = yield* Effect.promise(() => client.pmAccountInfo(params as never).then(() => undefined, (e) => e))
         expect(error).toMatchObject({ _tag: "InvalidParameters" })
       }
       expect(yield* fake.requestCount).toBe(0)
@@ -90,7 +88,10 @@ describe("Promise API", () => {
       const client = yield* clientFor(baseUrl)
       const controller = new AbortController()
       const started = Date.now()
-      const pending = client.pmAccountInfo({ asset: "BTC" }, { signal: controller.signal }).then(() => undefined, (e) => e)
+      const pending = client.pmAccountInfo({ asset: "BTC" }, { signal: controller.signal }).then(
+        () => undefined,
+        (e) => e
+      )
       setTimeout(() => controller.abort(), 100)
       const error = yield* Effect.promise(() => pending)
       expect(error).toBeInstanceOf(AbortError)

@@ -17,7 +17,10 @@ const runWithTime = <A, E>(effect: Effect.Effect<A, E>, minutes = 5) =>
     return yield* Fiber.join(fiber)
   })
 
-const html502: Reply = { status: 502, body: "<html><head><title>502 Bad Gateway</title></head><body>cloudfront</body></html>" }
+const html502: Reply = {
+  status: 502,
+  body: "<html><head><title>502 Bad Gateway</title></head><body>cloudfront</body></html>"
+}
 
 describe("retries", () => {
   const retried: ReadonlyArray<[string, Reply | "reset"]> = [
@@ -92,7 +95,11 @@ describe("retries", () => {
     }))
 
   const neverRetried: ReadonlyArray<[string, Reply, string]> = [
-    ["418", binance(418, -1003, "Way too many requests; IP banned until 1700000000000.", { "retry-after": "120" }), "IpBanned"],
+    [
+      "418",
+      binance(418, -1003, "Way too many requests; IP banned until 1700000000000.", { "retry-after": "120" }),
+      "IpBanned"
+    ],
     ["-1022", binance(400, -1022, "Signature for this request is not valid."), "InvalidSignature"],
     ["401 -2015", binance(401, -2015, "Invalid API-key, IP, or permissions for action."), "Unauthorized"],
     ["403", { status: 403, body: "Forbidden" }, "Unauthorized"],

@@ -1,3 +1,4 @@
+import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -7,7 +8,6 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
-import * as HttpClient from "@effect/platform/HttpClient"
 import * as Util from "node:util"
 import { BinanceError, Credentials, PortfolioMargin } from "../src/index.js"
 import { testEnv } from "./utils/env.js"
@@ -54,7 +54,11 @@ describe("secrets never leak", () => {
           const credentials = keyKind === "HMAC"
             ? Credentials.layerHmac({ apiKey: API_KEY, secretKey: HMAC_SECRET })
             : Credentials.layerPrivateKey({ apiKey: API_KEY, privateKey: rsaEncryptedPkcs8, passphrase: PASSPHRASE })
-          const env = testEnv(handler, { timeout: "1 second", maxRetries: 1, maxRetryAfterWait: "1 second" }, credentials)
+          const env = testEnv(
+            handler,
+            { timeout: "1 second", maxRetries: 1, maxRetryAfterWait: "1 second" },
+            credentials
+          )
           const logs: Array<string> = []
           const logger = Logger.map(Logger.logfmtLogger, (line) => logs.push(line))
           const spans: Array<Tracer.Span> = []
@@ -105,7 +109,10 @@ describe("secrets never leak", () => {
 
   it("InvalidConfiguration and InvalidParameters render without secrets", () => {
     const errors = [
-      new BinanceError.InvalidConfiguration({ field: "passphrase", reason: "could not be decrypted: wrong passphrase" }),
+      new BinanceError.InvalidConfiguration({
+        field: "passphrase",
+        reason: "could not be decrypted: wrong passphrase"
+      }),
       new BinanceError.InvalidParameters({ field: "asset", reason: "must be 1 to 20 upper-case letters" })
     ]
     for (const error of errors) {

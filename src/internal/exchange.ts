@@ -55,7 +55,9 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
                 outcome = {
                   status: response.status,
                   usedWeight: used,
-                  retryAfterMs: error._tag === "RateLimited" || error._tag === "IpBanned" ? error.retryAfterMs : undefined,
+                  retryAfterMs: error._tag === "RateLimited" || error._tag === "IpBanned"
+                    ? error.retryAfterMs
+                    : undefined,
                   bannedUntil: error._tag === "IpBanned" ? bannedUntil(error) : undefined
                 }
                 return Effect.fail(error)
@@ -63,7 +65,8 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
             )
           )
         return restore(send).pipe(
-          Effect.ensuring(Effect.flatMap(options.now, (now) => options.gate.release(permit, outcome, now)))
+          Effect.ensuring(Effect.flatMap(options.now, (now) =>
+            options.gate.release(permit, outcome, now)))
         )
       }
     )
