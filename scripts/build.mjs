@@ -1,0 +1,12 @@
+// Builds dist/esm (ESM + .d.ts) and dist/cjs (CommonJS + .d.ts, marked "type": "commonjs"), then the CLI bundle.
+import { execFileSync } from "node:child_process"
+import * as Fs from "node:fs"
+
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: "inherit" })
+
+Fs.rmSync("dist", { recursive: true, force: true })
+run("npx", ["tsc", "-p", "tsconfig.build.json"])
+run("npx", ["tsc", "-p", "tsconfig.build.cjs.json"])
+Fs.writeFileSync("dist/cjs/package.json", JSON.stringify({ type: "commonjs" }) + "\n")
+const pkg = JSON.parse(Fs.readFileSync("package.json", "utf8"))
+if (pkg.scripts?.["build:bin"]) run("npm", ["run", "--silent", "build:bin"])
