@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
-import { PortfolioMargin } from "../src/index.js"
-import { testEnv } from "./utils/env.js"
-import { binance, ok } from "./utils/mockHttp.js"
+import { BinanceClock, BinanceConfig, PortfolioMargin, RateLimit } from "../src/index.js"
+import { hmacCredentials, testEnv } from "./utils/env.js"
+import { binance, mockHttp, ok } from "./utils/mockHttp.js"
 
 const call = PortfolioMargin.pmAccountInfo({ asset: "BTC" })
 
@@ -121,5 +122,25 @@ describe("RateLimit gate", () => {
       yield* TestClock.adjust("10 seconds")
       expect(env.requests.length).toBeLessThanOrEqual(2)
       expect(env.requests.slice(1).every((r) => r.time === 0)).toBe(true)
+    }))
+
+  it.effect("without a RateLimit layer, calls share the process-wide gate, one budget per base URL", () =>
+    Effect.gen(function*() {
+      const http = mockHttp((_, index) =>
+        Effect.succeed(index === 0 ? binance(418, -1003, "banned", { "retry-after": "120" }) : ok())
+      )
+      // Separately built layers (as two services in one process would have); no RateLimit provided.
+      const services = (baseUrl: string) =>
+        Layer.mergeAll(http.layer, hmacCredentials, BinanceClock.layer, BinanceConfig.layer({ baseUrl }))
+      const bannedHost = "http://127.0.0.1:41801"
+      const first = yield* Effect.flip(call.pipe(Effect.provide(services(bannedHost))))
+      expect(first._tag).toBe("IpBanned")
+      const second = yield* Effect.flip(call.pipe(Effect.provide(services(bannedHost))))
+      expect(second._tag).toBe("IpBanned")
+      expect(http.requests).toHaveLength(1)
+      expect((yield* (yield* RateLimit.RateLimit).snapshot(bannedHost)).bannedUntil).toBe(120_000)
+      // another base URL is another egress budget
+      yield* call.pipe(Effect.provide(services("http://127.0.0.1:41802")))
+      expect(http.requests).toHaveLength(2)
     }))
 })
