@@ -1,4 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -156,5 +158,31 @@ describe("BinanceConfig validation", () => {
       expect(config.recvWindow).toBe(5000)
       expect(config.maxRetries).toBe(3)
       expect(config.weightLimit).toBe(2400)
+    }))
+
+  it.effect("layerConfig reads BINANCE_* overrides, and rejects bad ones", () =>
+    Effect.gen(function*() {
+      const read = (env: Record<string, string>) =>
+        BinanceConfig.BinanceConfig.pipe(
+          Effect.provide(BinanceConfig.layerConfig()),
+          Effect.withConfigProvider(ConfigProvider.fromJson(env))
+        )
+      const config = yield* read({
+        BINANCE_ENV: "testnet",
+        BINANCE_RECV_WINDOW: "3000",
+        BINANCE_TIMEOUT: "2 seconds",
+        BINANCE_MAX_RETRIES: "1",
+        BINANCE_WEIGHT_LIMIT: "1200"
+      })
+      expect(config.baseUrl).toBe("https://testnet.binancefuture.com")
+      expect(config.recvWindow).toBe(3000)
+      expect(Duration.toMillis(config.timeout)).toBe(2000)
+      expect(config.maxRetries).toBe(1)
+      expect(config.weightLimit).toBe(1200)
+      expect((yield* read({})).baseUrl).toBe("https://fapi.binance.com")
+      const error = yield* Effect.flip(read({ BINANCE_BASE_URL: "http://fapi.binance.com" }))
+      expect(error).toMatchObject({ _tag: "InvalidConfiguration", field: "baseUrl" })
+      const parse = yield* Effect.flip(read({ BINANCE_ENV: "mainnet" }))
+      expect(String(parse)).toContain("BINANCE_ENV")
     }))
 })
