@@ -1,0 +1,86 @@
+/**
+ * The `account-info` program, apart from argument parsing: pick the target (Binance or the demo fake),
+ * read each asset, print a table or JSON lines.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Console from "effect/Console"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "../../index.js"
+import * as Demo from "./demo.js"
+import * as Render from "./render.js"
+
+/**
+ * Bad flags or a bad combination of them. Its message says what to do instead.
+ *
+ * @internal
+ */
+export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+
+/** @internal */
+export interface Flags {
+  readonly asset: ReadonlyArray<string>
+  readonly recvWindow: Option.Option<number>
+  readonly json: boolean
+  readonly baseUrl: Option.Option<string>
+  readonly env: Option.Option<BinanceConfig.Environment>
+  readonly demo: boolean
+}
+
+// Upper-cased because Binance's symbols are; "btc,eth" and repeated flags both work.
+const parseAssets = (flags: Flags): ReadonlyArray<string> => {
+  const assets = flags.asset.flatMap((a) => a.split(",")).map((a) => a.trim().toUpperCase()).filter((a) => a !== "")
+  return [...new Set(assets)]
+}
+
+const target = (flags: Flags) =>
+  Effect.gen(function*() {
+    if (flags.demo) {
+      if (Option.isSome(flags.baseUrl) || Option.isSome(flags.env)) {
+        return yield* new UsageError({
+          message: "--demo runs against its own local fake exchange: leave out --base-url and --env."
+        })
+      }
+      const demo = yield* Demo.start
+      yield* Console.error(
+        `Demo: a fake Binance is serving on ${demo.baseUrl} inside this process, with a demo account signed by a ` +
+          "fresh Ed25519 key. Nothing leaves this machine."
+      )
+      return { credentials: demo.credentials, config: BinanceConfig.layer({ baseUrl: demo.baseUrl }) }
+    }
+    if (Option.isSome(flags.baseUrl) && Option.isSome(flags.env)) {
+      return yield* new UsageError({ message: "Give either --base-url or --env, not both." })
+    }
+    return {
+      credentials: Credentials.layerConfig(),
+      config: BinanceConfig.layer({
+        baseUrl: Option.getOrUndefined(flags.baseUrl),
+        environment: Option.getOrUndefined(flags.env)
+      })
+    }
+  })
+
+/**
+ * Runs `account-info`. The scope of the demo fake ends with the program, so the process can exit.
+ *
+ * @internal
+ */
+export const accountInfo = (flags: Flags) =>
+  Effect.gen(function*() {
+    const assets = parseAssets(flags)
+    if (assets.length === 0 && !flags.demo) {
+      return yield* new UsageError({
+        message: "Which asset? Give --asset, for example: effect-binance-pm account-info --asset BTC"
+      })
+    }
+    const { config, credentials } = yield* target(flags)
+    const layer = Layer.mergeAll(credentials, config, BinanceClock.layer, FetchHttpClient.layer)
+    const recvWindow = Option.getOrUndefined(flags.recvWindow)
+    const rows = yield* Effect.forEach(
+      assets.length === 0 ? Demo.defaultAssets : assets,
+      (asset) => PortfolioMargin.pmAccountInfoResult({ asset, recvWindow })
+    ).pipe(Effect.provide(layer))
+    yield* Console.log(flags.json ? Render.jsonLines(rows) : Render.table(rows))
+  }).pipe(Effect.scoped)

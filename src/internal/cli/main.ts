@@ -1,0 +1,147 @@
+/**
+ * The command line: `effect-binance-pm account-info ...`, parsed with @effect/cli, and the mapping of every
+ * outcome to an exit code (0 success, 1 Binance or network error, 2 usage or configuration error).
+ */
+import * as CliApp from "@effect/cli/CliApp"
+import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Cause from "effect/Cause"
+import * as ConfigError from "effect/ConfigError"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import { version } from "../version.js"
+import { accountInfo, UsageError } from "./accountInfo.js"
+import * as Render from "./render.js"
+
+/** @internal */
+export const name = "effect-binance-pm"
+
+const asset = Options.text("asset").pipe(
+  Options.withAlias("a"),
+  Options.repeated,
+  Options.withDescription(
+    "The asset to read, such as BTC (case does not matter). Repeat the flag or separate with commas for " +
+      "several. Required, except with --demo, which shows BTC, ETH and USDT."
+  )
+)
+
+const recvWindow = Options.integer("recv-window").pipe(
+  Options.optional,
+  Options.withDescription(
+    "How many milliseconds after its timestamp Binance may still accept the request (1 to 60000; default 5000)."
+  )
+)
+
+const json = Options.boolean("json").pipe(
+  Options.withDescription("Print Binance's answer as JSON, one object per asset and line, amounts as exact strings.")
+)
+
+const baseUrl = Options.text("base-url").pipe(
+  Options.optional,
+  Options.withDescription("Another REST origin, such as https://testnet.binancefuture.com (https, or http to localhost).")
+)
+
+const env = Options.choice("env", ["production", "testnet", "demo"]).pipe(
+  Options.optional,
+  Options.withDescription("A Binance environment instead of production: testnet or demo (Binance's demo trading).")
+)
+
+const demo = Options.boolean("demo").pipe(
+  Options.withDescription(
+    "Try it without an account: runs a local fake Binance in this process and reads a demo account from it " +
+      "over real, signed HTTP. Needs no keys and no network."
+  )
+)
+
+const accountInfoCommand = Command.make(
+  "account-info",
+  { asset, recvWindow, json, baseUrl, env, demo },
+  accountInfo
+).pipe(
+  Command.withDescription(
+    "Show how much of an asset the Classic Portfolio Margin account can transfer out to the spot wallet, and " +
+      "its USD value (GET /fapi/v1/pmAccountInfo). Credentials come from the environment: BINANCE_API_KEY and " +
+      "one of BINANCE_SECRET_KEY, BINANCE_PRIVATE_KEY or BINANCE_PRIVATE_KEY_FILE " +
+      "(plus BINANCE_PRIVATE_KEY_PASSPHRASE for an encrypted key)."
+  )
+)
+
+const root = Command.make(name, {}, () =>
+  new UsageError({
+    message: `Missing command. Try it with: ${name} account-info --demo\nSee every option with: ${name} --help`
+  })).pipe(
+    Command.withDescription("Read Binance USDⓈ-M Futures Classic Portfolio Margin account information."),
+    Command.withSubcommands([accountInfoCommand])
+  )
+
+const footer = HelpDoc.blocks([
+  HelpDoc.h1("EXAMPLES"),
+  ...[
+    ["account-info --demo", "try it: no account, no keys, no network"],
+    ["account-info --asset BTC", "your account, keys from the environment"],
+    ["account-info --asset BTC,ETH --json", "exact strings, one JSON object per line"]
+  ].map(([args, what]) => HelpDoc.p(`$ ${name} ${args!.padEnd(36)}${what}`)),
+  HelpDoc.h1("ENVIRONMENT"),
+  HelpDoc.p(Render.credentialsHelp),
+  HelpDoc.h1("EXIT CODES"),
+  HelpDoc.p("0 success; 1 Binance or the network said no (the error is printed); 2 wrong flags or configuration.")
+])
+
+const app = Command.run(root, { name, version, footer })
+
+const describeDefect = (cause: Cause.Cause<unknown>): string => {
+  const defect = Cause.squash(cause)
+  return defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect)
+}
+
+const exitCodes = {
+  success: 0,
+  apiError: 1,
+  usage: 2
+} as const
+
+/**
+ * Runs the CLI on `argv` (as in `process.argv`: runtime and script first) and returns the exit code. Every
+ * error is printed to stderr here; nothing fails.
+ *
+ * @internal
+ */
+export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
+  app(argv).pipe(
+    Effect.as(exitCodes.success),
+    Effect.catchAll((error): Effect.Effect<number> => {
+      if (ValidationError.isValidationError(error)) return Effect.succeed(exitCodes.usage) // @effect/cli printed it
+      if (ConfigError.isConfigError(error)) return Effect.as(Console.error(Render.configErrorText(error)), exitCodes.usage)
+      if (error instanceof UsageError) return Effect.as(Console.error(error.message), exitCodes.usage)
+      if (error._tag === "InvalidConfiguration") {
+        return Effect.as(Console.error(Render.invalidConfigurationText(error)), exitCodes.usage)
+      }
+      if (error._tag === "InvalidParameters") return Effect.as(Console.error(error.message), exitCodes.usage)
+      return Effect.as(Console.error(Render.apiErrorText(error)), exitCodes.apiError)
+    }),
+    Effect.catchAllCause((cause) =>
+      Cause.isInterruptedOnly(cause)
+        ? Effect.succeed(130)
+        // A bug, not a Binance answer: say so, with the defect's message only.
+        : Effect.as(Console.error(`Unexpected failure (a bug, please report it): ${describeDefect(cause)}`), exitCodes.apiError)
+    )
+  )
+
+const ANSI = /\x1b\[[0-9;]*m/g
+const strip = (args: ReadonlyArray<unknown>) => args.map((a) => typeof a === "string" ? a.replace(ANSI, "") : a)
+
+/**
+ * Drops @effect/cli's colours from stdout and/or stderr (when they are not terminals, or NO_COLOR is set).
+ *
+ * @internal
+ */
+export const withPlainOutput = (plain: { readonly stdout: boolean; readonly stderr: boolean }) =>
+<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.console, (console) =>
+    Console.withConsole(self, {
+      ...console,
+      log: plain.stdout ? (...args) => console.log(...strip(args)) : console.log,
+      error: plain.stderr ? (...args) => console.error(...strip(args)) : console.error
+    }))
