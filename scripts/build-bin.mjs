@@ -3,7 +3,8 @@
 import * as esbuild from "esbuild"
 import { chmod, stat } from "node:fs/promises"
 
-const outfile = "dist/bin.js"
+// An optional argument writes elsewhere (the CLI spec bundles into a temporary directory).
+const outfile = process.argv[2] ?? "dist/bin.js"
 
 const result = await esbuild.build({
   entryPoints: ["src/bin.ts"],

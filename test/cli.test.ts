@@ -1,0 +1,233 @@
+// The CLI: in process with a captured console and a scripted environment, and as real child processes
+// (tsx on the sources, and the esbuild bundle run from a directory without node_modules).
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs/promises"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as FakeBinance from "../src/FakeBinance.js"
+import * as Demo from "../src/internal/cli/demo.js"
+import * as Cli from "../src/internal/cli/main.js"
+import { API_KEY, HMAC_SECRET } from "./utils/keys.js"
+
+const ANSI = /\x1b\[[0-9;]*m/g
+
+/** Runs the CLI in process; `env` stands in for the process environment. */
+const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  Effect.gen(function*() {
+    const stdout: Array<string> = []
+    const stderr: Array<string> = []
+    const console = yield* Effect.console
+    const text = (args: ReadonlyArray<unknown>) => args.map(String).join(" ").replace(ANSI, "")
+    const code = yield* Cli.run(["node", "effect-binance-pm", ...args]).pipe(
+      Console.withConsole({
+        ...console,
+        log: (...args) => Effect.sync(() => void stdout.push(text(args))),
+        error: (...args) => Effect.sync(() => void stderr.push(text(args)))
+      }),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+      Effect.provide(NodeContext.layer)
+    )
+    return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") }
+  })
+
+const BTC = Demo.assets.BTC!
+
+/** A served fake holding BTC for the HMAC test key, for the non-demo path. */
+const served = FakeBinance.serve({ accounts: [{ apiKey: API_KEY, hmacSecret: HMAC_SECRET, assets: { BTC } }] })
+const credentials = { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: HMAC_SECRET }
+
+describe("CLI in process", () => {
+  it.live("--demo: one aligned table of BTC, ETH and USDT with exact amounts and the used weight", () =>
+    Effect.gen(function*() {
+      const { code, stderr, stdout } = yield* cli(["account-info", "--demo"])
+      expect(code).toBe(0)
+      expect(stdout.split("\n")).toEqual([
+        "Asset  Max withdraw amount         USD value  Used weight",
+        "BTC            27.43689636  1627523.32459208            5",
+        "ETH           152.80000000   519520.00000000           10",
+        "USDT       250000.00000000   250000.00000000           15"
+      ])
+      expect(stderr).toMatch(/^Demo: a fake Binance is serving on http:\/\/127\.0\.0\.1:\d+/)
+    }))
+
+  it.live("--json: one object per line with Binance's strings, nothing else on stdout", () =>
+    Effect.gen(function*() {
+      const { code, stdout } = yield* cli(["account-info", "--demo", "--json", "--asset", "eth,btc"])
+      expect(code).toBe(0)
+      expect(stdout.split("\n").map((line) => JSON.parse(line))).toEqual([
+        { asset: "ETH", ...Demo.assets.ETH },
+        { asset: "BTC", ...BTC }
+      ])
+      expect(stdout).toContain("\"maxWithdrawAmount\":\"152.80000000\"")
+    }))
+
+  it.live("reads a real account through env credentials and --base-url; --recv-window is sent", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { baseUrl, fake } = yield* served
+      const { code, stdout } = yield* cli(
+        ["account-info", "--asset", "BTC", "--base-url", baseUrl, "--recv-window", "3000", "--json"],
+        credentials
+      )
+      expect(code).toBe(0)
+      expect(JSON.parse(stdout)).toEqual({ asset: "BTC", ...BTC })
+      const [entry] = yield* fake.requests
+      expect(entry!.query).toMatch(/^asset=BTC&recvWindow=3000&timestamp=\d+&signature=<redacted>$/)
+    })))
+
+  it.live("an API error exits 1 with its tag, code and message, and nothing secret", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { baseUrl, fake } = yield* served
+      const wrong = "f".repeat(64)
+      const { code, stderr, stdout } = yield* cli(["account-info", "-a", "BTC", "--base-url", baseUrl], {
+        BINANCE_API_KEY: API_KEY,
+        BINANCE_SECRET_KEY: wrong
+      })
+      expect(code).toBe(1)
+      expect(stdout).toBe("")
+      expect(stderr).toContain("InvalidSignature")
+      expect(stderr).toContain("code -1022")
+      expect(stderr).toContain("Signature for this request is not valid.")
+      const [entry] = yield* fake.requests
+      for (const secret of [wrong, API_KEY, Redacted.value(entry!.signature!)]) {
+        expect(stderr).not.toContain(secret)
+      }
+      const demo = yield* cli(["account-info", "--demo", "--asset", "DOGE"])
+      expect(demo.code).toBe(1)
+      expect(demo.stderr).toContain("BinanceApiError: Binance error (HTTP 400, code -1108): Invalid asset.")
+    })))
+
+  it.live("missing credentials exit 2 with a message naming every variable", () =>
+    Effect.gen(function*() {
+      const none = yield* cli(["account-info", "--asset", "BTC"])
+      expect(none.code).toBe(2)
+      expect(none.stderr).toContain("BINANCE_API_KEY is not set")
+      for (const name of ["BINANCE_SECRET_KEY", "BINANCE_PRIVATE_KEY", "BINANCE_PRIVATE_KEY_FILE", "--demo"]) {
+        expect(none.stderr).toContain(name)
+      }
+      const keyOnly = yield* cli(["account-info", "--asset", "BTC"], { BINANCE_API_KEY: API_KEY })
+      expect(keyOnly.code).toBe(2)
+      expect(keyOnly.stderr).toContain("BINANCE_API_KEY is set, but no key to sign with")
+      const badPem = yield* cli(["account-info", "--asset", "BTC"], {
+        BINANCE_API_KEY: API_KEY,
+        BINANCE_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----"
+      })
+      expect(badPem.code).toBe(2)
+      expect(badPem.stderr).toContain("Invalid configuration \"privateKey\"")
+      expect(badPem.stderr).not.toContain("not a key")
+    }))
+
+  const usage: ReadonlyArray<readonly [string, ReadonlyArray<string>, string]> = [
+    ["no command", [], "Missing command"],
+    ["no asset", ["account-info"], "Which asset?"],
+    ["--demo with --env", ["account-info", "--demo", "--env", "testnet"], "leave out --base-url and --env"],
+    ["--base-url with --env", ["account-info", "-a", "BTC", "--env", "demo", "--base-url", "https://x.test"], "not both"],
+    ["an unknown flag", ["account-info", "--demo", "--bogus"], "--bogus"],
+    ["a non-integer --recv-window", ["account-info", "--demo", "--recv-window", "soon"], "'soon'"],
+    ["--recv-window out of range", ["account-info", "--demo", "--recv-window", "0"], "from 1 to 60000"],
+    ["an unknown --env", ["account-info", "-a", "BTC", "--env", "mainnet"], "production, testnet, demo"],
+    ["a plain-http --base-url", ["account-info", "-a", "BTC", "--base-url", "http://fapi.example"], "must use https"],
+    ["an asset with a symbol in it", ["account-info", "--demo", "--asset", "bt-c"], "upper-case letters or digits"]
+  ]
+  for (const [name, args, message] of usage) {
+    it.live(`${name}: exit 2 with a message`, () =>
+      Effect.gen(function*() {
+        const { code, stderr, stdout } = yield* cli(args, credentials)
+        expect(code).toBe(2)
+        expect(stdout).toBe("")
+        expect(stderr).toContain(message)
+      }))
+  }
+
+  it.live("--help explains the command, the credentials and the exit codes", () =>
+    Effect.gen(function*() {
+      const root = yield* cli(["--help"])
+      expect(root.code).toBe(0)
+      for (const text of ["account-info", "--demo", "EXAMPLES", "BINANCE_API_KEY", "BINANCE_PRIVATE_KEY_FILE", "EXIT CODES"]) {
+        expect(root.stdout).toContain(text)
+      }
+      const sub = yield* cli(["account-info", "--help"])
+      expect(sub.code).toBe(0)
+      for (const text of ["--asset", "--recv-window", "--json", "--base-url", "--env", "--demo", "Classic Portfolio"]) {
+        expect(sub.stdout).toContain(text)
+      }
+    }))
+})
+
+interface Child {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly ms: number
+}
+
+const spawn = (command: string, args: ReadonlyArray<string>, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  Effect.async<Child>((resume) => {
+    const started = Date.now()
+    const child = ChildProcess.spawn(command, args, {
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env ?? { PATH: process.env.PATH },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    // The process must end by itself: no kill here, the test timeout is the only backstop.
+    child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr, ms: Date.now() - started })))
+  })
+
+const tsx = (...args: ReadonlyArray<string>) => spawn(process.execPath, ["--import", "tsx", "src/bin.ts", ...args])
+
+describe("CLI as a process", () => {
+  it.live("`npm start`'s command shows the demo and exits by itself with 0", () =>
+    Effect.gen(function*() {
+      const result = yield* tsx("account-info", "--demo")
+      expect(result.code).toBe(0)
+      expect(result.stdout.split("\n")[1]).toBe("BTC            27.43689636  1627523.32459208            5")
+      expect(result.stderr).toMatch(/^Demo: a fake Binance is serving on http:\/\/127\.0\.0\.1:\d+/)
+      expect(result.ms).toBeLessThan(10_000)
+    }))
+
+  it.live("exit codes reach the shell: 1 for an API error, 2 for missing credentials; piped help has no colours", () =>
+    Effect.gen(function*() {
+      const [apiError, missing, help] = yield* Effect.all(
+        [tsx("account-info", "--demo", "--asset", "DOGE"), tsx("account-info", "--asset", "BTC"), tsx("--help")],
+        { concurrency: 3 }
+      )
+      expect(help.code).toBe(0)
+      expect(help.stdout).toContain("EXIT CODES")
+      expect(help.stdout).not.toContain("\x1b[")
+      expect([apiError.code, apiError.stderr.trim().split("\n").at(-1)]).toEqual([
+        1,
+        "BinanceApiError: Binance error (HTTP 400, code -1108): Invalid asset."
+      ])
+      expect(missing.code).toBe(2)
+      expect(missing.stderr).toContain("No Binance credentials: BINANCE_API_KEY is not set.")
+    }))
+
+  it.live("the bundle runs alone: built into an empty directory, no node_modules, same demo", () =>
+    Effect.acquireUseRelease(
+      Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "effect-binance-pm-bin-"))),
+      (dir) =>
+        Effect.gen(function*() {
+          const outfile = Path.join(dir, "bin.js")
+          const build = yield* spawn(process.execPath, ["scripts/build-bin.mjs", outfile])
+          expect(build.code).toBe(0)
+          const text = yield* Effect.promise(() => Fs.readFile(outfile, "utf8"))
+          expect(text.startsWith("#!/usr/bin/env node\n")).toBe(true)
+          // Every import left in the bundle is a Node built-in.
+          const imports = [...text.matchAll(/\bfrom\s*"([^"]+)"|\bimport\s*\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1] ?? m[2])
+          expect(imports.filter((specifier) => !specifier!.startsWith("node:"))).toEqual([])
+          const run = yield* spawn(outfile, ["account-info", "--demo", "--json", "--asset", "USDT"], { cwd: dir })
+          expect(run.code).toBe(0)
+          expect(JSON.parse(run.stdout)).toEqual({ asset: "USDT", ...Demo.assets.USDT })
+        }),
+      (dir) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
+    ))
+})
