@@ -16,9 +16,8 @@ let fake: FakeBinance.Service
 
 beforeEach(async () => {
   scope = Effect.runSync(Scope.make())
-  const served = await Effect.runPromise(
-    Scope.extend(FakeBinance.serve({ accounts: [{ apiKey: API_KEY, hmacSecret: HMAC_SECRET, assets: { BTC } }] }), scope)
-  )
+  const accounts = [{ apiKey: API_KEY, hmacSecret: HMAC_SECRET, assets: { BTC } }]
+  const served = await Effect.runPromise(Scope.extend(FakeBinance.serve({ accounts }), scope))
   baseUrl = served.baseUrl
   fake = served.fake
 })

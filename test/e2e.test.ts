@@ -12,7 +12,14 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Net from "node:net"
 import * as FakeBinance from "../src/FakeBinance.js"
-import { BinanceClock, BinanceConfig, type BinanceError, type Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
+import {
+  BinanceClock,
+  BinanceConfig,
+  type BinanceError,
+  type Credentials,
+  PortfolioMargin,
+  RateLimit
+} from "../src/index.js"
 import { hmacCredentials } from "./utils/env.js"
 import { API_KEY, HMAC_SECRET } from "./utils/keys.js"
 

@@ -40,7 +40,9 @@ const json = Options.boolean("json").pipe(
 
 const baseUrl = Options.text("base-url").pipe(
   Options.optional,
-  Options.withDescription("Another REST origin, such as https://testnet.binancefuture.com (https, or http to localhost).")
+  Options.withDescription(
+    "Another REST origin, such as https://testnet.binancefuture.com (https, or http to localhost)."
+  )
 )
 
 const env = Options.choice("env", ["production", "testnet", "demo"]).pipe(
@@ -113,7 +115,9 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, C
     Effect.as(exitCodes.success),
     Effect.catchAll((error): Effect.Effect<number> => {
       if (ValidationError.isValidationError(error)) return Effect.succeed(exitCodes.usage) // @effect/cli printed it
-      if (ConfigError.isConfigError(error)) return Effect.as(Console.error(Render.configErrorText(error)), exitCodes.usage)
+      if (ConfigError.isConfigError(error)) {
+        return Effect.as(Console.error(Render.configErrorText(error)), exitCodes.usage)
+      }
       if (error instanceof UsageError) return Effect.as(Console.error(error.message), exitCodes.usage)
       if (error._tag === "InvalidConfiguration") {
         return Effect.as(Console.error(Render.invalidConfigurationText(error)), exitCodes.usage)
@@ -125,7 +129,10 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, C
       Cause.isInterruptedOnly(cause)
         ? Effect.succeed(130)
         // A bug, not a Binance answer: say so, with the defect's message only.
-        : Effect.as(Console.error(`Unexpected failure (a bug, please report it): ${describeDefect(cause)}`), exitCodes.apiError)
+        : Effect.as(
+          Console.error(`Unexpected failure (a bug, please report it): ${describeDefect(cause)}`),
+          exitCodes.apiError
+        )
     )
   )
 

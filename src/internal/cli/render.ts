@@ -44,7 +44,8 @@ export const table = (rows: ReadonlyArray<Row>): string => {
  *
  * @internal
  */
-export const jsonLines = (rows: ReadonlyArray<Row>): string => rows.map((row) => JSON.stringify(row.response)).join("\n")
+export const jsonLines = (rows: ReadonlyArray<Row>): string =>
+  rows.map((row) => JSON.stringify(row.response)).join("\n")
 
 /** @internal */
 export const credentialsHelp = [
