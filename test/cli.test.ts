@@ -126,7 +126,11 @@ describe("CLI in process", () => {
     ["no command", [], "Missing command"],
     ["no asset", ["account-info"], "Which asset?"],
     ["--demo with --env", ["account-info", "--demo", "--env", "testnet"], "leave out --base-url and --env"],
-    ["--base-url with --env", ["account-info", "-a", "BTC", "--env", "demo", "--base-url", "https://a.test"], "not both"],
+    [
+      "--base-url with --env",
+      ["account-info", "-a", "BTC", "--env", "demo", "--base-url", "https://a.test"],
+      "not both"
+    ],
     ["an unknown flag", ["account-info", "--demo", "--bogus"], "--bogus"],
     ["a non-integer --recv-window", ["account-info", "--demo", "--recv-window", "soon"], "'soon'"],
     ["--recv-window out of range", ["account-info", "--demo", "--recv-window", "0"], "from 1 to 60000"],

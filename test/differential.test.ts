@@ -2,8 +2,8 @@
 // request to the same loopback fake, with the same keys at the same fixed time. Both must be accepted, send
 // the same parameters and the very same signature (HMAC, RSA PKCS#1 v1.5 and Ed25519 are all deterministic),
 // and read the same body to the same values.
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { DerivativesTradingUsdsFutures } from "@binance/derivatives-trading-usds-futures"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it, vi } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"

@@ -2,7 +2,7 @@
  * The command line: `effect-binance-pm account-info ...`, parsed with @effect/cli, and the mapping of every
  * outcome to an exit code (0 success, 1 Binance or network error, 2 usage or configuration error).
  */
-import * as CliApp from "@effect/cli/CliApp"
+import type * as CliApp from "@effect/cli/CliApp"
 import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
@@ -144,11 +144,12 @@ const strip = (args: ReadonlyArray<unknown>) => args.map((a) => typeof a === "st
  *
  * @internal
  */
-export const withPlainOutput = (plain: { readonly stdout: boolean; readonly stderr: boolean }) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(Effect.console, (console) =>
-    Console.withConsole(self, {
-      ...console,
-      log: plain.stdout ? (...args) => console.log(...strip(args)) : console.log,
-      error: plain.stderr ? (...args) => console.error(...strip(args)) : console.error
-    }))
+export const withPlainOutput =
+  (plain: { readonly stdout: boolean; readonly stderr: boolean }) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(Effect.console, (console) =>
+      Console.withConsole(self, {
+        ...console,
+        log: plain.stdout ? (...args) => console.log(...strip(args)) : console.log,
+        error: plain.stderr ? (...args) => console.error(...strip(args)) : console.error
+      }))
