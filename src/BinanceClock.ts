@@ -53,7 +53,8 @@ export const make: Effect.Effect<Service> = Effect.sync(() => {
       client: yield* HttpClient.HttpClient,
       config: yield* BinanceConfig.BinanceConfig,
       gate: yield* RateLimit.RateLimit,
-      now: Effect.map(Clock.currentTimeMillis, (now) => now + offset)
+      now: Effect.map(Clock.currentTimeMillis, (now) => now + offset),
+      offset
     })
     offset = learned.offset
     syncedAt = learned.receivedAt
@@ -94,6 +95,9 @@ export interface SyncedOptions {
  * Learns the offset when the layer is built (failing the layer if Binance cannot be reached), and again
  * lazily, on the first timestamp asked for once the offset is older than `maxAge`. A failed refresh keeps
  * the old offset (a -1021 would still heal it) and is logged at Debug.
+ *
+ * It reads `BinanceConfig` and `RateLimit` when built: provide a `BinanceConfig.layer` to it
+ * (`Layer.provideMerge`), not beside it, or it syncs against the default (production) base URL.
  *
  * @since 0.1.0
  * @category Layers

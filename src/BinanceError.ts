@@ -33,7 +33,9 @@ const binanceDetail = (status: number | undefined, code: number | undefined, msg
   if (status !== undefined) parts.push(`HTTP ${status}`)
   if (code !== undefined) parts.push(`code ${code}`)
   const head = parts.length > 0 ? ` (${parts.join(", ")})` : ""
-  return msg !== undefined && msg.length > 0 ? `${head}: ${msg}` : head
+  // Binance messages end with a full stop more often than not; the sentence around them adds its own.
+  const text = msg?.trim().replace(/\.+$/, "")
+  return text !== undefined && text.length > 0 ? `${head}: ${text}` : head
 }
 
 const optionalNumber = Schema.optional(Schema.Number)
@@ -134,7 +136,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binan
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
-    return `Binance refused the API key${binanceDetail(this.status, this.code, this.msg)}`
+    return `Binance refused the API key${binanceDetail(this.status, this.code, this.msg)}.`
   }
 }
 
@@ -195,7 +197,7 @@ export class ServerError extends Schema.TaggedError<ServerError>("effect-binance
   /** @since 0.1.0 */
   override get message(): string {
     const body = this.msg === undefined && this.excerpt !== undefined ? `: ${this.excerpt}` : ""
-    return `Binance server error${binanceDetail(this.status, this.code, this.msg)}${body}`
+    return `Binance server error${binanceDetail(this.status, this.code, this.msg)}${body || "."}`
   }
 }
 
@@ -214,7 +216,7 @@ export class BinanceApiError extends Schema.TaggedError<BinanceApiError>("effect
   /** @since 0.1.0 */
   override get message(): string {
     const body = this.msg === undefined && this.excerpt !== undefined ? `: ${this.excerpt}` : ""
-    return `Binance error${binanceDetail(this.status, this.code, this.msg)}${body}`
+    return `Binance error${binanceDetail(this.status, this.code, this.msg)}${body || "."}`
   }
 }
 

@@ -119,7 +119,7 @@ export interface PmAccountInfoResult {
   readonly response: PmAccountInfoResponse
   /** `X-MBX-USED-WEIGHT-1M` of the successful response. */
   readonly usedWeight: number | undefined
-  /** HTTP requests made for this call, retries and clock re-sync included. */
+  /** `pmAccountInfo` requests sent for this call, retries included (a clock re-sync's `/fapi/v1/time` is not). */
   readonly attempts: number
 }
 

@@ -128,4 +128,22 @@ describe("BinanceClock", () => {
       expect(error._tag).toBe("TransportError")
       expect(error.message).not.toContain("signature")
     }))
+
+  it.effect("time spent waiting at the gate before GET /fapi/v1/time does not skew the learned offset", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_700_000_010_000)
+      // every response says the minute's weight is spent, so the re-sync must wait for the next window
+      const env = testEnv((request, index) =>
+        Effect.map(
+          skewedServer(request, index),
+          (reply) =>
+            reply === "reset" ? reply : { ...reply, headers: { ...reply.headers, "x-mbx-used-weight-1m": "2400" } }
+        )
+      )
+      const fiber = yield* Effect.fork(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer)))
+      yield* TestClock.adjust("3 minutes")
+      yield* Fiber.join(fiber)
+      expect(yield* env.clock.offset).toBe(SKEW)
+      expect(env.requests[1]!.time).toBeGreaterThanOrEqual(1_700_000_040_000)
+    }))
 })

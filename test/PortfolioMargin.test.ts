@@ -5,7 +5,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Crypto from "node:crypto"
-import { Credentials, PortfolioMargin } from "../src/index.js"
+import { BinanceError, Credentials, PortfolioMargin } from "../src/index.js"
 import { testEnv } from "./utils/env.js"
 import {
   API_KEY,
@@ -189,5 +189,7 @@ describe("PortfolioMargin.pmAccountInfo: error bodies", () => {
       const error = yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer), Effect.flip)
       expect(error).toMatchObject({ _tag: "BinanceApiError", status: 400, code: -1108, msg: "Invalid asset." })
       expect(error.message).toBe("Binance error (HTTP 400, code -1108): Invalid asset.")
+      const timestamp = new BinanceError.InvalidSignature({ status: 400, code: -1022, msg: "Signature is not valid." })
+      expect(timestamp.message).not.toContain("..")
     }))
 })

@@ -6,7 +6,7 @@ import type * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
-import { bannedUntil, classifyError, get, type RawResponse, usedWeight } from "./http.js"
+import { bannedUntil, classifyError, excerpt, get, type RawResponse, usedWeight } from "./http.js"
 
 /** @internal */
 export interface GatedGet {
@@ -88,17 +88,27 @@ export const learnOffset = (options: {
   readonly config: BinanceConfig.Service
   readonly gate: RateLimit.Service
   readonly now: Effect.Effect<number>
+  /** The offset `now` adds to the local clock. */
+  readonly offset: number
 }): Effect.Effect<LearnedOffset, PmAccountInfoError> =>
   Effect.gen(function*() {
-    const sentAt = yield* Clock.currentTimeMillis
-    const response = yield* gatedGet({ ...options, weight: 1, url: () => `${options.config.baseUrl}/fapi/v1/time` })
+    let sentAt = 0
+    const response = yield* gatedGet({
+      ...options,
+      weight: 1,
+      // Stamped when the gate lets the request go: time spent waiting at the gate is not round trip.
+      url: (serverNow) => {
+        sentAt = serverNow - options.offset
+        return `${options.config.baseUrl}/fapi/v1/time`
+      }
+    })
     const receivedAt = yield* Clock.currentTimeMillis
     const serverTime = parseServerTime(response.text)
     if (serverTime === undefined) {
       return yield* new ResponseDecodeError({
         status: response.status,
         reason: "expected {\"serverTime\": <ms>} from /fapi/v1/time",
-        excerpt: response.text.slice(0, 120)
+        excerpt: excerpt(response.text, 120)
       })
     }
     return { offset: Math.round(serverTime - (sentAt + receivedAt) / 2), receivedAt }
