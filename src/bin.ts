@@ -6,7 +6,9 @@
  */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Cli from "./internal/cli/main.js"
 
 const noColor = (process.env.NO_COLOR ?? "") !== ""
@@ -16,5 +18,9 @@ Cli.run(process.argv).pipe(
   // Set, not process.exit(): the process ends by itself once output is flushed and the demo server closed.
   Effect.flatMap((code) => Effect.sync(() => void (process.exitCode = code))),
   Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  NodeRuntime.runMain({
+    disableErrorReporting: true,
+    // Ctrl-C interrupts the call (closing its connection) and exits 128 + SIGINT, as shells expect.
+    teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
+  })
 )

@@ -5,7 +5,9 @@ import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
@@ -170,7 +172,13 @@ interface Child {
   readonly ms: number
 }
 
-const spawn = (command: string, args: ReadonlyArray<string>, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+interface SpawnOptions {
+  readonly cwd?: string
+  readonly env?: NodeJS.ProcessEnv
+  readonly onSpawn?: (child: ChildProcess.ChildProcess) => void
+}
+
+const spawn = (command: string, args: ReadonlyArray<string>, options: SpawnOptions = {}) =>
   Effect.async<Child>((resume) => {
     const started = Date.now()
     const child = ChildProcess.spawn(command, args, {
@@ -178,6 +186,7 @@ const spawn = (command: string, args: ReadonlyArray<string>, options: { cwd?: st
       env: options.env ?? { PATH: process.env.PATH },
       stdio: ["ignore", "pipe", "pipe"]
     })
+    options.onSpawn?.(child)
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk) => (stdout += chunk))
@@ -187,6 +196,9 @@ const spawn = (command: string, args: ReadonlyArray<string>, options: { cwd?: st
   })
 
 const tsx = (...args: ReadonlyArray<string>) => spawn(process.execPath, ["--import", "tsx", "src/bin.ts", ...args])
+
+const tsxWith = (options: SpawnOptions, ...args: ReadonlyArray<string>) =>
+  spawn(process.execPath, ["--import", "tsx", "src/bin.ts", ...args], options)
 
 describe("CLI as a process", () => {
   it.live("`npm start`'s command shows the demo and exits by itself with 0", () =>
@@ -214,6 +226,27 @@ describe("CLI as a process", () => {
       expect(missing.code).toBe(2)
       expect(missing.stderr).toContain("No Binance credentials: BINANCE_API_KEY is not set.")
     }))
+
+  it.live("Ctrl-C during a call that hangs: the call is interrupted and the process exits 130 at once", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { baseUrl, fake } = yield* served
+      yield* fake.enqueueFault(FakeBinance.Fault.delay("1 minute"))
+      let child: ChildProcess.ChildProcess | undefined
+      const running = yield* Effect.fork(tsxWith(
+        { env: { PATH: process.env.PATH, ...credentials }, onSpawn: (c) => (child = c) },
+        "account-info",
+        "--asset",
+        "BTC",
+        "--base-url",
+        baseUrl
+      ))
+      yield* fake.requestCount.pipe(Effect.repeat({ until: (n) => n === 1, schedule: Schedule.spaced("20 millis") }))
+      const signalled = Date.now()
+      child!.kill("SIGINT")
+      const result = yield* Fiber.join(running)
+      expect(result.code).toBe(130)
+      expect(Date.now() - signalled).toBeLessThan(2000)
+    })))
 
   it.live("the bundle runs alone: built into an empty directory, no node_modules, same demo", () =>
     Effect.acquireUseRelease(

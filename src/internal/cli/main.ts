@@ -127,7 +127,7 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, C
     }),
     Effect.catchAllCause((cause) =>
       Cause.isInterruptedOnly(cause)
-        ? Effect.succeed(130)
+        ? Effect.failCause(cause) // Ctrl-C: bin.ts turns it into exit code 130
         // A bug, not a Binance answer: say so, with the defect's message only.
         : Effect.as(
           Console.error(`Unexpected failure (a bug, please report it): ${describeDefect(cause)}`),
