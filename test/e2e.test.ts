@@ -181,7 +181,7 @@ for (const [transportName, transport] of transports) {
           const [second, ms] = yield* elapsed(Effect.flip(call()))
           expect(second._tag).toBe("IpBanned")
           expect((second as BinanceError.IpBanned).msg).toBe("IP ban in force; no request sent")
-          expect(ms).toBeLessThan(100)
+          expect(ms).toBeLessThan(250)
           expect(yield* fake.requestCount).toBe(1)
         })
       ))
