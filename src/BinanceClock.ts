@@ -62,7 +62,8 @@ export const make: Effect.Effect<Service> = Effect.sync(() => {
     return offset
   }).pipe(Effect.withSpan("BinanceClock.sync"))
   const service: Service & { readonly syncedAt: () => number | undefined } = {
-    currentTimeMillis: Effect.map(Clock.currentTimeMillis, (now) => now + offset),
+    // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects.
+    currentTimeMillis: Effect.map(Clock.currentTimeMillis, (now) => Math.floor(now + offset)),
     offset: Effect.sync(() => offset),
     setOffset: (offsetMs) =>
       Effect.sync(() => {

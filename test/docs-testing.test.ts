@@ -7,7 +7,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
-import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
+import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "../src/index.js"
 import { FakeBinance } from "../src/testing.js"
 
 // ---- Your program: move up to `wanted` out to spot, as far as Binance allows. ----
@@ -36,10 +36,10 @@ const BTC = { maxWithdrawAmount: "27.43689636", maxWithdrawAmountUSD: "1627523.3
 const ETH = { maxWithdrawAmount: "0.00000000", maxWithdrawAmountUSD: "0.00000000" }
 
 const TestEnv = Layer.mergeAll(
+  // The fake exchange as an in-memory HttpClient, with its own fresh rate-limit gate.
   FakeBinance.layer({ accounts: [{ apiKey: "test-key", hmacSecret: "test-secret", assets: { BTC, ETH } }] }),
   Credentials.layerHmac({ apiKey: "test-key", secretKey: "test-secret" }),
   BinanceClock.layer,
-  RateLimit.layer, // a fresh rate-limit gate per test: a 429 in one test must not pause the next
   // The default backoff without its jitter, so the request log's times are exact.
   BinanceConfig.layer({ retrySchedule: Schedule.exponential("200 millis") })
 )
