@@ -47,6 +47,14 @@ describe("PortfolioMargin.pmAccountInfo: the request", () => {
       expect(BigDecimal.format(info.maxWithdrawAmountUSD)).toBe("1627523.32459208")
     }))
 
+  it.effect("timestamps are whole milliseconds even when virtual time is fractional (jittered schedules)", () =>
+    Effect.gen(function*() {
+      const env = testEnv(script(ok()))
+      yield* TestClock.setTime(192.818366)
+      yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer))
+      expect(env.requests[0]!.url.searchParams.get("timestamp")).toBe("192")
+    }))
+
   it.effect("uses the call's recvWindow over the configured one", () =>
     Effect.gen(function*() {
       const env = testEnv(script(ok("ETH")), { recvWindow: 7000 })
