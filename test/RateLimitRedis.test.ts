@@ -145,14 +145,15 @@ if (server !== undefined) {
         const keyPrefix = prefix()
         const a = yield* RateLimitRedis.make({ url, keyPrefix })
         const b = yield* RateLimitRedis.make({ url, keyPrefix })
+        yield* TestClock.setTime(10_000)
         const permit = yield* a.acquire(request())
-        yield* a.release(permit, { status: 418, retryAfterMs: 120_000 }, 0)
+        yield* a.release(permit, { status: 418, retryAfterMs: 120_000 }, 10_000)
         expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 120_000 })
         yield* TestClock.adjust("119 seconds")
         expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 1_000 })
         yield* TestClock.adjust("1 second")
         expect((yield* b.acquire(request())).window).toBe(2)
-        expect((yield* b.snapshot(BASE)).bannedUntil).toBe(120_000)
+        expect((yield* b.snapshot(BASE)).bannedUntil).toBe(130_000)
       }))
 
     it.scoped("without Retry-After a 418 holds until the 'banned until' of its message", () =>
@@ -160,9 +161,10 @@ if (server !== undefined) {
         const keyPrefix = prefix()
         const a = yield* RateLimitRedis.make({ url, keyPrefix })
         const b = yield* RateLimitRedis.make({ url, keyPrefix })
+        yield* TestClock.setTime(10_000)
         const permit = yield* a.acquire(request())
-        yield* a.release(permit, { status: 418, bannedUntil: 300_000 }, 0)
-        expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 300_000 })
+        yield* a.release(permit, { status: 418, bannedUntil: 300_000 }, 10_000)
+        expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 290_000 })
       }))
 
     it.scoped("X-MBX-USED-WEIGHT-1M above what the fleet reserved counts against everyone's budget", () =>
@@ -170,6 +172,7 @@ if (server !== undefined) {
         const keyPrefix = prefix()
         const a = yield* RateLimitRedis.make({ url, keyPrefix })
         const b = yield* RateLimitRedis.make({ url, keyPrefix })
+        yield* TestClock.setTime(1_000)
         const permit = yield* a.acquire(request())
         // Binance counted 17 while the fleet sent 5: another program on the IP used 12.
         yield* a.release(permit, { status: 200, usedWeight: 17 }, 1_000)
@@ -185,6 +188,7 @@ if (server !== undefined) {
       Effect.gen(function*() {
         const keyPrefix = prefix()
         const a = yield* RateLimitRedis.make({ url, keyPrefix })
+        yield* TestClock.setTime(1_000)
         const first = yield* a.acquire(request())
         const second = yield* a.acquire(request())
         yield* a.release(first, { status: 200, usedWeight: 5 }, 1_000)
@@ -193,6 +197,20 @@ if (server !== undefined) {
         yield* a.acquire(request())
         yield* a.acquire(request())
         expect(yield* a.snapshot(BASE)).toMatchObject({ usedWeight: 10, reservedWeight: 10 })
+      }))
+
+    it.scoped("nothing leaves from 250 ms before a minute's end until 50 ms into the next: each request lands in its window", () =>
+      Effect.gen(function*() {
+        const a = yield* RateLimitRedis.make({ url, keyPrefix: prefix() })
+        yield* TestClock.setTime(59_800)
+        const late = yield* Effect.fork(a.acquire(request()))
+        yield* untilSleepingUntil(60_050)
+        yield* TestClock.adjust("249 millis")
+        expect(Option.isNone(yield* Fiber.poll(late))).toBe(true)
+        yield* TestClock.adjust("1 millis")
+        expect((yield* Fiber.join(late)).window).toBe(1)
+        yield* TestClock.setTime(119_749)
+        expect((yield* a.acquire(request())).window).toBe(1)
       }))
 
     it.scoped("every key expires: windows a minute after they end, the pause and ban a minute after theirs", () =>
@@ -225,6 +243,7 @@ if (server !== undefined) {
         const hostA = yield* RateLimitRedis.make({ url, keyPrefix, key: "nat-a" })
         const hostB = yield* RateLimitRedis.make({ url, keyPrefix, key: "nat-b" })
         const custom = yield* RateLimitRedis.make({ url, keyPrefix, key: (baseUrl) => `ip{1}:${baseUrl.length}` })
+        yield* TestClock.setTime(1_000)
         for (let i = 0; i < 4; i++) yield* hostA.acquire(request())
         // nat-b leaves through another IP: its budget is untouched by nat-a's 20.
         expect((yield* hostB.acquire(request())).window).toBe(0)
@@ -242,6 +261,7 @@ if (server !== undefined) {
       Effect.gen(function*() {
         const redis = yield* inspect(url)
         const keyPrefix = prefix()
+        yield* TestClock.setTime(1_000)
         const exit = yield* Effect.exit(Effect.scoped(Effect.flatMap(
           RateLimitRedis.make({ redis, keyPrefix }),
           (gate) => gate.acquire(request())

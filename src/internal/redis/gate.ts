@@ -14,6 +14,9 @@ const WINDOW_MS = 60_000
 // Clocks of different hosts, or of one host's processes, disagree a little: wait this much past an instant
 // another process computed (a window boundary or the end of a pause).
 const MARGIN_MS = 50
+// A request reserved in one window must reach Binance in that window, or the two counts drift apart. Nothing
+// is sent from this long before a boundary until MARGIN_MS after it: room for the trip and clock error.
+const BEFORE_BOUNDARY_MS = 250
 // Keys outlive what they describe by this much, then Redis drops them.
 const GRACE_MS = 60_000
 const DEFAULT_BAN_MS = 120_000
@@ -97,6 +100,11 @@ export const make = (options: Options): RateLimit.Service => {
         }
         const window = Math.floor(now / WINDOW_MS)
         const windowEnd = (window + 1) * WINDOW_MS
+        if (windowEnd - now < BEFORE_BOUNDARY_MS || now - window * WINDOW_MS < MARGIN_MS) {
+          const boundary = windowEnd - now < BEFORE_BOUNDARY_MS ? windowEnd : window * WINDOW_MS
+          yield* Effect.sleep(Duration.millis(boundary + MARGIN_MS - now))
+          continue
+        }
         windows.set(request.key, window)
         const result = yield* call(scripts.acquire, keysOf(request.key, window), [
           now,
