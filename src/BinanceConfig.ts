@@ -5,7 +5,6 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -13,6 +12,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import { InvalidConfiguration } from "./BinanceError.js"
+import { fromConfigError } from "./internal/config.js"
 import { version } from "./internal/version.js"
 
 /**
@@ -239,8 +239,8 @@ export const layer = (options: Options): Layer.Layer<BinanceConfig, InvalidConfi
  */
 export const layerConfig = (
   configs: Config.Config<Options> = defaultConfigs
-): Layer.Layer<BinanceConfig, InvalidConfiguration | ConfigError.ConfigError> =>
-  Layer.effect(BinanceConfig, Effect.flatMap(configs, (options) => make(options)))
+): Layer.Layer<BinanceConfig, InvalidConfiguration> =>
+  Layer.effect(BinanceConfig, Effect.flatMap(Effect.mapError(configs, fromConfigError), (options) => make(options)))
 
 const optional = <A>(config: Config.Config<A>) =>
   Config.map(Config.option(config), (o) => o._tag === "Some" ? o.value : undefined)

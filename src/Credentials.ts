@@ -5,7 +5,6 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -15,6 +14,7 @@ import * as Redacted from "effect/Redacted"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs/promises"
 import { InvalidConfiguration } from "./BinanceError.js"
+import { fromConfigError } from "./internal/config.js"
 
 /**
  * How requests are signed: HMAC-SHA256 (hex), RSA PKCS#1 v1.5 SHA-256 or Ed25519 (both base64).
@@ -254,14 +254,15 @@ export const defaultConfigs: Configs = {
  */
 export const makeConfig = (
   configs: Partial<Configs> = {}
-): Effect.Effect<Service, InvalidConfiguration | ConfigError.ConfigError> =>
+): Effect.Effect<Service, InvalidConfiguration> =>
   Effect.gen(function*() {
     const c = { ...defaultConfigs, ...configs }
-    const apiKey = yield* c.apiKey
-    const secretKey = yield* c.secretKey
-    const privateKey = yield* c.privateKey
-    const privateKeyFile = yield* c.privateKeyFile
-    const passphrase = yield* c.passphrase
+    const read = <A>(config: Config.Config<A>) => Effect.mapError(config, fromConfigError)
+    const apiKey = yield* read(c.apiKey)
+    const secretKey = yield* read(c.secretKey)
+    const privateKey = yield* read(c.privateKey)
+    const privateKeyFile = yield* read(c.privateKeyFile)
+    const passphrase = yield* read(c.passphrase)
     const given =
       [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
     if (given !== 1) {
@@ -293,5 +294,4 @@ export const makeConfig = (
  */
 export const layerConfig = (
   configs: Partial<Configs> = {}
-): Layer.Layer<Credentials, InvalidConfiguration | ConfigError.ConfigError> =>
-  Layer.effect(Credentials, makeConfig(configs))
+): Layer.Layer<Credentials, InvalidConfiguration> => Layer.effect(Credentials, makeConfig(configs))

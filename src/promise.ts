@@ -138,7 +138,13 @@ const buildLayer = (options: ClientOptions) => {
       privateKey: options.privateKey!,
       passphrase: options.privateKeyPassphrase
     })
-  if (Either.isLeft(credentials)) throw credentials.left
+  if (Either.isLeft(credentials)) {
+    // Name the option the caller wrote.
+    const { field, reason } = credentials.left
+    throw field === "passphrase"
+      ? new InvalidConfiguration({ field: "privateKeyPassphrase", reason })
+      : credentials.left
+  }
   const timeoutMs = milliseconds("timeoutMs", options.timeoutMs)
   if (timeoutMs === 0) throw new InvalidConfiguration({ field: "timeoutMs", reason: "must be positive" })
   const maxRetryAfterWaitMs = milliseconds("maxRetryAfterWaitMs", options.maxRetryAfterWaitMs)

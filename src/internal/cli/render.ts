@@ -63,7 +63,11 @@ const CREDENTIAL_FIELDS = new Set([
   "secretKey",
   "privateKey",
   "passphrase",
-  "BINANCE_PRIVATE_KEY_FILE"
+  "BINANCE_API_KEY",
+  "BINANCE_SECRET_KEY",
+  "BINANCE_PRIVATE_KEY",
+  "BINANCE_PRIVATE_KEY_FILE",
+  "BINANCE_PRIVATE_KEY_PASSPHRASE"
 ])
 
 /** @internal */
@@ -86,6 +90,9 @@ export const configErrorText = (error: ConfigError.ConfigError): string => {
 export const invalidConfigurationText = (error: BinanceError.InvalidConfiguration): string => {
   if (error.field === "credentials" && error.reason.endsWith("(found 0)")) {
     return `No Binance credentials: BINANCE_API_KEY is set, but no key to sign with.\n${credentialsHelp}`
+  }
+  if (error.field.startsWith("BINANCE_") && error.reason === "is not set") {
+    return `No Binance credentials: ${error.field} is not set.\n${credentialsHelp}`
   }
   return CREDENTIAL_FIELDS.has(error.field) ? `${error.message}\n${credentialsHelp}` : error.message
 }
