@@ -140,6 +140,28 @@ if (server !== undefined) {
         expect(yield* Clock.currentTimeMillis).toBe(12_050)
       }))
 
+    it.scoped("re-learning Binance's clock during a pause neither shortens nor stretches it", () =>
+      Effect.gen(function*() {
+        const keyPrefix = prefix()
+        const a = yield* RateLimitRedis.make({ url, keyPrefix })
+        const b = yield* RateLimitRedis.make({ url, keyPrefix })
+        yield* TestClock.setTime(10_000)
+        const permit = yield* a.acquire(request({ weightLimit: 2400 }))
+        yield* a.release(permit, { status: 429, retryAfterMs: 2_000, usedWeight: 5 }, 10_000)
+        // Meanwhile a -1021 taught each process that Binance is a minute ahead (a) or behind (b).
+        const ahead = Effect.map(Clock.currentTimeMillis, (t) => t + 60_000)
+        const behind = Effect.map(Clock.currentTimeMillis, (t) => t - 60_000)
+        const fromA = yield* Effect.fork(a.acquire(request({ weightLimit: 2400, now: ahead })))
+        const fromB = yield* Effect.fork(b.acquire(request({ weightLimit: 2400, now: behind, maxWaitMs: 3_000 })))
+        yield* untilSleepingUntil(12_000)
+        yield* TestClock.adjust("1999 millis")
+        expect(Option.isNone(yield* Fiber.poll(fromA))).toBe(true)
+        expect(Option.isNone(yield* Fiber.poll(fromB))).toBe(true)
+        yield* TestClock.adjust("51 millis")
+        yield* Fiber.join(fromA)
+        yield* Fiber.join(fromB)
+      }))
+
     it.scoped("a 418 seen by one process fails every process at once until the ban ends", () =>
       Effect.gen(function*() {
         const keyPrefix = prefix()

@@ -1,7 +1,12 @@
 /**
  * The shared gate: `RateLimit.Service` over Redis, with this process's in-process gate kept alongside as a
  * mirror (it sees every outcome) and as the fallback while Redis does not answer.
+ *
+ * Two clocks: minute windows follow the caller's estimate of Binance's clock (`request.now`), because they
+ * must line up with Binance's; pauses and bans follow the host's own clock (`Clock`), because a Retry-After
+ * is a duration, and the estimate of Binance's clock jumps whenever the offset is learned again.
  */
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -46,6 +51,10 @@ export const make = (options: Options): RateLimit.Service => {
   const local = RateLimit.makeUnsafe()
   // The last window each budget was used in, for `snapshot` (which is not told the time).
   const windows = new Map<string, number>()
+  // Pauses and bans this process has seen itself, on the host clock: they hold even if Redis never heard.
+  const holds = new Map<string, { pausedUntil: number; bannedUntil: number }>()
+  // Binance's clock minus the host's, as last seen: to report holds on Binance's clock in `snapshot`.
+  let offset = 0
   let degraded = false
 
   const call = (script: scripts.Script, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
@@ -80,24 +89,28 @@ export const make = (options: Options): RateLimit.Service => {
     return [`${base}:w:${window}`, `${base}:gate`] as const
   }
 
-  const banned = (untilMs: number, now: number) =>
-    new IpBanned({ status: 418, msg: "IP ban in force; no request sent", retryAfterMs: untilMs - now })
+  const banned = (waitMs: number) =>
+    new IpBanned({ status: 418, msg: "IP ban in force; no request sent", retryAfterMs: waitMs })
 
-  const paused = (untilMs: number, now: number) =>
-    new RateLimited({ status: 429, msg: "Retry-After in force; no request sent", retryAfterMs: untilMs - now })
+  const paused = (waitMs: number) =>
+    new RateLimited({ status: 429, msg: "Retry-After in force; no request sent", retryAfterMs: waitMs })
+
+  /** Fails for a ban, fails or waits for a pause; `true` once it has waited (the caller starts over). */
+  const hold = (request: RateLimit.Request, host: number, pausedUntil: number, bannedUntil: number, margin: number) => {
+    if (bannedUntil > host) return Effect.fail(banned(bannedUntil - host))
+    if (pausedUntil <= host) return Effect.succeed(false)
+    if (pausedUntil - host > request.maxWaitMs) return Effect.fail(paused(pausedUntil - host))
+    return Effect.as(Effect.sleep(Duration.millis(pausedUntil - host + margin)), true)
+  }
 
   const acquire = (request: RateLimit.Request): Effect.Effect<RateLimit.Permit, RateLimited | IpBanned> =>
     Effect.gen(function*() {
       while (true) {
         const now = yield* request.now
-        // What this process saw itself holds even if Redis never heard of it.
-        const mine = yield* local.snapshot(request.key)
-        if (mine.bannedUntil > now) return yield* banned(mine.bannedUntil, now)
-        if (mine.pausedUntil > now) {
-          if (mine.pausedUntil - now > request.maxWaitMs) return yield* paused(mine.pausedUntil, now)
-          yield* Effect.sleep(Duration.millis(mine.pausedUntil - now))
-          continue
-        }
+        const host = yield* Clock.currentTimeMillis
+        offset = now - host
+        const mine = holds.get(request.key)
+        if (mine !== undefined && (yield* hold(request, host, mine.pausedUntil, mine.bannedUntil, 0))) continue
         const window = Math.floor(now / WINDOW_MS)
         const windowEnd = (window + 1) * WINDOW_MS
         if (windowEnd - now < BEFORE_BOUNDARY_MS || now - window * WINDOW_MS < MARGIN_MS) {
@@ -107,7 +120,7 @@ export const make = (options: Options): RateLimit.Service => {
         }
         windows.set(request.key, window)
         const result = yield* call(scripts.acquire, keysOf(request.key, window), [
-          now,
+          host,
           request.weight,
           request.weightLimit,
           windowEnd - now + GRACE_MS
@@ -119,33 +132,41 @@ export const make = (options: Options): RateLimit.Service => {
         }
         yield* available
         const [code, value] = result.right as [number, number]
-        switch (code) {
-          case 0:
-            return { key: request.key, weight: request.weight, window, shared: true } satisfies SharedPermit
-          case 1:
-            return yield* banned(value, now)
-          case 2: {
-            if (value - now > request.maxWaitMs) return yield* paused(value, now)
-            yield* Effect.sleep(Duration.millis(value - now + MARGIN_MS))
-            continue
-          }
-          default:
-            yield* Effect.sleep(Duration.millis(windowEnd - now + MARGIN_MS))
+        if (code === 0) return { key: request.key, weight: request.weight, window, shared: true } satisfies SharedPermit
+        if (code === 3) {
+          yield* Effect.sleep(Duration.millis(windowEnd - now + MARGIN_MS))
+          continue
         }
+        // Another process's pause or ban (on its host clock: allow for a little disagreement).
+        yield* hold(request, host, code === 2 ? value : 0, code === 1 ? value : 0, MARGIN_MS)
       }
     })
 
   const release = (permit: RateLimit.Permit, outcome: RateLimit.Outcome, now: number): Effect.Effect<void> =>
     Effect.gen(function*() {
       yield* local.release(permit, outcome, now)
+      const host = yield* Clock.currentTimeMillis
+      offset = now - host
       const window = Math.floor(now / WINDOW_MS)
-      const pausedUntil = outcome.status === 429 && outcome.retryAfterMs !== undefined ? now + outcome.retryAfterMs : 0
-      // As the in-process gate: Retry-After first (immune to clock offsets), then the message's "banned until".
+      const pausedUntil = outcome.status === 429 && outcome.retryAfterMs !== undefined ? host + outcome.retryAfterMs : 0
+      // As the in-process gate: Retry-After first (a duration), then the message's "banned until" (Binance's
+      // clock, moved onto ours).
       const bannedUntil = outcome.status === 418
-        ? outcome.retryAfterMs !== undefined ? now + outcome.retryAfterMs : outcome.bannedUntil ?? now + DEFAULT_BAN_MS
+        ? outcome.retryAfterMs !== undefined
+          ? host + outcome.retryAfterMs
+          : outcome.bannedUntil !== undefined
+          ? outcome.bannedUntil - offset
+          : host + DEFAULT_BAN_MS
         : 0
+      if (pausedUntil > 0 || bannedUntil > 0) {
+        const mine = holds.get(permit.key) ?? { pausedUntil: 0, bannedUntil: 0 }
+        holds.set(permit.key, {
+          pausedUntil: Math.max(mine.pausedUntil, pausedUntil),
+          bannedUntil: Math.max(mine.bannedUntil, bannedUntil)
+        })
+      }
       const result = yield* call(scripts.release, keysOf(permit.key, permit.window), [
-        now,
+        host,
         permit.weight,
         isShared(permit) ? 1 : 0,
         permit.window === window ? 1 : 0,
@@ -160,17 +181,21 @@ export const make = (options: Options): RateLimit.Service => {
 
   const snapshot = (key: string): Effect.Effect<RateLimit.Snapshot> =>
     Effect.gen(function*() {
-      const mine = yield* local.snapshot(key)
-      const window = windows.get(key) ?? mine.window
+      const fallback = yield* local.snapshot(key)
+      const mine = holds.get(key) ?? { pausedUntil: 0, bannedUntil: 0 }
+      const window = windows.get(key) ?? fallback.window
       const result = yield* call(scripts.snapshot, keysOf(key, window), [])
-      if (Either.isLeft(result)) return mine
-      const [reserved, done, foreign, pausedUntil, bannedUntil] = result.right as Array<number>
+      const [reserved, done, foreign, pausedUntil, bannedUntil] = Either.isRight(result)
+        ? result.right as Array<number>
+        : [0, 0, 0, 0, 0]
+      // On Binance's clock, as the in-process gate reports them.
+      const onBinance = (host: number) => (host > 0 ? host + offset : 0)
       return {
         window,
-        usedWeight: done! + foreign!,
-        reservedWeight: Math.max(0, reserved! - done!),
-        pausedUntil: Math.max(mine.pausedUntil, pausedUntil!),
-        bannedUntil: Math.max(mine.bannedUntil, bannedUntil!)
+        usedWeight: Either.isRight(result) ? done! + foreign! : fallback.usedWeight,
+        reservedWeight: Either.isRight(result) ? Math.max(0, reserved! - done!) : fallback.reservedWeight,
+        pausedUntil: onBinance(Math.max(mine.pausedUntil, pausedUntil!)),
+        bannedUntil: onBinance(Math.max(mine.bannedUntil, bannedUntil!))
       }
     })
 

@@ -1,7 +1,8 @@
 /**
  * The Lua scripts of the shared gate. Each runs atomically in Redis, so reserving weight and reading the pause
- * and ban is one step for the whole fleet. Times are the callers' server-clock estimates in ms; expiries are
- * relative (PEXPIRE), so they do not depend on Redis's clock agreeing with ours.
+ * and ban is one step for the whole fleet. Windows are numbered on the callers' estimate of Binance's clock;
+ * pause and ban instants are on the callers' host clocks (ms); expiries are relative (PEXPIRE), so they do not
+ * depend on Redis's clock agreeing with ours.
  *
  * Keys of one budget (same hash tag, so they live in one Redis Cluster slot):
  * - `<base>:w:<window>`: hash `reserved` (weight handed out), `done` (weight released), `foreign` (weight Binance
@@ -20,7 +21,7 @@ export interface Script {
 const script = (lua: string): Script => ({ lua, sha: Crypto.createHash("sha1").update(lua).digest("hex") })
 
 /**
- * ARGV: now, weight, limit, window key TTL (ms).
+ * ARGV: host clock now, weight, limit, window key TTL (ms).
  * Returns {0, charged} when reserved, {1, bannedUntil}, {2, pausedUntil} or {3, charged} when the window is full.
  *
  * @internal
@@ -42,8 +43,9 @@ return {0, charged + weight}
 `)
 
 /**
- * ARGV: now, weight, shared (1 when the permit was reserved in Redis), same window (1/0), used weight header
- * (-1 when absent), paused until (0 when none), banned until (0 when none), window key TTL (ms), grace (ms).
+ * ARGV: host clock now, weight, shared (1 when the permit was reserved in Redis), same window (1/0), used
+ * weight header (-1 when absent), paused until and banned until on the host clock (0 when none), window key TTL
+ * (ms), grace (ms).
  *
  * @internal
  */
