@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -73,7 +74,9 @@ export interface Snapshot {
   readonly window: number
   readonly usedWeight: number
   readonly reservedWeight: number
+  /** End of a 429 pause, in ms on the local (Effect) clock. */
   readonly pausedUntil: number
+  /** End of a 418 ban, in ms on the local (Effect) clock. */
   readonly bannedUntil: number
 }
 
@@ -83,6 +86,7 @@ export interface Snapshot {
  */
 export interface Service {
   readonly acquire: (request: Request) => Effect.Effect<Permit, RateLimited | IpBanned>
+  /** `now` is the server-clock estimate when the outcome arrived. */
   readonly release: (permit: Permit, outcome: Outcome, now: number) => Effect.Effect<void>
   readonly snapshot: (key: string) => Effect.Effect<Snapshot>
 }
@@ -91,6 +95,7 @@ interface State {
   window: number
   used: number
   reserved: number
+  // Pauses and bans are kept on the local clock: re-learning the server offset must not shorten them.
   pausedUntil: number
   bannedUntil: number
 }
@@ -124,15 +129,19 @@ export const makeUnsafe = (): Service => {
   }
 
   const acquire = (request: Request): Effect.Effect<Permit, RateLimited | IpBanned> =>
-    Effect.flatMap(request.now, (now) => {
+    Effect.flatMap(Effect.zip(request.now, Clock.currentTimeMillis), ([now, local]) => {
       const state = stateFor(request.key, now)
-      if (state.bannedUntil > now) {
+      if (state.bannedUntil > local) {
         return Effect.fail(
-          new IpBanned({ status: 418, msg: "IP ban in force; no request sent", retryAfterMs: state.bannedUntil - now })
+          new IpBanned({
+            status: 418,
+            msg: "IP ban in force; no request sent",
+            retryAfterMs: state.bannedUntil - local
+          })
         )
       }
-      if (state.pausedUntil > now) {
-        const wait = state.pausedUntil - now
+      if (state.pausedUntil > local) {
+        const wait = state.pausedUntil - local
         if (wait > request.maxWaitMs) {
           return Effect.fail(
             new RateLimited({ status: 429, msg: "Retry-After in force; no request sent", retryAfterMs: wait })
@@ -149,7 +158,7 @@ export const makeUnsafe = (): Service => {
     })
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.sync(() => {
+    Effect.map(Clock.currentTimeMillis, (local) => {
       const state = stateFor(permit.key, now)
       const sameWindow = permit.window === state.window
       if (sameWindow) {
@@ -160,13 +169,15 @@ export const makeUnsafe = (): Service => {
           : state.used + permit.weight
       }
       if (outcome.status === 429 && outcome.retryAfterMs !== undefined) {
-        state.pausedUntil = Math.max(state.pausedUntil, now + outcome.retryAfterMs)
+        state.pausedUntil = Math.max(state.pausedUntil, local + outcome.retryAfterMs)
       }
       if (outcome.status === 418) {
         // Retry-After is relative, so immune to clock offsets; the message's "banned until" is the fallback.
         const until = outcome.retryAfterMs !== undefined
-          ? now + outcome.retryAfterMs
-          : outcome.bannedUntil ?? now + DEFAULT_BAN_MS
+          ? local + outcome.retryAfterMs
+          : outcome.bannedUntil !== undefined
+          ? outcome.bannedUntil - (now - local) // server time to local time
+          : local + DEFAULT_BAN_MS
         state.bannedUntil = Math.max(state.bannedUntil, until)
       }
     })

@@ -143,4 +143,31 @@ describe("RateLimit gate", () => {
       yield* call.pipe(Effect.provide(services("http://127.0.0.1:41802")))
       expect(http.requests).toHaveLength(2)
     }))
+
+  it.effect("a learned clock offset neither shortens nor stretches a Retry-After pause or a ban", () =>
+    Effect.gen(function*() {
+      const gate = RateLimit.makeUnsafe()
+      const key = "https://fapi.binance.com"
+      let offset = 0
+      const request = {
+        key,
+        weight: 5,
+        weightLimit: 2400,
+        maxWaitMs: 10_000,
+        now: Effect.map(TestClock.currentTimeMillis, (t) => t + offset)
+      }
+      const permit = yield* gate.acquire(request)
+      yield* gate.release(permit, { status: 429, retryAfterMs: 3000 }, 0)
+      offset = 7000 // the server clock turns out to be 7 s ahead
+      const fiber = yield* Effect.fork(gate.acquire(request))
+      yield* TestClock.adjust("2999 millis")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(fiber)
+      // a ban announced in server time ("banned until") ends at the same instant on the local clock
+      const next = yield* gate.acquire(request)
+      yield* gate.release(next, { status: 418, bannedUntil: 3000 + 7000 + 60_000 }, 3000 + 7000)
+      const banned = yield* gate.snapshot(key)
+      expect(banned.bannedUntil).toBe(63_000)
+    }))
 })
