@@ -5,22 +5,25 @@
  * - Connections are kept alive and reused; closing the layer's scope destroys every socket it opened.
  * - Interruption (a timeout, a lost race) aborts the request in flight.
  * - Socket failures are `RequestError` with reason `"Transport"`; a body cut short is a `ResponseError`.
+ * - Bodies announced at up to 64 KiB are read before the response is handed over (one wake-up, and the socket
+ *   is back in the pool before the next request); larger or chunked ones are read on demand or streamed.
  * - Request bodies are sent whole: a streamed body is collected before it is sent.
+ * - Requests that would not be traced skip the platform's per-request wrapper (see `makeWithAgents`).
  *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Chunk from "effect/Chunk"
+import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import { NodeResponse, readAll } from "./internal/nodeHttp/response.js"
+import * as internal from "./internal/nodeHttp/send.js"
 
 /**
  * @since 0.1.0
@@ -43,145 +46,50 @@ export interface Options {
  * @since 0.1.0
  * @category Models
  */
-export interface Agents {
-  readonly http: Http.Agent
-  readonly https: Https.Agent
-}
-
-// Bodies announced at up to this size are read before the response is handed over; larger or chunked ones are
-// read on demand (or streamed).
-const EAGER_BODY_BYTES = 64 * 1024
-
-type Body = Buffer | Uint8Array | string | undefined
-
-const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown) =>
-  new HttpClientError.RequestError({ request, reason: "Transport", cause })
-
-const encodeError = (request: HttpClientRequest.HttpClientRequest, cause: unknown, description?: string) =>
-  new HttpClientError.RequestError({
-    request,
-    reason: "Encode",
-    cause,
-    ...(description === undefined ? {} : { description })
-  })
-
-// Everything but Empty and in-memory bytes needs work before the request can be written.
-const prepareBody = (
-  request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<{ readonly body: Body; readonly contentType?: string | undefined }, HttpClientError.RequestError> => {
-  const body = request.body
-  switch (body._tag) {
-    case "Empty":
-      return Effect.succeed({ body: undefined })
-    case "Uint8Array":
-      return Effect.succeed({ body: body.body })
-    case "Raw":
-      return typeof body.body === "string" || body.body instanceof Uint8Array
-        ? Effect.succeed({ body: body.body })
-        : Effect.fail(encodeError(request, body.body, "a Raw body must be a string or a Uint8Array"))
-    case "FormData": {
-      const encoded = new Response(body.formData)
-      return Effect.tryPromise({
-        try: () => encoded.arrayBuffer(),
-        catch: (cause) => encodeError(request, cause)
-      }).pipe(Effect.map((bytes) => ({
-        body: Buffer.from(bytes),
-        contentType: encoded.headers.get("content-type") ?? undefined
-      })))
-    }
-    case "Stream":
-      return Stream.runCollect(body.stream).pipe(
-        Effect.mapError((cause) => encodeError(request, cause)),
-        Effect.map((chunks) => ({ body: Buffer.concat(Chunk.toReadonlyArray(chunks)) }))
-      )
-  }
-}
-
-const send = (
-  agents: Agents,
-  request: HttpClientRequest.HttpClientRequest,
-  url: URL,
-  signal: AbortSignal,
-  body: Body,
-  contentType?: string | undefined
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
-  Effect.async((resume) => {
-    if (signal.aborted) {
-      resume(Effect.fail(transportError(request, signal.reason)))
-      return
-    }
-    const https = url.protocol === "https:"
-    const headers: Record<string, string> = contentType === undefined
-      ? request.headers
-      : { ...request.headers, "content-type": contentType }
-    const options: Http.RequestOptions = {
-      method: request.method,
-      // URL keeps IPv6 literals bracketed; node wants them bare.
-      hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
-      path: url.pathname + url.search,
-      headers,
-      agent: https ? agents.https : agents.http
-    }
-    if (url.port !== "") options.port = url.port
-    const req = https ? Https.request(options) : Http.request(options)
-    // Until the response arrives an abort fails the call; afterwards it ends the body read (the response
-    // owns the socket until its body is consumed).
-    let settled = false
-    let response: NodeResponse | undefined
-    const onAbort = () => {
-      if (!req.destroyed) req.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"))
-    }
-    signal.addEventListener("abort", onAbort, { once: true })
-    req.on("error", (cause) => {
-      if (settled) return
-      settled = true
-      // Once the status line is in, a failure belongs to the body being read.
-      resume(Effect.fail(response === undefined ? transportError(request, cause) : response.decodeError(cause)))
-    })
-    req.on("response", (source) => {
-      if (settled) return
-      response = new NodeResponse(request, source)
-      const length = source.headers["content-length"]
-      if (length === undefined || !(Number(length) <= EAGER_BODY_BYTES)) {
-        settled = true
-        resume(Effect.succeed(response))
-        return
-      }
-      // A small body: read it before handing the response over (one wake-up instead of two, and the socket is
-      // back in the pool before the caller's next request).
-      const small = response
-      readAll(source, (bytes) => {
-        if (settled) return
-        settled = true
-        if (Buffer.isBuffer(bytes)) {
-          small.settle(Effect.succeed(bytes))
-          resume(Effect.succeed(small))
-        } else {
-          resume(Effect.fail(small.decodeError(bytes.cause, bytes.description)))
-        }
-      })
-    })
-    if (body === undefined) req.end()
-    else req.end(body)
-    return Effect.sync(() => {
-      settled = true
-      req.destroy()
-    })
-  })
+export interface Agents extends internal.Agents {}
 
 /**
  * An `HttpClient` that sends through the given agents. The agents stay the caller's to destroy.
  *
+ * Two paths, one behaviour. When the request would be traced (the tracer is on and
+ * `HttpClient.currentTracerDisabledWhen` does not exclude it), it goes through `HttpClient.make`: the
+ * platform's `http.client` span, trace headers, `HttpClient.withScope` and abort-on-drop. When no span would
+ * be made, it goes straight to the socket: that wrapper's AbortController, URL re-parse, FinalizationRegistry
+ * entry and extra Effect steps are measured at a quarter of a call's CPU (docs/performance.md); interruption
+ * still aborts the request, and an unread body is still released when its response is dropped.
+ *
  * @since 0.1.0
  * @category Constructors
  */
-export const makeWithAgents = (agents: Agents): HttpClient.HttpClient =>
-  HttpClient.make((request, url, signal) =>
+export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
+  const exchange = (
+    request: HttpClientRequest.HttpClientRequest,
+    url: URL,
+    signal: AbortSignal | undefined
+  ) =>
     request.body._tag === "Empty"
-      ? send(agents, request, url, signal, undefined)
-      : Effect.flatMap(prepareBody(request), (prepared) =>
-        send(agents, request, url, signal, prepared.body, prepared.contentType))
+      ? internal.send(agents, request, url, signal, undefined)
+      : Effect.flatMap(internal.prepareBody(request), (prepared) =>
+        internal.send(agents, request, url, signal, prepared.body, prepared.contentType))
+  const traced = HttpClient.make(exchange)
+  return HttpClient.makeWith(
+    (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
+      Effect.flatMap(effect, (request) =>
+        Effect.withFiberRuntime((fiber) => {
+          if (
+            fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
+            !fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
+          ) {
+            return traced.execute(request)
+          }
+          const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+          return Either.isLeft(url)
+            ? Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+            : exchange(request, url.right, undefined)
+        })),
+    Effect.succeed
   )
+}
 
 /**
  * Keep-alive agents for `http:` and `https:`, destroyed (every socket with them) when the scope closes.

@@ -12,17 +12,26 @@ import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 
 /**
- * What a body read ended with: the bytes, or why there are none.
+ * Where the one read of the body stands.
  *
  * @internal
  */
 type BodyState =
   | { readonly _tag: "Unread" }
-  | { readonly _tag: "Reading"; readonly waiters: Array<(exit: Effect.Effect<Buffer, HttpClientError.ResponseError>) => void> }
+  | {
+    readonly _tag: "Reading"
+    readonly waiters: Array<(exit: Effect.Effect<Buffer, HttpClientError.ResponseError>) => void>
+  }
   | { readonly _tag: "Done"; readonly effect: Effect.Effect<Buffer, HttpClientError.ResponseError> }
   | { readonly _tag: "Streamed" }
 
 const UNREAD: BodyState = { _tag: "Unread" }
+
+// Responses handed over with their body still on the socket, when no AbortSignal stands behind them: dropping
+// one unread destroys its message, so the socket does not stay busy for ever.
+const unread = new FinalizationRegistry<Http.IncomingMessage>((source) => {
+  source.destroy()
+})
 
 /** Why a body read failed. @internal */
 export interface BodyFailure {
@@ -113,8 +122,14 @@ export class NodeResponse extends Inspectable.Class implements HttpClientRespons
     })
   }
 
+  /** Destroys the message if this response is dropped before its body is read. */
+  trackUnread(): void {
+    unread.register(this, this.source, this)
+  }
+
   /** The whole body, read at most once. */
   get bytes(): Effect.Effect<Buffer, HttpClientError.ResponseError> {
+    unread.unregister(this)
     const state = this.body
     switch (state._tag) {
       case "Done":
@@ -133,15 +148,23 @@ export class NodeResponse extends Inspectable.Class implements HttpClientRespons
       const waiters = [resume]
       this.body = { _tag: "Reading", waiters }
       readAll(this.source, (bytes) => {
-        const effect = Buffer.isBuffer(bytes) ? Effect.succeed(bytes) : Effect.fail(this.decodeError(bytes.cause, bytes.description))
+        const effect = Buffer.isBuffer(bytes)
+          ? Effect.succeed(bytes)
+          : Effect.fail(this.decodeError(bytes.cause, bytes.description))
         this.settle(effect)
         for (const waiter of waiters) waiter(effect)
+      })
+      // An interrupted read leaves a half-read message: destroy it (and its socket) rather than reuse it.
+      return Effect.sync(() => {
+        if (this.body._tag === "Reading") this.source.destroy()
       })
     })
   }
 
   /** Keeps the outcome of the one body read. */
-  settle(effect: Effect.Effect<Buffer, HttpClientError.ResponseError>): Effect.Effect<Buffer, HttpClientError.ResponseError> {
+  settle(
+    effect: Effect.Effect<Buffer, HttpClientError.ResponseError>
+  ): Effect.Effect<Buffer, HttpClientError.ResponseError> {
     this.body = { _tag: "Done", effect }
     return effect
   }
@@ -193,6 +216,7 @@ export class NodeResponse extends Inspectable.Class implements HttpClientRespons
       if (state._tag === "Streamed") {
         return Stream.fail(this.decodeError(undefined, "the body was already consumed as a stream"))
       }
+      unread.unregister(this)
       this.body = { _tag: "Streamed" }
       return Stream.fromAsyncIterable(this.source as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))
     })
