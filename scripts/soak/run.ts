@@ -1,0 +1,377 @@
+/**
+ * The fault-injection soak: many calls through both APIs against served fakes that misbehave on purpose, and
+ * the figures that say whether the client kept its promises (no defect, no lost rejection, no request while
+ * its gate was closed, no 418, no secret anywhere, no socket left open).
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Scope from "effect/Scope"
+import type * as FakeBinance from "../../src/FakeBinance.js"
+import { BinanceClock, BinanceConfig, BinanceError, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
+import { createClient } from "../../src/promise.js"
+import { type Leaks, LeakScanner } from "./secrets.js"
+import * as setup from "./setup.js"
+import * as sockets from "./sockets.js"
+import * as wire from "./wire.js"
+
+export interface SoakOptions {
+  /** Calls in all, half through each API. */
+  readonly calls: number
+  /** Calls in flight per API. Default 32. */
+  readonly concurrency?: number | undefined
+  readonly seed?: number | undefined
+  /** The clients' per-attempt timeout; delayed answers take four times as long. Default 250 ms. */
+  readonly timeoutMs?: number | undefined
+  /** Each fake's (and client's) weight limit per minute. Default 30,000, so the gate holds calls back. */
+  readonly weightLimit?: number | undefined
+  /** Inject the fake's own 429 (`Fault.rateLimited`), which bans requests already in flight. Default false. */
+  readonly strict429?: boolean | undefined
+  /** Move the server clocks by a minute this often (the clients must heal -1021). Default 4000 ms. */
+  readonly skewEveryMs?: number | undefined
+  readonly onProgress?: ((done: number, total: number) => void) | undefined
+}
+
+export interface ApiReport {
+  readonly calls: number
+  readonly successes: number
+  readonly failures: Readonly<Record<string, number>>
+  readonly defects: number
+  /** Requests the fake received. */
+  readonly requests: number
+  /** The client's sockets still open 200 ms after `close()` (Promise API) or disposing the runtime (Effect API). */
+  readonly socketsAfterClose: number
+  /** How long after that the last of them closed (a pool's keep-alive running out), in ms. */
+  readonly socketsGoneAfterMs: number
+  /** 429s the fake answered (each begins a pause). */
+  readonly rateLimited: number
+  readonly bans418: number
+  /** 429s for passing the weight limit (not injected): the gate let too much through. */
+  readonly overLimit429: number
+  /** For each of those, how far into its minute (server clock) it came, in ms. */
+  readonly overLimitAtMs: ReadonlyArray<number>
+  /**
+   * Requests sent while the client's gate was closed (a Retry-After or a ban it had read was running).
+   * Effect API: exact, from the gate itself. Promise API (whose gate is private): from `SLACK_MS` after the
+   * 429's body was read, the earliest its gate can close.
+   */
+  readonly sentWhileClosed: number
+}
+
+export interface SoakReport {
+  readonly options: Required<Omit<SoakOptions, "onProgress">>
+  readonly durationMs: number
+  readonly effect: ApiReport
+  readonly promise: ApiReport
+  /** Effect API: the longest time from a 429's body being read to the gate closing, in ms. */
+  readonly closeLagMs: number
+  readonly unhandledRejections: number
+  readonly leaks: Leaks
+  readonly logLines: number
+  /** Texts scanned for secrets: each error rendered five ways, each log line in two formats. */
+  readonly scannedTexts: number
+  readonly rssBeforeMb: number
+  readonly rssAfterMb: number
+  /** What the fakes did, by verdict (`ok`, `fault:reset`, `-1021 timestamp-behind`, …), both fakes together. */
+  readonly verdicts: Readonly<Record<string, number>>
+  readonly skewChanges: number
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
+
+/** The Promise API's gate closes this soon after it has read a 429 (the Effect API's, measured, much sooner). */
+export const SLACK_MS = 25
+const SKEWS = [60_000, 0, -60_000, 0]
+
+/** Counts outcomes for one API. */
+class Tally {
+  calls = 0
+  successes = 0
+  defects = 0
+  readonly failures: Record<string, number> = {}
+  fail(tag: string) {
+    this.failures[tag] = (this.failures[tag] ?? 0) + 1
+  }
+}
+
+export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
+  const options = {
+    calls: input.calls,
+    concurrency: input.concurrency ?? 32,
+    seed: input.seed ?? 20261124,
+    timeoutMs: input.timeoutMs ?? 250,
+    weightLimit: input.weightLimit ?? 30_000,
+    strict429: input.strict429 ?? false,
+    skewEveryMs: input.skewEveryMs ?? 4_000
+  }
+  const started = Date.now()
+  let unhandled = 0
+  const onRejection = () => void unhandled++
+  process.on("unhandledRejection", onRejection)
+  // Every line anything prints goes here (and is scanned) instead of the terminal.
+  const printed: Array<string> = []
+  const consoleMethods = ["log", "info", "warn", "error", "debug", "trace"] as const
+  const originals = consoleMethods.map((m) => [m, console[m]] as const)
+  for (const m of consoleMethods) {
+    console[m] = (...args: Array<unknown>) => void printed.push(args.map(String).join(" "))
+  }
+  const tracker = sockets.track()
+  const rssBefore = process.memoryUsage().rss
+  const keys = setup.makeKeys(options.seed)
+  const scanner = new LeakScanner({
+    secretKeys: [keys.effect.secretKey],
+    apiKeys: [keys.effect.apiKey, keys.promise.apiKey],
+    pems: [keys.promise.privateKey],
+    passphrases: [keys.promise.passphrase]
+  })
+  const scope = Effect.runSync(Scope.make())
+  const timers: Array<NodeJS.Timeout> = []
+  let uninstallWire = () => {}
+  try {
+    const fakes = await run(Scope.extend(setup.serveFakes(keys, options.weightLimit), scope))
+    const both = [fakes.effect.fake, fakes.promise.fake] as const
+    for (const [i, fake] of both.entries()) {
+      await run(setup.injectFaults(fake, options.seed + 100 * i, options.timeoutMs, options.strict429))
+    }
+
+    // The Effect API: a runtime whose gate and HTTP client are instrumented, and whose every log line
+    // (Debug included) is captured in two formats.
+    // The Promise API sends through the global fetch: watch it there. The Effect API gets an HTTP client of its
+    // own (undici, closed with the runtime), watched by a transform.
+    const { uninstall, wires } = wire.install([fakes.promise.baseUrl])
+    uninstallWire = uninstall
+    // Sends and gate closings are numbered in the order they happen: a send in the same millisecond as a
+    // closing is only a violation if it came after it.
+    let sequence = 0
+    const effectSends: Array<{ readonly seq: number; readonly at: number }> = []
+    const effect429Receipts: Array<number> = []
+    const http = Layer.effect(
+      HttpClient.HttpClient,
+      Effect.map(
+        HttpClient.HttpClient,
+        HttpClient.transform((send) =>
+          Effect.suspend(() => {
+            effectSends.push({ seq: sequence++, at: Date.now() })
+            return Effect.tap(send, (response) => {
+              if (response.status === 429 || response.status === 418) effect429Receipts.push(Date.now())
+            })
+          })
+        )
+      )
+    ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+    const closed: Array<{ readonly seq: number; readonly from: number; readonly to: number }> = []
+    const inner = RateLimit.makeUnsafe()
+    const gate: RateLimit.Service = {
+      acquire: inner.acquire,
+      release: (permit, outcome, now) =>
+        Effect.tap(inner.release(permit, outcome, now), () => {
+          const wait = outcome.status === 429 || outcome.status === 418 ? outcome.retryAfterMs : undefined
+          if (wait !== undefined) closed.push({ seq: sequence++, from: Date.now(), to: Date.now() + wait })
+        }),
+      snapshot: inner.snapshot
+    }
+    const logLines: Array<string> = []
+    const captureLogs = Logger.replace(
+      Logger.defaultLogger,
+      Logger.make((entry) => {
+        logLines.push(Logger.logfmtLogger.log(entry), Logger.jsonLogger.log(entry))
+      })
+    )
+    const runtime = ManagedRuntime.make(Layer.mergeAll(
+      Credentials.layerHmac(keys.effect),
+      BinanceConfig.layer({
+        baseUrl: fakes.effect.baseUrl,
+        timeout: options.timeoutMs,
+        maxRetryAfterWait: "2 seconds",
+        weightLimit: options.weightLimit
+      }),
+      BinanceClock.layer,
+      Layer.succeed(RateLimit.RateLimit, gate),
+      http,
+      captureLogs,
+      Logger.minimumLogLevel(LogLevel.All)
+    ))
+    const promiseClient = createClient({
+      apiKey: keys.promise.apiKey,
+      privateKey: keys.promise.privateKey,
+      privateKeyPassphrase: keys.promise.passphrase,
+      baseUrl: fakes.promise.baseUrl,
+      timeoutMs: options.timeoutMs,
+      maxRetryAfterWaitMs: 2_000,
+      weightLimit: options.weightLimit
+    })
+
+    // The server clocks jump a minute at a time (so minute windows stay aligned), never while a pause runs.
+    const steps = both.map(() => 0)
+    let skewChanges = 0
+    timers.push(setInterval(() => {
+      void run(Effect.forEach(both, (fake, i) =>
+        Effect.gen(function*() {
+          const log = yield* fake.requests
+          const now = yield* fake.serverTime
+          // A back-off of the fake (a real 429's lasts to the end of its minute; the fake's own 429 fault's one
+          // second) runs on its clock: moving that clock back would stretch it past the Retry-After given.
+          const backingOff = (e: FakeBinance.LogEntry) =>
+            e.status === 429 &&
+            (e.fault === undefined ? now - e.time < 61_000 : options.strict429 && now - e.time < 1_500)
+          if (log.some(backingOff)) return
+          yield* fake.setServerSkew(SKEWS[steps[i]++ % SKEWS.length]!)
+          skewChanges++
+        })))
+    }, options.skewEveryMs))
+    // Bursts of 429s, and the 503 variant rotating.
+    let tick = 0
+    timers.push(setInterval(() => {
+      tick++
+      const variant = setup.VARIANTS[tick % setup.VARIANTS.length]!
+      void run(Effect.forEach(both, (fake, i) =>
+        Effect.zipRight(
+          // One rate per fault kind: this replaces the previous variant's.
+          fake.setFaultRate(setup.serviceUnavailable(variant), 0.015, { seed: options.seed + 1000 * i + tick }),
+          tick % 5 === 0 ? fake.enqueueFault(setup.rateLimitedFault(options.strict429), { count: 3 }) : Effect.void
+        )))
+    }, 1_000))
+
+    const tallies = { effect: new Tally(), promise: new Tally() }
+    const perApi = Math.ceil(options.calls / 2)
+    let done = 0
+    const progress = () => {
+      done++
+      if (done % 500 === 0) input.onProgress?.(done, perApi * 2)
+    }
+    const effectCall = async (asset: string) => {
+      const tally = tallies.effect
+      const exit = await runtime.runPromiseExit(PortfolioMargin.pmAccountInfo({ asset }))
+      tally.calls++
+      if (Exit.isSuccess(exit)) return void tally.successes++
+      scanner.scan(Cause.pretty(exit.cause))
+      const failure = Cause.failureOption(exit.cause)
+      if (Option.isNone(failure)) return void tally.defects++
+      scanner.scanError(failure.value)
+      tally.fail(failure.value._tag)
+    }
+    const promiseCall = async (asset: string) => {
+      const tally = tallies.promise
+      tally.calls++
+      try {
+        await promiseClient.pmAccountInfo({ asset })
+        tally.successes++
+      } catch (error) {
+        scanner.scanError(error)
+        if (BinanceError.isBinanceError(error)) tally.fail(error._tag)
+        else tally.defects++
+      }
+    }
+    const drive = async (call: (asset: string) => Promise<void>, seed: number) => {
+      const random = setup.prng(seed)
+      let next = 0
+      await Promise.all(Array.from({ length: options.concurrency }, async () => {
+        while (next < perApi) {
+          next++
+          await call(setup.pickAsset(random))
+          progress()
+        }
+      }))
+    }
+    // Each client is closed as soon as its calls are done, and its sockets counted then.
+    const closeAndCount = async (close: () => Promise<void>, baseUrl: string) => {
+      await close()
+      const port = Number(new URL(baseUrl).port)
+      await sleep(200)
+      const open = tracker.openTo(port)
+      // Sockets a pool keeps alive close when their keep-alive runs out: how long that takes.
+      let goneAfterMs = 0
+      while (tracker.openTo(port) > 0 && goneAfterMs < 10_000) {
+        await sleep(100)
+        goneAfterMs += 100
+      }
+      return { open, goneAfterMs }
+    }
+    const [effectSockets, promiseSockets] = await Promise.all([
+      drive(effectCall, options.seed + 1).then(() => closeAndCount(() => runtime.dispose(), fakes.effect.baseUrl)),
+      drive(promiseCall, options.seed + 2).then(() => closeAndCount(() => promiseClient.close(), fakes.promise.baseUrl))
+    ])
+    for (const timer of timers.splice(0)) clearInterval(timer)
+
+    const logs = await run(Effect.all(both.map((fake) => fake.requests)))
+    const verdicts: Record<string, number> = {}
+    const signatures: Array<string> = []
+    for (const entry of logs.flat()) {
+      // Wire faults (delay, truncate) keep the exchange's verdict: name them by their fault.
+      const what = entry.fault === undefined
+        ? entry.verdict
+        : entry.fault === "Respond"
+        ? `fault:respond ${entry.status}`
+        : `fault:${entry.fault.charAt(0).toLowerCase()}${entry.fault.slice(1)}`
+      verdicts[what] = (verdicts[what] ?? 0) + 1
+      if (entry.signature !== undefined) signatures.push(Redacted.value(entry.signature))
+    }
+    for (const line of [...logLines, ...printed]) scanner.scan(line)
+    const report = (
+      tally: Tally,
+      log: ReadonlyArray<FakeBinance.LogEntry>,
+      sentWhileClosed: number,
+      socketsLeft: { readonly open: number; readonly goneAfterMs: number }
+    ): ApiReport => ({
+      socketsAfterClose: socketsLeft.open,
+      socketsGoneAfterMs: socketsLeft.goneAfterMs,
+      calls: tally.calls,
+      successes: tally.successes,
+      failures: tally.failures,
+      defects: tally.defects,
+      requests: log.length,
+      rateLimited: log.filter((e) => e.status === 429).length,
+      bans418: log.filter((e) => e.status === 418).length,
+      overLimit429: log.filter((e) => e.status === 429 && e.fault === undefined).length,
+      overLimitAtMs: log.filter((e) => e.status === 429 && e.fault === undefined).map((e) => e.time % 60_000),
+      sentWhileClosed
+    })
+    const promiseWire = wires[0]!
+    const promiseClosed = promiseWire.pauses.map((p) => ({ from: p.read + SLACK_MS, to: p.read + p.retryAfterMs }))
+    // From the 429's headers arriving (before its body is read) to the gate closing: an upper bound of the lag.
+    const closeLagMs = Math.max(
+      0,
+      ...closed.map((c) => {
+        const receipts = effect429Receipts.filter((r) => r <= c.from)
+        return receipts.length === 0 ? 0 : c.from - Math.max(...receipts)
+      })
+    )
+    return {
+      options,
+      durationMs: Date.now() - started,
+      effect: report(
+        tallies.effect,
+        logs[0]!,
+        effectSends.filter((send) => closed.some((c) => send.seq > c.seq && send.at < c.to)).length,
+        effectSockets
+      ),
+      promise: report(tallies.promise, logs[1]!, wire.sendsInPauses(promiseWire.sends, promiseClosed), promiseSockets),
+      closeLagMs,
+      unhandledRejections: unhandled,
+      leaks: scanner.finish(signatures),
+      logLines: logLines.length + printed.length,
+      scannedTexts: scanner.scanned,
+      rssBeforeMb: mb(rssBefore),
+      rssAfterMb: mb(process.memoryUsage().rss),
+      verdicts,
+      skewChanges
+    }
+  } finally {
+    tracker.stop()
+    uninstallWire()
+    for (const timer of timers) clearInterval(timer)
+    await run(Scope.close(scope, Exit.void))
+    for (const [m, original] of originals) console[m] = original
+    process.off("unhandledRejection", onRejection)
+  }
+}
