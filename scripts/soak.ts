@@ -27,7 +27,7 @@ const report = await runSoak({
   calls,
   concurrency: number("concurrency", 32),
   seed: number("seed", 20261124),
-  weightLimit: number("weight-limit", 30_000),
+  weightLimit: number("weight-limit", 12_000),
   strict429: args.includes("--strict-429"),
   onProgress: (done, total) => process.stderr.write(`  ${done}/${total}\n`)
 })
