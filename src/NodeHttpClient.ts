@@ -46,7 +46,10 @@ export interface Options {
  * @since 0.1.0
  * @category Models
  */
-export interface Agents extends internal.Agents {}
+export interface Agents {
+  readonly http: Http.Agent
+  readonly https: Https.Agent
+}
 
 /**
  * An `HttpClient` that sends through the given agents. The agents stay the caller's to destroy.

@@ -11,6 +11,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Http from "node:http"
+import * as Https from "node:https"
 import type * as Net from "node:net"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
@@ -92,6 +93,24 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })
   res.end(text)
 }
+
+// A throwaway self-signed certificate for 127.0.0.1 (EC P-256, valid for a century), for the https: path only.
+const TLS_CERT = `-----BEGIN CERTIFICATE-----
+MIIBmzCCAUGgAwIBAgIUIEqOy21B/6I4MYPxzRP8cZfcJP8wCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyNTA5MzkwMVoYDzIxMjYxMTAx
+MDkzOTAxWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARJ7OrAZXSAHhCWqJRZuVPsAMi8FCHjxvct/hu2/8SFM5CmBV6pGDSo
+y31tXPm3gqDnk5zbwMJ3/dUiEhPt7Ilko28wbTAdBgNVHQ4EFgQU2J2AskGQckxz
+7hIqEJWNePZaI2owHwYDVR0jBBgwFoAU2J2AskGQckxz7hIqEJWNePZaI2owDwYD
+VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAABgglsb2NhbGhvc3QwCgYIKoZI
+zj0EAwIDSAAwRQIhAO4SJsSJ2BbiZhTJFLwYJuuv3noksDnTgXo1C25/EDuZAiAs
+jimdJgD4CX9/hHPe8GM5/xyr636MCwfoq6bGv+TGgA==
+-----END CERTIFICATE-----`
+const TLS_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0DlLnwhX5AxrzcYG
+Abj9eGZ6Ol9P/VBbyLHJ39Y8haqhRANCAARJ7OrAZXSAHhCWqJRZuVPsAMi8FCHj
+xvct/hu2/8SFM5CmBV6pGDSoy31tXPm3gqDnk5zbwMJ3/dUiEhPt7Ilk
+-----END PRIVATE KEY-----`
 
 const client = (scope: Scope.Scope) => Scope.extend(NodeHttpClient.make(), scope)
 const wait = (promise: () => Promise<void>) => Effect.promise(promise)
@@ -331,6 +350,41 @@ describe("NodeHttpClient", () => {
         ["/excluded", "undefined"],
         ["/off", "undefined"]
       ])
+    }))
+
+  it.scopedLive("https: goes through its own keep-alive agent, with TLS options from agentOptions", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      let connections = 0
+      const server = yield* Effect.acquireRelease(
+        Effect.async<Https.Server>((resume) => {
+          const s = Https.createServer({ cert: TLS_CERT, key: TLS_KEY }, (req, res) => {
+            seen.push(req.url ?? "")
+            res.writeHead(200, { "content-type": "application/json", "content-length": "11" })
+            res.end("{\"ok\":true}")
+          })
+          s.on("secureConnection", () => connections++)
+          s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
+        }),
+        (s) =>
+          Effect.async<void>((resume) => {
+            s.closeAllConnections()
+            s.close(() => resume(Effect.void))
+          })
+      )
+      const { port } = server.address() as Net.AddressInfo
+      const http = yield* NodeHttpClient.make({ agentOptions: { ca: TLS_CERT } })
+      for (const path of ["/a", "/b"]) {
+        const response = yield* http.get(`https://127.0.0.1:${port}${path}`)
+        expect(yield* response.json).toEqual({ ok: true })
+      }
+      expect(seen).toEqual(["/a", "/b"])
+      expect(connections).toBe(1)
+      // Without the CA the certificate is refused: a Transport error, nothing sent.
+      const strict = yield* NodeHttpClient.make()
+      const error = yield* Effect.flip(strict.get(`https://127.0.0.1:${port}/c`))
+      expect([error._tag, error.reason]).toEqual(["RequestError", "Transport"])
+      expect(seen).toEqual(["/a", "/b"])
     }))
 
   it.scopedLive("layer provides an HttpClient that pmAccountInfo uses end to end (signature checked)", () =>

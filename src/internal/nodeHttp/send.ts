@@ -6,13 +6,8 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import type { Agents } from "../../NodeHttpClient.js"
 import { NodeResponse, readAll } from "./response.js"
-
-/** @internal */
-export interface Agents {
-  readonly http: Http.Agent
-  readonly https: Https.Agent
-}
 
 // Bodies announced at up to this size are read before the response is handed over; larger or chunked ones are
 // read on demand (or streamed).
