@@ -1,0 +1,83 @@
+// Timing primitives: CPU from process.cpuUsage (user + system, this process only: the server runs apart).
+
+export interface Sequential {
+  readonly cpuUsPerCall: number
+  readonly callsPerSec: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+}
+
+export interface Concurrent {
+  readonly cpuUsPerCall: number
+  readonly callsPerSec: number
+}
+
+const cpuMicros = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since)
+  return used.user + used.system
+}
+
+export const percentile = (sorted: Float64Array | ReadonlyArray<number>, p: number): number => {
+  if (sorted.length === 0) return Number.NaN
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))
+  return sorted[index]!
+}
+
+export const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** `n` calls, one after the other. */
+export const sequential = async (call: () => Promise<unknown>, n: number): Promise<Sequential> => {
+  const latencies = new Float64Array(n)
+  const cpu = process.cpuUsage()
+  const start = performance.now()
+  for (let i = 0; i < n; i++) {
+    const t = performance.now()
+    await call()
+    latencies[i] = performance.now() - t
+  }
+  const wallMs = performance.now() - start
+  const cpuUs = cpuMicros(cpu)
+  latencies.sort()
+  return {
+    cpuUsPerCall: cpuUs / n,
+    callsPerSec: n / (wallMs / 1000),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99)
+  }
+}
+
+/** `total` calls with `inFlight` of them outstanding at any time. */
+export const concurrent = async (
+  call: () => Promise<unknown>,
+  total: number,
+  inFlight: number
+): Promise<Concurrent> => {
+  let started = 0
+  const worker = async () => {
+    while (started < total) {
+      started++
+      await call()
+    }
+  }
+  const cpu = process.cpuUsage()
+  const start = performance.now()
+  await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker))
+  const wallMs = performance.now() - start
+  return { cpuUsPerCall: cpuMicros(cpu) / total, callsPerSec: total / (wallMs / 1000) }
+}
+
+/** Microseconds per operation of a synchronous function, median of `rounds`. */
+export const opsMicros = (op: (i: number) => unknown, n: number, rounds: number): number => {
+  for (let i = 0; i < Math.min(n, 200); i++) op(i)
+  const results: Array<number> = []
+  for (let r = 0; r < rounds; r++) {
+    const start = performance.now()
+    for (let i = 0; i < n; i++) op(i)
+    results.push(((performance.now() - start) * 1000) / n)
+  }
+  return median(results)
+}

@@ -1,0 +1,161 @@
+// Formats the benchmark's findings as Markdown (the same text goes to stdout and bench/results.md).
+import type { SigningRow } from "./signing.js"
+
+export interface CallRow {
+  readonly id: string
+  readonly label: string
+  readonly cpuUs: number
+  readonly cpuUs64: number
+  readonly seqPerSec: number
+  readonly perSec64: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+}
+
+export interface Memory {
+  readonly mode: string
+  readonly calls: number
+  readonly early: { readonly heapUsed: number; readonly rss: number }
+  readonly late: { readonly heapUsed: number; readonly rss: number }
+}
+
+export interface ColdRow {
+  readonly id: string
+  readonly label: string
+  /** ms from process start (performance.timeOrigin) to the first result, median. */
+  readonly firstResultMs: number
+  /** ms from spawn to the result line reaching the parent, median. */
+  readonly wallMs: number
+}
+
+export interface Findings {
+  readonly header: ReadonlyArray<string>
+  readonly calls: ReadonlyArray<CallRow>
+  readonly inFlight: number
+  readonly signing: ReadonlyArray<SigningRow>
+  readonly memory: ReadonlyArray<Memory>
+  readonly cold: ReadonlyArray<ColdRow>
+}
+
+const fixed = (n: number, digits: number) => Number.isFinite(n) ? n.toFixed(digits) : "—"
+const int = (n: number) => Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "—"
+const ratio = (n: number) => Number.isFinite(n) ? `${n.toFixed(2)}×` : "—"
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`
+const signedMib = (bytes: number) => `${bytes >= 0 ? "+" : "−"}${mib(Math.abs(bytes))}`
+const mark = (ok: boolean) => ok ? "✅" : "❌"
+
+const callsTable = (rows: ReadonlyArray<CallRow>, inFlight: number): Array<string> => {
+  const floor = rows.find((r) => r.id === "floor")
+  const lines = [
+    `| row | CPU µs/call | ×floor | calls/s seq | ×floor | calls/s @${inFlight} | ×floor | ` +
+    `CPU µs/call @${inFlight} | p50 ms | p99 ms |`,
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+  ]
+  for (const r of rows) {
+    lines.push(
+      `| ${r.label} | ${fixed(r.cpuUs, 1)} | ${ratio(floor ? r.cpuUs / floor.cpuUs : Number.NaN)} | ${
+        int(r.seqPerSec)
+      } | ${ratio(floor ? r.seqPerSec / floor.seqPerSec : Number.NaN)} | ${int(r.perSec64)} | ${
+        ratio(floor ? r.perSec64 / floor.perSec64 : Number.NaN)
+      } | ${fixed(r.cpuUs64, 1)} | ${fixed(r.p50Ms, 3)} | ${fixed(r.p99Ms, 3)} |`
+    )
+  }
+  return lines
+}
+
+const targets = (findings: Findings): Array<string> => {
+  const byId = new Map(findings.calls.map((r) => [r.id, r]))
+  const floor = byId.get("floor")
+  const ours = byId.get("effect-node")
+  const lines: Array<string> = []
+  if (floor !== undefined && ours !== undefined) {
+    const cpu = ours.cpuUs / floor.cpuUs
+    const seq = ours.seqPerSec / floor.seqPerSec
+    const par = ours.perSec64 / floor.perSec64
+    lines.push(`- ${mark(cpu <= 1.5)} CPU per call ≤ 1.5× floor: ${ratio(cpu)}`)
+    lines.push(`- ${mark(seq >= 0.8)} sequential calls/s ≥ 0.8× floor: ${ratio(seq)}`)
+    lines.push(`- ${mark(par >= 0.8)} calls/s @${findings.inFlight} ≥ 0.8× floor: ${ratio(par)}`)
+  }
+  if (ours !== undefined) {
+    for (const peer of findings.calls.filter((r) => r.id.startsWith("official") || r.id === "ccxt")) {
+      const faster = ours.seqPerSec / peer.seqPerSec
+      const faster64 = ours.perSec64 / peer.perSec64
+      const cheaper = peer.cpuUs / ours.cpuUs
+      const ok = faster > 1 && faster64 > 1 && cheaper > 1
+      lines.push(
+        `- ${mark(ok)} vs ${peer.id}: ${ratio(faster)} its sequential calls/s, ${
+          ratio(faster64)
+        } at @${findings.inFlight}, ${ratio(cheaper)} less CPU per call`
+      )
+    }
+  }
+  for (const s of findings.signing) {
+    lines.push(
+      `- ${mark(s.oursUs <= s.officialUs * 1.05)} signing ${s.keyType}: ${fixed(s.oursUs, 2)} µs vs official ${
+        fixed(s.officialUs, 2)
+      } µs`
+    )
+  }
+  for (const m of findings.memory) {
+    const delta = m.late.heapUsed - m.early.heapUsed
+    lines.push(
+      `- ${mark(delta <= 2 * 1024 * 1024)} heap growth 1k → ${int(m.calls)} calls (${m.mode}): ${signedMib(delta)}`
+    )
+  }
+  return lines
+}
+
+export const render = (findings: Findings): string => {
+  const out: Array<string> = ["# Benchmark results", "", ...findings.header, ""]
+  out.push("## Calls against the loopback server", "")
+  out.push(...callsTable(findings.calls, findings.inFlight), "")
+  out.push(
+    "CPU is this process's user + system time (`process.cpuUsage`) per call; the server is another process. ",
+    "×floor: CPU ÷ floor CPU (lower is better); calls/s ÷ floor calls/s (higher is better). Medians over rounds.",
+    ""
+  )
+  if (findings.signing.length > 0) {
+    out.push(
+      "## Signing one request (µs/op, median)",
+      "",
+      "| key | effect-binance-pm | official SDK | ours ÷ official |",
+      "|---|--:|--:|--:|"
+    )
+    for (const s of findings.signing) {
+      out.push(
+        `| ${s.keyType} | ${fixed(s.oursUs, 2)} | ${fixed(s.officialUs, 2)} | ${ratio(s.oursUs / s.officialUs)} |`
+      )
+    }
+    out.push("")
+  }
+  if (findings.memory.length > 0) {
+    out.push(
+      "## Memory after many calls (gc before each reading)",
+      "",
+      "| API | after 1,000 calls heap / RSS | after N calls heap / RSS | heap Δ | RSS Δ |",
+      "|---|--:|--:|--:|--:|"
+    )
+    for (const m of findings.memory) {
+      out.push(
+        `| ${m.mode}, N = ${int(m.calls)} | ${mib(m.early.heapUsed)} / ${mib(m.early.rss)} | ${
+          mib(m.late.heapUsed)
+        } / ${mib(m.late.rss)} | ${signedMib(m.late.heapUsed - m.early.heapUsed)} | ${
+          signedMib(m.late.rss - m.early.rss)
+        } |`
+      )
+    }
+    out.push("")
+  }
+  if (findings.cold.length > 0) {
+    out.push(
+      "## Cold start: process start → first result (median)",
+      "",
+      "| client | ms since process start | ms spawn → result |",
+      "|---|--:|--:|"
+    )
+    for (const c of findings.cold) out.push(`| ${c.label} | ${fixed(c.firstResultMs, 1)} | ${fixed(c.wallMs, 1)} |`)
+    out.push("")
+  }
+  out.push("## Targets", "", ...targets(findings), "")
+  return out.join("\n")
+}

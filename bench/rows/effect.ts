@@ -1,0 +1,56 @@
+// This library through the Effect API, one ManagedRuntime per row (built once, reused for every call).
+import * as PlatformNodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
+import * as NodeHttpClient from "../../src/NodeHttpClient.js"
+import { check, type RowContext, type RowSpec } from "./types.js"
+
+const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient.HttpClient>): RowSpec => ({
+  id,
+  label,
+  make: async ({ apiKey, baseUrl, secretKey }: RowContext) => {
+    const runtime = ManagedRuntime.make(Layer.mergeAll(
+      Credentials.layerHmac({ apiKey, secretKey }),
+      // A weight limit no benchmark reaches and a gate of its own: the gate is measured, never waited on.
+      BinanceConfig.layer({ baseUrl, weightLimit: 1_000_000 }),
+      BinanceClock.layer,
+      RateLimit.layer,
+      http()
+    ))
+    const call = () => runtime.runPromise(PortfolioMargin.pmAccountInfo({ asset: "BTC" }))
+    const info = await call()
+    check(id, {
+      asset: info.asset,
+      maxWithdrawAmount: PortfolioMargin.formatPlain(info.maxWithdrawAmount),
+      maxWithdrawAmountUSD: PortfolioMargin.formatPlain(info.maxWithdrawAmountUSD)
+    })
+    return { id, label, call, close: () => runtime.dispose() }
+  }
+})
+
+export const effectNode = effectRow(
+  "effect-node",
+  "effect-binance-pm, Effect API, NodeHttpClient.layer() (recommended)",
+  () => NodeHttpClient.layer()
+)
+
+export const effectFetch = effectRow(
+  "effect-fetch",
+  "effect-binance-pm, Effect API, FetchHttpClient.layer",
+  () => FetchHttpClient.layer
+)
+
+export const effectPlatformUndici = effectRow(
+  "effect-pn-undici",
+  "effect-binance-pm, Effect API, @effect/platform-node NodeHttpClient.layerUndici",
+  () => PlatformNodeHttpClient.layerUndici
+)
+
+export const effectPlatformHttp = effectRow(
+  "effect-pn-http",
+  "effect-binance-pm, Effect API, @effect/platform-node NodeHttpClient.layer (node:http)",
+  () => PlatformNodeHttpClient.layer
+)

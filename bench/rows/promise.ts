@@ -1,0 +1,14 @@
+// This library through the Promise API (src/promise.ts), exactly as a non-Effect caller uses it.
+import { createClient } from "../../src/promise.js"
+import { check, type RowSpec } from "./types.js"
+
+export const promiseApi: RowSpec = {
+  id: "promise",
+  label: "effect-binance-pm, Promise API (createClient)",
+  make: async ({ apiKey, baseUrl, secretKey }) => {
+    const client = createClient({ apiKey, secretKey, baseUrl, weightLimit: 1_000_000 })
+    const call = () => client.pmAccountInfo({ asset: "BTC" })
+    check("promise", await call())
+    return { id: "promise", label: promiseApi.label, call, close: () => client.close() }
+  }
+}

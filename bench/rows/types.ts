@@ -1,0 +1,42 @@
+/** What every benchmark row gets: the loopback server and the credentials it signs with. */
+export interface RowContext {
+  readonly baseUrl: string
+  readonly apiKey: string
+  readonly secretKey: string
+}
+
+/** One way of calling pmAccountInfo, ready to be called many times. */
+export interface Row {
+  readonly id: string
+  readonly label: string
+  /** One call; resolves with the three strings (whatever shape the client gives them in). */
+  readonly call: () => Promise<unknown>
+  readonly close: () => Promise<void>
+}
+
+export interface RowSpec {
+  readonly id: string
+  readonly label: string
+  readonly make: (context: RowContext) => Promise<Row>
+}
+
+export const EXPECTED = {
+  asset: "BTC",
+  maxWithdrawAmount: "27.43689636",
+  maxWithdrawAmountUSD: "1627523.32459208"
+} as const
+
+/** Fails the run when a row does not return the server's body: a fast wrong answer measures nothing. */
+export const check = (
+  id: string,
+  value: { asset: unknown; maxWithdrawAmount: unknown; maxWithdrawAmountUSD: unknown }
+) => {
+  const got = {
+    asset: String(value.asset),
+    maxWithdrawAmount: String(value.maxWithdrawAmount),
+    maxWithdrawAmountUSD: String(value.maxWithdrawAmountUSD)
+  }
+  if (JSON.stringify(got) !== JSON.stringify(EXPECTED)) {
+    throw new Error(`row ${id} returned ${JSON.stringify(got)}, expected ${JSON.stringify(EXPECTED)}`)
+  }
+}

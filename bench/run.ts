@@ -1,0 +1,264 @@
+// `npm run bench` — every row side by side against one loopback server (a separate Node process), then
+// signing, memory and cold start. Options: --quick, --rounds=N, --seq=N, --par=N, --in-flight=N,
+// --only=id,id, --leak-calls=N, --no-signing, --no-leak, --no-cold, --write / --no-write.
+import * as esbuild from "esbuild"
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import { concurrent, median, sequential } from "./measure.js"
+import { type CallRow, type ColdRow, type Memory, render } from "./report.js"
+import { effectFetch, effectNode, effectPlatformHttp, effectPlatformUndici } from "./rows/effect.js"
+import { floor } from "./rows/floor.js"
+import { ccxtRow, officialDefaults, officialKeepAlive } from "./rows/peers.js"
+import { promiseApi } from "./rows/promise.js"
+import type { Row, RowSpec } from "./rows/types.js"
+import { runSigning } from "./signing.js"
+
+const ROOT = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
+const SPECS: ReadonlyArray<RowSpec> = [
+  floor,
+  effectNode,
+  effectFetch,
+  effectPlatformUndici,
+  effectPlatformHttp,
+  promiseApi,
+  officialKeepAlive,
+  officialDefaults,
+  ccxtRow
+]
+
+const args = process.argv.slice(2)
+const flag = (name: string) => args.includes(`--${name}`)
+const option = (name: string, fallback: number) => {
+  const found = args.find((a) => a.startsWith(`--${name}=`))
+  return found === undefined ? fallback : Number(found.slice(name.length + 3))
+}
+const quick = flag("quick")
+const settings = {
+  rounds: option("rounds", quick ? 2 : 5),
+  seq: option("seq", quick ? 300 : 2_000),
+  par: option("par", quick ? 600 : 4_000),
+  inFlight: option("in-flight", 64),
+  warmup: option("warmup", quick ? 200 : 1_000),
+  leakCalls: option("leak-calls", quick ? 10_000 : 100_000),
+  coldRuns: option("cold-runs", quick ? 2 : 5)
+}
+const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",")
+const write = flag("write") || (!quick && !flag("no-write") && only === undefined)
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+/** Starts bench/server.mjs; resolves with its base URL once it listens. */
+const startServer = () =>
+  new Promise<{ readonly baseUrl: string; readonly child: ChildProcess }>((resolve, reject) => {
+    const child = spawn(process.execPath, [Path.join(ROOT, "bench/server.mjs")], { stdio: ["pipe", "pipe", "inherit"] })
+    child.once("error", reject)
+    let buffered = ""
+    child.stdout!.on("data", (data: Buffer) => {
+      buffered += data.toString()
+      const match = /listening (\d+)/.exec(buffered)
+      if (match !== null) resolve({ baseUrl: `http://127.0.0.1:${match[1]}`, child })
+    })
+  })
+
+/** Runs `node ...argv` and resolves with its first stdout line and the ms it took to arrive. */
+const runChild = (argv: ReadonlyArray<string>) =>
+  new Promise<{ readonly line: string; readonly wallMs: number }>((resolve, reject) => {
+    const start = performance.now()
+    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
+    let out = ""
+    let err = ""
+    let settled = false
+    child.stdout.on("data", (data: Buffer) => {
+      out += data.toString()
+      const newline = out.indexOf("\n")
+      if (newline >= 0 && !settled) {
+        settled = true
+        resolve({ line: out.slice(0, newline), wallMs: performance.now() - start })
+      }
+    })
+    child.stderr.on("data", (data: Buffer) => {
+      err += data.toString()
+    })
+    child.on("exit", (code) => {
+      if (!settled) reject(new Error(`node ${argv.join(" ")} exited with ${code}: ${err.slice(0, 500)}`))
+    })
+  })
+
+const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> => {
+  for (const row of rows) {
+    log(`warm-up ${row.id}`)
+    for (let i = 0; i < settings.warmup; i++) await row.call()
+    await concurrent(row.call, Math.min(settings.par, settings.warmup * 2), settings.inFlight)
+  }
+  const samples = new Map(rows.map((r) => [r.id, [] as Array<Omit<CallRow, "id" | "label">>]))
+  for (let round = 0; round < settings.rounds; round++) {
+    // Rotate the order every round so no row always runs right after the same neighbour.
+    const order = rows.map((_, i) => rows[(i + round) % rows.length]!)
+    for (const row of order) {
+      const seq = await sequential(row.call, settings.seq)
+      const par = await concurrent(row.call, settings.par, settings.inFlight)
+      samples.get(row.id)!.push({
+        cpuUs: seq.cpuUsPerCall,
+        cpuUs64: par.cpuUsPerCall,
+        seqPerSec: seq.callsPerSec,
+        perSec64: par.callsPerSec,
+        p50Ms: seq.p50Ms,
+        p99Ms: seq.p99Ms
+      })
+    }
+    log(`round ${round + 1}/${settings.rounds} done`)
+  }
+  return rows.map((row) => {
+    const s = samples.get(row.id)!
+    const pick = (key: keyof (typeof s)[number]) => median(s.map((x) => x[key]))
+    return {
+      id: row.id,
+      label: row.label,
+      cpuUs: pick("cpuUs"),
+      cpuUs64: pick("cpuUs64"),
+      seqPerSec: pick("seqPerSec"),
+      perSec64: pick("perSec64"),
+      p50Ms: pick("p50Ms"),
+      p99Ms: pick("p99Ms")
+    }
+  })
+}
+
+const measureMemory = async (baseUrl: string): Promise<Array<Memory>> => {
+  const results: Array<Memory> = []
+  for (const mode of ["effect", "promise"]) {
+    log(`leak check: ${mode}, ${settings.leakCalls} calls`)
+    const { line } = await runChild([
+      "--expose-gc",
+      "--import",
+      "tsx",
+      "bench/leak.ts",
+      mode,
+      baseUrl,
+      String(settings.leakCalls)
+    ])
+    results.push(JSON.parse(line) as Memory)
+  }
+  return results
+}
+
+const COLD: ReadonlyArray<
+  { readonly id: string; readonly label: string; readonly entry: string; readonly bundle: boolean }
+> = [
+  { id: "node", label: "node, no client (baseline)", entry: "bench/cold/empty.mjs", bundle: false },
+  {
+    id: "effect",
+    label: "effect-binance-pm, Effect API + NodeHttpClient",
+    entry: "bench/cold/effect.ts",
+    bundle: true
+  },
+  { id: "promise", label: "effect-binance-pm, Promise API", entry: "bench/cold/promise.ts", bundle: true },
+  {
+    id: "official",
+    label: "@binance/derivatives-trading-usds-futures",
+    entry: "bench/cold/official.mjs",
+    bundle: false
+  },
+  { id: "ccxt", label: "ccxt", entry: "bench/cold/ccxt.mjs", bundle: false }
+]
+
+const measureCold = async (baseUrl: string): Promise<Array<ColdRow>> => {
+  // Our entries are compiled ahead (our code in one file, effect and @effect/platform from node_modules, as
+  // an installed package would be); peers are loaded straight from node_modules.
+  const outDir = Path.join(ROOT, "node_modules/.cache/effect-binance-pm-bench")
+  const files = new Map<string, string>()
+  for (const c of COLD) {
+    if (!c.bundle) {
+      files.set(c.id, c.entry)
+      continue
+    }
+    const outfile = Path.join(outDir, `cold-${c.id}.mjs`)
+    await esbuild.build({
+      entryPoints: [Path.join(ROOT, c.entry)],
+      bundle: true,
+      packages: "external",
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      outfile,
+      logLevel: "warning"
+    })
+    files.set(c.id, outfile)
+  }
+  const runs = new Map(COLD.map((c) => [c.id, { first: [] as Array<number>, wall: [] as Array<number> }]))
+  for (let i = 0; i < settings.coldRuns; i++) {
+    for (const c of COLD) {
+      const { line, wallMs } = await runChild([files.get(c.id)!, baseUrl])
+      const parsed = JSON.parse(line) as { firstResultMs: number; asset: string }
+      if (parsed.asset !== "BTC") throw new Error(`cold start ${c.id} returned ${line}`)
+      runs.get(c.id)!.first.push(parsed.firstResultMs)
+      runs.get(c.id)!.wall.push(wallMs)
+    }
+  }
+  return COLD.map((c) => ({
+    id: c.id,
+    label: c.label,
+    firstResultMs: median(runs.get(c.id)!.first),
+    wallMs: median(runs.get(c.id)!.wall)
+  }))
+}
+
+const header = (): Array<string> => {
+  let commit = "unknown"
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim()
+  } catch {
+    // not a git checkout
+  }
+  const cpus = Os.cpus()
+  return [
+    `- Date: ${new Date().toISOString()}`,
+    `- Command: \`npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}\` (commit ${commit})`,
+    `- Node ${process.version}, ${Os.type()} ${Os.release()} ${Os.arch()}; ${cpus.length} × ${
+      cpus[0]?.model ?? "unknown CPU"
+    }; ${Math.round(Os.totalmem() / 1024 ** 3)} GiB RAM`,
+    `- Per row and round: ${settings.seq} sequential calls, then ${settings.par} calls with ${settings.inFlight} ` +
+    `in flight; ${settings.rounds} rounds (row order rotated), medians; ${settings.warmup} warm-up calls per row ` +
+    "first.",
+    "- The machine is shared and numbers are noisy: compare the ratios, not the absolute figures."
+  ]
+}
+
+const main = async () => {
+  const { baseUrl, child } = await startServer()
+  try {
+    const context = {
+      baseUrl,
+      apiKey: "bench-api-key",
+      secretKey: "2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9"
+    }
+    const specs = SPECS.filter((s) => only === undefined || s.id === "floor" || only.includes(s.id))
+    const rows: Array<Row> = []
+    for (const spec of specs) rows.push(await spec.make(context))
+    const calls = await measureCalls(rows)
+    for (const row of rows) await row.close()
+    log("signing")
+    const signing = flag("no-signing") ? [] : runSigning({ quick })
+    const memory = flag("no-leak") ? [] : await measureMemory(baseUrl)
+    log("cold start")
+    const cold = flag("no-cold") ? [] : await measureCold(baseUrl)
+    const text = render({ header: header(), calls, inFlight: settings.inFlight, signing, memory, cold })
+    process.stdout.write(`${text}\n`)
+    if (write) {
+      Fs.writeFileSync(Path.join(ROOT, "bench/results.md"), `${text}\n`)
+      log("written to bench/results.md")
+    }
+  } finally {
+    child.kill()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(error instanceof Error ? error.stack ?? error.message : String(error))
+    process.exit(1)
+  }
+)
