@@ -21,14 +21,16 @@ describe("soak: 3,000 calls, two APIs, faults at ~10% of requests", () => {
   let report: SoakReport
 
   it("runs to the end, every call accounted for", async () => {
-    report = await runSoak({ calls: 3_000, weightLimit: 6_000 })
+    report = await runSoak({ calls: 3_000, weightLimit: 6_000, skewEveryMs: 8_000 })
     // The table goes to the output, so a red run says everything at once.
     console.info(table(report))
     for (const api of [report.effect, report.promise]) {
       expect(api.calls).toBe(1_500)
       const failed = Object.values(api.failures).reduce((a, b) => a + b, 0)
       expect(api.successes + failed + api.defects).toBe(api.calls)
-      expect(api.successes).toBeGreaterThan(0.8 * api.calls)
+      // Not vacuous: most calls got through the faults. (Calls held for a minute by the gate while the server's
+      // clock moves twice can fail -1021 again after their one re-sync: typed, and counted above.)
+      expect(api.successes).toBeGreaterThan(0.5 * api.calls)
     }
   }, 150_000)
 

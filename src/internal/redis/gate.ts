@@ -53,7 +53,7 @@ export const make = (options: Options): RateLimit.Service => {
   const windows = new Map<string, number>()
   // Pauses and bans this process has seen itself, on the host clock: they hold even if Redis never heard.
   const holds = new Map<string, { pausedUntil: number; bannedUntil: number }>()
-  // Binance's clock minus the host's, as last seen: to report holds on Binance's clock in `snapshot`.
+  // Binance's clock minus the host's, as last seen: to move a ban's "banned until" onto the host clock.
   let offset = 0
   let degraded = false
 
@@ -188,14 +188,13 @@ export const make = (options: Options): RateLimit.Service => {
       const [reserved, done, foreign, pausedUntil, bannedUntil] = Either.isRight(result)
         ? result.right as Array<number>
         : [0, 0, 0, 0, 0]
-      // On Binance's clock, as the in-process gate reports them.
-      const onBinance = (host: number) => (host > 0 ? host + offset : 0)
       return {
         window,
         usedWeight: Either.isRight(result) ? done! + foreign! : fallback.usedWeight,
         reservedWeight: Either.isRight(result) ? Math.max(0, reserved! - done!) : fallback.reservedWeight,
-        pausedUntil: onBinance(Math.max(mine.pausedUntil, pausedUntil!)),
-        bannedUntil: onBinance(Math.max(mine.bannedUntil, bannedUntil!))
+        // On the host clock, as the in-process gate reports them.
+        pausedUntil: Math.max(mine.pausedUntil, pausedUntil!, fallback.pausedUntil),
+        bannedUntil: Math.max(mine.bannedUntil, bannedUntil!, fallback.bannedUntil)
       }
     })
 
