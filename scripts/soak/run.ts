@@ -35,7 +35,7 @@ export interface SoakOptions {
   readonly weightLimit?: number | undefined
   /** Inject the fake's own 429 (`Fault.rateLimited`), which bans requests already in flight. Default false. */
   readonly strict429?: boolean | undefined
-  /** Move the server clocks by a minute this often (the clients must heal -1021). Default 4000 ms. */
+  /** Move the server clocks by a minute or two this often (the clients must heal -1021). Default 4000 ms. */
   readonly skewEveryMs?: number | undefined
   readonly onProgress?: ((done: number, total: number) => void) | undefined
 }
@@ -91,7 +91,13 @@ const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 
 /** The Promise API's gate closes this soon after it has read a 429 (the Effect API's, measured, much sooner). */
 export const SLACK_MS = 25
-const SKEWS = [60_000, 0, -60_000, 0]
+/**
+ * The server clock's offset after `step` jumps: +1 min, +2 min, −1 min, then again from 3 min further on
+ * (1, 3, 2, 4, 6, 5, … minutes). Whole minutes keep the minute windows aligned; no value comes back, so every
+ * jump outdates whatever offset a client has learned, forwards (-1021 "behind") or backwards ("ahead").
+ */
+export const skewAfter = (step: number): number =>
+  180_000 * Math.floor(step / 3) + [60_000, 180_000, 120_000][step % 3]!
 
 /** Counts outcomes for one API. */
 class Tally {
@@ -211,7 +217,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       weightLimit: options.weightLimit
     })
 
-    // The server clocks jump a minute at a time (so minute windows stay aligned), never while a pause runs.
+    // The server clocks jump whole minutes (so minute windows stay aligned), never while a back-off may run.
     const steps = both.map(() => 0)
     let skewChanges = 0
     timers.push(setInterval(() => {
@@ -225,7 +231,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
             e.status === 429 &&
             (e.fault === undefined ? now - e.time < 61_000 : options.strict429 && now - e.time < 1_500)
           if (log.some(backingOff)) return
-          yield* fake.setServerSkew(SKEWS[steps[i]++ % SKEWS.length]!)
+          yield* fake.setServerSkew(skewAfter(steps[i]++))
           skewChanges++
         })))
     }, options.skewEveryMs))

@@ -8,7 +8,7 @@ const failures = (api: ApiReport) =>
 
 export const table = (report: SoakReport): string => {
   const { effect, promise } = report
-  const both = (f: (api: ApiReport) => number) => `${n(f(effect))} | ${n(f(promise))} | ${n(f(effect) + f(promise))}`
+  const both = (f: (api: ApiReport) => number) => `${n(f(effect))} / ${n(f(promise))} / ${n(f(effect) + f(promise))}`
   const leaks = Object.entries(report.leaks).map(([kind, count]) => `${kind} ${count}`).join(", ")
   const total = Object.values(report.leaks).reduce((a, b) => a + b, 0)
   const faults = Object.entries(report.verdicts).filter(([verdict]) => verdict !== "ok").sort(([, a], [, b]) => b - a)
@@ -43,9 +43,9 @@ export const table = (report: SoakReport): string => {
         `${a.socketsAfterClose}${
           a.socketsAfterClose > 0 ? ` (closed by keep-alive ${a.socketsGoneAfterMs} ms later)` : ""
         }`
-      ).join(" | ") + ` | ${report.effect.socketsAfterClose + report.promise.socketsAfterClose}`
+      ).join(" / ") + ` / ${report.effect.socketsAfterClose + report.promise.socketsAfterClose}`
     ],
-    ["server clock moved (±1 min)", n(report.skewChanges)],
+    ["server clock moved (whole minutes, either way)", n(report.skewChanges)],
     ["what the fakes answered besides ok", faults],
     ["duration", `${(report.durationMs / 1000).toFixed(1)} s`]
   ]
