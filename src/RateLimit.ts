@@ -95,14 +95,18 @@ interface State {
   window: number
   used: number
   reserved: number
+  /** What the previous minute used (and had in flight) when this one began. */
+  previousUsed: number
   // Pauses and bans are kept on the local clock: re-learning the server offset must not shorten them.
   pausedUntil: number
   bannedUntil: number
 }
 
 const WINDOW_MS = 60_000
-// Our estimate of the server clock can be off by a little: wait this much past a window boundary.
-const WINDOW_MARGIN_MS = 50
+// Binance accepts timestamps up to 1000 ms ahead without a -1021, so a fast host clock can go uncorrected by
+// that much: for the first second of our minute, Binance may still be counting the previous one. A request
+// sent then must fit both budgets, and counts against both.
+const WINDOW_SLACK_MS = 1000
 const DEFAULT_BAN_MS = 120_000
 
 /**
@@ -117,10 +121,11 @@ export const makeUnsafe = (): Service => {
     const window = Math.floor(now / WINDOW_MS)
     let state = states.get(key)
     if (state === undefined) {
-      state = { window, used: 0, reserved: 0, pausedUntil: 0, bannedUntil: 0 }
+      state = { window, used: 0, reserved: 0, previousUsed: 0, pausedUntil: 0, bannedUntil: 0 }
       states.set(key, state)
     } else if (window > state.window) {
-      // A new minute: Binance starts counting from zero; weight still in flight belongs to the old window.
+      // A new minute: Binance starts counting from zero. Weight still in flight belongs to the old one.
+      state.previousUsed = window === state.window + 1 ? state.used + state.reserved : 0
       state.window = window
       state.used = 0
       state.reserved = 0
@@ -149,11 +154,18 @@ export const makeUnsafe = (): Service => {
         }
         return Effect.zipRight(Effect.sleep(Duration.millis(wait)), acquire(request))
       }
+      const windowStart = state.window * WINDOW_MS
       if (state.used + state.reserved + request.weight > request.weightLimit) {
-        const wait = (state.window + 1) * WINDOW_MS - now + WINDOW_MARGIN_MS
+        const wait = windowStart + WINDOW_MS - now
+        return Effect.zipRight(Effect.sleep(Duration.millis(wait)), acquire(request))
+      }
+      const straddles = now - windowStart < WINDOW_SLACK_MS
+      if (straddles && state.previousUsed + request.weight > request.weightLimit) {
+        const wait = windowStart + WINDOW_SLACK_MS - now
         return Effect.zipRight(Effect.sleep(Duration.millis(wait)), acquire(request))
       }
       state.reserved += request.weight
+      if (straddles) state.previousUsed += request.weight
       return Effect.succeed({ key: request.key, weight: request.weight, window: state.window })
     })
 
