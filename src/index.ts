@@ -21,6 +21,11 @@ export * as Credentials from "./Credentials.js"
 /**
  * @since 0.1.0
  */
+export * as NodeHttpClient from "./NodeHttpClient.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as PortfolioMargin from "./PortfolioMargin.js"
 
 /**

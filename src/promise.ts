@@ -4,7 +4,6 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -16,6 +15,7 @@ import * as BinanceClock from "./BinanceClock.js"
 import * as BinanceConfig from "./BinanceConfig.js"
 import { InvalidConfiguration, type PmAccountInfoError } from "./BinanceError.js"
 import * as Credentials from "./Credentials.js"
+import * as NodeHttpClient from "./NodeHttpClient.js"
 import * as PortfolioMargin from "./PortfolioMargin.js"
 import * as RateLimit from "./RateLimit.js"
 
@@ -163,7 +163,7 @@ const buildLayer = (options: ClientOptions) => {
     Layer.succeed(BinanceConfig.BinanceConfig, config.right),
     BinanceClock.layer,
     RateLimit.layer,
-    FetchHttpClient.layer
+    NodeHttpClient.layer()
   )
 }
 
@@ -192,7 +192,7 @@ export const createClient = (options: ClientOptions): Client => {
       }
       const signal = callOptions?.signal
       if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
-      const program = Effect.map(PortfolioMargin.pmAccountInfoResult(params), (result): PmAccountInfo => ({
+      const program = Effect.map(PortfolioMargin.pmAccountInfoResultUntraced(params), (result): PmAccountInfo => ({
         asset: result.response.asset,
         maxWithdrawAmount: result.response.maxWithdrawAmount,
         maxWithdrawAmountUSD: result.response.maxWithdrawAmountUSD
