@@ -9,13 +9,13 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import type { KeyObject } from "node:crypto"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type { KeyObject } from "node:crypto"
 import * as client from "./internal/fake/client.js"
 import * as internalError from "./internal/fake/error.js"
 import * as exchange from "./internal/fake/exchange.js"

@@ -1,6 +1,6 @@
 // Hand-built requests for the FakeBinance specs: signed with node:crypto here, never with the client.
-import * as Crypto from "node:crypto"
 import * as Effect from "effect/Effect"
+import * as Crypto from "node:crypto"
 import * as FakeBinance from "../src/FakeBinance.js"
 
 export const SECRET = "2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9"
@@ -32,5 +32,6 @@ export const outcome = (url: string, headers?: Record<string, string>, method?: 
     return { status: response.status, code: body?.code as number | undefined, body, headers: response.headers }
   })
 
-export const withFake = (options: FakeBinance.Options = { accounts: [hmacAccount] }) =>
-<A, E, R>(self: Effect.Effect<A, E, R>) => Effect.provide(self, FakeBinance.layer(options))
+export const withFake =
+  (options: FakeBinance.Options = { accounts: [hmacAccount] }) => <A, E, R>(self: Effect.Effect<A, E, R>) =>
+    Effect.provide(self, FakeBinance.layer(options))

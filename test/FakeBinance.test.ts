@@ -1,8 +1,8 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
-import * as Crypto from "node:crypto"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
+import * as Crypto from "node:crypto"
 import * as FakeBinance from "../src/FakeBinance.js"
 import {
   BTC,

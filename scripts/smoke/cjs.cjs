@@ -10,7 +10,11 @@ const secretKey = "smoke-secret-key"
 
 const program = Effect.gen(function*() {
   const { baseUrl } = yield* FakeBinance.serve({
-    accounts: [{ apiKey, hmacSecret: secretKey, assets: { ETH: { maxWithdrawAmount: "2", maxWithdrawAmountUSD: "6000" } } }]
+    accounts: [{
+      apiKey,
+      hmacSecret: secretKey,
+      assets: { ETH: { maxWithdrawAmount: "2", maxWithdrawAmountUSD: "6000" } }
+    }]
   })
   const info = yield* PortfolioMargin.pmAccountInfo({ asset: "ETH" }).pipe(
     Effect.provide(Layer.mergeAll(

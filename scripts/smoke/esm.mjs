@@ -1,17 +1,21 @@
 // Smoke test of the packed tarball, as an ESM consumer: each entry imports, and one real call runs against
 // FakeBinance.serve over loopback through both the Effect API and the Promise API.
+import { FetchHttpClient } from "@effect/platform"
+import { BigDecimal, Effect, Layer } from "effect"
 import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "effect-binance-pm"
 import { createClient } from "effect-binance-pm/promise"
 import { FakeBinance } from "effect-binance-pm/testing"
-import { FetchHttpClient } from "@effect/platform"
-import { BigDecimal, Effect, Layer } from "effect"
 
 const apiKey = "smoke-api-key"
 const secretKey = "smoke-secret-key"
 
 const program = Effect.gen(function*() {
   const { baseUrl } = yield* FakeBinance.serve({
-    accounts: [{ apiKey, hmacSecret: secretKey, assets: { BTC: { maxWithdrawAmount: "1.50", maxWithdrawAmountUSD: "90000.1" } } }]
+    accounts: [{
+      apiKey,
+      hmacSecret: secretKey,
+      assets: { BTC: { maxWithdrawAmount: "1.50", maxWithdrawAmountUSD: "90000.1" } }
+    }]
   })
   const info = yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(
     Effect.provide(Layer.mergeAll(

@@ -3,13 +3,13 @@
  * `handle` as the in-memory client, on the real clock. Closing the scope interrupts pending
  * (delayed) answers and closes every connection, idle or not, so processes exit cleanly.
  */
-import * as Http from "node:http"
-import type * as Net from "node:net"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
+import type * as Net from "node:net"
 import type * as api from "../../FakeBinance.js"
 import { FakeBinanceError } from "./error.js"
 import * as exchange from "./exchange.js"
