@@ -56,6 +56,10 @@ describe("FakeBinance weight", () => {
       for (let i = 0; i < 13; i++) {
         expect(yield* outcome(TIME)).toMatchObject({ status: 200 })
         expect(yield* outcome(TIME)).toMatchObject({ status: 429 })
+        // what arrives within a second of the 429 was already on its way: another 429, no ban
+        yield* TestClock.adjust(999)
+        expect(yield* outcome(TIME)).toMatchObject({ status: 429 })
+        yield* TestClock.adjust(1)
         const now = yield* (yield* fake).serverTime
         const ban = yield* outcome(TIME)
         expect(ban.status).toBe(418)
@@ -170,6 +174,8 @@ describe("FakeBinance faults (in memory)", () => {
     Effect.gen(function*() {
       yield* (yield* fake).enqueueFault(Fault.rateLimited(7))
       expect(yield* outcome(TIME)).toMatchObject({ status: 429, code: -1003, headers: { "retry-after": "7" } })
+      expect(yield* outcome(TIME)).toMatchObject({ status: 429, headers: { "retry-after": "7" } })
+      yield* TestClock.adjust("1 second")
       expect(yield* outcome(TIME)).toMatchObject({ status: 418, headers: { "retry-after": "120" } })
       yield* (yield* fake).reset
       yield* (yield* fake).enqueueFault(Fault.rateLimited(7))

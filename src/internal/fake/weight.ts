@@ -1,11 +1,14 @@
 /**
  * REQUEST_WEIGHT accounting for one IP: one-minute windows on the server clock, a back-off after
  * each 429 lasting until its Retry-After instant, and bans (418) for requests inside a back-off.
+ * Requests arriving within a second of a 429 get another 429, not a ban: they were on their way before
+ * the client could read the first one.
  */
 
 const MINUTE = 60_000
 const FIRST_BAN = 2 * MINUTE
 const MAX_BAN = 3 * 24 * 60 * MINUTE
+const IN_FLIGHT_GRACE = 1000
 
 /** @internal */
 export type Admission =
@@ -20,6 +23,7 @@ export class WeightGate {
   private window = Number.NEGATIVE_INFINITY
   private used = 0
   private backoffUntil = Number.NEGATIVE_INFINITY
+  private backoffSince = Number.NEGATIVE_INFINITY
   private banUntil = Number.NEGATIVE_INFINITY
   private bans = 0
 
@@ -43,6 +47,9 @@ export class WeightGate {
   admit(now: number, weight: number): Admission {
     const banned = this.ban(now)
     if (banned) return banned
+    if (now < this.backoffUntil && now < this.backoffSince + IN_FLIGHT_GRACE) {
+      return { _tag: "TooMany", retryAfterSeconds: secondsUntil(now, this.backoffUntil) }
+    }
     if (now < this.backoffUntil) {
       // Ignoring a 429's Retry-After earns a ban: 2 minutes, doubling on each repeat, at most 3 days.
       this.bans += 1
@@ -56,6 +63,7 @@ export class WeightGate {
     }
     this.used += weight
     if (this.used > this.limit) {
+      this.backoffSince = now
       this.backoffUntil = (window + 1) * MINUTE
       return { _tag: "TooMany", retryAfterSeconds: secondsUntil(now, this.backoffUntil) }
     }
@@ -64,6 +72,7 @@ export class WeightGate {
 
   /** A scripted 429 starts a back-off as a real one does. */
   backOff(now: number, seconds: number): void {
+    this.backoffSince = now
     this.backoffUntil = Math.max(this.backoffUntil, now + seconds * 1000)
   }
 
@@ -71,6 +80,7 @@ export class WeightGate {
     this.window = Number.NEGATIVE_INFINITY
     this.used = 0
     this.backoffUntil = Number.NEGATIVE_INFINITY
+    this.backoffSince = Number.NEGATIVE_INFINITY
     this.banUntil = Number.NEGATIVE_INFINITY
     this.bans = 0
   }
