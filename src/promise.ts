@@ -13,7 +13,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as BinanceClock from "./BinanceClock.js"
 import * as BinanceConfig from "./BinanceConfig.js"
-import { InvalidConfiguration, type PmAccountInfoError } from "./BinanceError.js"
+import { InvalidConfiguration, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
 import * as Credentials from "./Credentials.js"
 import * as NodeHttpClient from "./NodeHttpClient.js"
 import * as PortfolioMargin from "./PortfolioMargin.js"
@@ -90,6 +90,24 @@ export class AbortError extends Error {
     super("The call was aborted", { cause })
   }
 }
+
+/**
+ * What `pmAccountInfo` rejects with (and `createClient` throws): one of the library's tagged errors, or
+ * `AbortError`.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export type ClientError = PmAccountInfoError | AbortError
+
+/**
+ * Narrows a caught value to a `ClientError`, to read its `_tag` (and `status`, `code`, `retryAfterMs` where
+ * they apply).
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export const isClientError = (u: unknown): u is ClientError => isBinanceError(u) || u instanceof AbortError
 
 const KNOWN_OPTIONS = new Set([
   "apiKey",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { BinanceError } from "../src/index.js"
-import { AbortError, createClient } from "../src/promise.js"
+import { AbortError, createClient, isClientError } from "../src/promise.js"
 import { FakeBinance } from "../src/testing.js"
 import { API_KEY, HMAC_SECRET } from "./utils/keys.js"
 
@@ -40,6 +40,9 @@ describe("Promise API", () => {
       const error = yield* Effect.promise(() => client.pmAccountInfo({ asset: "DOGE" }).then(() => undefined, (e) => e))
       expect(error).toBeInstanceOf(Error)
       expect(error).toBeInstanceOf(BinanceError.BinanceApiError)
+      expect(isClientError(error)).toBe(true)
+      expect(isClientError(new Error("other"))).toBe(false)
+      expect(isClientError(new AbortError(undefined))).toBe(true)
       expect(error).toMatchObject({ _tag: "BinanceApiError", status: 400, code: -1108 })
       expect(String(error)).not.toContain("FiberFailure")
       const wrongKey = createClient({ apiKey: API_KEY, secretKey: "0".repeat(64), baseUrl })
