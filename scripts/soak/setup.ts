@@ -5,20 +5,12 @@
 import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as FakeBinance from "../../src/FakeBinance.js"
+import { mulberry32 } from "../../src/internal/fake/faults.js"
 
 const Fault = FakeBinance.Fault
 
-/** mulberry32, so a seed replays the same run of choices. */
-export const prng = (seed: number): () => number => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** mulberry32 (the fake's own), so a seed replays the same run of choices. */
+export const prng = mulberry32
 
 const token = (random: () => number, length: number) =>
   Array.from(
