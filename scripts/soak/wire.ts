@@ -1,10 +1,13 @@
 /**
- * What the Promise API puts on the wire, seen from `globalThis.fetch` (which it sends through): when each
- * request left, and when the body of each 429 or 418 had been read (the earliest its gate can close).
- * Installed for the soak only; `uninstall` puts the real fetch back.
+ * What the Promise API puts on the wire, seen from `node:http`'s `request` (its NodeHttpClient sends through
+ * it): when each request left, and when the body of each 429 or 418 had arrived (the earliest its gate can
+ * close). Installed for the soak only; `uninstall` puts the real function back.
  */
+import type * as Http from "node:http"
+import { createRequire, syncBuiltinESMExports } from "node:module"
+
 export interface Pause {
-  /** When the client had read the 429/418 body, ms. */
+  /** When the client had the whole 429/418 body, ms. */
   readonly read: number
   readonly retryAfterMs: number
 }
@@ -14,32 +17,38 @@ export interface Wire {
   readonly pauses: ReadonlyArray<Pause>
 }
 
+// The CommonJS exports object of node:http; ESM importers see a change once it is synced.
+const httpModule = createRequire(import.meta.url)("node:http") as typeof Http
+
 export const install = (origins: ReadonlyArray<string>) => {
   const wires = origins.map(() => ({ sends: [] as Array<number>, pauses: [] as Array<Pause> }))
-  const original = globalThis.fetch
-  const side = (input: unknown) => {
-    const url = typeof input === "string" ? input : input instanceof URL ? input.href : (input as Request).url
-    return origins.findIndex((origin) => url.startsWith(origin))
-  }
-  globalThis.fetch = async (input, init) => {
-    const wire = wires[side(input)]
+  const hosts = origins.map((origin) => new URL(origin).host)
+  const original = httpModule.request
+  const patched = ((...args: Parameters<typeof Http.request>) => {
+    const first = args[0]
+    const host = typeof first === "string" || first instanceof URL
+      ? new URL(first).host
+      : `${first.hostname ?? first.host}:${first.port}`
+    const wire = wires[hosts.indexOf(host)]
     wire?.sends.push(Date.now())
-    const response = await original(input, init)
-    const retryAfter = Number(response.headers.get("retry-after"))
-    if (wire !== undefined && (response.status === 429 || response.status === 418) && retryAfter > 0) {
-      const text = response.text.bind(response)
-      response.text = async () => {
-        const body = await text()
-        wire.pauses.push({ read: Date.now(), retryAfterMs: retryAfter * 1000 })
-        return body
-      }
+    const req = (original as (...a: Parameters<typeof Http.request>) => Http.ClientRequest)(...args)
+    if (wire !== undefined) {
+      req.on("response", (response) => {
+        const retryAfter = Number(response.headers["retry-after"])
+        if ((response.statusCode === 429 || response.statusCode === 418) && retryAfter > 0) {
+          response.on("end", () => wire.pauses.push({ read: Date.now(), retryAfterMs: retryAfter * 1000 }))
+        }
+      })
     }
-    return response
-  }
+    return req
+  }) as typeof Http.request
+  httpModule.request = patched
+  syncBuiltinESMExports()
   return {
     wires: wires as ReadonlyArray<Wire>,
     uninstall: () => {
-      globalThis.fetch = original
+      httpModule.request = original
+      syncBuiltinESMExports()
     }
   }
 }
