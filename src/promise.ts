@@ -73,7 +73,10 @@ export interface Client {
     params: { readonly asset: string; readonly recvWindow?: number | undefined },
     options?: CallOptions
   ) => Promise<PmAccountInfo>
-  /** Releases everything the client holds; later calls reject with `InvalidConfiguration`. */
+  /**
+   * Releases everything the client holds: calls still running are cancelled (they reject with
+   * `InvalidConfiguration`, field "client"), then sockets are closed. Later calls reject likewise.
+   */
   readonly close: () => Promise<void>
 }
 
@@ -203,6 +206,9 @@ const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal
 export const createClient = (options: ClientOptions): Client => {
   const runtime = ManagedRuntime.make(buildLayer(options))
   let closed = false
+  // close() cancels what is still running, so it can release every socket and fiber at once.
+  const closing = new AbortController()
+  const running = new Set<Promise<unknown>>()
   return {
     pmAccountInfo: (params, callOptions) => {
       if (closed) {
@@ -215,14 +221,24 @@ export const createClient = (options: ClientOptions): Client => {
         maxWithdrawAmount: result.response.maxWithdrawAmount,
         maxWithdrawAmountUSD: result.response.maxWithdrawAmountUSD
       }))
-      return runtime.runPromiseExit(program, signal === undefined ? undefined : { signal }).then((exit) => {
+      const stop = signal === undefined ? closing.signal : AbortSignal.any([signal, closing.signal])
+      const call = runtime.runPromiseExit(program, { signal: stop }).then((exit) => {
         if (Exit.isSuccess(exit)) return exit.value
+        if (closing.signal.aborted && signal?.aborted !== true && Cause.isInterruptedOnly(exit.cause)) {
+          throw new InvalidConfiguration({ field: "client", reason: "was closed during the call" })
+        }
         throw toRejection(exit.cause, signal)
       })
+      const forget = () => running.delete(call)
+      running.add(call)
+      call.then(forget, forget)
+      return call
     },
-    close: () => {
+    close: async () => {
       closed = true
-      return runtime.dispose()
+      closing.abort()
+      await Promise.allSettled(running)
+      await runtime.dispose()
     }
   }
 }

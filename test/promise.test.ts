@@ -120,6 +120,25 @@ describe("Promise API", () => {
       expect(yield* fake.requestCount).toBe(1)
     }))
 
+  it.scopedLive("close() cancels calls still running: they reject at once, and the server sees the socket close", () =>
+    Effect.gen(function*() {
+      const { baseUrl, fake } = yield* serve
+      yield* fake.enqueueFault(FakeBinance.Fault.delay("20 seconds"))
+      const client = createClient({ apiKey: API_KEY, secretKey: HMAC_SECRET, baseUrl })
+      const started = Date.now()
+      const pending = client.pmAccountInfo({ asset: "BTC" }).then(() => undefined, (e) => e)
+      yield* Effect.sleep("100 millis")
+      yield* Effect.promise(() => client.close())
+      const error = yield* Effect.promise(() => pending)
+      expect(error).toMatchObject({
+        _tag: "InvalidConfiguration",
+        field: "client",
+        reason: "was closed during the call"
+      })
+      expect(Date.now() - started).toBeLessThan(5000)
+      expect(yield* fake.requestCount).toBe(1)
+    }))
+
   describe("createClient validates eagerly and throws synchronously", () => {
     const cases: ReadonlyArray<[Record<string, unknown>, string]> = [
       [{ secretKey: HMAC_SECRET }, "apiKey"],
