@@ -10,6 +10,7 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as BinanceConfig from "./BinanceConfig.js"
 import type * as BinanceError from "./BinanceError.js"
@@ -28,9 +29,15 @@ export interface Service {
   readonly setOffset: (offsetMs: number) => Effect.Effect<void>
   /**
    * Learns the offset now from `GET {baseUrl}/fapi/v1/time`, correcting for half the round trip, and
-   * returns it.
+   * returns it. Concurrent callers share one request.
    */
   readonly sync: Effect.Effect<number, BinanceError.PmAccountInfoError, HttpClient.HttpClient>
+  /**
+   * What a call does on -1021 for a request stamped at `sentAt` (host clock): learn the offset, unless it was
+   * learned after that request left (then the next request is stamped with the new one already). Concurrent
+   * callers share one request.
+   */
+  readonly resync: (sentAt: number) => Effect.Effect<number, BinanceError.PmAccountInfoError, HttpClient.HttpClient>
 }
 
 /**
@@ -38,6 +45,11 @@ export interface Service {
  * @category Context
  */
 export class BinanceClock extends Context.Tag("effect-binance-pm/BinanceClock")<BinanceClock, Service>() {}
+
+interface Internal extends Service {
+  /** Host clock when the last learned offset's answer arrived. */
+  readonly syncedAt: () => number | undefined
+}
 
 /**
  * A clock with offset 0 until -1021 teaches it better.
@@ -48,20 +60,34 @@ export class BinanceClock extends Context.Tag("effect-binance-pm/BinanceClock")<
 export const make: Effect.Effect<Service> = Effect.sync(() => {
   let offset = 0
   let syncedAt: number | undefined
-  const sync = Effect.gen(function*() {
+  let running: Fiber.RuntimeFiber<number, BinanceError.PmAccountInfoError> | undefined
+  const learn = Effect.gen(function*() {
     const learned = yield* learnOffset({
       client: yield* HttpClient.HttpClient,
       config: yield* BinanceConfig.BinanceConfig,
       gate: yield* RateLimit.RateLimit,
-      now: Effect.map(Clock.currentTimeMillis, (now) => now + offset),
-      offset
+      now: Effect.map(Clock.currentTimeMillis, (now) => now + offset)
     })
     offset = learned.offset
     syncedAt = learned.receivedAt
     yield* Effect.logDebug("BinanceClock synced", { offsetMs: offset })
     return offset
-  }).pipe(Effect.withSpan("BinanceClock.sync"))
-  const service: Service & { readonly syncedAt: () => number | undefined } = {
+  }).pipe(
+    Effect.ensuring(Effect.sync(() => {
+      running = undefined
+    })),
+    Effect.withSpan("BinanceClock.sync")
+  )
+  // One request for everyone who needs it now. It runs in a fiber of its own (one bounded exchange), so a
+  // caller that is interrupted stops waiting at once without cancelling it for the others.
+  const sync = Effect.suspend(() => {
+    if (running !== undefined) return Fiber.join(running)
+    return Effect.flatMap(Effect.forkDaemon(learn), (fiber) => {
+      running = fiber
+      return Fiber.join(fiber)
+    })
+  })
+  const service: Internal = {
     // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects.
     currentTimeMillis: Effect.map(Clock.currentTimeMillis, (now) => Math.floor(now + offset)),
     offset: Effect.sync(() => offset),
@@ -70,6 +96,10 @@ export const make: Effect.Effect<Service> = Effect.sync(() => {
         offset = offsetMs
       }),
     sync,
+    resync: (sentAt) =>
+      Effect.suspend(() =>
+        running === undefined && syncedAt !== undefined && syncedAt >= sentAt ? Effect.succeed(offset) : sync
+      ),
     syncedAt: () => syncedAt
   }
   return service
@@ -113,13 +143,15 @@ export const layerSynced = (
       const client = yield* HttpClient.HttpClient
       const config = yield* BinanceConfig.BinanceConfig
       const gate = yield* RateLimit.RateLimit
-      const base = (yield* make) as Service & { readonly syncedAt: () => number | undefined }
+      const base = (yield* make) as Internal
       // Refreshes run inside callers' fibers: pin the services this layer was built with.
-      const sync = base.sync.pipe(
-        Effect.provideService(HttpClient.HttpClient, client),
-        Effect.provideService(BinanceConfig.BinanceConfig, config),
-        Effect.provideService(RateLimit.RateLimit, gate)
-      )
+      const pin = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient>) =>
+        effect.pipe(
+          Effect.provideService(HttpClient.HttpClient, client),
+          Effect.provideService(BinanceConfig.BinanceConfig, config),
+          Effect.provideService(RateLimit.RateLimit, gate)
+        )
+      const sync = pin(base.sync)
       yield* sync
       // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing.
       const refreshing = yield* Effect.makeSemaphore(1)
@@ -137,7 +169,8 @@ export const layerSynced = (
       return {
         ...base,
         currentTimeMillis: Effect.zipRight(refreshIfStale, base.currentTimeMillis),
-        sync
+        sync,
+        resync: (sentAt: number) => pin(base.resync(sentAt))
       } satisfies Service
     })
   )

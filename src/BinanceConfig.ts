@@ -58,16 +58,29 @@ export interface Service {
   readonly recvWindow: number
   /** Timeout of one attempt (one HTTP exchange). */
   readonly timeout: Duration.Duration
-  /** Retries after the first attempt for transient failures; 0 disables retrying. */
+  /**
+   * Retries after the first attempt for transient failures and acceptable rate-limit pauses; 0 disables
+   * retrying. One call sends at most `maxRetries + 1` requests, plus one re-send after healing a -1021, plus at
+   * most one `GET /fapi/v1/time`.
+   */
   readonly maxRetries: number
   /** Delays between retries. Its input is the failure; `maxRetries` bounds it. */
   readonly retrySchedule: Schedule.Schedule<unknown, unknown>
-  /** Longest `Retry-After` worth waiting for; a longer one fails at once with `RateLimited`. */
+  /**
+   * Longest rate-limit or firewall pause worth waiting for; a longer one fails at once with `RateLimited` or
+   * `WafBlocked`, sending nothing.
+   */
   readonly maxRetryAfterWait: Duration.Duration
   /** The IP's request-weight limit per minute. */
   readonly weightLimit: number
   /** Sent as `User-Agent`. */
   readonly userAgent: string
+  /**
+   * Names the IP this program leaves from, when it is not the host's own (a proxy, another local address).
+   * Binance limits and bans per IP, so the gate keeps one budget per egress and base URL: leave it unset and
+   * every client of the process shares one budget per base URL.
+   */
+  readonly egress?: string | undefined
 }
 
 /**
@@ -86,6 +99,7 @@ export interface Options {
   readonly maxRetryAfterWait?: Duration.DurationInput | undefined
   readonly weightLimit?: number | undefined
   readonly userAgent?: string | undefined
+  readonly egress?: string | undefined
 }
 
 /**
@@ -206,6 +220,10 @@ export const make = (options: Options = {}): Either.Either<Service, InvalidConfi
     if (options.retrySchedule !== undefined && !Schedule.isSchedule(options.retrySchedule)) {
       return yield* invalid("retrySchedule", "must be a Schedule")
     }
+    const egress = options.egress
+    if (egress !== undefined && (typeof egress !== "string" || !/^[\x21-\x7e]{1,200}$/.test(egress))) {
+      return yield* invalid("egress", "must be 1 to 200 printable ASCII characters without spaces")
+    }
     return {
       baseUrl,
       recvWindow,
@@ -216,7 +234,8 @@ export const make = (options: Options = {}): Either.Either<Service, InvalidConfi
         ? defaults.maxRetryAfterWait
         : yield* toDuration("maxRetryAfterWait", options.maxRetryAfterWait, true),
       weightLimit,
-      userAgent
+      userAgent,
+      ...(egress === undefined ? {} : { egress })
     }
   })
 
@@ -232,7 +251,7 @@ export const layer = (options: Options): Layer.Layer<BinanceConfig, InvalidConfi
 /**
  * Reads overrides from `Config` (by default the environment): `BINANCE_ENV`, `BINANCE_BASE_URL`,
  * `BINANCE_RECV_WINDOW`, `BINANCE_TIMEOUT`, `BINANCE_MAX_RETRIES`, `BINANCE_MAX_RETRY_AFTER_WAIT`,
- * `BINANCE_WEIGHT_LIMIT`, each optional.
+ * `BINANCE_WEIGHT_LIMIT`, `BINANCE_EGRESS`, each optional.
  *
  * @since 0.1.0
  * @category Layers
@@ -252,5 +271,6 @@ const defaultConfigs: Config.Config<Options> = Config.all({
   timeout: optional(Config.duration("BINANCE_TIMEOUT")),
   maxRetries: optional(Config.integer("BINANCE_MAX_RETRIES")),
   maxRetryAfterWait: optional(Config.duration("BINANCE_MAX_RETRY_AFTER_WAIT")),
-  weightLimit: optional(Config.integer("BINANCE_WEIGHT_LIMIT"))
+  weightLimit: optional(Config.integer("BINANCE_WEIGHT_LIMIT")),
+  egress: optional(Config.string("BINANCE_EGRESS"))
 })

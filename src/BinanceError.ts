@@ -26,7 +26,7 @@ export type TypeId = typeof TypeId
  * @since 0.1.0
  * @category Guards
  */
-export const isBinanceError = (u: unknown): u is PmAccountInfoError => Predicate.hasProperty(u, TypeId)
+export const isBinanceError = (u: unknown): u is PmAccountInfoError | ClientClosed => Predicate.hasProperty(u, TypeId)
 
 const binanceDetail = (status: number | undefined, code: number | undefined, msg: string | undefined): string => {
   const parts: Array<string> = []
@@ -122,8 +122,8 @@ export class InvalidSignature extends Schema.TaggedError<InvalidSignature>("effe
 }
 
 /**
- * The API key is missing, invalid, locked, not allowed from this IP or lacks permission (HTTP 401/403,
- * codes -1002, -1011, -2014, -2015, -2017). Never retried.
+ * The API key is missing, invalid, locked, not allowed from this IP, lacks permission, or belongs to another
+ * environment (HTTP 401, codes -1002, -1011, -1099, -2008, -2014, -2015, -2017). Never retried.
  *
  * @since 0.1.0
  * @category Errors
@@ -178,6 +178,58 @@ export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/Ip
   override get message(): string {
     const wait = this.retryAfterMs !== undefined ? ` The ban ends in ${this.retryAfterMs} ms.` : ""
     return `This IP is banned by Binance${binanceDetail(this.status, this.code, this.msg)}.${wait}`
+  }
+}
+
+/**
+ * HTTP 403: Binance's web application firewall refused the request — its limits were violated, or the
+ * request comes from a blocked network or region. It says nothing about the API key. Never retried: every
+ * caller on the IP pauses (1 s, doubling on consecutive 403s up to 5 minutes, reset by a success), and a caller
+ * whose wait would exceed `maxRetryAfterWait` fails at once with this error, sending nothing.
+ * `retryAfterMs` is the pause in force when the gate refused a request.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-pm/WafBlocked")(
+  "WafBlocked",
+  {
+    status: Schema.Number,
+    code: optionalNumber,
+    msg: optionalString,
+    excerpt: optionalString,
+    retryAfterMs: optionalNumber
+  }
+) {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.2.0 */
+  override get message(): string {
+    const body = this.msg === undefined && this.excerpt !== undefined ? `: ${this.excerpt}` : ""
+    const wait = this.retryAfterMs !== undefined ? ` Every call from this IP pauses for ${this.retryAfterMs} ms.` : ""
+    return `Binance's firewall refused the request (a request-rate limit, or a blocked network or region; not the API key)${
+      binanceDetail(this.status, this.code, this.msg)
+    }${body || "."}${wait}`
+  }
+}
+
+/**
+ * The Promise client was closed (`client.close()`): the call was cancelled, or arrived after the close.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export class ClientClosed extends Schema.TaggedError<ClientClosed>("effect-binance-pm/ClientClosed")(
+  "ClientClosed",
+  { during: Schema.Boolean }
+) {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.2.0 */
+  override get message(): string {
+    return this.during
+      ? "The client was closed during the call; it was cancelled"
+      : "The client is closed; nothing was sent"
   }
 }
 
@@ -294,6 +346,7 @@ export type PmAccountInfoError =
   | Unauthorized
   | RateLimited
   | IpBanned
+  | WafBlocked
   | ServerError
   | BinanceApiError
   | Timeout
@@ -314,6 +367,7 @@ export const PmAccountInfoError: Schema.Union<[
   typeof Unauthorized,
   typeof RateLimited,
   typeof IpBanned,
+  typeof WafBlocked,
   typeof ServerError,
   typeof BinanceApiError,
   typeof Timeout,
@@ -327,6 +381,7 @@ export const PmAccountInfoError: Schema.Union<[
   Unauthorized,
   RateLimited,
   IpBanned,
+  WafBlocked,
   ServerError,
   BinanceApiError,
   Timeout,

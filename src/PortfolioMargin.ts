@@ -23,13 +23,15 @@ import { excerpt, type RawResponse, usedWeight } from "./internal/http.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
- * A decimal as Binance writes it: digits, an optional fraction, an optional minus sign. Never empty.
+ * A decimal as Binance writes it: digits, an optional fraction, an optional minus sign, and the exponent
+ * form Java's `BigDecimal` prints for some values (`"0E-8"`, `"1.5E+3"`). Never empty.
  *
  * @since 0.1.0
  * @category Schemas
  */
 export const DecimalString: Schema.filter<typeof Schema.String> = Schema.String.pipe(
-  Schema.pattern(/^-?\d+(\.\d+)?$/, { message: () => "a decimal string such as \"27.43689636\"" })
+  // The exponent is bounded: "1E999999999" is no amount, and writing it out plainly would not fit in memory.
+  Schema.pattern(/^-?\d+(\.\d+)?([eE][+-]?\d{1,3})?$/, { message: () => "a decimal string such as \"27.43689636\"" })
 )
 
 /**
@@ -250,6 +252,8 @@ const run = (
     const span = parent._tag === "Some" && parent.value._tag === "Span" ? parent.value : undefined
     span?.attribute("binance.asset", asset)
     let attempts = 0
+    // Host clock when the latest request left: a -1021 heals from it.
+    let sentAt = 0
     const fixed = `asset=${asset}&recvWindow=${recvWindow}&timestamp=`
     const prefix = `${config.baseUrl}/fapi/v1/pmAccountInfo?${fixed}`
     const attempt = gatedGet({
@@ -260,8 +264,9 @@ const run = (
       weight,
       apiKey: credentials.apiKey,
       // Sign exactly the bytes that are sent, freshly for every attempt.
-      url: (timestamp) => {
+      url: (timestamp, local) => {
         attempts++
+        sentAt = local
         span?.attribute("binance.attempts", attempts)
         return `${prefix}${timestamp}&signature=${credentials.sign(fixed + timestamp)}`
       },
@@ -269,9 +274,14 @@ const run = (
         span?.attribute("http.response.status_code", status)
       }
     })
-    const resync = clock.sync.pipe(Effect.provideService(HttpClient.HttpClient, client))
-    // -1021: learn the server's clock and try once more with a new timestamp and signature.
-    const selfHealing = Effect.catchTag(attempt, "InvalidTimestamp", () => Effect.zipRight(resync, attempt))
+    // -1021: learn the server's clock and try once more with a new timestamp and signature — once per call,
+    // so a call sends at most maxRetries + 2 requests and one /fapi/v1/time.
+    let healed = false
+    const selfHealing = Effect.catchTag(attempt, "InvalidTimestamp", (error) => {
+      if (healed) return Effect.fail(error)
+      healed = true
+      return Effect.zipRight(clock.resync(sentAt).pipe(Effect.provideService(HttpClient.HttpClient, client)), attempt)
+    })
     const maxWaitMs = Duration.toMillis(config.maxRetryAfterWait)
     const retried = retryAfterFailure(
       Effect.tapError(selfHealing, (error) =>

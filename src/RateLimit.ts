@@ -1,13 +1,18 @@
 /**
- * The rate-limit gate. Binance limits request weight per IP, so every call that leaves through the same IP
- * should share one gate: the default (`processWide`) is one per base URL for the whole process.
+ * The rate-limit gate. Binance limits and bans per IP, so every call that leaves through the same IP must
+ * share one gate: by default there is one budget per base URL for the whole process, shared by every fiber,
+ * every Effect program and every Promise client (and by every copy of this library loaded in the process).
  *
  * The gate
- * - holds every request back while a 429's `Retry-After` runs (callers wait instead of piling on), or fails
- *   it with `RateLimited` when that wait is longer than the caller accepts;
+ * - holds every request back while a 429 pause runs (its `Retry-After`, or 1 s doubling up to 60 s when it
+ *   has none), or fails it with `RateLimited` when that wait is longer than the caller accepts;
+ * - does the same while a 403 (Binance's web application firewall) pause runs (1 s doubling up to 5 min),
+ *   failing with `WafBlocked`;
  * - fails every request with `IpBanned`, without touching the network, while a 418 ban runs;
  * - tracks `X-MBX-USED-WEIGHT-1M` and the weight in flight, and holds a request back until the next minute
  *   window when it would push the IP past its limit.
+ *
+ * The rules live in one place (`internal/gate`); this module keeps them in memory, `RateLimitRedis` in Redis.
  *
  * @since 0.1.0
  */
@@ -16,7 +21,8 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { IpBanned, RateLimited } from "./BinanceError.js"
+import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
+import * as Gate from "./internal/gate.js"
 
 /**
  * What one request asks of the gate.
@@ -29,7 +35,7 @@ export interface Request {
   readonly key: string
   readonly weight: number
   readonly weightLimit: number
-  /** Longest wait for a `Retry-After` pause this caller accepts; a longer one fails with `RateLimited`. */
+  /** Longest 429 or 403 pause this caller waits out; a longer one fails at once. */
   readonly maxWaitMs: number
   /** The server-clock estimate used to align minute windows with Binance's. */
   readonly now: Effect.Effect<number>
@@ -45,6 +51,8 @@ export interface Permit {
   readonly key: string
   readonly weight: number
   readonly window: number
+  /** Host clock when the gate let the request through. */
+  readonly admittedAt: number
 }
 
 /**
@@ -53,19 +61,10 @@ export interface Permit {
  * @since 0.1.0
  * @category Models
  */
-export interface Outcome {
-  /** HTTP status, or undefined when no response arrived. */
-  readonly status?: number | undefined
-  /** `X-MBX-USED-WEIGHT-1M` of the response. */
-  readonly usedWeight?: number | undefined
-  /** `Retry-After` of a 429 or 418, in ms. */
-  readonly retryAfterMs?: number | undefined
-  /** For a 418: when the ban ends (server ms), if Binance said. */
-  readonly bannedUntil?: number | undefined
-}
+export interface Outcome extends Gate.Outcome {}
 
 /**
- * A view of one budget, for dashboards and tests.
+ * A view of one budget, for dashboards and tests. Instants are on the host (Effect) clock.
  *
  * @since 0.1.0
  * @category Models
@@ -73,157 +72,177 @@ export interface Outcome {
 export interface Snapshot {
   readonly window: number
   readonly usedWeight: number
+  /** Weight admitted and not yet answered (this minute's and the previous one's). */
   readonly reservedWeight: number
-  /** End of a 429 pause, in ms on the local (Effect) clock. */
+  /** End of a 429 pause. */
   readonly pausedUntil: number
-  /** End of a 418 ban, in ms on the local (Effect) clock. */
+  /** End of a 403 pause. */
+  readonly blockedUntil: number
+  /** End of a 418 ban. */
   readonly bannedUntil: number
 }
+
+/**
+ * Why the gate refused to let a request go.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export type GateError = RateLimited | IpBanned | WafBlocked | InvalidConfiguration
 
 /**
  * @since 0.1.0
  * @category Models
  */
 export interface Service {
-  readonly acquire: (request: Request) => Effect.Effect<Permit, RateLimited | IpBanned>
-  /** `now` is the server-clock estimate when the outcome arrived. */
+  readonly acquire: (request: Request) => Effect.Effect<Permit, GateError>
+  /** `now` is the server-clock estimate when the outcome arrived. Never sends anything and never waits. */
   readonly release: (permit: Permit, outcome: Outcome, now: number) => Effect.Effect<void>
   readonly snapshot: (key: string) => Effect.Effect<Snapshot>
 }
 
-interface State {
-  window: number
-  used: number
-  reserved: number
-  /** What the previous minute used (and had in flight) when this one began. */
-  previousUsed: number
-  // Pauses and bans are kept on the local clock: re-learning the server offset must not shorten them.
-  pausedUntil: number
-  bannedUntil: number
+/**
+ * Where budgets live, and how one is read and changed atomically. Every store applies the same rules.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export interface Store {
+  readonly admit: (key: string, ask: Gate.Ask) => Effect.Effect<Gate.Decision>
+  readonly settle: (
+    key: string,
+    admitted: Gate.Admitted,
+    outcome: Outcome,
+    now: number,
+    local: number
+  ) => Effect.Effect<void>
+  readonly get: (key: string) => Effect.Effect<Gate.BudgetState | undefined>
+  /** Extra wait after a pause or window boundary another process computed (clocks disagree a little). */
+  readonly marginMs: number
 }
 
-const WINDOW_MS = 60_000
-// Binance accepts timestamps up to 1000 ms ahead without a -1021, so a fast host clock can go uncorrected by
-// that much: for the first second of our minute, Binance may still be counting the previous one. A request
-// sent then must fit both budgets, and counts against both.
-const WINDOW_SLACK_MS = 1000
-const DEFAULT_BAN_MS = 120_000
-
 /**
- * A fresh in-memory gate (one budget per key).
+ * A store in a `Map`: each change is one synchronous step, so it is atomic for every fiber of the process.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category Constructors
  */
-export const makeUnsafe = (): Service => {
-  const states = new Map<string, State>()
-  const stateFor = (key: string, now: number): State => {
-    const window = Math.floor(now / WINDOW_MS)
-    let state = states.get(key)
-    if (state === undefined) {
-      state = { window, used: 0, reserved: 0, previousUsed: 0, pausedUntil: 0, bannedUntil: 0 }
-      states.set(key, state)
-    } else if (window > state.window) {
-      // A new minute: Binance starts counting from zero. Weight still in flight belongs to the old one.
-      state.previousUsed = window === state.window + 1 ? state.used + state.reserved : 0
-      state.window = window
-      state.used = 0
-      state.reserved = 0
-    }
-    return state
-  }
+export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store => ({
+  admit: (key, ask) =>
+    Effect.sync(() => {
+      const [decision, state] = Gate.admit(budgets.get(key), ask)
+      budgets.set(key, state)
+      return decision
+    }),
+  settle: (key, admitted, outcome, now, local) =>
+    Effect.sync(() => {
+      budgets.set(key, Gate.settle(budgets.get(key), admitted, outcome, now, local))
+    }),
+  get: (key) => Effect.sync(() => budgets.get(key)),
+  marginMs: 0
+})
 
-  const acquire = (request: Request): Effect.Effect<Permit, RateLimited | IpBanned> =>
-    Effect.flatMap(Effect.zip(request.now, Clock.currentTimeMillis), ([now, local]) => {
-      const state = stateFor(request.key, now)
-      if (state.bannedUntil > local) {
-        return Effect.fail(
-          new IpBanned({
-            status: 418,
-            msg: "IP ban in force; no request sent",
-            retryAfterMs: state.bannedUntil - local
-          })
-        )
-      }
-      if (state.pausedUntil > local) {
-        const wait = state.pausedUntil - local
-        if (wait > request.maxWaitMs) {
-          return Effect.fail(
-            new RateLimited({ status: 429, msg: "Retry-After in force; no request sent", retryAfterMs: wait })
-          )
+const refusal = (decision: Extract<Gate.Decision, { _tag: "Refuse" }>): RateLimited | IpBanned | WafBlocked => {
+  const retryAfterMs = decision.retryAfterMs
+  switch (decision.reason) {
+    case "418":
+      return new IpBanned({ status: 418, msg: "IP ban in force; no request sent", retryAfterMs })
+    case "403":
+      return new WafBlocked({ status: 403, excerpt: "firewall pause in force; no request sent", retryAfterMs })
+    case "429":
+      return new RateLimited({ status: 429, msg: "rate-limit pause in force; no request sent", retryAfterMs })
+  }
+}
+
+/**
+ * A gate over a store.
+ *
+ * @since 0.2.0
+ * @category Constructors
+ */
+export const make = (store: Store): Service => {
+  const acquire = (request: Request): Effect.Effect<Permit, GateError> =>
+    Effect.flatMap(Effect.zip(request.now, Clock.currentTimeMillis), ([now, local]) =>
+      Effect.flatMap(
+        store.admit(request.key, {
+          weight: request.weight,
+          weightLimit: request.weightLimit,
+          maxWaitMs: request.maxWaitMs,
+          now,
+          local
+        }),
+        (decision): Effect.Effect<Permit, GateError> => {
+          switch (decision._tag) {
+            case "Admit":
+              return Effect.succeed({
+                key: request.key,
+                weight: request.weight,
+                window: decision.window,
+                admittedAt: local
+              })
+            case "Wait":
+              return Effect.zipRight(Effect.sleep(Duration.millis(decision.ms + store.marginMs)), acquire(request))
+            case "Refuse":
+              return Effect.fail(refusal(decision))
+            case "Invalid":
+              return Effect.fail(new InvalidConfiguration({ field: decision.field, reason: decision.reason }))
+          }
         }
-        return Effect.zipRight(Effect.sleep(Duration.millis(wait)), acquire(request))
-      }
-      const windowStart = state.window * WINDOW_MS
-      if (state.used + state.reserved + request.weight > request.weightLimit) {
-        const wait = windowStart + WINDOW_MS - now
-        return Effect.zipRight(Effect.sleep(Duration.millis(wait)), acquire(request))
-      }
-      const straddles = now - windowStart < WINDOW_SLACK_MS
-      if (straddles && state.previousUsed + request.weight > request.weightLimit) {
-        const wait = windowStart + WINDOW_SLACK_MS - now
-        return Effect.zipRight(Effect.sleep(Duration.millis(wait)), acquire(request))
-      }
-      state.reserved += request.weight
-      if (straddles) state.previousUsed += request.weight
-      return Effect.succeed({ key: request.key, weight: request.weight, window: state.window })
-    })
+      ))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.map(Clock.currentTimeMillis, (local) => {
-      const state = stateFor(permit.key, now)
-      const sameWindow = permit.window === state.window
-      if (sameWindow) {
-        state.reserved = Math.max(0, state.reserved - permit.weight)
-        // The header is the server's count, ours included; without one, assume the server counted it.
-        state.used = outcome.usedWeight !== undefined
-          ? Math.max(state.used, outcome.usedWeight)
-          : state.used + permit.weight
-      }
-      if (outcome.status === 429 && outcome.retryAfterMs !== undefined) {
-        state.pausedUntil = Math.max(state.pausedUntil, local + outcome.retryAfterMs)
-      }
-      if (outcome.status === 418) {
-        // Retry-After is relative, so immune to clock offsets; the message's "banned until" is the fallback.
-        const until = outcome.retryAfterMs !== undefined
-          ? local + outcome.retryAfterMs
-          : outcome.bannedUntil !== undefined
-          ? outcome.bannedUntil - (now - local) // server time to local time
-          : local + DEFAULT_BAN_MS
-        state.bannedUntil = Math.max(state.bannedUntil, until)
-      }
-    })
+    Effect.flatMap(Clock.currentTimeMillis, (local) => store.settle(permit.key, permit, outcome, now, local))
 
   const snapshot = (key: string): Effect.Effect<Snapshot> =>
-    Effect.sync(() => {
-      const state = states.get(key)
-      return state === undefined
-        ? { window: 0, usedWeight: 0, reservedWeight: 0, pausedUntil: 0, bannedUntil: 0 }
-        : {
-          window: state.window,
-          usedWeight: state.used,
-          reservedWeight: state.reserved,
-          pausedUntil: state.pausedUntil,
-          bannedUntil: state.bannedUntil
-        }
-    })
+    Effect.map(store.get(key), (state) => ({
+      window: state?.window ?? 0,
+      usedWeight: state?.used ?? 0,
+      reservedWeight: state === undefined ? 0 : state.reserved + state.carried,
+      pausedUntil: state?.pausedUntil ?? 0,
+      blockedUntil: state?.blockedUntil ?? 0,
+      bannedUntil: state?.bannedUntil ?? 0
+    }))
 
   return { acquire, release, snapshot }
 }
 
 /**
- * The gate used when none is provided: one per process, shared by every fiber, one budget per base URL.
+ * A fresh in-memory gate of its own (one budget per key).
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeUnsafe = (): Service => make(memoryStore())
+
+// Held on `globalThis` under a registered symbol, so that every copy of this library in the process (ESM and
+// CommonJS, two installed versions) shares the same budgets: they all leave through the same IP.
+const PROCESS_BUDGETS = Symbol.for("effect-binance-pm/RateLimit/processBudgets")
+
+/**
+ * The budgets every default gate of the process shares.
+ *
+ * @since 0.2.0
+ * @category Constructors
+ */
+export const processBudgets = (): Map<string, Gate.BudgetState> => {
+  const holder = globalThis as { [PROCESS_BUDGETS]?: Map<string, Gate.BudgetState> }
+  return (holder[PROCESS_BUDGETS] ??= new Map())
+}
+
+/**
+ * The gate used when none is provided: one per process, shared by every fiber and every client, one budget
+ * per base URL (and egress, when `BinanceConfig.egress` names one).
  *
  * @since 0.1.0
  * @category Context
  */
 export class RateLimit extends Context.Reference<RateLimit>()("effect-binance-pm/RateLimit", {
-  defaultValue: makeUnsafe
+  defaultValue: (): Service => make(memoryStore(processBudgets()))
 }) {}
 
 /**
- * A gate of its own, for a group of calls that should not share the process-wide one (tests, or calls that
- * leave through another IP).
+ * A gate of its own, for a group of calls that must not share the process-wide one: tests, or calls that
+ * really leave through another IP (then prefer `BinanceConfig.egress`, which keeps them shared with each other).
  *
  * @since 0.1.0
  * @category Layers

@@ -8,16 +8,16 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as BinanceClock from "./BinanceClock.js"
 import * as BinanceConfig from "./BinanceConfig.js"
-import { InvalidConfiguration, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
+import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
 import * as Credentials from "./Credentials.js"
 import * as NodeHttpClient from "./NodeHttpClient.js"
 import * as PortfolioMargin from "./PortfolioMargin.js"
-import * as RateLimit from "./RateLimit.js"
 
 /**
  * @since 0.1.0
@@ -35,12 +35,22 @@ export interface ClientOptions {
   readonly recvWindow?: number | undefined
   /** Timeout of one attempt, in ms (default 10000). */
   readonly timeoutMs?: number | undefined
-  /** Retries after the first attempt (default 3): `maxRetries: 2` makes at most 3 requests. */
+  /**
+   * Retries after the first attempt (default 3). One call sends at most `maxRetries + 1` requests, plus one
+   * re-send after healing a -1021, plus at most one `GET /fapi/v1/time`: `maxRetries: 2` makes at most 4
+   * pmAccountInfo requests and 1 time request.
+   */
   readonly maxRetries?: number | undefined
-  /** Longest `Retry-After` worth waiting for, in ms (default 10000). */
+  /** Longest rate-limit or firewall pause worth waiting for, in ms (default 10000). */
   readonly maxRetryAfterWaitMs?: number | undefined
   /** The IP's weight limit per minute (default 2400). */
   readonly weightLimit?: number | undefined
+  /**
+   * Names the IP this client leaves from when it is not the host's own (a proxy, another local address).
+   * Binance limits and bans per IP, so by default every client and Effect program in the process shares one
+   * budget per base URL; clients with the same `egress` share one of their own.
+   */
+  readonly egress?: string | undefined
 }
 
 /**
@@ -75,7 +85,7 @@ export interface Client {
   ) => Promise<PmAccountInfo>
   /**
    * Releases everything the client holds: calls still running are cancelled (they reject with
-   * `InvalidConfiguration`, field "client"), then sockets are closed. Later calls reject likewise.
+   * `ClientClosed`), then sockets are closed. Later calls reject with `ClientClosed` too.
    */
   readonly close: () => Promise<void>
 }
@@ -101,7 +111,7 @@ export class AbortError extends Error {
  * @since 0.1.0
  * @category Errors
  */
-export type ClientError = PmAccountInfoError | AbortError
+export type ClientError = PmAccountInfoError | ClientClosed | AbortError
 
 /**
  * Narrows a caught value to a `ClientError`, to read its `_tag` (and `status`, `code`, `retryAfterMs` where
@@ -123,7 +133,8 @@ const KNOWN_OPTIONS = new Set([
   "timeoutMs",
   "maxRetries",
   "maxRetryAfterWaitMs",
-  "weightLimit"
+  "weightLimit",
+  "egress"
 ])
 
 const milliseconds = (field: string, value: unknown): number | undefined => {
@@ -176,14 +187,15 @@ const buildLayer = (options: ClientOptions) => {
     maxRetries: options.maxRetries,
     weightLimit: options.weightLimit,
     timeout: timeoutMs,
-    maxRetryAfterWait: maxRetryAfterWaitMs
+    maxRetryAfterWait: maxRetryAfterWaitMs,
+    egress: options.egress
   })
   if (Either.isLeft(config)) throw config.left
   return Layer.mergeAll(
     Layer.succeed(Credentials.Credentials, credentials.right),
     Layer.succeed(BinanceConfig.BinanceConfig, config.right),
     BinanceClock.layer,
-    RateLimit.layer,
+    // No RateLimit layer: the process-wide gate, shared with every other client and Effect program.
     NodeHttpClient.layer()
   )
 }
@@ -198,7 +210,8 @@ const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal
 
 /**
  * Creates a client. Throws `InvalidConfiguration` (an `Error` with `_tag`) synchronously for bad options.
- * Each client has its own clock offset and rate-limit gate; create one per API key and IP and reuse it.
+ * Each client has its own clock offset and sockets; every client of the process shares one rate-limit budget
+ * per base URL (Binance limits per IP), unless it names another `egress`. Create one per API key and reuse it.
  *
  * @since 0.1.0
  * @category Constructors
@@ -206,14 +219,29 @@ const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal
 export const createClient = (options: ClientOptions): Client => {
   const runtime = ManagedRuntime.make(buildLayer(options))
   let closed = false
-  // close() cancels what is still running, so it can release every socket and fiber at once.
-  const closing = new AbortController()
-  const running = new Set<Promise<unknown>>()
+  const running = new Set<Fiber.RuntimeFiber<PmAccountInfo, PmAccountInfoError>>()
+  // One abort listener per signal, however many calls share it (a listener per call warns past ten).
+  const watched = new Map<AbortSignal, Set<Fiber.RuntimeFiber<PmAccountInfo, PmAccountInfoError>>>()
+  const watch = (signal: AbortSignal, fiber: Fiber.RuntimeFiber<PmAccountInfo, PmAccountInfoError>) => {
+    let fibers = watched.get(signal)
+    if (fibers === undefined) {
+      const group = new Set<Fiber.RuntimeFiber<PmAccountInfo, PmAccountInfoError>>()
+      fibers = group
+      watched.set(signal, group)
+      signal.addEventListener("abort", () => {
+        watched.delete(signal)
+        for (const f of group) f.unsafeInterruptAsFork(f.id())
+      }, { once: true })
+    }
+    fibers.add(fiber)
+    return () => {
+      fibers.delete(fiber)
+      // The listener stays until the signal aborts or is collected; it only holds an empty set.
+    }
+  }
   return {
     pmAccountInfo: (params, callOptions) => {
-      if (closed) {
-        return Promise.reject(new InvalidConfiguration({ field: "client", reason: "is closed" }))
-      }
+      if (closed) return Promise.reject(new ClientClosed({ during: false }))
       const signal = callOptions?.signal
       if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
       const program = Effect.map(PortfolioMargin.pmAccountInfoResultUntraced(params), (result): PmAccountInfo => ({
@@ -221,23 +249,24 @@ export const createClient = (options: ClientOptions): Client => {
         maxWithdrawAmount: result.response.maxWithdrawAmount,
         maxWithdrawAmountUSD: result.response.maxWithdrawAmountUSD
       }))
-      const stop = signal === undefined ? closing.signal : AbortSignal.any([signal, closing.signal])
-      const call = runtime.runPromiseExit(program, { signal: stop }).then((exit) => {
-        if (Exit.isSuccess(exit)) return exit.value
-        if (closing.signal.aborted && signal?.aborted !== true && Cause.isInterruptedOnly(exit.cause)) {
-          throw new InvalidConfiguration({ field: "client", reason: "was closed during the call" })
-        }
-        throw toRejection(exit.cause, signal)
+      return new Promise<PmAccountInfo>((resolve, reject) => {
+        const fiber = runtime.runFork(program)
+        running.add(fiber)
+        const unwatch = signal === undefined ? undefined : watch(signal, fiber)
+        fiber.addObserver((exit) => {
+          running.delete(fiber)
+          unwatch?.()
+          if (Exit.isSuccess(exit)) return resolve(exit.value)
+          if (closed && signal?.aborted !== true && Cause.isInterruptedOnly(exit.cause)) {
+            return reject(new ClientClosed({ during: true }))
+          }
+          reject(toRejection(exit.cause, signal))
+        })
       })
-      const forget = () => running.delete(call)
-      running.add(call)
-      call.then(forget, forget)
-      return call
     },
     close: async () => {
       closed = true
-      closing.abort()
-      await Promise.allSettled(running)
+      await Effect.runPromise(Fiber.interruptAll(running))
       await runtime.dispose()
     }
   }

@@ -128,7 +128,7 @@ describe("PortfolioMargin.pmAccountInfo: decoding", () => {
     ["empty amount", JSON.stringify({ asset: "BTC", maxWithdrawAmount: "", maxWithdrawAmountUSD: "1" })],
     ["blank amount", JSON.stringify({ asset: "BTC", maxWithdrawAmount: "  ", maxWithdrawAmountUSD: "1" })],
     ["numeric amount", JSON.stringify({ asset: "BTC", maxWithdrawAmount: 1.5, maxWithdrawAmountUSD: "1" })],
-    ["exponent", JSON.stringify({ asset: "BTC", maxWithdrawAmount: "1e-8", maxWithdrawAmountUSD: "1" })],
+    ["huge exponent", JSON.stringify({ asset: "BTC", maxWithdrawAmount: "1e-8000", maxWithdrawAmountUSD: "1" })],
     ["missing USD", JSON.stringify({ asset: "BTC", maxWithdrawAmount: "1" })],
     ["other asset", JSON.stringify({ asset: "ETH", maxWithdrawAmount: "1", maxWithdrawAmountUSD: "1" })],
     ["not JSON", "<html><body>hello</body></html>"],
@@ -178,7 +178,7 @@ describe("PortfolioMargin.pmAccountInfo: error bodies", () => {
         [binance(400, -1002, "You are not authorized to execute this request."), "Unauthorized"],
         [binance(400, -1011, "This IP cannot access this route."), "Unauthorized"],
         [binance(400, -2017, "API Keys are locked on this account."), "Unauthorized"],
-        [{ status: 403, body: "<html>WAF</html>" }, "Unauthorized"],
+        [{ status: 403, body: "<html>WAF</html>" }, "WafBlocked"],
         [binance(400, -1108, "Invalid asset."), "BinanceApiError"],
         [binance(400, -4027, "Invalid account type."), "BinanceApiError"],
         [{ status: 404, body: "<html>Not Found</html>" }, "BinanceApiError"]

@@ -116,7 +116,7 @@ describe("Promise API", () => {
       yield* Effect.promise(() => client.pmAccountInfo({ asset: "BTC" }))
       yield* Effect.promise(() => client.close())
       const error = yield* Effect.promise(() => client.pmAccountInfo({ asset: "BTC" }).then(() => undefined, (e) => e))
-      expect(error).toMatchObject({ _tag: "InvalidConfiguration", field: "client" })
+      expect(error).toMatchObject({ _tag: "ClientClosed", during: false })
       expect(yield* fake.requestCount).toBe(1)
     }))
 
@@ -130,11 +130,7 @@ describe("Promise API", () => {
       yield* Effect.sleep("100 millis")
       yield* Effect.promise(() => client.close())
       const error = yield* Effect.promise(() => pending)
-      expect(error).toMatchObject({
-        _tag: "InvalidConfiguration",
-        field: "client",
-        reason: "was closed during the call"
-      })
+      expect(error).toMatchObject({ _tag: "ClientClosed", during: true })
       expect(Date.now() - started).toBeLessThan(5000)
       expect(yield* fake.requestCount).toBe(1)
     }))

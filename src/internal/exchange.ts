@@ -17,15 +17,42 @@ export interface GatedGet {
   readonly now: Effect.Effect<number>
   readonly weight: number
   readonly apiKey?: Redacted.Redacted<string> | undefined
-  /** Builds the URL once the gate has let the request through, from the timestamp to sign. */
-  readonly url: (timestamp: number) => string
+  /**
+   * Builds the URL once the gate has let the request through, from the timestamp to sign (Binance's clock,
+   * estimated) and the host clock at that instant.
+   */
+  readonly url: (timestamp: number, local: number) => string
   /** Called with the status of every response (for span attributes). */
   readonly onStatus?: ((status: number) => void) | undefined
 }
 
 /**
+ * The budget a request counts against: its base URL, and the egress it leaves from when one is named.
+ *
+ * @internal
+ */
+export const budgetKey = (config: BinanceConfig.Service): string =>
+  config.egress === undefined ? config.baseUrl : `${config.egress} ${config.baseUrl}`
+
+const outcomeOf = (response: RawResponse, error: PmAccountInfoError | undefined): RateLimit.Outcome => {
+  const used = usedWeight(response.headers)
+  if (error === undefined) return { status: response.status, usedWeight: used }
+  return {
+    status: response.status,
+    usedWeight: used,
+    retryAfterMs: error._tag === "RateLimited" || error._tag === "IpBanned" || error._tag === "WafBlocked"
+      ? error.retryAfterMs
+      : undefined,
+    bannedUntil: error._tag === "IpBanned" ? bannedUntil(error) : undefined
+  }
+}
+
+/**
  * One attempt through the rate-limit gate: wait for (or fail at) the gate, stamp and sign, send, and tell the
  * gate what came back. Non-2xx responses fail with their typed error.
+ *
+ * Only the hand-back of the permit runs uninterruptibly, and it neither sends nor waits: it reads the host
+ * clock (not `now`, which a synced clock may refresh over the network) and the gate's release is one step.
  *
  * @internal
  */
@@ -33,7 +60,7 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
       restore(options.gate.acquire({
-        key: options.config.baseUrl,
+        key: budgetKey(options.config),
         weight: options.weight,
         weightLimit: options.config.weightLimit,
         maxWaitMs: Duration.toMillis(options.config.maxRetryAfterWait),
@@ -41,32 +68,30 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
       })),
       (permit) => {
         let outcome: RateLimit.Outcome = {}
-        const send = Effect.flatMap(options.now, (timestamp) =>
-          get(options.client, options.config, options.url(timestamp), options.apiKey)).pipe(
-            Effect.flatMap((response) =>
-              Effect.flatMap(options.now, (now) => {
-                options.onStatus?.(response.status)
-                const used = usedWeight(response.headers)
-                if (response.status >= 200 && response.status < 300) {
-                  outcome = { status: response.status, usedWeight: used }
-                  return Effect.succeed(response)
-                }
-                const error = classifyError(response, now)
-                outcome = {
-                  status: response.status,
-                  usedWeight: used,
-                  retryAfterMs: error._tag === "RateLimited" || error._tag === "IpBanned"
-                    ? error.retryAfterMs
-                    : undefined,
-                  bannedUntil: error._tag === "IpBanned" ? bannedUntil(error) : undefined
-                }
-                return Effect.fail(error)
-              })
-            )
+        // Binance's clock minus the host's, as used to stamp this request.
+        let skew = 0
+        const send = Effect.flatMap(Effect.zip(options.now, Clock.currentTimeMillis), ([timestamp, local]) => {
+          skew = timestamp - local
+          return get(options.client, options.config, options.url(timestamp, local), options.apiKey)
+        }).pipe(
+          Effect.flatMap((response) =>
+            Effect.flatMap(Clock.currentTimeMillis, (local) => {
+              options.onStatus?.(response.status)
+              if (response.status >= 200 && response.status < 300) {
+                outcome = outcomeOf(response, undefined)
+                return Effect.succeed(response)
+              }
+              // Retry-After as an HTTP date is on Binance's clock.
+              const error = classifyError(response, local + skew)
+              outcome = outcomeOf(response, error)
+              return Effect.fail(error)
+            })
           )
+        )
         return restore(send).pipe(
-          Effect.ensuring(Effect.flatMap(options.now, (now) =>
-            options.gate.release(permit, outcome, now)))
+          Effect.ensuring(
+            Effect.flatMap(Clock.currentTimeMillis, (local) => options.gate.release(permit, outcome, local + skew))
+          )
         )
       }
     )
@@ -88,17 +113,16 @@ export const learnOffset = (options: {
   readonly config: BinanceConfig.Service
   readonly gate: RateLimit.Service
   readonly now: Effect.Effect<number>
-  /** The offset `now` adds to the local clock. */
-  readonly offset: number
 }): Effect.Effect<LearnedOffset, PmAccountInfoError> =>
   Effect.gen(function*() {
     let sentAt = 0
     const response = yield* gatedGet({
       ...options,
       weight: 1,
-      // Stamped when the gate lets the request go: time spent waiting at the gate is not round trip.
-      url: (serverNow) => {
-        sentAt = serverNow - options.offset
+      // Stamped on the host clock when the gate lets the request go: time spent waiting at the gate is not
+      // round trip, and an offset learned meanwhile by someone else cannot skew this one.
+      url: (_, local) => {
+        sentAt = local
         return `${options.config.baseUrl}/fapi/v1/time`
       }
     })

@@ -17,7 +17,8 @@ import {
   ServerError,
   Timeout,
   TransportError,
-  Unauthorized
+  Unauthorized,
+  WafBlocked
 } from "../BinanceError.js"
 
 /** @internal */
@@ -137,7 +138,9 @@ export const parseBinanceBody = (text: string): BinanceBody | undefined => {
   return undefined
 }
 
-const AUTH_CODES = new Set([-1002, -1011, -2014, -2015, -2017])
+// -2008 "Invalid Api-Key ID." is a key used on another environment; -1099 "Not found, unauthenticated, or
+// unauthorized."
+const AUTH_CODES = new Set([-1002, -1011, -1099, -2008, -2014, -2015, -2017])
 const SERVER_CODES = new Set([-1000, -1001, -1006, -1007])
 
 /**
@@ -158,9 +161,14 @@ export const classifyError = (response: RawResponse, nowMs: number): PmAccountIn
   if (status === 429 || code === -1003) {
     return new RateLimited({ status, code, msg, retryAfterMs: retryAfterMs(response.headers, nowMs) })
   }
+  // Binance's USDⓈ-M docs: 403 means the web application firewall refused the request. Whatever the body says,
+  // it is not the key's fault, and every caller on the IP must back off.
+  if (status === 403) {
+    return new WafBlocked({ status, ...bodyFields, retryAfterMs: retryAfterMs(response.headers, nowMs) })
+  }
   if (code === -1021) return new InvalidTimestamp({ status, code, msg: msg ?? "" })
   if (code === -1022) return new InvalidSignature({ status, code, msg: msg ?? "" })
-  if (status === 401 || status === 403 || (code !== undefined && AUTH_CODES.has(code))) {
+  if (status === 401 || (code !== undefined && AUTH_CODES.has(code))) {
     return new Unauthorized({ status, code, msg: msg ?? (body === undefined ? excerpt(response.text) : undefined) })
   }
   if (status >= 500 || status === 408 || (code !== undefined && SERVER_CODES.has(code))) {

@@ -1,65 +1,85 @@
 /**
- * The shared gate: `RateLimit.Service` over Redis, with this process's in-process gate kept alongside as a
- * mirror (it sees every outcome) and as the fallback while Redis does not answer.
- *
- * Two clocks: minute windows follow the caller's estimate of Binance's clock (`request.now`), because they
- * must line up with Binance's; pauses and bans follow the host's own clock (`Clock`), because a Retry-After
- * is a duration, and the estimate of Binance's clock jumps whenever the offset is learned again.
+ * The shared gate's store: budgets in Redis, changed by optimistic read-modify-write, under the same rules as
+ * the in-process gate (`internal/gate`). This process's own in-memory store is kept alongside: it sees every
+ * outcome, so a pause or ban this process met holds even if Redis never heard of it, and it is the fallback
+ * while Redis does not answer.
  */
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import type { Redis } from "ioredis"
-import { IpBanned, RateLimited } from "../../BinanceError.js"
 import * as RateLimit from "../../RateLimit.js"
+import * as Gate from "../gate.js"
 import * as scripts from "./scripts.js"
 
-const WINDOW_MS = 60_000
 // Clocks of different hosts, or of one host's processes, disagree a little: wait this much past an instant
 // another process computed (a window boundary or the end of a pause).
 const MARGIN_MS = 50
-// A request reserved in one window must reach Binance in that window, or the two counts drift apart. Nothing
-// is sent from this long before a boundary until MARGIN_MS after it: room for the trip and clock error.
-const BEFORE_BOUNDARY_MS = 250
-// Keys outlive what they describe by this much, then Redis drops them.
+// Budgets outlive what they describe by this much, then Redis drops them.
 const GRACE_MS = 60_000
-const DEFAULT_BAN_MS = 120_000
+// A write loses only when another process wrote in between, so each retry means progress elsewhere.
+const MAX_CONFLICTS = 100
 
 /** @internal */
 export interface Options {
   readonly redis: Redis
-  /** The Redis key base of a budget, from the request key (the base URL). */
+  /** The Redis key of a budget, from the request key (the base URL). */
   readonly keyOf: (key: string) => string
   readonly commandTimeoutMs: number
 }
-
-interface SharedPermit extends RateLimit.Permit {
-  /** Reserved in Redis (true) or, while Redis was unavailable, in the in-process gate (false). */
-  readonly shared: boolean
-}
-
-const isShared = (permit: RateLimit.Permit): boolean => (permit as Partial<SharedPermit>).shared === true
 
 const describe = (error: unknown): string => {
   if (error instanceof Error) return error.message.replace(/\/\/[^@\s/]*@/g, "//<credentials>@")
   return String(error)
 }
 
-/** @internal */
-export const make = (options: Options): RateLimit.Service => {
-  const local = RateLimit.makeUnsafe()
-  // The last window each budget was used in, for `snapshot` (which is not told the time).
-  const windows = new Map<string, number>()
-  // Pauses and bans this process has seen itself, on the host clock: they hold even if Redis never heard.
-  const holds = new Map<string, { pausedUntil: number; bannedUntil: number }>()
-  // Binance's clock minus the host's, as last seen: to move a ban's "banned until" onto the host clock.
-  let offset = 0
-  let degraded = false
+const parse = (json: string | null | undefined): Gate.BudgetState | undefined => {
+  if (json === null || json === undefined) return undefined
+  try {
+    const state: unknown = JSON.parse(json)
+    if (typeof state === "object" && state !== null && typeof (state as Gate.BudgetState).window === "number") {
+      return { ...Gate.initial((state as Gate.BudgetState).window), ...(state as Gate.BudgetState) }
+    }
+  } catch {
+    // a budget nobody can read is a budget nobody has used: start again
+  }
+  return undefined
+}
 
-  const call = (script: scripts.Script, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
+/** @internal */
+export const makeStore = (options: Options): RateLimit.Store => {
+  const local = new Map<string, Gate.BudgetState>()
+  const mine = RateLimit.memoryStore(local)
+  let degraded = false
+  // Outcomes on their way to Redis: this process's next admission waits for them (briefly), so it never
+  // decides on a budget older than what it has already seen.
+  const pending = new Set<Fiber.RuntimeFiber<void>>()
+
+  const modify = <A>(
+    key: string,
+    f: (state: Gate.BudgetState | undefined) => readonly [A, Gate.BudgetState],
+    now: number,
+    host: number
+  ): Effect.Effect<Either.Either<A, string>> =>
     Effect.tryPromise({
-      try: () => scripts.run(options.redis, script, keys, args),
+      try: async () => {
+        const redisKey = options.keyOf(key)
+        for (let i = 0; i < MAX_CONFLICTS; i++) {
+          const [json, version] = await options.redis.hmget(redisKey, "state", "version")
+          const before = parse(json)
+          const [result, after] = f(before)
+          if (after === before) return result
+          const ttl = Math.ceil(Gate.ttlMs(after, now, host) + GRACE_MS)
+          const written = await scripts.run(options.redis, scripts.compareAndSet, [redisKey], [
+            version ?? "0",
+            JSON.stringify(after),
+            ttl
+          ])
+          if (written === 1) return result
+        }
+        throw new Error(`${MAX_CONFLICTS} concurrent updates in a row`)
+      },
       catch: describe
     }).pipe(
       Effect.timeoutFail({
@@ -84,119 +104,71 @@ export const make = (options: Options): RateLimit.Service => {
     return Effect.logInfo("RateLimitRedis: Redis answers again; the budget is shared again")
   })
 
-  const keysOf = (key: string, window: number) => {
-    const base = options.keyOf(key)
-    return [`${base}:w:${window}`, `${base}:gate`] as const
-  }
-
-  const banned = (waitMs: number) =>
-    new IpBanned({ status: 418, msg: "IP ban in force; no request sent", retryAfterMs: waitMs })
-
-  const paused = (waitMs: number) =>
-    new RateLimited({ status: 429, msg: "Retry-After in force; no request sent", retryAfterMs: waitMs })
-
-  /** Fails for a ban, fails or waits for a pause; `true` once it has waited (the caller starts over). */
-  const hold = (request: RateLimit.Request, host: number, pausedUntil: number, bannedUntil: number, margin: number) => {
-    if (bannedUntil > host) return Effect.fail(banned(bannedUntil - host))
-    if (pausedUntil <= host) return Effect.succeed(false)
-    if (pausedUntil - host > request.maxWaitMs) return Effect.fail(paused(pausedUntil - host))
-    return Effect.as(Effect.sleep(Duration.millis(pausedUntil - host + margin)), true)
-  }
-
-  const acquire = (request: RateLimit.Request): Effect.Effect<RateLimit.Permit, RateLimited | IpBanned> =>
-    Effect.gen(function*() {
-      while (true) {
-        const now = yield* request.now
-        const host = yield* Clock.currentTimeMillis
-        offset = now - host
-        const mine = holds.get(request.key)
-        if (mine !== undefined && (yield* hold(request, host, mine.pausedUntil, mine.bannedUntil, 0))) continue
-        const window = Math.floor(now / WINDOW_MS)
-        const windowEnd = (window + 1) * WINDOW_MS
-        if (windowEnd - now < BEFORE_BOUNDARY_MS || now - window * WINDOW_MS < MARGIN_MS) {
-          const boundary = windowEnd - now < BEFORE_BOUNDARY_MS ? windowEnd : window * WINDOW_MS
-          yield* Effect.sleep(Duration.millis(boundary + MARGIN_MS - now))
-          continue
-        }
-        windows.set(request.key, window)
-        const result = yield* call(scripts.acquire, keysOf(request.key, window), [
-          host,
-          request.weight,
-          request.weightLimit,
-          windowEnd - now + GRACE_MS
-        ])
-        if (Either.isLeft(result)) {
-          yield* unavailable(result.left)
-          const permit = yield* local.acquire(request)
-          return { ...permit, shared: false } satisfies SharedPermit
-        }
-        yield* available
-        const [code, value] = result.right as [number, number]
-        if (code === 0) return { key: request.key, weight: request.weight, window, shared: true } satisfies SharedPermit
-        if (code === 3) {
-          yield* Effect.sleep(Duration.millis(windowEnd - now + MARGIN_MS))
-          continue
-        }
-        // Another process's pause or ban (on its host clock: allow for a little disagreement).
-        yield* hold(request, host, code === 2 ? value : 0, code === 1 ? value : 0, MARGIN_MS)
-      }
+  const admit = (key: string, ask: Gate.Ask): Effect.Effect<Gate.Decision> =>
+    Effect.suspend(() => {
+      const held = Gate.hold(Gate.roll(local.get(key), ask.now), ask)
+      if (held !== undefined) return Effect.succeed(held)
+      return Effect.zipRight(
+        Effect.forEach(pending, Fiber.await, { discard: true }),
+        Effect.flatMap(modify(key, (state) => Gate.admit(state, ask), ask.now, ask.local), (result) =>
+          Either.isLeft(result)
+            ? Effect.zipRight(unavailable(result.left), mine.admit(key, ask))
+            : Effect.as(available, result.right))
+      )
     })
 
-  const release = (permit: RateLimit.Permit, outcome: RateLimit.Outcome, now: number): Effect.Effect<void> =>
-    Effect.gen(function*() {
-      yield* local.release(permit, outcome, now)
-      const host = yield* Clock.currentTimeMillis
-      offset = now - host
-      const window = Math.floor(now / WINDOW_MS)
-      const pausedUntil = outcome.status === 429 && outcome.retryAfterMs !== undefined ? host + outcome.retryAfterMs : 0
-      // As the in-process gate: Retry-After first (a duration), then the message's "banned until" (Binance's
-      // clock, moved onto ours).
-      const bannedUntil = outcome.status === 418
-        ? outcome.retryAfterMs !== undefined
-          ? host + outcome.retryAfterMs
-          : outcome.bannedUntil !== undefined
-          ? outcome.bannedUntil - offset
-          : host + DEFAULT_BAN_MS
-        : 0
-      if (pausedUntil > 0 || bannedUntil > 0) {
-        const mine = holds.get(permit.key) ?? { pausedUntil: 0, bannedUntil: 0 }
-        holds.set(permit.key, {
-          pausedUntil: Math.max(mine.pausedUntil, pausedUntil),
-          bannedUntil: Math.max(mine.bannedUntil, bannedUntil)
+  const settle = (
+    key: string,
+    admitted: Gate.Admitted,
+    outcome: Gate.Outcome,
+    now: number,
+    host: number
+  ): Effect.Effect<void> =>
+    Effect.zipRight(
+      mine.settle(key, admitted, outcome, now, host),
+      // The shared write runs in a fiber of its own: a release never waits on the network.
+      Effect.flatMap(
+        Effect.forkDaemon(
+          Effect.flatMap(
+            modify(key, (state) => [undefined, Gate.settle(state, admitted, outcome, now, host)], now, host),
+            (result) => Either.isLeft(result) ? unavailable(result.left) : available
+          )
+        ),
+        (fiber) =>
+          Effect.sync(() => {
+            pending.add(fiber)
+            fiber.addObserver(() => pending.delete(fiber))
+          })
+      )
+    )
+
+  const get = (key: string): Effect.Effect<Gate.BudgetState | undefined> =>
+    Effect.flatMap(
+      Effect.either(
+        Effect.tryPromise({ try: () => options.redis.hget(options.keyOf(key), "state"), catch: describe }).pipe(
+          Effect.timeoutFail({
+            duration: Duration.millis(options.commandTimeoutMs),
+            onTimeout: () => `no answer within ${options.commandTimeoutMs} ms`
+          })
+        )
+      ),
+      (result) =>
+        Effect.sync(() => {
+          const own = local.get(key)
+          const shared = Either.isRight(result) ? parse(result.right) : undefined
+          if (shared === undefined) return own
+          // Pauses and bans this process saw hold even if the fleet's copy lost them.
+          return own === undefined ? shared : {
+            ...shared,
+            pausedUntil: Math.max(shared.pausedUntil, own.pausedUntil),
+            blockedUntil: Math.max(shared.blockedUntil, own.blockedUntil),
+            bannedUntil: Math.max(shared.bannedUntil, own.bannedUntil)
+          }
         })
-      }
-      const result = yield* call(scripts.release, keysOf(permit.key, permit.window), [
-        host,
-        permit.weight,
-        isShared(permit) ? 1 : 0,
-        permit.window === window ? 1 : 0,
-        outcome.usedWeight ?? -1,
-        pausedUntil,
-        bannedUntil,
-        (permit.window + 1) * WINDOW_MS - now + GRACE_MS,
-        GRACE_MS
-      ])
-      if (Either.isLeft(result)) yield* unavailable(result.left)
-    })
+    )
 
-  const snapshot = (key: string): Effect.Effect<RateLimit.Snapshot> =>
-    Effect.gen(function*() {
-      const fallback = yield* local.snapshot(key)
-      const mine = holds.get(key) ?? { pausedUntil: 0, bannedUntil: 0 }
-      const window = windows.get(key) ?? fallback.window
-      const result = yield* call(scripts.snapshot, keysOf(key, window), [])
-      const [reserved, done, foreign, pausedUntil, bannedUntil] = Either.isRight(result)
-        ? result.right as Array<number>
-        : [0, 0, 0, 0, 0]
-      return {
-        window,
-        usedWeight: Either.isRight(result) ? done! + foreign! : fallback.usedWeight,
-        reservedWeight: Either.isRight(result) ? Math.max(0, reserved! - done!) : fallback.reservedWeight,
-        // On the host clock, as the in-process gate reports them.
-        pausedUntil: Math.max(mine.pausedUntil, pausedUntil!, fallback.pausedUntil),
-        bannedUntil: Math.max(mine.bannedUntil, bannedUntil!, fallback.bannedUntil)
-      }
-    })
-
-  return { acquire, release, snapshot }
+  return { admit, settle, get, marginMs: MARGIN_MS }
 }
+
+/** @internal */
+export const make = (options: Options): RateLimit.Service => RateLimit.make(makeStore(options))
