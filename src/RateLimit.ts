@@ -61,7 +61,7 @@ export interface Permit {
  * @since 0.1.0
  * @category Models
  */
-export interface Outcome extends Gate.Outcome {}
+export type Outcome = Gate.Outcome
 
 /**
  * A view of one budget, for dashboards and tests. Instants are on the host (Effect) clock.
