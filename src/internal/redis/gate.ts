@@ -16,8 +16,9 @@ import * as scripts from "./scripts.js"
 // Clocks of different hosts, or of one host's processes, disagree a little: wait this much past an instant
 // another process computed (a window boundary or the end of a pause).
 const MARGIN_MS = 50
-// Budgets outlive what they describe by this much, then Redis drops them.
-const GRACE_MS = 60_000
+// Budgets outlive what they describe (their minute, the next, their pauses and ban) by this much, then Redis
+// drops them: a process killed mid-request leaves its reservation behind for no longer than that.
+const GRACE_MS = 5_000
 // A write loses only when another process wrote in between, so each retry means progress elsewhere.
 const MAX_CONFLICTS = 100
 
@@ -109,7 +110,7 @@ export const makeStore = (options: Options): RateLimit.Store => {
       const held = Gate.hold(Gate.roll(local.get(key), ask.now), ask)
       if (held !== undefined) return Effect.succeed(held)
       return Effect.zipRight(
-        Effect.forEach(pending, Fiber.await, { discard: true }),
+        settled,
         Effect.flatMap(modify(key, (state) => Gate.admit(state, ask), ask.now, ask.local), (result) =>
           Either.isLeft(result)
             ? Effect.zipRight(unavailable(result.left), mine.admit(key, ask))
@@ -142,16 +143,18 @@ export const makeStore = (options: Options): RateLimit.Store => {
       )
     )
 
+  const settled = Effect.suspend(() => Effect.forEach(pending, Fiber.await, { discard: true }))
+
   const get = (key: string): Effect.Effect<Gate.BudgetState | undefined> =>
     Effect.flatMap(
-      Effect.either(
+      Effect.zipRight(settled, Effect.either(
         Effect.tryPromise({ try: () => options.redis.hget(options.keyOf(key), "state"), catch: describe }).pipe(
           Effect.timeoutFail({
             duration: Duration.millis(options.commandTimeoutMs),
             onTimeout: () => `no answer within ${options.commandTimeoutMs} ms`
           })
         )
-      ),
+      )),
       (result) =>
         Effect.sync(() => {
           const own = local.get(key)

@@ -1,0 +1,228 @@
+// The gate's rules (src/internal/gate.ts), on their own and through both stores: the same traces of requests
+// and outcomes must get the same admit/wait/refuse decisions in memory and in Redis.
+import { afterAll, describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { Redis } from "ioredis"
+import * as Crypto from "node:crypto"
+import { mulberry32 } from "../src/internal/fake/faults.js"
+import * as Gate from "../src/internal/gate.js"
+import * as RedisGate from "../src/internal/redis/gate.js"
+import { RateLimit } from "../src/index.js"
+import { NOT_RUN_MESSAGE, startRedis } from "./utils/redis.js"
+
+const ask = (now: number, overrides: Partial<Gate.Ask> = {}): Gate.Ask => ({
+  weight: 5,
+  weightLimit: 20,
+  maxWaitMs: 10_000,
+  now,
+  local: now,
+  ...overrides
+})
+
+/** Admits at `now` and returns the new state, failing the spec if the gate did not admit. */
+const admitted = (state: Gate.BudgetState | undefined, now: number, overrides: Partial<Gate.Ask> = {}) => {
+  const [decision, next] = Gate.admit(state, ask(now, overrides))
+  expect(decision._tag).toBe("Admit")
+  const permit: Gate.Admitted = {
+    weight: overrides.weight ?? 5,
+    window: (decision as { window: number }).window,
+    admittedAt: now
+  }
+  return { state: next, permit }
+}
+
+describe("gate rules", () => {
+  it("weight in flight counts: mid-minute, four requests of 5 fill a limit of 20 before any answer", () => {
+    let state: Gate.BudgetState | undefined
+    for (let i = 0; i < 4; i++) state = admitted(state, 30_000 + i).state
+    const [decision] = Gate.admit(state, ask(30_010))
+    expect(decision).toEqual({ _tag: "Wait", ms: 29_990, reason: "window" })
+  })
+
+  it("a later answer reporting less used weight does not lower the count", () => {
+    const a = admitted(undefined, 30_000)
+    const b = admitted(a.state, 30_001)
+    let state = Gate.settle(b.state, b.permit, { status: 200, usedWeight: 15 }, 30_100, 30_100)
+    state = Gate.settle(state, a.permit, { status: 200, usedWeight: 5 }, 30_200, 30_200)
+    expect(state.used).toBe(15)
+    expect(state.reserved).toBe(0)
+  })
+
+  it("weight in flight across a minute boundary counts in the new minute, and its answer is counted there", () => {
+    const a = admitted(undefined, 59_900)
+    // the next minute: the request may land in it, so it is carried
+    const [wait, rolled] = Gate.admit(a.state, ask(61_000, { weightLimit: 20 }))
+    expect(wait._tag).toBe("Admit")
+    expect(rolled).toMatchObject({ window: 1, carried: 5, reserved: 5, previousUsed: 5 })
+    const settled = Gate.settle(rolled, a.permit, { status: 200, usedWeight: 999 }, 61_100, 61_100)
+    // its header may describe the old minute: not applied; its weight counts here
+    expect(settled).toMatchObject({ carried: 0, used: 5 })
+  })
+
+  it("a later, shorter 429, 403 or 418 never shortens a pause or ban already running", () => {
+    const p = admitted(undefined, 1_000)
+    const q = admitted(p.state, 1_001)
+    let state = Gate.settle(q.state, p.permit, { status: 429, retryAfterMs: 30_000 }, 1_100, 1_100)
+    state = Gate.settle(state, q.permit, { status: 429, retryAfterMs: 1_000 }, 1_200, 1_200)
+    expect(state.pausedUntil).toBe(31_100)
+    state = Gate.settle(state, p.permit, { status: 418, retryAfterMs: 600_000 }, 1_300, 1_300)
+    state = Gate.settle(state, q.permit, { status: 418, retryAfterMs: 120_000 }, 1_400, 1_400)
+    expect(state.bannedUntil).toBe(601_300)
+    state = Gate.settle(state, p.permit, { status: 403, retryAfterMs: 100_000 }, 1_500, 1_500)
+    state = Gate.settle(state, q.permit, { status: 403 }, 1_600, 1_600)
+    expect(state.blockedUntil).toBe(101_500)
+  })
+
+  const backoffCases = [
+    { status: 429, field: "pausedUntil", streak: "rateLimitStreak", capMs: 60_000 },
+    { status: 403, field: "blockedUntil", streak: "wafStreak", capMs: 300_000 }
+  ] as const
+  for (const { capMs, field, status, streak } of backoffCases) {
+    it(`a ${status} without Retry-After pauses 1 s, doubling on consecutive ones up to ${capMs / 1000} s; a success resets it`, () => {
+      let state: Gate.BudgetState | undefined
+      let now = 0
+      const pauses: Array<number> = []
+      for (let i = 0; i < 12; i++) {
+        // each request is admitted after the previous pause ended (local clock moves on)
+        now = Math.max(now, state?.[field] ?? 0) + 1
+        const a = admitted(state, now % 60_000 === 0 ? now + 1 : now, { weightLimit: 1_000_000 })
+        state = Gate.settle(a.state, a.permit, { status }, now + 10, now + 10)
+        pauses.push(state[field] - (now + 10))
+      }
+      expect(pauses.slice(0, 8)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000].map((ms) =>
+        Math.min(ms, capMs)
+      ))
+      expect(pauses.at(-1)).toBe(capMs)
+      now = state![field] + 1
+      const ok = admitted(state, now, { weightLimit: 1_000_000 })
+      state = Gate.settle(ok.state, ok.permit, { status: 200 }, now + 10, now + 10)
+      expect(state[streak]).toBe(0)
+      const again = admitted(state, now + 20, { weightLimit: 1_000_000 })
+      state = Gate.settle(again.state, again.permit, { status }, now + 30, now + 30)
+      expect(state[field] - (now + 30)).toBe(1_000)
+    })
+
+    it(`answers to requests already in flight when a ${status} arrived neither double its pause nor reset it`, () => {
+      let state: Gate.BudgetState | undefined
+      const permits: Array<Gate.Admitted> = []
+      for (let i = 0; i < 3; i++) {
+        const a = admitted(state, 30_000 + i, { weightLimit: 1000 })
+        state = a.state
+        permits.push(a.permit)
+      }
+      state = Gate.settle(state, permits[0]!, { status }, 30_100, 30_100)
+      state = Gate.settle(state, permits[1]!, { status }, 30_101, 30_101)
+      expect(state[streak]).toBe(1)
+      expect(state[field]).toBe(31_101)
+      state = Gate.settle(state, permits[2]!, { status: 200 }, 30_102, 30_102)
+      expect(state[streak]).toBe(1)
+    })
+  }
+
+  it("callers wait out a pause up to their longest wait, and fail at once beyond it, naming the cause", () => {
+    const a = admitted(undefined, 10_000)
+    const state = Gate.settle(a.state, a.permit, { status: 403 }, 10_000, 10_000)
+    expect(Gate.admit(state, ask(10_500))[0]).toEqual({ _tag: "Wait", ms: 500, reason: "403" })
+    expect(Gate.admit(state, ask(10_500, { maxWaitMs: 100 }))[0]).toEqual({
+      _tag: "Refuse",
+      reason: "403",
+      retryAfterMs: 500
+    })
+  })
+
+  it("a request heavier than the limit, or with no number for a clock, is refused as invalid instead of waiting forever", () => {
+    expect(Gate.admit(undefined, ask(0, { weight: 25 }))[0]).toMatchObject({ _tag: "Invalid", field: "weightLimit" })
+    expect(Gate.admit(undefined, ask(0, { weight: 0 }))[0]).toMatchObject({ _tag: "Invalid", field: "weight" })
+    expect(Gate.admit(undefined, ask(Number.NaN))[0]).toMatchObject({ _tag: "Invalid", field: "clock" })
+  })
+
+  it.effect("RateLimit.acquire fails typed (InvalidConfiguration) for a weight above the limit", () =>
+    Effect.gen(function*() {
+      const gate = RateLimit.makeUnsafe()
+      const error = yield* Effect.flip(
+        gate.acquire({ key: "k", weight: 10, weightLimit: 5, maxWaitMs: 0, now: Effect.succeed(0) })
+      )
+      expect(error).toMatchObject({ _tag: "InvalidConfiguration", field: "weightLimit" })
+    }))
+})
+
+// A seeded trace: requests and outcomes at increasing times, in a budget small enough to fill.
+type Step =
+  | { readonly _tag: "admit"; readonly at: number; readonly weight: number }
+  | { readonly _tag: "settle"; readonly at: number; readonly pick: number; readonly outcome: Gate.Outcome }
+
+const trace = (seed: number, length: number): ReadonlyArray<Step> => {
+  const random = mulberry32(seed)
+  const outcomes: ReadonlyArray<Gate.Outcome> = [
+    { status: 200 },
+    { status: 200, usedWeight: 12 },
+    { status: 200, usedWeight: 3 },
+    { status: 429 },
+    { status: 429, retryAfterMs: 2_000 },
+    { status: 403 },
+    { status: 500 },
+    { status: 418, retryAfterMs: 5_000 },
+    {}
+  ]
+  const steps: Array<Step> = []
+  let at = 1_000
+  for (let i = 0; i < length; i++) {
+    at += Math.floor(random() * 2_500)
+    if (random() < 0.55) {
+      steps.push({ _tag: "admit", at, weight: random() < 0.8 ? 5 : 1 })
+    } else {
+      const index = Math.floor(random() * (random() < 0.05 ? outcomes.length : outcomes.length - 2))
+      steps.push({ _tag: "settle", at, pick: random(), outcome: outcomes[index]! })
+    }
+  }
+  return steps
+}
+
+/** Runs a trace through a store; returns every decision (admissions are settled later by the trace). */
+const replay = (store: RateLimit.Store, key: string, steps: ReadonlyArray<Step>) =>
+  Effect.gen(function*() {
+    const open: Array<Gate.Admitted> = []
+    const decisions: Array<Gate.Decision> = []
+    for (const step of steps) {
+      if (step._tag === "admit") {
+        const decision = yield* store.admit(key, ask(step.at, { weight: step.weight, weightLimit: 30, maxWaitMs: 3_000 }))
+        decisions.push(decision)
+        if (decision._tag === "Admit") {
+          open.push({ weight: step.weight, window: decision.window, admittedAt: step.at })
+        }
+      } else if (open.length > 0) {
+        const [permit] = open.splice(Math.floor(step.pick * open.length), 1)
+        yield* store.settle(key, permit!, step.outcome, step.at, step.at)
+      }
+    }
+    return { decisions, state: yield* store.get(key) }
+  })
+
+const server = await startRedis()
+afterAll(() => server?.stop())
+
+describe.skipIf(server === undefined)(
+  `one algorithm over two stores${server === undefined ? ` — skipped: ${NOT_RUN_MESSAGE}` : ""}`,
+  () => {
+    for (const seed of [1, 2, 3, 7, 2026]) {
+      it.live(`seed ${seed}: memory and Redis make the same decisions and end in the same state`, () =>
+        Effect.gen(function*() {
+          const steps = trace(seed, 400)
+          const memory = yield* replay(RateLimit.memoryStore(), "k", steps)
+          const redis = yield* Effect.acquireRelease(
+            Effect.sync(() => new Redis(server!.url)),
+            (client) => Effect.promise(() => client.quit())
+          )
+          const prefix = `test:${Crypto.randomUUID()}:`
+          const store = RedisGate.makeStore({ redis, keyOf: (key) => prefix + key, commandTimeoutMs: 2_000 })
+          const shared = yield* replay(store, "k", steps)
+          expect(shared.decisions).toEqual(memory.decisions)
+          expect(shared.state).toEqual(memory.state)
+          // the trace exercised every kind of decision
+          const tags = new Set(memory.decisions.map((d) => d._tag === "Wait" || d._tag === "Refuse" ? `${d._tag} ${d.reason}` : d._tag))
+          expect(tags.has("Admit") && [...tags].some((t) => t.startsWith("Wait")) && [...tags].some((t) => t.startsWith("Refuse")))
+            .toBe(true)
+        }).pipe(Effect.scoped))
+    }
+  }
+)
