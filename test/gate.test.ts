@@ -4,10 +4,10 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { Redis } from "ioredis"
 import * as Crypto from "node:crypto"
+import { RateLimit } from "../src/index.js"
 import { mulberry32 } from "../src/internal/fake/faults.js"
 import * as Gate from "../src/internal/gate.js"
 import * as RedisGate from "../src/internal/redis/gate.js"
-import { RateLimit } from "../src/index.js"
 import { NOT_RUN_MESSAGE, startRedis } from "./utils/redis.js"
 
 const ask = (now: number, overrides: Partial<Gate.Ask> = {}): Gate.Ask => ({
@@ -89,9 +89,9 @@ describe("gate rules", () => {
         state = Gate.settle(a.state, a.permit, { status }, now + 10, now + 10)
         pauses.push(state[field] - (now + 10))
       }
-      expect(pauses.slice(0, 8)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000].map((ms) =>
-        Math.min(ms, capMs)
-      ))
+      expect(pauses.slice(0, 8)).toEqual(
+        [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000].map((ms) => Math.min(ms, capMs))
+      )
       expect(pauses.at(-1)).toBe(capMs)
       now = state![field] + 1
       const ok = admitted(state, now, { weightLimit: 1_000_000 })
@@ -185,7 +185,10 @@ const replay = (store: RateLimit.Store, key: string, steps: ReadonlyArray<Step>)
     const decisions: Array<Gate.Decision> = []
     for (const step of steps) {
       if (step._tag === "admit") {
-        const decision = yield* store.admit(key, ask(step.at, { weight: step.weight, weightLimit: 30, maxWaitMs: 3_000 }))
+        const decision = yield* store.admit(
+          key,
+          ask(step.at, { weight: step.weight, weightLimit: 30, maxWaitMs: 3_000 })
+        )
         decisions.push(decision)
         if (decision._tag === "Admit") {
           open.push({ weight: step.weight, window: decision.window, admittedAt: step.at })
@@ -219,8 +222,13 @@ describe.skipIf(server === undefined)(
           expect(shared.decisions).toEqual(memory.decisions)
           expect(shared.state).toEqual(memory.state)
           // the trace exercised every kind of decision
-          const tags = new Set(memory.decisions.map((d) => d._tag === "Wait" || d._tag === "Refuse" ? `${d._tag} ${d.reason}` : d._tag))
-          expect(tags.has("Admit") && [...tags].some((t) => t.startsWith("Wait")) && [...tags].some((t) => t.startsWith("Refuse")))
+          const tags = new Set(
+            memory.decisions.map((d) => d._tag === "Wait" || d._tag === "Refuse" ? `${d._tag} ${d.reason}` : d._tag)
+          )
+          expect(
+            tags.has("Admit") && [...tags].some((t) => t.startsWith("Wait")) &&
+              [...tags].some((t) => t.startsWith("Refuse"))
+          )
             .toBe(true)
         }).pipe(Effect.scoped))
     }
