@@ -147,14 +147,17 @@ export const makeStore = (options: Options): RateLimit.Store => {
 
   const get = (key: string): Effect.Effect<Gate.BudgetState | undefined> =>
     Effect.flatMap(
-      Effect.zipRight(settled, Effect.either(
-        Effect.tryPromise({ try: () => options.redis.hget(options.keyOf(key), "state"), catch: describe }).pipe(
-          Effect.timeoutFail({
-            duration: Duration.millis(options.commandTimeoutMs),
-            onTimeout: () => `no answer within ${options.commandTimeoutMs} ms`
-          })
+      Effect.zipRight(
+        settled,
+        Effect.either(
+          Effect.tryPromise({ try: () => options.redis.hget(options.keyOf(key), "state"), catch: describe }).pipe(
+            Effect.timeoutFail({
+              duration: Duration.millis(options.commandTimeoutMs),
+              onTimeout: () => `no answer within ${options.commandTimeoutMs} ms`
+            })
+          )
         )
-      )),
+      ),
       (result) =>
         Effect.sync(() => {
           const own = local.get(key)
