@@ -1,0 +1,13 @@
+// Type-checked as a consumer would (strict, nodenext, skipLibCheck: false): every entry, from CommonJS.
+import { Effect } from "effect"
+import { BinanceError, PortfolioMargin, RateLimit } from "effect-binance-pm"
+import { createClient } from "effect-binance-pm/promise"
+import { RateLimitRedis } from "effect-binance-pm/redis"
+import { FakeBinance } from "effect-binance-pm/testing"
+
+export const program: Effect.Effect<unknown, BinanceError.PmAccountInfoError, unknown> = PortfolioMargin
+  .pmAccountInfoResult({ asset: "BTC" })
+export const gate: RateLimit.Service = RateLimit.makeUnsafe()
+export const shared = RateLimitRedis.layer({ url: "redis://127.0.0.1:6379" })
+export const fake = FakeBinance.layer({ accounts: [] })
+export const client = createClient({ apiKey: "k", secretKey: "s" })

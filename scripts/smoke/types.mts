@@ -1,0 +1,34 @@
+// Type-checked as a consumer would (strict, nodenext, skipLibCheck: false): every entry, from ESM.
+import { Effect, Layer } from "effect"
+import {
+  BinanceClock,
+  BinanceConfig,
+  BinanceError,
+  Credentials,
+  NodeHttpClient,
+  PortfolioMargin,
+  RateLimit
+} from "effect-binance-pm"
+import { type ClientError, createClient, isClientError } from "effect-binance-pm/promise"
+import { RateLimitRedis } from "effect-binance-pm/redis"
+import { FakeBinance } from "effect-binance-pm/testing"
+
+const live = Layer.mergeAll(
+  Credentials.layerHmac({ apiKey: "k", secretKey: "s" }),
+  BinanceClock.layer,
+  NodeHttpClient.layer(),
+  BinanceConfig.layer({ egress: "nat-1" }),
+  RateLimit.layer
+)
+export const program: Effect.Effect<string, BinanceError.PmAccountInfoError> = PortfolioMargin.pmAccountInfo({
+  asset: "BTC"
+}).pipe(
+  Effect.map((info) => PortfolioMargin.formatPlain(info.maxWithdrawAmount)),
+  Effect.catchTag("WafBlocked", (e) => Effect.succeed(`blocked ${e.retryAfterMs ?? 0}`)),
+  Effect.provide(live)
+)
+export const shared = RateLimitRedis.layer({ url: "redis://127.0.0.1:6379" })
+export const fake = FakeBinance.serve({ accounts: [] })
+export const error: FakeBinance.FakeBinanceError | undefined = undefined
+export const client = createClient({ apiKey: "k", secretKey: "s" })
+export const narrow = (u: unknown): string => isClientError(u) ? (u satisfies ClientError)._tag : "other"
