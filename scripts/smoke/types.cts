@@ -1,6 +1,7 @@
 // Type-checked as a consumer would (strict, nodenext, skipLibCheck: false): every entry, from CommonJS.
-import { Effect } from "effect"
-import { BinanceError, PortfolioMargin, RateLimit } from "effect-binance-pm"
+import type { Effect } from "effect"
+import type { BinanceError } from "effect-binance-pm"
+import { PortfolioMargin, RateLimit } from "effect-binance-pm"
 import { createClient } from "effect-binance-pm/promise"
 import { RateLimitRedis } from "effect-binance-pm/redis"
 import { FakeBinance } from "effect-binance-pm/testing"

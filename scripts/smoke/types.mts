@@ -1,14 +1,7 @@
 // Type-checked as a consumer would (strict, nodenext, skipLibCheck: false): every entry, from ESM.
 import { Effect, Layer } from "effect"
-import {
-  BinanceClock,
-  BinanceConfig,
-  BinanceError,
-  Credentials,
-  NodeHttpClient,
-  PortfolioMargin,
-  RateLimit
-} from "effect-binance-pm"
+import type { BinanceError } from "effect-binance-pm"
+import { BinanceClock, BinanceConfig, Credentials, NodeHttpClient, PortfolioMargin, RateLimit } from "effect-binance-pm"
 import { type ClientError, createClient, isClientError } from "effect-binance-pm/promise"
 import { RateLimitRedis } from "effect-binance-pm/redis"
 import { FakeBinance } from "effect-binance-pm/testing"
