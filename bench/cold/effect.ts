@@ -2,14 +2,14 @@
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
-import * as NodeHttpClient from "../../src/NodeHttpClient.js"
+import * as BinanceHttpClient from "../../src/BinanceHttpClient.js"
 
 const runtime = ManagedRuntime.make(Layer.mergeAll(
   Credentials.layerHmac({ apiKey: "bench-key", secretKey: "bench-secret" }),
   BinanceConfig.layer({ baseUrl: process.argv[2]! }),
   BinanceClock.layer,
   RateLimit.layer,
-  NodeHttpClient.layer()
+  BinanceHttpClient.layer()
 ))
 const info = await runtime.runPromise(PortfolioMargin.pmAccountInfo({ asset: "BTC" }))
 const firstResultMs = performance.now()
