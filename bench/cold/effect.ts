@@ -1,8 +1,8 @@
 // Cold start, Effect API: bundled (our code only; effect and @effect/platform load from node_modules).
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
 import * as BinanceHttpClient from "../../src/BinanceHttpClient.js"
+import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
 
 const runtime = ManagedRuntime.make(Layer.mergeAll(
   Credentials.layerHmac({ apiKey: "bench-key", secretKey: "bench-secret" }),

@@ -4,8 +4,8 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
 import * as BinanceHttpClient from "../../src/BinanceHttpClient.js"
+import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
 import { check, type RowContext, type RowSpec } from "./types.js"
 
 const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient.HttpClient>): RowSpec => ({
