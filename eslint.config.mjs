@@ -33,8 +33,8 @@ export default tseslint.config(
     rules: { "no-console": "error" }
   },
   {
-    // Written as a package consumer would (smoke tests, README examples): barrel imports, require() in CJS.
-    files: ["scripts/smoke/**", "test/readme.*.ts"],
+    // Written as a package consumer would (smoke tests, the docs' examples): barrel imports, require() in CJS.
+    files: ["scripts/smoke/**", "test/examples/**"],
     rules: {
       "@effect/no-import-from-barrel-package": "off",
       "@typescript-eslint/no-require-imports": "off"

@@ -7,8 +7,8 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import type * as ThisBinanceHttpClient from "../src/BinanceHttpClient.js"
 import type * as Index from "../src/index.js"
-import type * as ThisNodeHttpClient from "../src/NodeHttpClient.js"
 import type * as Promise_ from "../src/promise.js"
 import { concurrent, median, sequential } from "./measure.js"
 import { floor } from "./rows/floor.js"
@@ -36,14 +36,14 @@ const rowsOf = async (variant: { readonly name: string; readonly root: string },
   const src = (file: string): Promise<unknown> => import(pathToFileURL(Path.join(variant.root, "src", file)).href)
   const { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } =
     (await src("index.ts")) as typeof Index
-  const NodeHttpClient = (await src("NodeHttpClient.ts")) as typeof ThisNodeHttpClient
+  const BinanceHttpClient = (await src("BinanceHttpClient.ts")) as typeof ThisBinanceHttpClient
   const { createClient } = (await src("promise.ts")) as typeof Promise_
   const runtime = ManagedRuntime.make(Layer.mergeAll(
     Credentials.layerHmac({ apiKey: context.apiKey, secretKey: context.secretKey }),
     BinanceConfig.layer({ baseUrl: context.baseUrl, weightLimit: 1_000_000 }),
     BinanceClock.layer,
     RateLimit.layer,
-    NodeHttpClient.layer()
+    BinanceHttpClient.layer()
   ))
   const client = createClient({
     apiKey: context.apiKey,
@@ -53,7 +53,7 @@ const rowsOf = async (variant: { readonly name: string; readonly root: string },
   })
   const effect: Row = {
     id: `${variant.name}/effect`,
-    label: `${variant.name}: Effect API + NodeHttpClient`,
+    label: `${variant.name}: Effect API + BinanceHttpClient`,
     call: () => runtime.runPromise(PortfolioMargin.pmAccountInfo({ asset: "BTC" })),
     close: () => runtime.dispose()
   }

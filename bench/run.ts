@@ -150,7 +150,7 @@ const COLD: ReadonlyArray<
   { id: "node", label: "node, no client (baseline)", entry: "bench/cold/empty.mjs", bundle: false },
   {
     id: "effect",
-    label: "effect-binance-pm, Effect API + NodeHttpClient",
+    label: "effect-binance-pm, Effect API + BinanceHttpClient",
     entry: "bench/cold/effect.ts",
     bundle: true
   },

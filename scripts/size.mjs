@@ -26,13 +26,13 @@ await client.close()
   },
   {
     id: "effect",
-    label: "effect-binance-pm, Effect API (one call + NodeHttpClient)",
+    label: "effect-binance-pm, Effect API (one call + BinanceHttpClient)",
     code: `import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { BinanceClock, Credentials, PortfolioMargin } from ${JSON.stringify(Path.join(ROOT, "src/index.ts"))}
-import * as NodeHttpClient from ${JSON.stringify(Path.join(ROOT, "src/NodeHttpClient.ts"))}
+import * as BinanceHttpClient from ${JSON.stringify(Path.join(ROOT, "src/BinanceHttpClient.ts"))}
 const credentials = Credentials.layerHmac({ apiKey: "k", secretKey: "s" })
-const layer = Layer.mergeAll(credentials, BinanceClock.layer, NodeHttpClient.layer())
+const layer = Layer.mergeAll(credentials, BinanceClock.layer, BinanceHttpClient.layer())
 Effect.runPromise(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(layer))).then(console.log)
 `
   },

@@ -5,9 +5,13 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as ConfigProviderPathPatch from "effect/ConfigProviderPathPatch"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -108,14 +112,15 @@ export const makeHmac = (options: HmacOptions): Either.Either<Service, InvalidCo
     if (secret.length === 0) {
       return yield* Either.left(new InvalidConfiguration({ field: "secretKey", reason: "is empty" }))
     }
-    if (secret.trim() !== secret) {
-      return yield* Either.left(
-        new InvalidConfiguration({ field: "secretKey", reason: "has leading or trailing whitespace" })
-      )
-    }
+    // Before the whitespace check: a PEM read from a file ends with a newline, and the useful hint is the PEM.
     if (secret.includes("PRIVATE KEY")) {
       return yield* Either.left(
         new InvalidConfiguration({ field: "secretKey", reason: "looks like a PEM private key: use privateKey" })
+      )
+    }
+    if (secret.trim() !== secret) {
+      return yield* Either.left(
+        new InvalidConfiguration({ field: "secretKey", reason: "has leading or trailing whitespace" })
       )
     }
     const key = Crypto.createSecretKey(Buffer.from(secret, "utf8"))
@@ -246,8 +251,29 @@ export const defaultConfigs: Configs = {
   passphrase: Config.option(Config.redacted("BINANCE_PRIVATE_KEY_PASSPHRASE"))
 }
 
+// The name a `Config` reads (its path, joined with "_" as the environment provider does), found by running it
+// against a provider that has nothing and records what was asked. Used only to word errors, so that custom
+// names given to `layerConfig` are the ones reported.
+const configName = (config: Config.Config<unknown>, fallback: string): Effect.Effect<string> => {
+  const asked: Array<string> = []
+  const recorder = ConfigProvider.fromFlat(ConfigProvider.makeFlat({
+    load: (path) => {
+      asked.push(path.join("_"))
+      return Effect.fail(ConfigError.MissingData([...path], "not set"))
+    },
+    enumerateChildren: () => Effect.succeed(HashSet.empty()),
+    patch: ConfigProviderPathPatch.empty
+  }))
+  return config.pipe(
+    Effect.withConfigProvider(recorder),
+    Effect.ignore,
+    Effect.map(() => asked[0] ?? fallback)
+  )
+}
+
 /**
- * Reads credentials from `Config` (the environment by default, see `defaultConfigs`).
+ * Reads credentials from `Config` (the environment by default, see `defaultConfigs`). Errors name the
+ * variables actually configured: the custom names passed in `configs`, the defaults for the rest.
  *
  * @since 0.1.0
  * @category Constructors
@@ -266,23 +292,26 @@ export const makeConfig = (
     const given =
       [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
     if (given !== 1) {
+      const [secretName, privateKeyName, fileName] = yield* Effect.all([
+        configName(c.secretKey, "BINANCE_SECRET_KEY"),
+        configName(c.privateKey, "BINANCE_PRIVATE_KEY"),
+        configName(c.privateKeyFile, "BINANCE_PRIVATE_KEY_FILE")
+      ])
       return yield* new InvalidConfiguration({
         field: "credentials",
-        reason:
-          `set exactly one of BINANCE_SECRET_KEY, BINANCE_PRIVATE_KEY or BINANCE_PRIVATE_KEY_FILE (found ${given})`
+        reason: `set exactly one of ${secretName}, ${privateKeyName} or ${fileName} (found ${given})`
       })
     }
     if (Option.isSome(secretKey)) return yield* makeHmac({ apiKey, secretKey: secretKey.value })
     const pem = Option.isSome(privateKey) ? privateKey.value : yield* Effect.tryPromise({
       try: () => Fs.readFile(Option.getOrThrow(privateKeyFile), "utf8").then(Redacted.make),
-      catch: (error) =>
-        new InvalidConfiguration({
-          field: "BINANCE_PRIVATE_KEY_FILE",
-          reason: `cannot be read (${
-            typeof error === "object" && error !== null && "code" in error ? String(error.code) : "unknown error"
-          })`
-        })
-    })
+      catch: (error) => typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+    }).pipe(
+      Effect.catchAll((code) =>
+        Effect.flatMap(configName(c.privateKeyFile, "BINANCE_PRIVATE_KEY_FILE"), (field) =>
+          new InvalidConfiguration({ field, reason: `cannot be read (${code === "" ? "unknown error" : code})` }))
+      )
+    )
     return yield* makePrivateKey({ apiKey, privateKey: pem, passphrase: Option.getOrUndefined(passphrase) })
   })
 

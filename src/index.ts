@@ -4,6 +4,13 @@
 export * as BinanceClock from "./BinanceClock.js"
 
 /**
+ * This package's own `HttpClient` over `node:http` (not `@effect/platform-node`'s `NodeHttpClient`).
+ *
+ * @since 0.1.0
+ */
+export * as BinanceHttpClient from "./BinanceHttpClient.js"
+
+/**
  * @since 0.1.0
  */
 export * as BinanceConfig from "./BinanceConfig.js"
@@ -19,6 +26,7 @@ export * as BinanceError from "./BinanceError.js"
 export * as Credentials from "./Credentials.js"
 
 /**
+ * @deprecated Use `BinanceHttpClient`: this old name clashes with `@effect/platform-node`'s `NodeHttpClient`.
  * @since 0.1.0
  */
 export * as NodeHttpClient from "./NodeHttpClient.js"

@@ -15,8 +15,8 @@ import * as Option from "effect/Option"
 import * as BinanceClock from "./BinanceClock.js"
 import * as BinanceConfig from "./BinanceConfig.js"
 import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
+import * as BinanceHttpClient from "./BinanceHttpClient.js"
 import * as Credentials from "./Credentials.js"
-import * as NodeHttpClient from "./NodeHttpClient.js"
 import * as PortfolioMargin from "./PortfolioMargin.js"
 
 /**
@@ -196,7 +196,7 @@ const buildLayer = (options: ClientOptions) => {
     Layer.succeed(BinanceConfig.BinanceConfig, config.right),
     BinanceClock.layer,
     // No RateLimit layer: the process-wide gate, shared with every other client and Effect program.
-    NodeHttpClient.layer()
+    BinanceHttpClient.layer()
   )
 }
 

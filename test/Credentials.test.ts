@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -106,6 +107,12 @@ describe("Credentials", () => {
       "secretKey",
       /privateKey/
     ],
+    [
+      "PEM read from a file (trailing newline) given as HMAC secret",
+      () => Credentials.makeHmac({ apiKey: API_KEY, secretKey: `${edPkcs8.trim()}\n` }),
+      "secretKey",
+      /looks like a PEM private key: use privateKey/
+    ],
     ["empty API key", () => Credentials.makeHmac({ apiKey: "", secretKey: HMAC_SECRET }), "apiKey", /empty/],
     [
       "API key with a space",
@@ -203,6 +210,34 @@ describe("Credentials", () => {
         )
         expect(error).toMatchObject({ _tag: "InvalidConfiguration", field: "BINANCE_API_KEY", reason: "is not set" })
         expect(String(error)).not.toContain(HMAC_SECRET)
+      }))
+
+    it.effect("custom variable names are the ones the errors name", () =>
+      Effect.gen(function*() {
+        const custom = Credentials.layerConfig({
+          apiKey: Config.redacted("PM_READER_API_KEY"),
+          privateKeyFile: Config.option(Config.string("PM_READER_KEY_FILE"))
+        })
+        const twoKeys = yield* Effect.flip(sign.pipe(
+          Effect.provide(custom),
+          withEnv({ PM_READER_API_KEY: API_KEY, PM_READER_KEY_FILE: "/nowhere.pem", BINANCE_SECRET_KEY: HMAC_SECRET })
+        ))
+        expect(twoKeys).toMatchObject({
+          _tag: "InvalidConfiguration",
+          field: "credentials",
+          reason: "set exactly one of BINANCE_SECRET_KEY, BINANCE_PRIVATE_KEY or PM_READER_KEY_FILE (found 2)"
+        })
+        const unreadable = yield* Effect.flip(sign.pipe(
+          Effect.provide(custom),
+          withEnv({ PM_READER_API_KEY: API_KEY, PM_READER_KEY_FILE: "/nowhere/missing.pem" })
+        ))
+        expect(unreadable).toMatchObject({
+          _tag: "InvalidConfiguration",
+          field: "PM_READER_KEY_FILE",
+          reason: "cannot be read (ENOENT)"
+        })
+        const noApiKey = yield* Effect.flip(sign.pipe(Effect.provide(custom), withEnv({ PM_READER_KEY_FILE: "/x" })))
+        expect(noApiKey).toMatchObject({ field: "PM_READER_API_KEY", reason: "is not set" })
       }))
   })
 })

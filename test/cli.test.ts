@@ -10,6 +10,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs/promises"
+import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as FakeBinance from "../src/FakeBinance.js"
@@ -136,7 +137,20 @@ describe("CLI in process", () => {
     ["an unknown flag", ["account-info", "--demo", "--bogus"], "--bogus"],
     ["a non-integer --recv-window", ["account-info", "--demo", "--recv-window", "soon"], "'soon'"],
     ["--recv-window out of range", ["account-info", "--demo", "--recv-window", "0"], "from 1 to 60000"],
-    ["an unknown --env", ["account-info", "-a", "BTC", "--env", "mainnet"], "production, testnet, demo"],
+    [
+      "an unknown --env",
+      ["account-info", "-a", "BTC", "--env", "mainnet"],
+      "production, testnet, demo-trading, demo"
+    ],
+    ["--env production with --base-url", [
+      "account-info",
+      "-a",
+      "BTC",
+      "--env",
+      "production",
+      "--base-url",
+      "https://a.test"
+    ], "not both"],
     ["a plain-http --base-url", ["account-info", "-a", "BTC", "--base-url", "http://fapi.example"], "must use https"],
     ["an asset with a symbol in it", ["account-info", "--demo", "--asset", "bt-c"], "upper-case letters or digits"]
   ]
@@ -149,6 +163,75 @@ describe("CLI in process", () => {
         expect(stderr).toContain(message)
       }))
   }
+
+  it.live("--log-level is accepted anywhere: before or after the subcommand and its flags, with = or a space", () =>
+    Effect.gen(function*() {
+      for (
+        const args of [
+          ["--log-level", "debug", "account-info", "--demo", "-a", "BTC"],
+          ["account-info", "--log-level=debug", "--demo", "-a", "BTC"],
+          ["account-info", "--demo", "-a", "BTC", "--log-level=debug"],
+          ["account-info", "--demo", "-a", "BTC", "--log-level", "debug"],
+          ["account-info", "--demo", "--log-level", "debug", "--json", "-a", "BTC"]
+        ]
+      ) {
+        const { code, stderr, stdout } = yield* cli(args)
+        expect([args.join(" "), code, stderr]).toEqual([args.join(" "), 0, expect.stringMatching(/^Demo: /)])
+        expect(stdout).toContain("27.43689636")
+      }
+      expect(
+        Cli.hoistLogLevel(["node", "x", "account-info", "-a", "BTC", "--log-level", "info", "--", "--log-level=x"])
+      )
+        .toEqual(["node", "x", "--log-level", "info", "account-info", "-a", "BTC", "--", "--log-level=x"])
+    }))
+
+  it.live("--env demo without keys points at --demo, the offline demo; --env demo-trading is the same site", () =>
+    Effect.gen(function*() {
+      for (const env of ["demo", "demo-trading"]) {
+        const noAsset = yield* cli(["account-info", "--env", env])
+        expect(noAsset.code).toBe(2)
+        expect(noAsset.stderr).toContain("Which asset?")
+        expect(noAsset.stderr).toContain(
+          "For the offline demo, with no keys, run: effect-binance-pm account-info --demo"
+        )
+        const noKeys = yield* cli(["account-info", "--env", env, "--asset", "BTC"])
+        expect(noKeys.code).toBe(2)
+        expect(noKeys.stderr).toContain("BINANCE_API_KEY is not set")
+        expect(noKeys.stderr).toContain("Binance's Demo Trading site")
+        expect(noKeys.stderr).toContain("account-info --demo")
+      }
+      const help = yield* cli(["account-info", "--help"])
+      expect(help.stdout).toContain("Not the offline demo: that is --demo")
+      expect(help.stdout).toContain("Not Binance's Demo Trading site: that is --env demo-trading")
+      expect(help.stdout).toContain("production (https://fapi.binance.com, the default)")
+    }))
+
+  it.live("parameters are checked before credentials: a bad --asset is reported, not the missing keys", () =>
+    Effect.gen(function*() {
+      const { code, stderr } = yield* cli(["account-info", "--asset", "b$c"])
+      expect(code).toBe(2)
+      expect(stderr).toContain("Invalid parameter \"asset\"")
+      expect(stderr).not.toContain("BINANCE_API_KEY")
+    }))
+
+  it.live("a refused connection names its cause (ECONNREFUSED): the CLI sends through the library's own client", () =>
+    Effect.gen(function*() {
+      // A port that was free a moment ago: nothing listens there.
+      const port = yield* Effect.async<number>((resume) => {
+        const server = Net.createServer().listen(0, "127.0.0.1", () => {
+          const { port } = server.address() as Net.AddressInfo
+          server.close(() => resume(Effect.succeed(port)))
+        })
+      })
+      const { code, stderr } = yield* cli(
+        ["account-info", "--asset", "BTC", "--base-url", `http://127.0.0.1:${port}`],
+        credentials
+      )
+      expect(code).toBe(1)
+      expect(stderr).toContain("TransportError")
+      expect(stderr).toContain("ECONNREFUSED")
+      expect(stderr).not.toContain("fetch failed")
+    }))
 
   it.live("--help explains the command, the credentials and the exit codes", () =>
     Effect.gen(function*() {

@@ -6,7 +6,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import * as FakeBinance from "../src/FakeBinance.js"
-import { BinanceClock, BinanceConfig, Credentials, NodeHttpClient, PortfolioMargin } from "../src/index.js"
+import { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, PortfolioMargin } from "../src/index.js"
 import { createClient } from "../src/promise.js"
 import { API_KEY, HMAC_SECRET } from "./utils/keys.js"
 
@@ -43,7 +43,7 @@ const effectProgram = (options: BinanceConfig.Options = {}) =>
     Effect.provide(Layer.mergeAll(
       Credentials.layerHmac({ apiKey: API_KEY_B, secretKey: SECRET_B }),
       BinanceClock.layer,
-      NodeHttpClient.layer(),
+      BinanceHttpClient.layer(),
       BinanceConfig.layer({ baseUrl, ...options })
     ))
   )

@@ -1,15 +1,15 @@
 // Cold start, Effect API: bundled (our code only; effect and @effect/platform load from node_modules).
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as BinanceHttpClient from "../../src/BinanceHttpClient.js"
 import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
-import * as NodeHttpClient from "../../src/NodeHttpClient.js"
 
 const runtime = ManagedRuntime.make(Layer.mergeAll(
   Credentials.layerHmac({ apiKey: "bench-key", secretKey: "bench-secret" }),
   BinanceConfig.layer({ baseUrl: process.argv[2]! }),
   BinanceClock.layer,
   RateLimit.layer,
-  NodeHttpClient.layer()
+  BinanceHttpClient.layer()
 ))
 const info = await runtime.runPromise(PortfolioMargin.pmAccountInfo({ asset: "BTC" }))
 const firstResultMs = performance.now()

@@ -4,8 +4,8 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as BinanceHttpClient from "../../src/BinanceHttpClient.js"
 import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
-import * as NodeHttpClient from "../../src/NodeHttpClient.js"
 import { check, type RowContext, type RowSpec } from "./types.js"
 
 const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient.HttpClient>): RowSpec => ({
@@ -33,8 +33,8 @@ const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient
 
 export const effectNode = effectRow(
   "effect-node",
-  "effect-binance-pm, Effect API, NodeHttpClient.layer() (recommended)",
-  () => NodeHttpClient.layer()
+  "effect-binance-pm, Effect API, BinanceHttpClient.layer() (recommended)",
+  () => BinanceHttpClient.layer()
 )
 
 export const effectFetch = effectRow(

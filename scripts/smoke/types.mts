@@ -1,7 +1,14 @@
 // Type-checked as a consumer would (strict, nodenext, skipLibCheck: false): every entry, from ESM.
 import { Effect, Layer } from "effect"
 import type { BinanceError } from "effect-binance-pm"
-import { BinanceClock, BinanceConfig, Credentials, NodeHttpClient, PortfolioMargin, RateLimit } from "effect-binance-pm"
+import {
+  BinanceClock,
+  BinanceConfig,
+  BinanceHttpClient,
+  Credentials,
+  PortfolioMargin,
+  RateLimit
+} from "effect-binance-pm"
 import { type ClientError, createClient, isClientError } from "effect-binance-pm/promise"
 import { RateLimitRedis } from "effect-binance-pm/redis"
 import { FakeBinance } from "effect-binance-pm/testing"
@@ -9,7 +16,7 @@ import { FakeBinance } from "effect-binance-pm/testing"
 const live = Layer.mergeAll(
   Credentials.layerHmac({ apiKey: "k", secretKey: "s" }),
   BinanceClock.layer,
-  NodeHttpClient.layer(),
+  BinanceHttpClient.layer(),
   BinanceConfig.layer({ egress: "nat-1" }),
   RateLimit.layer
 )

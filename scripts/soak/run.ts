@@ -152,7 +152,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
 
     // The Effect API: a runtime whose gate and HTTP client are instrumented, and whose every log line
     // (Debug included) is captured in two formats.
-    // The Promise API sends through its NodeHttpClient (node:http): watch it there. The Effect API gets a client of its
+    // The Promise API sends through its BinanceHttpClient (node:http): watch it there. The Effect API gets a client of its
     // own (undici, closed with the runtime), watched by a transform.
     const { uninstall, wires } = wire.install([fakes.promise.baseUrl])
     uninstallWire = uninstall

@@ -1,5 +1,5 @@
 /**
- * What the Promise API puts on the wire, seen from `node:http`'s `request` (its NodeHttpClient sends through
+ * What the Promise API puts on the wire, seen from `node:http`'s `request` (its BinanceHttpClient sends through
  * it): when each request left, and when the body of each 429 or 418 had arrived (the earliest its gate can
  * close). Installed for the soak only; `uninstall` puts the real function back.
  */

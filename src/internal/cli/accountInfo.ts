@@ -2,13 +2,13 @@
  * The `account-info` program, apart from argument parsing: pick the target (Binance or the demo fake),
  * read each asset, print a table or JSON lines.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "../../index.js"
+import { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, PortfolioMargin } from "../../index.js"
 import * as Demo from "./demo.js"
 import * as Render from "./render.js"
 
@@ -62,8 +62,16 @@ const target = (flags: Flags) =>
     }
   })
 
+// `--env demo` is Binance's Demo Trading site, which needs keys from that site: say where the offline demo is.
+const demoTradingHint = (flags: Flags): string =>
+  Option.contains(flags.env, "demo")
+    ? "\n--env demo-trading (or --env demo) calls Binance's Demo Trading site with keys made there. For the " +
+      "offline demo, with no keys, run: effect-binance-pm account-info --demo"
+    : ""
+
 /**
- * Runs `account-info`. The scope of the demo fake ends with the program, so the process can exit.
+ * Runs `account-info`. Parameters are checked before credentials are read, and credentials before anything
+ * is sent. The scope of the demo fake ends with the program, so the process can exit.
  *
  * @internal
  */
@@ -72,12 +80,32 @@ export const accountInfo = (flags: Flags) =>
     const assets = parseAssets(flags)
     if (assets.length === 0 && !flags.demo) {
       return yield* new UsageError({
-        message: "Which asset? Give --asset, for example: effect-binance-pm account-info --asset BTC"
+        message: "Which asset? Give --asset, for example: effect-binance-pm account-info --asset BTC" +
+          demoTradingHint(flags)
       })
     }
-    const { config, credentials } = yield* target(flags)
-    const layer = Layer.mergeAll(credentials, config, BinanceClock.layer, FetchHttpClient.layer)
     const recvWindow = Option.getOrUndefined(flags.recvWindow)
+    // The same checks as each call makes, up front: a bad --asset is reported before credentials are looked at.
+    for (const asset of assets) {
+      const checked = PortfolioMargin.validateParams({ asset, recvWindow }, 5000)
+      if (Either.isLeft(checked)) return yield* checked.left
+    }
+    const { config, credentials } = yield* target(flags)
+    const layer = Layer.mergeAll(
+      credentials.pipe(
+        Layer.catchAll((error) =>
+          Layer.fail(
+            demoTradingHint(flags) === "" ? error : new UsageError({
+              message: Render.invalidConfigurationText(error) + demoTradingHint(flags)
+            })
+          )
+        )
+      ),
+      config,
+      BinanceClock.layer,
+      // The library's own node:http client: a refused connection reads ECONNREFUSED, not "fetch failed".
+      BinanceHttpClient.layer()
+    )
     const rows = yield* Effect.forEach(
       assets.length === 0 ? Demo.defaultAssets : assets,
       (asset) => PortfolioMargin.pmAccountInfoResult({ asset, recvWindow })

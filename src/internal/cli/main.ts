@@ -45,15 +45,27 @@ const baseUrl = Options.text("base-url").pipe(
   )
 )
 
-const env = Options.choice("env", ["production", "testnet", "demo"]).pipe(
+const env = Options.choiceWithValue(
+  "env",
+  [
+    ["production", "production"],
+    ["testnet", "testnet"],
+    ["demo-trading", "demo"],
+    ["demo", "demo"]
+  ] as const
+).pipe(
   Options.optional,
-  Options.withDescription("A Binance environment instead of production: testnet or demo (Binance's demo trading).")
+  Options.withDescription(
+    "Which Binance to call, with your keys for that site: production (https://fapi.binance.com, the default), " +
+      "testnet (https://testnet.binancefuture.com) or demo-trading, also written demo (Binance's Demo Trading, " +
+      "https://demo-fapi.binance.com, keys from that site). Not the offline demo: that is --demo, without --env."
+  )
 )
 
 const demo = Options.boolean("demo").pipe(
   Options.withDescription(
-    "Try it without an account: runs a local fake Binance in this process and reads a demo account from it " +
-      "over real, signed HTTP. Needs no keys and no network."
+    "The offline demo: no account, no keys, no network. Runs a local fake Binance in this process and reads a " +
+      "demo account from it over real, signed HTTP. Not Binance's Demo Trading site: that is --env demo-trading."
   )
 )
 
@@ -83,8 +95,16 @@ const footer = HelpDoc.blocks([
   ...[
     ["account-info --demo", "try it: no account, no keys, no network"],
     ["account-info --asset BTC", "your account, keys from the environment"],
-    ["account-info --asset BTC,ETH --json", "exact strings, one JSON object per line"]
-  ].map(([args, what]) => HelpDoc.p(`$ ${name} ${args!.padEnd(36)}${what}`)),
+    ["account-info --asset BTC,ETH --json", "exact strings, one JSON object per line"],
+    ["account-info --asset BTC --env testnet", "Binance's testnet, with testnet keys"],
+    ["account-info --asset BTC --log-level debug", "also print each attempt and clock re-sync"]
+  ].map(([args, what]) => HelpDoc.p(`$ ${name} ${args!.padEnd(44)}${what}`)),
+  HelpDoc.h1("LOG LEVEL"),
+  HelpDoc.p(
+    "--log-level debug (or --log-level=debug) may go anywhere on the line: before or after account-info and " +
+      "its flags. Levels: all, trace, debug, info, warning, error, fatal, none. Logs go to stderr and hold no " +
+      "secrets."
+  ),
   HelpDoc.h1("ENVIRONMENT"),
   HelpDoc.p(Render.credentialsHelp),
   HelpDoc.h1("EXIT CODES"),
@@ -105,13 +125,41 @@ const exitCodes = {
 } as const
 
 /**
+ * Moves `--log-level` (`--log-level=L` or `--log-level L`) to the front of the arguments, where @effect/cli
+ * reads its built-in options, so that users may write it anywhere: after the subcommand or after its flags.
+ * Arguments after a `--` are left alone.
+ *
+ * @internal
+ */
+export const hoistLogLevel = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const [runtime, script, ...args] = argv
+  const hoisted: Array<string> = []
+  const rest: Array<string> = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") {
+      rest.push(...args.slice(i))
+      break
+    }
+    if (arg.startsWith("--log-level=")) {
+      hoisted.push(arg)
+    } else if (arg === "--log-level" && i + 1 < args.length && !args[i + 1]!.startsWith("-")) {
+      hoisted.push(arg, args[++i]!)
+    } else {
+      rest.push(arg)
+    }
+  }
+  return [runtime ?? "node", script ?? name, ...hoisted, ...rest]
+}
+
+/**
  * Runs the CLI on `argv` (as in `process.argv`: runtime and script first) and returns the exit code. Every
  * error is printed to stderr here; nothing fails.
  *
  * @internal
  */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
-  app(argv).pipe(
+  app(hoistLogLevel(argv)).pipe(
     Effect.as(exitCodes.success),
     Effect.catchAll((error): Effect.Effect<number> => {
       if (ValidationError.isValidationError(error)) return Effect.succeed(exitCodes.usage) // @effect/cli printed it

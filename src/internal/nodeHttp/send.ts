@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import type { Agents } from "../../NodeHttpClient.js"
+import type { Agents } from "../../BinanceHttpClient.js"
 import { NodeResponse, readAll } from "./response.js"
 
 // Bodies announced at up to this size are read before the response is handed over; larger or chunked ones are

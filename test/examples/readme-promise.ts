@@ -1,6 +1,4 @@
-// README: Promise API (type-checked by `npm test`; test/readme.test.ts keeps it identical)
-export {}
-import { createClient, isClientError } from "../src/promise.js"
+import { createClient, isClientError } from "effect-binance-pm/promise"
 
 const client = createClient({ apiKey: process.env.BINANCE_API_KEY!, secretKey: process.env.BINANCE_SECRET_KEY! })
 try {

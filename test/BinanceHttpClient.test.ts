@@ -1,4 +1,4 @@
-// NodeHttpClient against a real loopback node:http server (127.0.0.1 only).
+// BinanceHttpClient against a real loopback node:http server (127.0.0.1 only).
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
@@ -13,9 +13,10 @@ import * as Tracer from "effect/Tracer"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import type * as Net from "node:net"
+import * as BinanceHttpClient from "../src/BinanceHttpClient.js"
 import * as FakeBinance from "../src/FakeBinance.js"
+import * as Package from "../src/index.js"
 import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
-import * as NodeHttpClient from "../src/NodeHttpClient.js"
 import { BTC, hmacAccount, KEY, SECRET } from "./FakeBinance.helpers.js"
 
 interface Seen {
@@ -112,7 +113,7 @@ Abj9eGZ6Ol9P/VBbyLHJ39Y8haqhRANCAARJ7OrAZXSAHhCWqJRZuVPsAMi8FCHj
 xvct/hu2/8SFM5CmBV6pGDSoy31tXPm3gqDnk5zbwMJ3/dUiEhPt7Ilk
 -----END PRIVATE KEY-----`
 
-const client = (scope: Scope.Scope) => Scope.extend(NodeHttpClient.make(), scope)
+const client = (scope: Scope.Scope) => Scope.extend(BinanceHttpClient.make(), scope)
 const wait = (promise: () => Promise<void>) => Effect.promise(promise)
 
 // Every behaviour holds on both paths: through the platform's HttpClient.make wrapper (a span would be made)
@@ -123,11 +124,11 @@ const modes = [
 ]
 
 for (const mode of modes) {
-  describe(`NodeHttpClient, ${mode.name}`, () => {
+  describe(`BinanceHttpClient, ${mode.name}`, () => {
     it.scopedLive("sends a GET with its headers; gives status, headers and body", () =>
       Effect.gen(function*() {
         const server = yield* serve(json(201, { hello: "world" }, { "x-mbx-used-weight-1m": "5", "set-cookie": "a=1" }))
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         const response = yield* http.get(`${server.baseUrl}/fapi/v1/pmAccountInfo?asset=BTC&signature=a%2Bb`, {
           headers: { "X-MBX-APIKEY": "key-1", accept: "application/json" }
         })
@@ -154,7 +155,7 @@ for (const mode of modes) {
           res.writeHead(200, { "content-type": "text/plain" })
           res.end(`echo:${body}`)
         })
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         const posted = yield* http.execute(
           HttpClientRequest.post(`${server.baseUrl}/echo`).pipe(HttpClientRequest.bodyText("a=1"))
         )
@@ -175,7 +176,7 @@ for (const mode of modes) {
     it.scopedLive("keeps the connection alive: sequential calls share one socket", () =>
       Effect.gen(function*() {
         const server = yield* serve(json(200, { ok: true }))
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         for (let i = 0; i < 5; i++) {
           const response = yield* http.get(`${server.baseUrl}/n/${i}`)
           expect(yield* response.json).toEqual({ ok: true })
@@ -190,7 +191,7 @@ for (const mode of modes) {
         const server = yield* serve(() => {
           // never answers
         })
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         const fiber = yield* Effect.fork(http.get(`${server.baseUrl}/slow`))
         yield* wait(() => server.received(1))
         const exit = yield* Fiber.interrupt(fiber)
@@ -206,7 +207,7 @@ for (const mode of modes) {
           if (calls++ === 0) return // the first request hangs
           json(200, { ok: true })(req, res, "")
         })
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         const timedOut = yield* Effect.flip(Effect.timeout(http.get(`${server.baseUrl}/a`), "100 millis"))
         expect(timedOut._tag).toBe("TimeoutException")
         yield* wait(() => server.socketClosed(0))
@@ -234,7 +235,7 @@ for (const mode of modes) {
         const server = yield* serve((req) => {
           req.socket.resetAndDestroy()
         })
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         const error = yield* Effect.flip(http.get(`${server.baseUrl}/reset`))
         expect(error._tag).toBe("RequestError")
         expect(error.reason).toBe("Transport")
@@ -244,7 +245,7 @@ for (const mode of modes) {
     it.scopedLive("nobody listening is a RequestError with reason Transport", () =>
       Effect.gen(function*() {
         const server = yield* serve(json(200, {}))
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         // Find a port that was just free: listen, note it, close.
         const port = yield* Effect.async<number>((resume) => {
           const probe = Http.createServer().listen(0, "127.0.0.1", () => {
@@ -267,7 +268,7 @@ for (const mode of modes) {
           res.writeHead(200, { "content-type": "application/json", "content-length": "100" })
           res.write("{\"partial\":", () => setTimeout(() => res.socket?.destroy(), 20))
         })
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         const error = yield* Effect.flip(http.get(`${server.baseUrl}/truncated`))
         expect([error._tag, error.reason]).toEqual(["ResponseError", "Decode"])
         expect(error._tag === "ResponseError" && error.response.status).toBe(200)
@@ -280,7 +281,7 @@ for (const mode of modes) {
           res.writeHead(200, { "content-type": "text/plain" })
           res.write("abc", () => setTimeout(() => res.socket?.destroy(), req.url === "/read-late" ? 0 : 50))
         })
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         const response = yield* http.get(`${server.baseUrl}/read-now`)
         expect(response.status).toBe(200)
         const error = yield* Effect.flip(response.text)
@@ -300,7 +301,7 @@ for (const mode of modes) {
           res.writeHead(200, { "content-length": String(big.length) })
           res.end(big)
         })
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         const response = yield* http.get(`${server.baseUrl}/big`)
         expect((yield* response.text).length).toBe(big.length)
         expect((yield* response.arrayBuffer).byteLength).toBe(big.length)
@@ -312,7 +313,7 @@ for (const mode of modes) {
           res.writeHead(200, { "content-type": "text/plain" }) // chunked: handed over before the body
           res.write("first part")
         })
-        const http = yield* NodeHttpClient.make()
+        const http = yield* BinanceHttpClient.make()
         const response = yield* http.get(`${server.baseUrl}/slow-body`)
         const reading = yield* Effect.fork(response.text)
         yield* Effect.sleep("20 millis")
@@ -323,11 +324,11 @@ for (const mode of modes) {
   })
 }
 
-describe("NodeHttpClient", () => {
+describe("BinanceHttpClient", () => {
   it.scopedLive("traced requests go through the platform wrapper (http.client span); others skip it", () =>
     Effect.gen(function*() {
       const server = yield* serve(json(200, { ok: true }))
-      const http = yield* NodeHttpClient.make()
+      const http = yield* BinanceHttpClient.make()
       const names: Array<string> = []
       const base = yield* Effect.tracer
       const tracer = Tracer.make({
@@ -373,7 +374,7 @@ describe("NodeHttpClient", () => {
           })
       )
       const { port } = server.address() as Net.AddressInfo
-      const http = yield* NodeHttpClient.make({ agentOptions: { ca: TLS_CERT } })
+      const http = yield* BinanceHttpClient.make({ agentOptions: { ca: TLS_CERT } })
       for (const path of ["/a", "/b"]) {
         const response = yield* http.get(`https://127.0.0.1:${port}${path}`)
         expect(yield* response.json).toEqual({ ok: true })
@@ -381,7 +382,7 @@ describe("NodeHttpClient", () => {
       expect(seen).toEqual(["/a", "/b"])
       expect(connections).toBe(1)
       // Without the CA the certificate is refused: a Transport error, nothing sent.
-      const strict = yield* NodeHttpClient.make()
+      const strict = yield* BinanceHttpClient.make()
       const error = yield* Effect.flip(strict.get(`https://127.0.0.1:${port}/c`))
       expect([error._tag, error.reason]).toEqual(["RequestError", "Transport"])
       expect(seen).toEqual(["/a", "/b"])
@@ -392,7 +393,7 @@ describe("NodeHttpClient", () => {
       const { baseUrl, fake } = yield* FakeBinance.serve({ accounts: [hmacAccount] })
       const info = yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(
         Effect.provide(Layer.mergeAll(
-          NodeHttpClient.layer(),
+          BinanceHttpClient.layer(),
           Credentials.layerHmac({ apiKey: KEY, secretKey: SECRET }),
           BinanceConfig.layer({ baseUrl }),
           BinanceClock.layer,
@@ -402,4 +403,15 @@ describe("NodeHttpClient", () => {
       expect(PortfolioMargin.formatPlain(info.maxWithdrawAmount)).toBe(BTC.maxWithdrawAmount)
       expect((yield* fake.requests).map((e) => e.verdict)).toEqual(["ok"])
     }))
+
+  it("is exported as BinanceHttpClient, and under its old name NodeHttpClient as a deprecated alias", () => {
+    expect(Package.BinanceHttpClient.layer).toBe(BinanceHttpClient.layer)
+    const alias = Package.NodeHttpClient
+    expect([alias.layer, alias.make, alias.makeAgents, alias.makeWithAgents]).toEqual([
+      BinanceHttpClient.layer,
+      BinanceHttpClient.make,
+      BinanceHttpClient.makeAgents,
+      BinanceHttpClient.makeWithAgents
+    ])
+  })
 })

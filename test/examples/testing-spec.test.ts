@@ -1,5 +1,6 @@
-// docs:start
 import { describe, expect, it } from "@effect/vitest"
+import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "effect-binance-pm"
+import { FakeBinance } from "effect-binance-pm/testing"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -7,8 +8,6 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
-import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "../src/index.js"
-import { FakeBinance } from "../src/testing.js"
 
 // ---- Your program: move up to `wanted` out to spot, as far as Binance allows. ----
 
@@ -94,19 +93,4 @@ describe("planTransfer", () => {
       expect(plan).toEqual({ _tag: "Later", retryAfterMs: 30_000 })
       expect(yield* fake.requestCount).toBe(1)
     }).pipe(Effect.provide(TestEnv)))
-})
-// docs:end
-
-import * as Fs from "node:fs"
-
-describe("docs/testing.md", () => {
-  it("shows exactly the spec above, with the package's import paths", () => {
-    const self = Fs.readFileSync(new URL(import.meta.url), "utf8")
-    const spec = self.slice(self.indexOf("// docs:start\n") + 14, self.indexOf("// docs:end\n"))
-      .replace("\"../src/index.js\"", "\"effect-binance-pm\"")
-      .replace("\"../src/testing.js\"", "\"effect-binance-pm/testing\"")
-    const doc = Fs.readFileSync(new URL("../docs/testing.md", import.meta.url), "utf8")
-    const block = /<!-- spec:start -->\n```ts\n([\s\S]*?)```\n<!-- spec:end -->/.exec(doc)
-    expect(block?.[1]).toBe(spec)
-  })
 })
