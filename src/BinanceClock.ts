@@ -14,7 +14,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as BinanceConfig from "./BinanceConfig.js"
 import type * as BinanceError from "./BinanceError.js"
-import { learnOffset } from "./internal/exchange.js"
+import { learnOffset } from "./internal/attempt.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**

@@ -10,63 +10,40 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Tracer from "effect/Tracer"
+import * as Amount from "./Amount.js"
 import * as BinanceClock from "./BinanceClock.js"
 import * as BinanceConfig from "./BinanceConfig.js"
 import { InvalidParameters, isTransient, type PmAccountInfoError, ResponseDecodeError } from "./BinanceError.js"
 import * as Credentials from "./Credentials.js"
-import { gatedGet } from "./internal/exchange.js"
-import { excerpt, type RawResponse, usedWeight } from "./internal/http.js"
+import { gatedGet } from "./internal/attempt.js"
+import * as Endpoint from "./internal/core/endpoint.js"
+import { excerpt, usedWeight } from "./internal/http.js"
+import { retryAfterFailure } from "./internal/retry.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
- * A decimal as Binance writes it: digits, an optional fraction, an optional minus sign, and the exponent
- * form Java's `BigDecimal` prints for some values (`"0E-8"`, `"1.5E+3"`). Never empty.
- *
  * @since 0.1.0
  * @category Schemas
+ * @deprecated Use `Amount.DecimalString`.
  */
-export const DecimalString: Schema.filter<typeof Schema.String> = Schema.String.pipe(
-  // The exponent is bounded: "1E999999999" is no amount, and writing it out plainly would not fit in memory.
-  Schema.pattern(/^-?\d+(\.\d+)?([eE][+-]?\d{1,3})?$/, { message: () => "a decimal string such as \"27.43689636\"" })
-)
+export const DecimalString: typeof Amount.DecimalString = Amount.DecimalString
 
 /**
- * A `DecimalString` decoded to an exact `BigDecimal` (every digit kept, however many).
- *
  * @since 0.1.0
  * @category Schemas
+ * @deprecated Use `Amount.DecimalFromString`.
  */
-export const DecimalFromString: Schema.Schema<BigDecimal.BigDecimal, string> = Schema.transform(
-  DecimalString,
-  Schema.BigDecimalFromSelf,
-  { strict: true, decode: (text) => BigDecimal.unsafeFromString(text), encode: (n) => formatPlain(n) }
-)
+export const DecimalFromString: typeof Amount.DecimalFromString = Amount.DecimalFromString
 
 /**
- * Formats a `BigDecimal` in plain positional notation, every digit written out (`BigDecimal.format` switches
- * to exponent notation from 16 digits of scale, which is not how Binance writes amounts).
- *
  * @since 0.1.0
  * @category Formatting
+ * @deprecated Use `Amount.formatPlain`.
  */
-export const formatPlain = (n: BigDecimal.BigDecimal): string => {
-  const { scale, value } = BigDecimal.normalize(n)
-  const negative = value < 0n
-  const digits = (negative ? -value : value).toString()
-  let text: string
-  if (scale <= 0) {
-    text = value === 0n ? "0" : digits + "0".repeat(-scale)
-  } else if (scale >= digits.length) {
-    text = `0.${"0".repeat(scale - digits.length)}${digits}`
-  } else {
-    text = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
-  }
-  return negative ? `-${text}` : text
-}
+export const formatPlain: typeof Amount.formatPlain = Amount.formatPlain
 
 /**
  * The response body exactly as Binance sends it, validated; amounts stay strings.
@@ -76,8 +53,8 @@ export const formatPlain = (n: BigDecimal.BigDecimal): string => {
  */
 export const PmAccountInfoResponse = Schema.Struct({
   asset: Schema.String,
-  maxWithdrawAmount: DecimalString,
-  maxWithdrawAmountUSD: DecimalString
+  maxWithdrawAmount: Amount.DecimalString,
+  maxWithdrawAmountUSD: Amount.DecimalString
 })
 
 /**
@@ -95,9 +72,9 @@ export type PmAccountInfoResponse = typeof PmAccountInfoResponse.Type
 export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-pm/PmAccountInfo")({
   asset: Schema.String,
   /** How much of the asset can be transferred out to the spot wallet. */
-  maxWithdrawAmount: DecimalFromString,
+  maxWithdrawAmount: Amount.DecimalFromString,
   /** The Classic Portfolio Margin maximum virtual amount for transfer out, in USD. */
-  maxWithdrawAmountUSD: DecimalFromString
+  maxWithdrawAmountUSD: Amount.DecimalFromString
 }) {}
 
 /**
@@ -133,16 +110,7 @@ export interface PmAccountInfoResult {
  * @since 0.1.0
  * @category Constants
  */
-export const weight = 5
-
-const ASSET = /^[A-Z0-9]{1,20}$/
-
-const describeValue = (u: unknown): string => {
-  if (typeof u === "string") return u.length > 24 ? `a ${u.length}-character string` : JSON.stringify(u)
-  if (u === null) return "null"
-  if (typeof u === "number") return String(u)
-  return `a value of type ${typeof u}`
-}
+export const weight: number = Endpoint.WEIGHT
 
 /**
  * Checks call parameters; nothing is sent when they fail.
@@ -153,80 +121,14 @@ const describeValue = (u: unknown): string => {
 export const validateParams = (
   params: unknown,
   defaultRecvWindow: number
-): Either.Either<{ readonly asset: string; readonly recvWindow: number }, InvalidParameters> => {
-  if (typeof params !== "object" || params === null) {
-    return Either.left(new InvalidParameters({ field: "params", reason: "must be an object like { asset: \"BTC\" }" }))
-  }
-  const { asset, recvWindow } = params as Record<string, unknown>
-  if (typeof asset !== "string" || !ASSET.test(asset)) {
-    return Either.left(
-      new InvalidParameters({
-        field: "asset",
-        reason: `must be 1 to 20 upper-case letters or digits, such as "BTC"; got ${describeValue(asset)}`
-      })
-    )
-  }
-  if (
-    recvWindow !== undefined &&
-    !(Number.isInteger(recvWindow) && Number(recvWindow) >= 1 && Number(recvWindow) <= 60000)
-  ) {
-    return Either.left(
-      new InvalidParameters({
-        field: "recvWindow",
-        reason: `must be an integer from 1 to 60000 ms; got ${describeValue(recvWindow)}`
-      })
-    )
-  }
-  return Either.right({ asset, recvWindow: (recvWindow as number | undefined) ?? defaultRecvWindow })
-}
-
-const decode = (
-  response: RawResponse,
-  asset: string
-): Either.Either<PmAccountInfoResult["response"], ResponseDecodeError> => {
-  const fail = (reason: string) =>
-    Either.left(new ResponseDecodeError({ status: response.status, reason, excerpt: excerpt(response.text, 120) }))
-  let json: unknown
-  try {
-    json = JSON.parse(response.text)
-  } catch {
-    return fail("not JSON")
-  }
-  const decoded = Schema.decodeUnknownEither(PmAccountInfoResponse)(json)
-  if (Either.isLeft(decoded)) {
-    return fail(
-      ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((i) => `${i.path.join(".") || "body"}: ${i.message}`)
-        .join("; ")
-    )
-  }
-  if (decoded.right.asset !== asset) return fail(`asset is "${decoded.right.asset}", expected "${asset}"`)
-  return Either.right(decoded.right)
+): Either.Either<Endpoint.Params, InvalidParameters> => {
+  const checked = Endpoint.checkParams(params, defaultRecvWindow)
+  return Endpoint.isRefusal(checked) ? Either.left(new InvalidParameters(checked)) : Either.right(checked)
 }
 
 const shouldRetry = (error: PmAccountInfoError, maxWaitMs: number): boolean =>
   isTransient(error) ||
   (error._tag === "RateLimited" && (error.retryAfterMs === undefined || error.retryAfterMs <= maxWaitMs))
-
-/**
- * `Effect.retry`, with the schedule's driver built only once an attempt has failed (most calls succeed first
- * time): the first failure is replayed into it, so delays, `while` and the recurrence count are unchanged.
- */
-const retryAfterFailure = <A, E, R>(
-  self: Effect.Effect<A, E, R>,
-  policy: { readonly schedule: Schedule.Schedule<unknown, E>; readonly while: (error: E) => boolean }
-): Effect.Effect<A, E, R> =>
-  Effect.catchAll(self, (first) => {
-    if (!policy.while(first)) return Effect.fail(first)
-    let replay = true
-    return Effect.retry(
-      Effect.suspend(() => {
-        if (!replay) return self
-        replay = false
-        return Effect.fail(first)
-      }),
-      policy
-    )
-  })
 
 const run = (
   params: PmAccountInfoParams
@@ -242,7 +144,7 @@ const run = (
     const config = Context.get(context, BinanceConfig.BinanceConfig)
     const validated = validateParams(params, config.recvWindow)
     if (Either.isLeft(validated)) return Effect.fail(validated.left)
-    const { asset, recvWindow } = validated.right
+    const { asset } = validated.right
     const credentials = Context.get(context, Credentials.Credentials)
     const clock = Context.get(context, BinanceClock.BinanceClock)
     const client = Context.get(context, HttpClient.HttpClient)
@@ -254,14 +156,14 @@ const run = (
     let attempts = 0
     // Host clock when the latest request left: a -1021 heals from it.
     let sentAt = 0
-    const fixed = `asset=${asset}&recvWindow=${recvWindow}&timestamp=`
-    const prefix = `${config.baseUrl}/fapi/v1/pmAccountInfo?${fixed}`
+    const fixed = Endpoint.queryPrefix(validated.right)
+    const prefix = `${config.baseUrl}${Endpoint.PATH}?${fixed}`
     const attempt = gatedGet({
       client,
       config,
       gate,
       now: clock.currentTimeMillis,
-      weight,
+      weight: Endpoint.WEIGHT,
       apiKey: credentials.apiKey,
       // Sign exactly the bytes that are sent, freshly for every attempt.
       url: (timestamp, local) => {
@@ -293,14 +195,18 @@ const run = (
       }
     )
     return Effect.flatMap(retried, (response) => {
-      const body = decode(response, asset)
-      if (Either.isLeft(body)) return Effect.fail(body.left)
+      const body = Endpoint.decodeBody(response.text, asset)
+      if (typeof body === "string") {
+        return Effect.fail(
+          new ResponseDecodeError({ status: response.status, reason: body, excerpt: excerpt(response.text, 120) })
+        )
+      }
       const info = new PmAccountInfo({
-        asset: body.right.asset,
-        maxWithdrawAmount: BigDecimal.unsafeFromString(body.right.maxWithdrawAmount),
-        maxWithdrawAmountUSD: BigDecimal.unsafeFromString(body.right.maxWithdrawAmountUSD)
+        asset: body.asset,
+        maxWithdrawAmount: BigDecimal.unsafeFromString(body.maxWithdrawAmount),
+        maxWithdrawAmountUSD: BigDecimal.unsafeFromString(body.maxWithdrawAmountUSD)
       }, { disableValidation: true })
-      return Effect.succeed({ info, response: body.right, usedWeight: usedWeight(response.headers), attempts })
+      return Effect.succeed({ info, response: body, usedWeight: usedWeight(response.headers), attempts })
     })
   })
 

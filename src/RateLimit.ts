@@ -22,7 +22,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
-import * as Gate from "./internal/gate.js"
+import * as Gate from "./internal/core/gate.js"
 
 /**
  * What one request asks of the gate.

@@ -1,4 +1,11 @@
 /**
+ * Amounts as Binance writes them: exact `BigDecimal`s, and plain notation.
+ *
+ * @since 0.2.0
+ */
+export * as Amount from "./Amount.js"
+
+/**
  * @since 0.1.0
  */
 export * as BinanceClock from "./BinanceClock.js"

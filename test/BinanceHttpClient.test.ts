@@ -16,7 +16,7 @@ import type * as Net from "node:net"
 import * as BinanceHttpClient from "../src/BinanceHttpClient.js"
 import * as FakeBinance from "../src/FakeBinance.js"
 import * as Package from "../src/index.js"
-import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
+import { Amount, BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
 import { BTC, hmacAccount, KEY, SECRET } from "./FakeBinance.helpers.js"
 
 interface Seen {
@@ -400,7 +400,7 @@ describe("BinanceHttpClient", () => {
           RateLimit.layer
         ))
       )
-      expect(PortfolioMargin.formatPlain(info.maxWithdrawAmount)).toBe(BTC.maxWithdrawAmount)
+      expect(Amount.formatPlain(info.maxWithdrawAmount)).toBe(BTC.maxWithdrawAmount)
       expect((yield* fake.requests).map((e) => e.verdict)).toEqual(["ok"])
     }))
 

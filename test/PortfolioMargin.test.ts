@@ -5,7 +5,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Crypto from "node:crypto"
-import { BinanceError, Credentials, PortfolioMargin } from "../src/index.js"
+import { Amount, BinanceError, Credentials, PortfolioMargin } from "../src/index.js"
 import { testEnv } from "./utils/env.js"
 import {
   API_KEY,
@@ -116,7 +116,7 @@ describe("PortfolioMargin.pmAccountInfo: decoding", () => {
       const big = "123456789012345678901234567890.000000000000000000000000000001"
       const env = testEnv(script(ok("BTC", big, "100.50000000", 42)))
       const result = yield* PortfolioMargin.pmAccountInfoResult({ asset: "BTC" }).pipe(Effect.provide(env.layer))
-      expect(PortfolioMargin.formatPlain(result.info.maxWithdrawAmount)).toBe(big)
+      expect(Amount.formatPlain(result.info.maxWithdrawAmount)).toBe(big)
       expect(result.response.maxWithdrawAmountUSD).toBe("100.50000000")
       expect(result.usedWeight).toBe(42)
       expect(result.attempts).toBe(1)
@@ -161,9 +161,9 @@ describe("PortfolioMargin.pmAccountInfo: decoding", () => {
     },
     ({ fraction, intPart, negative }) => {
       const text = `${negative ? "-" : ""}${intPart}.${fraction}`
-      const decoded = Schema.decodeEither(PortfolioMargin.DecimalFromString)(text)
+      const decoded = Schema.decodeEither(Amount.DecimalFromString)(text)
       expect(Either.isRight(decoded)).toBe(true)
-      expect(Schema.encodeSync(PortfolioMargin.DecimalFromString)(Either.getOrThrow(decoded))).toBe(text)
+      expect(Schema.encodeSync(Amount.DecimalFromString)(Either.getOrThrow(decoded))).toBe(text)
     }
   )
 })

@@ -10,7 +10,7 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as TestContext from "effect/TestContext"
 import * as fc from "fast-check"
-import { BinanceClock, BinanceConfig, PortfolioMargin, RateLimit } from "../src/index.js"
+import { Amount, BinanceClock, BinanceConfig, PortfolioMargin, RateLimit } from "../src/index.js"
 import { hmacCredentials, testEnv } from "./utils/env.js"
 import { binance, type Handler, mockHttp, ok, type Reply } from "./utils/mockHttp.js"
 
@@ -186,12 +186,12 @@ describe("decimals", () => {
         const digits = (value < 0n ? -value : value).toString()
         const exponent = -scale
         const exponentForm = `${sign}${digits}${e}${exponent >= 0 && plus ? "+" : ""}${exponent}`
-        const plain = PortfolioMargin.formatPlain(exact)
+        const plain = Amount.formatPlain(exact)
         expect(plain).toMatch(/^-?\d+(\.\d+)?$/)
-        const decode = Schema.decodeSync(PortfolioMargin.DecimalFromString)
+        const decode = Schema.decodeSync(Amount.DecimalFromString)
         expect(BigDecimal.equals(decode(exponentForm), exact)).toBe(true)
         expect(BigDecimal.equals(decode(plain), exact)).toBe(true)
-        expect(Schema.encodeSync(PortfolioMargin.DecimalFromString)(decode(exponentForm))).toBe(plain)
+        expect(Schema.encodeSync(Amount.DecimalFromString)(decode(exponentForm))).toBe(plain)
       }),
       { numRuns: 500, seed: 20261129 }
     ))
@@ -201,7 +201,7 @@ describe("decimals", () => {
       Effect.gen(function*() {
         const env = testEnv(() => Effect.succeed(ok("BTC", text, text)))
         const result = yield* PortfolioMargin.pmAccountInfoResult({ asset: "BTC" }).pipe(Effect.provide(env.layer))
-        expect(PortfolioMargin.formatPlain(result.info.maxWithdrawAmount)).toBe(plain)
+        expect(Amount.formatPlain(result.info.maxWithdrawAmount)).toBe(plain)
         expect(result.response.maxWithdrawAmountUSD).toBe(text)
       }))
   }

@@ -5,7 +5,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as BinanceHttpClient from "../../src/BinanceHttpClient.js"
-import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
+import { Amount, BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
 import { check, type RowContext, type RowSpec } from "./types.js"
 
 const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient.HttpClient>): RowSpec => ({
@@ -24,8 +24,8 @@ const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient
     const info = await call()
     check(id, {
       asset: info.asset,
-      maxWithdrawAmount: PortfolioMargin.formatPlain(info.maxWithdrawAmount),
-      maxWithdrawAmountUSD: PortfolioMargin.formatPlain(info.maxWithdrawAmountUSD)
+      maxWithdrawAmount: Amount.formatPlain(info.maxWithdrawAmount),
+      maxWithdrawAmountUSD: Amount.formatPlain(info.maxWithdrawAmountUSD)
     })
     return { id, label, call, close: () => runtime.dispose() }
   }

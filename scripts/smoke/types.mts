@@ -2,6 +2,7 @@
 import { Effect, Layer } from "effect"
 import type { BinanceError } from "effect-binance-pm"
 import {
+  Amount,
   BinanceClock,
   BinanceConfig,
   BinanceHttpClient,
@@ -23,7 +24,7 @@ const live = Layer.mergeAll(
 export const program: Effect.Effect<string, BinanceError.PmAccountInfoError> = PortfolioMargin.pmAccountInfo({
   asset: "BTC"
 }).pipe(
-  Effect.map((info) => PortfolioMargin.formatPlain(info.maxWithdrawAmount)),
+  Effect.map((info) => Amount.formatPlain(info.maxWithdrawAmount)),
   Effect.catchTag("WafBlocked", (e) => Effect.succeed(`blocked ${e.retryAfterMs ?? 0}`)),
   Effect.provide(live)
 )

@@ -1,5 +1,5 @@
 import { BigDecimal, Console, Effect, Layer } from "effect"
-import { BinanceClock, Credentials, PortfolioMargin } from "effect-binance-pm"
+import { Amount, BinanceClock, Credentials, PortfolioMargin } from "effect-binance-pm"
 import { FakeBinance } from "effect-binance-pm/testing"
 
 const wanted = BigDecimal.unsafeFromString("25.5") // what the desk wants to move to spot, from a string
@@ -8,9 +8,9 @@ const check = Effect.gen(function*() {
   const { info, response } = yield* PortfolioMargin.pmAccountInfoResult({ asset: "BTC" })
   const free = info.maxWithdrawAmount // a BigDecimal: every digit Binance sent, no float rounding
   const verdict = BigDecimal.greaterThanOrEqualTo(free, wanted) ? "enough" : "not enough"
-  const after = PortfolioMargin.formatPlain(BigDecimal.subtract(free, wanted))
+  const after = Amount.formatPlain(BigDecimal.subtract(free, wanted))
   yield* Console.log(
-    `BTC ${response.maxWithdrawAmount} free (${verdict} for ${PortfolioMargin.formatPlain(wanted)}; ${after} after)`
+    `BTC ${response.maxWithdrawAmount} free (${verdict} for ${Amount.formatPlain(wanted)}; ${after} after)`
   )
 })
 

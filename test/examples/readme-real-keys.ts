@@ -1,9 +1,9 @@
 import { Console, Effect, Layer } from "effect"
-import { BinanceClock, BinanceHttpClient, Credentials, PortfolioMargin } from "effect-binance-pm"
+import { Amount, BinanceClock, BinanceHttpClient, Credentials, PortfolioMargin } from "effect-binance-pm"
 
 const program = Effect.gen(function*() {
   const { maxWithdrawAmount, maxWithdrawAmountUSD } = yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" })
-  const [btc, usd] = [maxWithdrawAmount, maxWithdrawAmountUSD].map(PortfolioMargin.formatPlain) // exact decimals
+  const [btc, usd] = [maxWithdrawAmount, maxWithdrawAmountUSD].map(Amount.formatPlain) // exact decimals
   yield* Console.log(`You can move ${btc} BTC (${usd} USD) out to spot`)
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import {
+  Amount,
   BinanceClock,
   BinanceConfig,
   BinanceHttpClient,
@@ -28,7 +29,7 @@ describe("over real HTTP", () => {
           BinanceHttpClient.layer() // or FetchHttpClient.layer, NodeHttpClient.layerUndici from @effect/platform-node
         ))
       )
-      expect(PortfolioMargin.formatPlain(info.maxWithdrawAmount)).toBe("27.43689636")
+      expect(Amount.formatPlain(info.maxWithdrawAmount)).toBe("27.43689636")
       expect((yield* fake.requests).map((entry) => entry.verdict)).toEqual(["ok"])
     })))
 })

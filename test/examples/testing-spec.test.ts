@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "effect-binance-pm"
+import { Amount, BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "effect-binance-pm"
 import { FakeBinance } from "effect-binance-pm/testing"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
@@ -21,7 +21,7 @@ const planTransfer = (asset: string, wanted: BigDecimal.BigDecimal) =>
     Effect.map((info): Plan => {
       const amount = BigDecimal.min(wanted, info.maxWithdrawAmount)
       return BigDecimal.isPositive(amount)
-        ? { _tag: "Transfer", asset, amount: PortfolioMargin.formatPlain(amount) }
+        ? { _tag: "Transfer", asset, amount: Amount.formatPlain(amount) }
         : { _tag: "Nothing", asset }
     }),
     // Binance asked us to back off for longer than the client waits by itself: come back later.

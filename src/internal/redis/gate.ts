@@ -10,7 +10,7 @@ import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import type { Redis } from "ioredis"
 import * as RateLimit from "../../RateLimit.js"
-import * as Gate from "../gate.js"
+import * as Gate from "../core/gate.js"
 import * as scripts from "./scripts.js"
 
 // Clocks of different hosts, or of one host's processes, disagree a little: wait this much past an instant

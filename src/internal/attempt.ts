@@ -6,7 +6,8 @@ import type * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
-import { bannedUntil, classifyError, excerpt, get, type RawResponse, usedWeight } from "./http.js"
+import * as Responses from "./core/responses.js"
+import { get, type RawResponse, toError } from "./http.js"
 
 /** @internal */
 export interface GatedGet {
@@ -34,16 +35,14 @@ export interface GatedGet {
 export const budgetKey = (config: BinanceConfig.Service): string =>
   config.egress === undefined ? config.baseUrl : `${config.egress} ${config.baseUrl}`
 
-const outcomeOf = (response: RawResponse, error: PmAccountInfoError | undefined): RateLimit.Outcome => {
-  const used = usedWeight(response.headers)
-  if (error === undefined) return { status: response.status, usedWeight: used }
+const outcomeOf = (response: RawResponse, classified: Responses.Classified | undefined): RateLimit.Outcome => {
+  const used = Responses.usedWeight(response.headers["x-mbx-used-weight-1m"])
+  if (classified === undefined) return { status: response.status, usedWeight: used }
   return {
     status: response.status,
     usedWeight: used,
-    retryAfterMs: error._tag === "RateLimited" || error._tag === "IpBanned" || error._tag === "WafBlocked"
-      ? error.retryAfterMs
-      : undefined,
-    bannedUntil: error._tag === "IpBanned" ? bannedUntil(error) : undefined
+    retryAfterMs: "retryAfterMs" in classified ? classified.retryAfterMs : undefined,
+    bannedUntil: classified._tag === "IpBanned" ? Responses.bannedUntil(classified.msg) : undefined
   }
 }
 
@@ -82,9 +81,13 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
                 return Effect.succeed(response)
               }
               // Retry-After as an HTTP date is on Binance's clock.
-              const error = classifyError(response, local + skew)
-              outcome = outcomeOf(response, error)
-              return Effect.fail(error)
+              const classified = Responses.classify({
+                status: response.status,
+                header: (name) => response.headers[name],
+                text: response.text
+              }, local + skew)
+              outcome = outcomeOf(response, classified)
+              return Effect.fail(toError(classified))
             })
           )
         )
@@ -127,26 +130,13 @@ export const learnOffset = (options: {
       }
     })
     const receivedAt = yield* Clock.currentTimeMillis
-    const serverTime = parseServerTime(response.text)
+    const serverTime = Responses.parseServerTime(response.text)
     if (serverTime === undefined) {
       return yield* new ResponseDecodeError({
         status: response.status,
         reason: "expected {\"serverTime\": <ms>} from /fapi/v1/time",
-        excerpt: excerpt(response.text, 120)
+        excerpt: Responses.excerpt(response.text, 120)
       })
     }
     return { offset: Math.round(serverTime - (sentAt + receivedAt) / 2), receivedAt }
   })
-
-const parseServerTime = (text: string): number | undefined => {
-  try {
-    const json: unknown = JSON.parse(text)
-    if (typeof json === "object" && json !== null && "serverTime" in json) {
-      const value = json.serverTime
-      if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value
-    }
-  } catch {
-    // fall through: not JSON
-  }
-  return undefined
-}
