@@ -13,6 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
+import * as PlainOptions from "./internal/core/options.js"
 import { version } from "./internal/version.js"
 
 /**
@@ -21,17 +22,13 @@ import { version } from "./internal/version.js"
  * @since 0.1.0
  * @category Models
  */
-export const environments = {
-  production: "https://fapi.binance.com",
-  testnet: "https://testnet.binancefuture.com",
-  demo: "https://demo-fapi.binance.com"
-} as const
+export const environments: typeof PlainOptions.environments = PlainOptions.environments
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export type Environment = keyof typeof environments
+export type Environment = PlainOptions.Environment
 
 /**
  * The default retry policy: exponential backoff from 200 ms, factor 2, each delay capped at 5 s, jittered.
@@ -119,12 +116,12 @@ export const defaultUserAgent: string = `effect-binance-pm/${version} (${
  */
 export const defaults: Service = {
   baseUrl: environments.production,
-  recvWindow: 5000,
+  recvWindow: PlainOptions.DEFAULTS.recvWindow,
   timeout: Duration.seconds(10),
-  maxRetries: 3,
+  maxRetries: PlainOptions.DEFAULTS.maxRetries,
   retrySchedule: defaultRetrySchedule,
   maxRetryAfterWait: Duration.seconds(10),
-  weightLimit: 2400,
+  weightLimit: PlainOptions.DEFAULTS.weightLimit,
   userAgent: defaultUserAgent
 }
 
@@ -136,37 +133,10 @@ export class BinanceConfig extends Context.Reference<BinanceConfig>()("effect-bi
   defaultValue: (): Service => defaults
 }) {}
 
-const isLoopbackHost = (hostname: string): boolean =>
-  hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-
-/**
- * Validates a base URL: `https:` (or `http:` to a loopback host), an origin only — no path, query,
- * fragment or credentials. Returns the origin without a trailing slash.
- *
- * @since 0.1.0
- * @category Validation
- */
 export const validateBaseUrl = (input: unknown): Either.Either<string, InvalidConfiguration> => {
-  const fail = (reason: string) => Either.left(new InvalidConfiguration({ field: "baseUrl", reason }))
-  if (typeof input !== "string" || input.trim() === "") return fail("must be a non-empty URL string")
-  let url: URL
-  try {
-    url = new URL(input)
-  } catch {
-    return fail("is not a valid URL")
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    return fail(`must use https: (http: is allowed only for loopback hosts), got "${url.protocol}//${url.host}"`)
-  }
-  if (url.username !== "" || url.password !== "") return fail("must not contain credentials")
-  if (url.pathname !== "/" && url.pathname !== "") return fail("must be an origin without a path")
-  if (url.search !== "" || input.includes("?")) return fail("must not contain a query string")
-  if (url.hash !== "" || input.includes("#")) return fail("must not contain a fragment")
-  return Either.right(url.origin)
+  const checked = PlainOptions.checkBaseUrl(input)
+  return typeof checked === "string" ? Either.right(checked) : Either.left(new InvalidConfiguration(checked))
 }
-
-const isInt = (u: unknown, min: number, max: number): u is number =>
-  typeof u === "number" && Number.isInteger(u) && u >= min && u <= max
 
 const toDuration = (
   field: string,
@@ -197,45 +167,18 @@ const toDuration = (
  */
 export const make = (options: Options = {}): Either.Either<Service, InvalidConfiguration> =>
   Either.gen(function*() {
-    const invalid = (field: string, reason: string) => Either.left(new InvalidConfiguration({ field, reason }))
-    if (options.environment !== undefined && !Object.hasOwn(environments, options.environment)) {
-      return yield* invalid("environment", `must be one of ${Object.keys(environments).join(", ")}`)
-    }
-    if (options.environment !== undefined && options.baseUrl !== undefined) {
-      return yield* invalid("environment", "give either environment or baseUrl, not both")
-    }
-    const baseUrl = yield* validateBaseUrl(
-      options.baseUrl ?? environments[options.environment ?? "production"]
-    )
-    const recvWindow = options.recvWindow ?? defaults.recvWindow
-    if (!isInt(recvWindow, 1, 60000)) return yield* invalid("recvWindow", "must be an integer from 1 to 60000 ms")
-    const maxRetries = options.maxRetries ?? defaults.maxRetries
-    if (!isInt(maxRetries, 0, 100)) return yield* invalid("maxRetries", "must be an integer from 0 to 100")
-    const weightLimit = options.weightLimit ?? defaults.weightLimit
-    if (!isInt(weightLimit, 5, 1_000_000)) return yield* invalid("weightLimit", "must be an integer of at least 5")
-    const userAgent = options.userAgent ?? defaults.userAgent
-    if (typeof userAgent !== "string" || !/^[\x20-\x7e]+$/.test(userAgent)) {
-      return yield* invalid("userAgent", "must be printable ASCII")
-    }
+    const plain = PlainOptions.checkOptions(options, defaults.userAgent)
+    if ("field" in plain) return yield* Either.left(new InvalidConfiguration(plain))
     if (options.retrySchedule !== undefined && !Schedule.isSchedule(options.retrySchedule)) {
-      return yield* invalid("retrySchedule", "must be a Schedule")
-    }
-    const egress = options.egress
-    if (egress !== undefined && (typeof egress !== "string" || !/^[\x21-\x7e]{1,200}$/.test(egress))) {
-      return yield* invalid("egress", "must be 1 to 200 printable ASCII characters without spaces")
+      return yield* Either.left(new InvalidConfiguration({ field: "retrySchedule", reason: "must be a Schedule" }))
     }
     return {
-      baseUrl,
-      recvWindow,
+      ...plain,
       timeout: options.timeout === undefined ? defaults.timeout : yield* toDuration("timeout", options.timeout, false),
-      maxRetries,
       retrySchedule: options.retrySchedule ?? defaults.retrySchedule,
       maxRetryAfterWait: options.maxRetryAfterWait === undefined
         ? defaults.maxRetryAfterWait
-        : yield* toDuration("maxRetryAfterWait", options.maxRetryAfterWait, true),
-      weightLimit,
-      userAgent,
-      ...(egress === undefined ? {} : { egress })
+        : yield* toDuration("maxRetryAfterWait", options.maxRetryAfterWait, true)
     }
   })
 

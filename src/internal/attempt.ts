@@ -6,6 +6,7 @@ import type * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
+import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
 import { get, type RawResponse, toError } from "./http.js"
 
@@ -26,14 +27,6 @@ export interface GatedGet {
   /** Called with the status of every response (for span attributes). */
   readonly onStatus?: ((status: number) => void) | undefined
 }
-
-/**
- * The budget a request counts against: its base URL, and the egress it leaves from when one is named.
- *
- * @internal
- */
-export const budgetKey = (config: BinanceConfig.Service): string =>
-  config.egress === undefined ? config.baseUrl : `${config.egress} ${config.baseUrl}`
 
 const outcomeOf = (response: RawResponse, classified: Responses.Classified | undefined): RateLimit.Outcome => {
   const used = Responses.usedWeight(response.headers["x-mbx-used-weight-1m"])
@@ -59,7 +52,7 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
       restore(options.gate.acquire({
-        key: budgetKey(options.config),
+        key: PlainOptions.budgetKey(options.config),
         weight: options.weight,
         weightLimit: options.config.weightLimit,
         maxWaitMs: Duration.toMillis(options.config.maxRetryAfterWait),
