@@ -133,6 +133,13 @@ export class BinanceConfig extends Context.Reference<BinanceConfig>()("effect-bi
   defaultValue: (): Service => defaults
 }) {}
 
+/**
+ * Validates a base URL: `https:` (or `http:` to a loopback host), an origin only — no path, query,
+ * fragment or credentials. Returns the origin without a trailing slash.
+ *
+ * @since 0.1.0
+ * @category Validation
+ */
 export const validateBaseUrl = (input: unknown): Either.Either<string, InvalidConfiguration> => {
   const checked = PlainOptions.checkBaseUrl(input)
   return typeof checked === "string" ? Either.right(checked) : Either.left(new InvalidConfiguration(checked))
