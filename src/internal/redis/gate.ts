@@ -11,7 +11,7 @@ import * as Fiber from "effect/Fiber"
 import type { Redis } from "ioredis"
 import * as RateLimit from "../../RateLimit.js"
 import * as Gate from "../core/gate.js"
-import * as scripts from "./scripts.js"
+import * as scripts from "../core/redisScripts.js"
 
 // Clocks of different hosts, or of one host's processes, disagree a little: wait this much past an instant
 // another process computed (a window boundary or the end of a pause).
