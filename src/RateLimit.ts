@@ -51,8 +51,9 @@ export interface Permit {
   readonly key: string
   readonly weight: number
   readonly window: number
-  /** Host clock when the gate let the request through. */
-  readonly admittedAt: number
+  /** The budget's 429 and 403 counts when the gate let the request through (see `internal/core/gate`). */
+  readonly rateLimitEpoch: number
+  readonly wafEpoch: number
 }
 
 /**
@@ -178,7 +179,8 @@ export const make = (store: Store): Service => {
                 key: request.key,
                 weight: request.weight,
                 window: decision.window,
-                admittedAt: local
+                rateLimitEpoch: decision.rateLimitEpoch,
+                wafEpoch: decision.wafEpoch
               })
             case "Wait":
               return Effect.zipRight(Effect.sleep(Duration.millis(decision.ms + store.marginMs)), acquire(request))

@@ -23,10 +23,12 @@ const ask = (now: number, overrides: Partial<Gate.Ask> = {}): Gate.Ask => ({
 const admitted = (state: Gate.BudgetState | undefined, now: number, overrides: Partial<Gate.Ask> = {}) => {
   const [decision, next] = Gate.admit(state, ask(now, overrides))
   expect(decision._tag).toBe("Admit")
+  const admit = decision as Extract<Gate.Decision, { _tag: "Admit" }>
   const permit: Gate.Admitted = {
     weight: overrides.weight ?? 5,
-    window: (decision as { window: number }).window,
-    admittedAt: now
+    window: admit.window,
+    rateLimitEpoch: admit.rateLimitEpoch,
+    wafEpoch: admit.wafEpoch
   }
   return { state: next, permit }
 }
@@ -119,6 +121,23 @@ describe("gate rules", () => {
     })
   }
 
+  it("an answer admitted in the same millisecond as a 429 was counted, but before it, does not reset the doubling", () => {
+    let state: Gate.BudgetState | undefined
+    const first = admitted(state, 10_000, { weightLimit: 1000 })
+    state = Gate.settle(first.state, first.permit, { status: 429 }, 11_000, 11_000)
+    // admitted after the pause, then a 429 at 12 000 doubles it
+    const second = admitted(state, 12_000, { weightLimit: 1000 })
+    const inFlight = admitted(second.state, 12_000, { weightLimit: 1000 })
+    state = Gate.settle(inFlight.state, second.permit, { status: 429 }, 12_000, 12_000)
+    expect(state.pausedUntil).toBe(14_000)
+    // admitted in that same millisecond but before the 429 was counted: already in flight
+    state = Gate.settle(state, inFlight.permit, { status: 200 }, 12_000, 12_000)
+    expect(state.rateLimitStreak).toBe(2)
+    const third = admitted(state, 14_000, { weightLimit: 1000 })
+    state = Gate.settle(third.state, third.permit, { status: 429 }, 14_000, 14_000)
+    expect(state.pausedUntil).toBe(18_000)
+  })
+
   it("callers wait out a pause up to their longest wait, and fail at once beyond it, naming the cause", () => {
     const a = admitted(undefined, 10_000)
     const state = Gate.settle(a.state, a.permit, { status: 403 }, 10_000, 10_000)
@@ -191,7 +210,7 @@ const replay = (store: RateLimit.Store, key: string, steps: ReadonlyArray<Step>)
         )
         decisions.push(decision)
         if (decision._tag === "Admit") {
-          open.push({ weight: step.weight, window: decision.window, admittedAt: step.at })
+          open.push({ weight: step.weight, ...decision })
         }
       } else if (open.length > 0) {
         const [permit] = open.splice(Math.floor(step.pick * open.length), 1)

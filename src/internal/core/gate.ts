@@ -40,12 +40,13 @@ export interface BudgetState {
   readonly blockedUntil: number
   /** End of a 418 ban (host clock, ms). */
   readonly bannedUntil: number
-  /** Consecutive 429s, and when the last one was counted (host clock). */
+  /** Consecutive 429s, and how many have been counted ever: a request admitted before the last one was counted
+   * was already in flight, so its answer neither lengthens nor ends the streak. */
   readonly rateLimitStreak: number
-  readonly rateLimitAt: number
-  /** Consecutive 403s, and when the last one was counted (host clock). */
+  readonly rateLimitEpoch: number
+  /** Consecutive 403s, and how many have been counted ever. */
   readonly wafStreak: number
-  readonly wafAt: number
+  readonly wafEpoch: number
 }
 
 export const initial = (window: number): BudgetState => ({
@@ -58,9 +59,9 @@ export const initial = (window: number): BudgetState => ({
   blockedUntil: 0,
   bannedUntil: 0,
   rateLimitStreak: 0,
-  rateLimitAt: 0,
+  rateLimitEpoch: 0,
   wafStreak: 0,
-  wafAt: 0
+  wafEpoch: 0
 })
 
 /** The state seen from `now`: a new minute starts counting from zero, weight in flight is carried. */
@@ -93,7 +94,7 @@ export interface Ask {
 }
 
 export type Decision =
-  | { readonly _tag: "Admit"; readonly window: number }
+  | { readonly _tag: "Admit"; readonly window: number; readonly rateLimitEpoch: number; readonly wafEpoch: number }
   /** Wait, then ask again. */
   | { readonly _tag: "Wait"; readonly ms: number; readonly reason: "window" | "429" | "403" }
   /** Fail at once, nothing sent: a ban, or a pause longer than the caller waits. */
@@ -157,7 +158,7 @@ export const admit = (stored: BudgetState | undefined, ask: Ask): readonly [Deci
     return [{ _tag: "Wait", ms: windowStart + WINDOW_SLACK_MS - ask.now, reason: "window" }, state]
   }
   return [
-    { _tag: "Admit", window: state.window },
+    { _tag: "Admit", window: state.window, rateLimitEpoch: state.rateLimitEpoch, wafEpoch: state.wafEpoch },
     {
       ...state,
       reserved: state.reserved + ask.weight,
@@ -170,8 +171,11 @@ export const admit = (stored: BudgetState | undefined, ask: Ask): readonly [Deci
 export interface Admitted {
   readonly weight: number
   readonly window: number
-  /** Host clock when it was admitted: answers to requests sent before a pause began do not extend it. */
-  readonly admittedAt: number
+  /** The budget's 429 and 403 counts when it was admitted: answers to requests sent before the last pause began
+   * (already in flight) neither extend the streak nor end it. Counts, not instants: two answers in one
+   * millisecond are still told apart. */
+  readonly rateLimitEpoch: number
+  readonly wafEpoch: number
 }
 
 /** What came back. */
@@ -219,33 +223,32 @@ export const settle = (
   if (status === undefined) return state
   // A request admitted before the last pause began was already in flight: its answer neither lengthens the
   // streak nor ends it.
-  const fresh = (since: number) => admitted.admittedAt >= since
+  const freshRateLimit = admitted.rateLimitEpoch >= state.rateLimitEpoch
+  const freshWaf = admitted.wafEpoch >= state.wafEpoch
   if (status >= 200 && status < 300) {
     return {
       ...state,
-      rateLimitStreak: fresh(state.rateLimitAt) ? 0 : state.rateLimitStreak,
-      wafStreak: fresh(state.wafAt) ? 0 : state.wafStreak
+      rateLimitStreak: freshRateLimit ? 0 : state.rateLimitStreak,
+      wafStreak: freshWaf ? 0 : state.wafStreak
     }
   }
   if (status === 429) {
-    const counted = fresh(state.rateLimitAt)
-    const streak = counted ? state.rateLimitStreak + 1 : Math.max(1, state.rateLimitStreak)
+    const streak = freshRateLimit ? state.rateLimitStreak + 1 : Math.max(1, state.rateLimitStreak)
     const pause = outcome.retryAfterMs ?? backoff(RATE_LIMIT_BACKOFF, streak)
     return {
       ...state,
       rateLimitStreak: streak,
-      rateLimitAt: counted ? local : state.rateLimitAt,
+      rateLimitEpoch: freshRateLimit ? state.rateLimitEpoch + 1 : state.rateLimitEpoch,
       pausedUntil: Math.max(state.pausedUntil, local + pause)
     }
   }
   if (status === 403) {
-    const counted = fresh(state.wafAt)
-    const streak = counted ? state.wafStreak + 1 : Math.max(1, state.wafStreak)
+    const streak = freshWaf ? state.wafStreak + 1 : Math.max(1, state.wafStreak)
     const pause = Math.max(backoff(WAF_BACKOFF, streak), outcome.retryAfterMs ?? 0)
     return {
       ...state,
       wafStreak: streak,
-      wafAt: counted ? local : state.wafAt,
+      wafEpoch: freshWaf ? state.wafEpoch + 1 : state.wafEpoch,
       blockedUntil: Math.max(state.blockedUntil, local + pause)
     }
   }
