@@ -2,8 +2,8 @@
 // Drives calls through both APIs against misbehaving fakes, then the one-IP scenario (two Promise clients and an
 // Effect program sharing one budget against one fake that answers 429, 403 and 418), and prints one table; exits
 // 1 if a figure that must be zero is not.
-import { runSoak } from "./soak/run.js"
 import { runOneIp } from "./soak/oneIp.js"
+import { runSoak } from "./soak/run.js"
 import { ONE_IP_NOTES, oneIpRows, oneIpZeros, table, zeros } from "./soak/table.js"
 
 const args = process.argv.slice(2)

@@ -72,7 +72,10 @@ export interface OneIpReport {
   /** Pauses begun, by kind. */
   readonly pauses: Readonly<Record<pauses.PauseKind, number>>
   /** Lengths of the bare-429 and 403 pauses, in s, with counts: proof that the back-offs doubled. */
-  readonly backoffLengths: { readonly "429 bare": Readonly<Record<string, number>>; readonly "403": Readonly<Record<string, number>> }
+  readonly backoffLengths: {
+    readonly "429 bare": Readonly<Record<string, number>>
+    readonly "403": Readonly<Record<string, number>>
+  }
   /**
    * Requests sent inside a pause, by the kind of the pause: inside its `Retry-After` (429, 418), or inside the
    * first second of a bare 429's or a 403's back-off, the least the gate owes it (see `pauses.guaranteed`). The

@@ -83,7 +83,9 @@ export const oneIpRows = (r: OneIpReport): string => {
   const rows: Array<[string, string]> = [
     ["**One IP** (Promise A / Promise B / Effect / all): calls", each((c) => c.calls)],
     ["one IP: successes", each((c) => c.successes)],
-    ...CLIENTS.map((name): [string, string] => [`one IP: failures, ${name} (typed, by tag)`, failuresOf(r.clients[name])]),
+    ...CLIENTS.map((
+      name
+    ): [string, string] => [`one IP: failures, ${name} (typed, by tag)`, failuresOf(r.clients[name])]),
     ["one IP: defects", each((c) => c.defects)],
     ["one IP: unhandled rejections", n(r.unhandledRejections)],
     ["one IP: requests sent (seen at node:http; the fake received " + n(r.requests) + ")", each((c) => c.requests)],
@@ -122,9 +124,11 @@ export const ONE_IP_NOTES = [
   "`Retry-After` has passed; for a bare 429 and a 403, during the first 1 s of the back-off, the least the gate " +
   "owes it (the doubled remainder is footnote ²). The last millisecond of each pause is left out: the gate reads " +
   "the host clock in whole milliseconds.",
-  "² The doubled length is worked out from the order the answers were read on the wire; the gate counts " +
-  "consecutive 429s and 403s in the order its fibers settle them, which can differ by a few ms when a pause ends " +
-  "and many answers arrive at once. Not a zero the soak asserts."
+  "² The doubled length is worked out from the wire: a 429 (403) answered to a request sent after the last counted " +
+  "one was read doubles the back-off, and only a success for such a request resets it. The gate decides \"sent " +
+  "after\" on whole milliseconds (a request admitted in the same millisecond as the 429 is settled, before it, " +
+  "counts as later, and its success resets the streak) and in the order its fibers settle answers, so some of its " +
+  "back-offs restart at 1 s where the wire says they should have doubled. Reported, not yet a zero the soak asserts."
 ].join("\n")
 
 /** The one-IP figures that must be zero. */
