@@ -116,6 +116,9 @@ export type Fault =
   | { readonly _tag: "NonJson200" }
   | { readonly _tag: "WrongSchema200" }
   | { readonly _tag: "RateLimited"; readonly retryAfterSeconds: number }
+  | { readonly _tag: "RateLimitedBare"; readonly body: "json" | "empty" | "html" }
+  | { readonly _tag: "WafBlocked" }
+  | { readonly _tag: "Banned"; readonly retryAfterSeconds: number }
 
 /**
  * Fault constructors. "Edge" faults answer before the exchange sees the request (no weight, no checks);
@@ -145,6 +148,23 @@ export const Fault: {
   readonly wrongSchema200: Fault
   /** A 429 -1003 with `Retry-After`; it also starts a back-off, as a real 429 does. */
   readonly rateLimited: (retryAfterSeconds: number) => Fault
+  /**
+   * A 429 without `Retry-After`, as a proxy or CDN in front of the exchange may send it: with the -1003 JSON
+   * body (`"json"`, the default), an empty body (`"empty"`) or an nginx HTML page (`"html"`). It starts no
+   * back-off on the fake: what the client does after it is for the caller to measure.
+   */
+  readonly rateLimitedBare: (body?: "json" | "empty" | "html") => Fault
+  /**
+   * A 403 from the web application firewall in front of fapi: CloudFront's "Request blocked" HTML page, no
+   * `Retry-After`. It starts no block on the fake.
+   */
+  readonly wafBlocked: Fault
+  /**
+   * A 418 -1003 "Way too many requests; IP(…) banned until <ms>" with `Retry-After`, that also bans the fake's IP
+   * for that many seconds, as a real 418 does: every request during the ban gets 418. It does not count towards
+   * the escalation of the fake's own bans.
+   */
+  readonly banned: (retryAfterSeconds: number) => Fault
 } = {
   respond: ({ body, headers, status }) => ({
     _tag: "Respond",
@@ -159,7 +179,10 @@ export const Fault: {
   truncate: { _tag: "Truncate" },
   nonJson200: { _tag: "NonJson200" },
   wrongSchema200: { _tag: "WrongSchema200" },
-  rateLimited: (retryAfterSeconds) => ({ _tag: "RateLimited", retryAfterSeconds })
+  rateLimited: (retryAfterSeconds) => ({ _tag: "RateLimited", retryAfterSeconds }),
+  rateLimitedBare: (body = "json") => ({ _tag: "RateLimitedBare", body }),
+  wafBlocked: { _tag: "WafBlocked" },
+  banned: (retryAfterSeconds) => ({ _tag: "Banned", retryAfterSeconds })
 }
 
 /**

@@ -2,8 +2,9 @@
 // a weight limit low enough that the gate holds calls back for the next minute. Every figure that must be zero
 // is asserted; the rest proves the faults really happened. `npm run soak` runs the full size.
 import { describe, expect, it } from "@effect/vitest"
+import { type OneIpReport, runOneIp } from "../scripts/soak/oneIp.js"
 import { runSoak, type SoakReport } from "../scripts/soak/run.js"
-import { table, zeros } from "../scripts/soak/table.js"
+import { ONE_IP_NOTES, oneIpRows, oneIpZeros, table, zeros } from "../scripts/soak/table.js"
 
 const FAULTS = [
   "fault:respond 500",
@@ -54,5 +55,47 @@ describe("soak: 3,000 calls, two APIs, faults at ~10% of requests", () => {
     })
     // Everything was scanned: every error several ways and every log line.
     expect(report.scannedTexts).toBeGreaterThan(report.logLines)
+  })
+})
+
+describe("soak, one IP: two Promise clients and an Effect program share one budget against 429s, 403s and 418s", () => {
+  let report: OneIpReport
+
+  it("runs to the end, every call accounted for", async () => {
+    report = await runOneIp({ calls: 900, faultScale: 2, burstEveryMs: 3_000 })
+    console.info(`${oneIpRows(report)}\n\n${ONE_IP_NOTES}\n${report.examples.join("\n")}`)
+    for (const client of Object.values(report.clients)) {
+      expect(client.calls).toBe(300)
+      const failed = Object.values(client.failures).reduce((a, b) => a + b, 0)
+      expect(client.successes + failed + client.defects).toBe(client.calls)
+      expect(client.successes).toBeGreaterThan(0.5 * client.calls)
+      expect(client.requests).toBeGreaterThan(0)
+    }
+    // The watch at node:http saw every request the fake received.
+    expect(report.wireRequests).toBe(report.requests)
+  }, 90_000)
+
+  it("the pauses were real: 429s with and without Retry-After, 403s and 418s, and back-offs that doubled", () => {
+    expect(report.pauses["429 Retry-After"]).toBeGreaterThan(0)
+    expect(report.pauses["429 bare"]).toBeGreaterThan(0)
+    expect(report.pauses["403"]).toBeGreaterThan(0)
+    expect(report.pauses["418"]).toBeGreaterThan(0)
+    expect(report.backoffLengths["429 bare"]["2 s"] ?? 0).toBeGreaterThan(0)
+    expect(report.backoffLengths["403"]["2 s"] ?? 0).toBeGreaterThan(0)
+    // Every bare-429 body was sent.
+    expect(report.verdicts["fault:rateLimitedBare"]).toBeGreaterThanOrEqual(3)
+  })
+
+  it("zero requests inside any pause, 418s after the first, defects, unhandled rejections, leaks, open sockets", () => {
+    expect(oneIpZeros(report)).toEqual({
+      defects: 0,
+      unhandledRejections: 0,
+      sentInPause: 0,
+      bans418AfterFirst: 0,
+      overLimit429: 0,
+      secretLeaks: 0,
+      socketsAfterClose: 0
+    })
+    expect(report.scannedTexts).toBeGreaterThan(0)
   })
 })

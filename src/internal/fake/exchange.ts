@@ -76,6 +76,14 @@ const checkFault = (fault: api.Fault): string | undefined => {
       return Number.isInteger(fault.retryAfterSeconds) && fault.retryAfterSeconds > 0
         ? undefined
         : "Fault.rateLimited needs a positive whole number of seconds"
+    case "Banned":
+      return Number.isInteger(fault.retryAfterSeconds) && fault.retryAfterSeconds > 0
+        ? undefined
+        : "Fault.banned needs a positive whole number of seconds"
+    case "RateLimitedBare":
+      return ["json", "empty", "html"].includes(fault.body)
+        ? undefined
+        : "Fault.rateLimitedBare body must be json, empty or html"
     case "ServiceUnavailable":
       return ["unknown", "unavailable", "internal"].includes(fault.variant) ? undefined : "unknown 503 variant"
     case "Html502":
@@ -83,6 +91,7 @@ const checkFault = (fault: api.Fault): string | undefined => {
     case "Truncate":
     case "NonJson200":
     case "WrongSchema200":
+    case "WafBlocked":
       return undefined
     default:
       return "not a Fault; build one with FakeBinance.Fault"
@@ -196,7 +205,8 @@ const service = (
       let outcome: params.Outcome
       if (fault !== undefined && fault._tag !== "Delay" && fault._tag !== "Truncate") {
         if (fault._tag === "RateLimited") state.gate.backOff(now, fault.retryAfterSeconds)
-        const edge = faults.edgeOutcome(fault, path, state.gate.limit)
+        const banUntil = fault._tag === "Banned" ? state.gate.banFor(now, fault.retryAfterSeconds) : now
+        const edge = faults.edgeOutcome(fault, path, { limit: state.gate.limit, ip: state.settings.ip, now, banUntil })
         outcome = {
           ...edge,
           headers: { "x-mbx-used-weight-1m": String(state.gate.usedAt(now)), ...edge.headers }

@@ -16,7 +16,8 @@ export type Admission =
   | { readonly _tag: "TooMany"; readonly retryAfterSeconds: number }
   | { readonly _tag: "Banned"; readonly until: number; readonly retryAfterSeconds: number }
 
-const secondsUntil = (now: number, instant: number) => Math.max(1, Math.ceil((instant - now) / 1000))
+/** @internal */
+export const secondsUntil = (now: number, instant: number) => Math.max(1, Math.ceil((instant - now) / 1000))
 
 /** @internal */
 export class WeightGate {
@@ -74,6 +75,12 @@ export class WeightGate {
   backOff(now: number, seconds: number): void {
     this.backoffSince = now
     this.backoffUntil = Math.max(this.backoffUntil, now + seconds * 1000)
+  }
+
+  /** A scripted 418 bans as a real one does, for `seconds`; the escalation count is left alone. Returns the end. */
+  banFor(now: number, seconds: number): number {
+    this.banUntil = Math.max(this.banUntil, now + seconds * 1000)
+    return this.banUntil
   }
 
   reset(): void {
