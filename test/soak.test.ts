@@ -68,7 +68,8 @@ describe("soak, one IP: two Promise clients and an Effect program share one budg
       expect(client.calls).toBe(300)
       const failed = Object.values(client.failures).reduce((a, b) => a + b, 0)
       expect(client.successes + failed + client.defects).toBe(client.calls)
-      expect(client.successes).toBeGreaterThan(0.5 * client.calls)
+      // B accepts only 500 ms pauses: when back-offs double, most of its failures are refusals that sent nothing
+      expect(client.successes).toBeGreaterThan(0.3 * client.calls)
       expect(client.requests).toBeGreaterThan(0)
     }
     // The watch at node:http saw every request the fake received.
@@ -91,6 +92,7 @@ describe("soak, one IP: two Promise clients and an Effect program share one budg
       defects: 0,
       unhandledRejections: 0,
       sentInPause: 0,
+      sentInDoubling: 0,
       bans418AfterFirst: 0,
       overLimit429: 0,
       secretLeaks: 0,
