@@ -79,7 +79,10 @@ const cases: ReadonlyArray<Case> = [
     passphrase: "nope"
   }),
   effectCase("encrypted PKCS#1 without passphrase", "passphrase", { privateKey: rsaEncryptedPkcs1 }),
-  effectCase("encrypted PKCS#8 with an empty passphrase", "passphrase", { privateKey: rsaEncryptedPkcs8, passphrase: "" }),
+  effectCase("encrypted PKCS#8 with an empty passphrase", "passphrase", {
+    privateKey: rsaEncryptedPkcs8,
+    passphrase: ""
+  }),
   effectCase("encrypted and damaged, right passphrase", "passphrase", {
     privateKey: damaged(rsaEncryptedPkcs8),
     passphrase: PASSPHRASE
