@@ -3,7 +3,14 @@
 // These are the rules `npm run mutate` mutates; each row is here because some plausible slip would change it.
 // (403 is left out on purpose: its mapping is being changed to its own tag.)
 import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as BinanceConfig from "../src/BinanceConfig.js"
 import {
   BinanceApiError,
   InvalidSignature,
@@ -11,6 +18,7 @@ import {
   IpBanned,
   RateLimited,
   ServerError,
+  TransportError,
   Unauthorized
 } from "../src/BinanceError.js"
 import {
@@ -18,6 +26,7 @@ import {
   classifyError,
   describeCause,
   excerpt,
+  get,
   parseBinanceBody,
   retryAfterMs,
   scrub,
@@ -198,6 +207,7 @@ describe("retryAfterMs", () => {
   it("neither a number nor a date → undefined", () => {
     expect(at("soon")).toBeUndefined()
     expect(at("5 seconds")).toBeUndefined()
+    expect(at("x5")).toBeUndefined()
   })
 })
 
@@ -237,6 +247,7 @@ describe("scrub and excerpt", () => {
   it("excerpt flattens tags and whitespace, trims and scrubs", () => {
     expect(excerpt("  <html>\n<b>Bad</b>\t\tgateway </html>  ")).toBe("Bad gateway")
     expect(excerpt("oops signature=deadbeef")).toBe("oops signature=<redacted>")
+    expect(excerpt("<td>Bad</td><td>gateway</td>")).toBe("Bad gateway")
   })
   it("excerpt keeps 160 characters and marks the cut", () => {
     expect(excerpt("a".repeat(160))).toBe("a".repeat(160))
@@ -278,5 +289,43 @@ describe("bannedUntil and describeCause", () => {
       cause: { message: "2", cause: { message: "3", cause: { message: "4", cause: { message: "5" } } } }
     }
     expect(describeCause(deep)).toBe("1: 2: 3: 4")
+    // errno numbers and empty strings are not text; a null cause ends the chain
+    expect(describeCause({ code: -104, message: "reset", cause: null })).toBe("reset")
+    expect(describeCause({ code: "EPIPE", message: "" })).toBe("EPIPE")
+    expect(describeCause({ code: "", message: 42 })).toBe("unknown transport failure")
   })
+
+  it("get: a platform request or response failure becomes a TransportError that says which, without the URL", () =>
+    Effect.gen(function*() {
+      const config = Either.getOrThrow(BinanceConfig.make({}))
+      const url = "https://fapi.binance.com/fapi/v1/pmAccountInfo?asset=BTC&signature=abc"
+      const failing = (make: (request: HttpClientRequest.HttpClientRequest) => HttpClientError.HttpClientError) =>
+        HttpClient.make((request) => Effect.fail(make(request)))
+      const cause = Object.assign(new Error(`socket hang up ${url}`), { code: "ECONNRESET" })
+      const request = yield* Effect.flip(
+        get(
+          failing((request) => new HttpClientError.RequestError({ request, reason: "Transport", cause })),
+          config,
+          url,
+          undefined
+        )
+      )
+      expectError(request, new TransportError({ description: "Transport: ECONNRESET socket hang up <url>" }))
+      const response = yield* Effect.flip(
+        get(
+          failing((request) =>
+            new HttpClientError.ResponseError({
+              request,
+              response: HttpClientResponse.fromWeb(request, new Response("")),
+              reason: "Decode",
+              cause: new Error("body cut short")
+            })
+          ),
+          config,
+          url,
+          undefined
+        )
+      )
+      expectError(response, new TransportError({ description: "response Decode: body cut short" }))
+    }).pipe(Effect.runPromise))
 })
