@@ -125,7 +125,8 @@ export interface SyncedOptions {
 /**
  * Learns the offset when the layer is built (failing the layer if Binance cannot be reached), and again
  * lazily, on the first timestamp asked for once the offset is older than `maxAge`. A failed refresh keeps
- * the old offset (a -1021 would still heal it) and is logged at Debug.
+ * the old offset (a -1021 would still heal it), is logged at Debug, and is tried again no sooner than
+ * `maxAge / 10` (at most 30 s) later.
  *
  * It reads `BinanceConfig` and `RateLimit` when built: provide a `BinanceConfig.layer` to it
  * (`Layer.provideMerge`), not beside it, or it syncs against the default (production) base URL.
@@ -155,13 +156,23 @@ export const layerSynced = (
       yield* sync
       // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing.
       const refreshing = yield* Effect.makeSemaphore(1)
+      // After a failed refresh, wait before the next try: every try costs weight, and Binance may be refusing us.
+      const retryAfterFailureMs = Math.min(maxAgeMs / 10, 30_000)
+      let failedAt = Number.NEGATIVE_INFINITY
       const refreshIfStale = Effect.flatMap(Clock.currentTimeMillis, (now) => {
         const syncedAt = base.syncedAt()
         if (syncedAt !== undefined && now - syncedAt < maxAgeMs) return Effect.void
+        if (now - failedAt < retryAfterFailureMs) return Effect.void
         return refreshing.withPermitsIfAvailable(1)(
           sync.pipe(
             Effect.catchAll((error) =>
-              Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag)
+              Effect.zipRight(
+                Effect.flatMap(Clock.currentTimeMillis, (at) =>
+                  Effect.sync(() => {
+                    failedAt = at
+                  })),
+                Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag)
+              )
             )
           )
         )

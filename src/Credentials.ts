@@ -135,11 +135,25 @@ export const makeHmac = (options: HmacOptions): Either.Either<Service, InvalidCo
 const normalisePem = (pem: string): string =>
   !pem.includes("\n") && pem.includes("\\n") ? pem.replace(/\\n/g, "\n").trim() : pem.trim()
 
-const pemReason = (error: unknown): string => {
-  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
-  if (/BAD_DECRYPT|bad decrypt|DECRYPT/i.test(code)) return "could not be decrypted: wrong passphrase"
-  if (/PASSPHRASE/i.test(code)) return "is encrypted: give its passphrase"
-  return `is not a PEM RSA or Ed25519 private key${code === "" ? "" : ` (${code})`}`
+// An encrypted PEM says so in its header lines: PKCS#8 `BEGIN ENCRYPTED PRIVATE KEY`, or PKCS#1 (traditional
+// OpenSSL) `Proc-Type: 4,ENCRYPTED`. Which input is at fault is decided from the PEM itself, never from OpenSSL's
+// error code: that code comes off a per-thread error queue and differs from call to call in one process.
+const isEncryptedPem = (pem: string): boolean =>
+  /^-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem) || /^Proc-Type:[ \t]*4,[ \t]*ENCRYPTED\s*$/m.test(pem)
+
+const openSslCode = (error: unknown): string =>
+  typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+
+/** The error for a PEM that `createPrivateKey` refused. */
+const pemError = (pem: string, error: unknown): InvalidConfiguration => {
+  if (isEncryptedPem(pem)) {
+    return new InvalidConfiguration({ field: "passphrase", reason: "could not be decrypted: wrong passphrase" })
+  }
+  const code = openSslCode(error)
+  return new InvalidConfiguration({
+    field: "privateKey",
+    reason: `is not a PEM RSA or Ed25519 private key${code === "" ? "" : ` (${code})`}`
+  })
 }
 
 /**
@@ -164,7 +178,7 @@ export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Servic
         })
       )
     }
-    if (/ENCRYPTED/.test(pem) && (passphrase === undefined || passphrase === "")) {
+    if (isEncryptedPem(pem) && (passphrase === undefined || passphrase === "")) {
       return yield* Either.left(
         new InvalidConfiguration({ field: "passphrase", reason: "the private key is encrypted: give its passphrase" })
       )
@@ -174,10 +188,7 @@ export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Servic
       // A passphrase must be supplied (even empty) or node prompts on the TTY for encrypted keys.
       key = Crypto.createPrivateKey({ key: pem, format: "pem", passphrase: passphrase ?? "" })
     } catch (error) {
-      const reason = pemReason(error)
-      return yield* Either.left(
-        new InvalidConfiguration({ field: reason.includes("passphrase") ? "passphrase" : "privateKey", reason })
-      )
+      return yield* Either.left(pemError(pem, error))
     }
     switch (key.asymmetricKeyType) {
       case "ed25519":

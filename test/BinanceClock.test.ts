@@ -117,6 +117,61 @@ describe("BinanceClock", () => {
       }).pipe(Effect.provide(layer))
     }))
 
+  it.effect("layerSynced: a failed refresh keeps the old offset, fails no call and is no defect; the next one heals", () =>
+    Effect.gen(function*() {
+      let timeReply: "ok" | "reset" | "500" | "garbage" = "ok"
+      let skew = 4000
+      const http = mockHttp((request) =>
+        Effect.succeed(
+          request.url.pathname !== "/fapi/v1/time"
+            ? ok()
+            : timeReply === "reset"
+            ? "reset" as const
+            : timeReply === "500"
+            ? { status: 500, body: "<html>down</html>" }
+            : timeReply === "garbage"
+            ? { status: 200, body: "{\"serverTime\":\"soon\"}" }
+            : { status: 200, body: JSON.stringify({ serverTime: request.time + skew }) }
+        )
+      )
+      const layer = Layer.mergeAll(
+        BinanceClock.layerSynced({ maxAge: "1 minute" }).pipe(Layer.provide(http.layer)),
+        http.layer,
+        hmacCredentials,
+        RateLimit.layer,
+        BinanceConfig.layer({ maxRetries: 0 })
+      )
+      yield* Effect.gen(function*() {
+        const clock = yield* BinanceClock.BinanceClock
+        expect(yield* clock.offset).toBe(4000)
+        skew = 9000 // the server moved, but it cannot be asked
+        for (const [i, reply] of (["reset", "500", "garbage"] as const).entries()) {
+          timeReply = reply
+          yield* TestClock.adjust("61 seconds")
+          const now = 61_000 * (i + 1)
+          const before = http.requests.length
+          const exit = yield* Effect.exit(PortfolioMargin.pmAccountInfo({ asset: "BTC" }))
+          expect(exit._tag, reply).toBe("Success")
+          expect(yield* clock.offset, reply).toBe(4000)
+          const sent = http.requests.slice(before)
+          // the stale offset was due a refresh, and it was tried once: a failure waits maxAge / 10 before the next
+          expect(sent[0]!.url.pathname, reply).toBe("/fapi/v1/time")
+          expect(sent.filter((r) => r.url.pathname === "/fapi/v1/time"), reply).toHaveLength(1)
+          const calls = sent.filter((r) => r.url.pathname === "/fapi/v1/pmAccountInfo")
+          expect(calls, reply).toHaveLength(1)
+          expect(Number(calls[0]!.url.searchParams.get("timestamp")), reply).toBe(now + 4000)
+          // reading the stale clock again at once does not ask again, and answers with the old offset
+          expect(yield* clock.currentTimeMillis, reply).toBe(now + 4000)
+          expect(http.requests.slice(before).filter((r) => r.url.pathname === "/fapi/v1/time"), reply).toHaveLength(1)
+        }
+        // once the server answers again, the next stale read learns the new offset
+        timeReply = "ok"
+        yield* TestClock.adjust("61 seconds")
+        yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" })
+        expect(yield* clock.offset).toBe(9000)
+      }).pipe(Effect.provide(layer))
+    }))
+
   it.effect("layerSynced fails to build with a typed error when the server cannot be reached", () =>
     Effect.gen(function*() {
       const http = mockHttp(() => Effect.succeed("reset" as const))

@@ -116,6 +116,28 @@ xvct/hu2/8SFM5CmBV6pGDSoy31tXPm3gqDnk5zbwMJ3/dUiEhPt7Ilk
 const client = (scope: Scope.Scope) => Scope.extend(BinanceHttpClient.make(), scope)
 const wait = (promise: () => Promise<void>) => Effect.promise(promise)
 
+/**
+ * Waits until `done` holds, checking every few ms: a condition, never a guessed delay. Dies after 20 s (any of
+ * these takes well under a second even on a loaded 2-core machine).
+ */
+const until = (what: string, done: () => boolean) =>
+  Effect.gen(function*() {
+    const deadline = Date.now() + 20_000
+    while (!done()) {
+      if (Date.now() > deadline) return yield* Effect.die(new Error(`timed out waiting until ${what}`))
+      yield* Effect.sleep("5 millis")
+    }
+  })
+
+/**
+ * The client's view of a response (NodeResponse internals, for specs that must know where a read stands). The
+ * traced path hands out the platform's wrapper, which keeps ours as `original`.
+ */
+const nodeResponse = (response: object): object => "original" in response ? response.original as object : response
+const sourceOf = (response: object) => (nodeResponse(response) as { readonly source: Http.IncomingMessage }).source
+const bodyState = (response: object) =>
+  (nodeResponse(response) as { readonly body: { readonly _tag: string } }).body._tag
+
 // Every behaviour holds on both paths: through the platform's HttpClient.make wrapper (a span would be made)
 // and straight to the socket (tracing off, as this library's own requests are).
 const modes = [
@@ -266,7 +288,8 @@ for (const mode of modes) {
       Effect.gen(function*() {
         const server = yield* serve((_req, res) => {
           res.writeHead(200, { "content-type": "application/json", "content-length": "100" })
-          res.write("{\"partial\":", () => setTimeout(() => res.socket?.destroy(), 20))
+          // cut once the bytes are handed to the kernel: TCP delivers them before the close, no timer needed
+          res.write("{\"partial\":", () => res.socket?.destroy())
         })
         const http = yield* BinanceHttpClient.make()
         const error = yield* Effect.flip(http.get(`${server.baseUrl}/truncated`))
@@ -276,20 +299,26 @@ for (const mode of modes) {
 
     it.scopedLive("a large or chunked body is read on demand; cut short, reading it is a ResponseError", () =>
       Effect.gen(function*() {
+        const held: Array<Http.ServerResponse> = []
         const server = yield* serve((req, res) => {
           // No content-length: chunked, so the client hands the response over before the body.
           res.writeHead(200, { "content-type": "text/plain" })
-          res.write("abc", () => setTimeout(() => res.socket?.destroy(), req.url === "/read-late" ? 0 : 50))
+          // /read-now is cut by the spec once the read has begun; /read-late as soon as its bytes are sent
+          res.write("abc", () => req.url === "/read-late" ? res.socket?.destroy() : held.push(res))
         })
         const http = yield* BinanceHttpClient.make()
         const response = yield* http.get(`${server.baseUrl}/read-now`)
         expect(response.status).toBe(200)
-        const error = yield* Effect.flip(response.text)
+        const reading = yield* Effect.fork(Effect.flip(response.text))
+        yield* until("the read has begun", () => bodyState(response) === "Reading" && held.length === 1)
+        held[0]!.socket?.destroy()
+        const error = yield* Fiber.join(reading)
         expect([error._tag, error.reason]).toEqual(["ResponseError", "Decode"])
         // Cut before anyone reads: the failure is kept for the read that comes later.
         const late = yield* http.get(`${server.baseUrl}/read-late`)
         yield* wait(() => server.socketClosed(1))
-        yield* Effect.sleep("20 millis")
+        yield* until("the client has seen the cut", () => sourceOf(late).destroyed)
+        expect(bodyState(late)).toBe("Unread")
         const lateError = yield* Effect.flip(late.text)
         expect([lateError._tag, lateError.reason]).toEqual(["ResponseError", "Decode"])
       }).pipe(mode.apply))
@@ -316,7 +345,7 @@ for (const mode of modes) {
         const http = yield* BinanceHttpClient.make()
         const response = yield* http.get(`${server.baseUrl}/slow-body`)
         const reading = yield* Effect.fork(response.text)
-        yield* Effect.sleep("20 millis")
+        yield* until("the read has begun", () => bodyState(response) === "Reading")
         yield* Fiber.interrupt(reading)
         yield* wait(() => server.socketClosed(0))
         expect(server.sockets()).toEqual({ opened: 1, closed: 1 })

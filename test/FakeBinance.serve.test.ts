@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { hmac, hmacAccount, KEY } from "./FakeBinance.helpers.js"
@@ -65,7 +66,11 @@ describe("FakeBinance.serve", () => {
       yield* fake.enqueueFault(Fault.delay("1 hour"))
       const pending = attempt(() => fetch(`${baseUrl}/fapi/v1/time`))
       const pendingFiber = yield* Effect.fork(pending)
-      yield* Effect.sleep("50 millis")
+      // close once the delayed request is at the server (the fake logs it before the delay), not after a guess
+      yield* fake.requestCount.pipe(
+        Effect.repeat({ until: (n) => n >= 2, schedule: Schedule.spaced("5 millis") }),
+        Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error("the delayed request never arrived") })
+      )
       yield* Scope.close(scope, Exit.void)
       expect(yield* pendingFiber.await.pipe(Effect.flatten)).toBeInstanceOf(TypeError)
       expect(yield* attempt(() => fetch(`${baseUrl}/fapi/v1/time`))).toBeInstanceOf(TypeError)

@@ -108,6 +108,25 @@ describe("PortfolioMargin.pmAccountInfo: the request", () => {
         expect(Crypto.verify(algorithm, Buffer.from(payload + "1"), publicKey, bytes)).toBe(false)
       }
     }))
+  it.effect("RSA and Ed25519 signatures go out URL-encoded: no raw +, / or = in the query", () =>
+    Effect.gen(function*() {
+      for (const pem of [rsaPkcs8, rsaPkcs1, edPkcs8]) {
+        const env = testEnv(script(ok()), {}, Credentials.layerPrivateKey({ apiKey: API_KEY, privateKey: pem }))
+        // several timestamps: across them the base64 holds every one of +, / and = (RSA-2048 always ends in ==)
+        for (let i = 0; i < 12; i++) {
+          yield* TestClock.adjust(1)
+          yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer))
+        }
+        const raw = env.requests.map((r) => r.rawUrl.slice(r.rawUrl.indexOf("&signature=") + "&signature=".length))
+        for (const signature of raw) {
+          expect(signature).toMatch(/^[A-Za-z0-9%]+$/)
+          expect(signature).not.toMatch(/[+/=]/)
+          expect(Buffer.from(decodeURIComponent(signature), "base64").length).toBe(pem === edPkcs8 ? 64 : 256)
+        }
+        expect(raw.join("")).toMatch(/%3D/)
+        expect(raw.join("")).toMatch(/%2B|%2F/)
+      }
+    }))
 })
 
 describe("PortfolioMargin.pmAccountInfo: decoding", () => {
@@ -122,6 +141,25 @@ describe("PortfolioMargin.pmAccountInfo: decoding", () => {
       expect(result.attempts).toBe(1)
       const encoded = Schema.encodeSync(PortfolioMargin.PmAccountInfo)(result.info)
       expect(encoded.maxWithdrawAmount).toBe(big)
+    }))
+
+  it.effect("the USD amount is never parsed through Number: more digits than a double holds, kept exactly", () =>
+    Effect.gen(function*() {
+      const usd = "12345678901234567890.123456789012"
+      const amount = "98765432109876543.210987654321"
+      expect(String(Number(usd))).not.toBe(usd)
+      const env = testEnv(script(ok("BTC", amount, usd)))
+      const result = yield* PortfolioMargin.pmAccountInfoResult({ asset: "BTC" }).pipe(Effect.provide(env.layer))
+      expect(BigDecimal.equals(result.info.maxWithdrawAmountUSD, BigDecimal.unsafeFromString(usd))).toBe(true)
+      expect(result.info.maxWithdrawAmountUSD).toEqual(BigDecimal.make(12345678901234567890123456789012n, 12))
+      expect(PortfolioMargin.formatPlain(result.info.maxWithdrawAmountUSD)).toBe(usd)
+      expect(result.response.maxWithdrawAmountUSD).toBe(usd)
+      expect(PortfolioMargin.formatPlain(result.info.maxWithdrawAmount)).toBe(amount)
+      expect(Schema.encodeSync(PortfolioMargin.PmAccountInfo)(result.info)).toEqual({
+        asset: "BTC",
+        maxWithdrawAmount: amount,
+        maxWithdrawAmountUSD: usd
+      })
     }))
 
   const badBodies: ReadonlyArray<[string, string]> = [

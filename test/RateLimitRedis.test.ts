@@ -12,7 +12,7 @@ import { Redis } from "ioredis"
 import * as Crypto from "node:crypto"
 import type { RateLimit } from "../src/index.js"
 import { RateLimitRedis } from "../src/redis.js"
-import { freePort, startRedis, tcpProxy } from "./utils/redis.js"
+import { freePort, redisTitle, startRedis, tcpProxy } from "./utils/redis.js"
 
 const server = await startRedis()
 afterAll(() => server?.stop())
@@ -97,278 +97,276 @@ describe("RateLimitRedis: bad options and an unreachable Redis fail the layer, t
   }
 })
 
-if (server !== undefined) {
-  const url = server.url
+const url = server?.url ?? "redis://no-redis"
 
-  describe(`RateLimitRedis against Redis (${server.origin})`, () => {
-    it.scoped("two processes share one weight budget per minute window", () =>
-      Effect.gen(function*() {
-        const keyPrefix = prefix()
-        const a = yield* RateLimitRedis.make({ url, keyPrefix })
-        const b = yield* RateLimitRedis.make({ url, keyPrefix })
-        const elsewhere = yield* RateLimitRedis.make({ url, keyPrefix: prefix() })
-        yield* TestClock.setTime(10_000)
-        for (const gate of [a, b, a, b]) yield* gate.release(yield* gate.acquire(request()), { status: 200 }, 10_000)
-        // 20 of 20 used by the two of them: a fifth request from either waits for the next window.
-        const waiting = yield* Effect.fork(b.acquire(request()))
-        yield* untilSleepingUntil(60_000)
-        expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
-        // Another fleet (another prefix) has its own budget.
-        expect((yield* elsewhere.acquire(request())).window).toBe(0)
-        // the first second of a minute must fit the previous minute's budget too (a fast host clock), so 61 s
-        yield* TestClock.adjust("50050 millis")
-        yield* untilSleepingUntil(61_000)
-        yield* TestClock.adjust("949 millis")
-        expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
-        yield* TestClock.adjust("51 millis")
-        const permit = yield* Fiber.join(waiting)
-        expect(permit).toMatchObject({ key: BASE, weight: 5, window: 1 })
-        expect((yield* Clock.currentTimeMillis) >= 60_000).toBe(true)
-      }))
+describe.skipIf(server === undefined)(redisTitle("RateLimitRedis against Redis", server), () => {
+  it.scoped("two processes share one weight budget per minute window", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const a = yield* RateLimitRedis.make({ url, keyPrefix })
+      const b = yield* RateLimitRedis.make({ url, keyPrefix })
+      const elsewhere = yield* RateLimitRedis.make({ url, keyPrefix: prefix() })
+      yield* TestClock.setTime(10_000)
+      for (const gate of [a, b, a, b]) yield* gate.release(yield* gate.acquire(request()), { status: 200 }, 10_000)
+      // 20 of 20 used by the two of them: a fifth request from either waits for the next window.
+      const waiting = yield* Effect.fork(b.acquire(request()))
+      yield* untilSleepingUntil(60_000)
+      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      // Another fleet (another prefix) has its own budget.
+      expect((yield* elsewhere.acquire(request())).window).toBe(0)
+      // the first second of a minute must fit the previous minute's budget too (a fast host clock), so 61 s
+      yield* TestClock.adjust("50050 millis")
+      yield* untilSleepingUntil(61_000)
+      yield* TestClock.adjust("949 millis")
+      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      yield* TestClock.adjust("51 millis")
+      const permit = yield* Fiber.join(waiting)
+      expect(permit).toMatchObject({ key: BASE, weight: 5, window: 1 })
+      expect((yield* Clock.currentTimeMillis) >= 60_000).toBe(true)
+    }))
 
-    it.scoped("a 429's Retry-After seen by one process holds the others back", () =>
-      Effect.gen(function*() {
-        const keyPrefix = prefix()
-        const a = yield* RateLimitRedis.make({ url, keyPrefix })
-        const b = yield* RateLimitRedis.make({ url, keyPrefix })
-        yield* TestClock.setTime(10_000)
-        const permit = yield* a.acquire(request({ weightLimit: 2400 }))
-        yield* a.release(permit, { status: 429, retryAfterMs: 2_000, usedWeight: 5 }, 10_000)
-        yield* a.snapshot(BASE) // its write to Redis has landed
-        const impatient = yield* Effect.flip(b.acquire(request({ weightLimit: 2400, maxWaitMs: 1_000 })))
-        expect(impatient).toMatchObject({ _tag: "RateLimited", retryAfterMs: 2_000 })
-        const waiting = yield* Effect.fork(b.acquire(request({ weightLimit: 2400 })))
-        yield* untilSleepingUntil(12_000)
-        yield* TestClock.adjust("2 seconds")
-        expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
-        yield* TestClock.adjust("50 millis")
-        yield* Fiber.join(waiting)
-        expect(yield* Clock.currentTimeMillis).toBe(12_050)
-      }))
+  it.scoped("a 429's Retry-After seen by one process holds the others back", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const a = yield* RateLimitRedis.make({ url, keyPrefix })
+      const b = yield* RateLimitRedis.make({ url, keyPrefix })
+      yield* TestClock.setTime(10_000)
+      const permit = yield* a.acquire(request({ weightLimit: 2400 }))
+      yield* a.release(permit, { status: 429, retryAfterMs: 2_000, usedWeight: 5 }, 10_000)
+      yield* a.snapshot(BASE) // its write to Redis has landed
+      const impatient = yield* Effect.flip(b.acquire(request({ weightLimit: 2400, maxWaitMs: 1_000 })))
+      expect(impatient).toMatchObject({ _tag: "RateLimited", retryAfterMs: 2_000 })
+      const waiting = yield* Effect.fork(b.acquire(request({ weightLimit: 2400 })))
+      yield* untilSleepingUntil(12_000)
+      yield* TestClock.adjust("2 seconds")
+      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      yield* TestClock.adjust("50 millis")
+      yield* Fiber.join(waiting)
+      expect(yield* Clock.currentTimeMillis).toBe(12_050)
+    }))
 
-    it.scoped("re-learning Binance's clock during a pause neither shortens nor stretches it", () =>
-      Effect.gen(function*() {
-        const keyPrefix = prefix()
-        const a = yield* RateLimitRedis.make({ url, keyPrefix })
-        const b = yield* RateLimitRedis.make({ url, keyPrefix })
-        yield* TestClock.setTime(10_000)
-        const permit = yield* a.acquire(request({ weightLimit: 2400 }))
-        yield* a.release(permit, { status: 429, retryAfterMs: 2_000, usedWeight: 5 }, 10_000)
-        yield* a.snapshot(BASE) // its write to Redis has landed
-        // Meanwhile a -1021 taught each process that Binance is a minute ahead (a) or behind (b).
-        const ahead = Effect.map(Clock.currentTimeMillis, (t) => t + 60_000)
-        const behind = Effect.map(Clock.currentTimeMillis, (t) => t - 60_000)
-        const fromA = yield* Effect.fork(a.acquire(request({ weightLimit: 2400, now: ahead })))
-        const fromB = yield* Effect.fork(b.acquire(request({ weightLimit: 2400, now: behind, maxWaitMs: 3_000 })))
-        yield* untilSleepingUntil(12_000)
-        yield* TestClock.adjust("1999 millis")
-        expect(Option.isNone(yield* Fiber.poll(fromA))).toBe(true)
-        expect(Option.isNone(yield* Fiber.poll(fromB))).toBe(true)
-        yield* TestClock.adjust("51 millis")
-        yield* Fiber.join(fromA)
-        yield* Fiber.join(fromB)
-      }))
+  it.scoped("re-learning Binance's clock during a pause neither shortens nor stretches it", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const a = yield* RateLimitRedis.make({ url, keyPrefix })
+      const b = yield* RateLimitRedis.make({ url, keyPrefix })
+      yield* TestClock.setTime(10_000)
+      const permit = yield* a.acquire(request({ weightLimit: 2400 }))
+      yield* a.release(permit, { status: 429, retryAfterMs: 2_000, usedWeight: 5 }, 10_000)
+      yield* a.snapshot(BASE) // its write to Redis has landed
+      // Meanwhile a -1021 taught each process that Binance is a minute ahead (a) or behind (b).
+      const ahead = Effect.map(Clock.currentTimeMillis, (t) => t + 60_000)
+      const behind = Effect.map(Clock.currentTimeMillis, (t) => t - 60_000)
+      const fromA = yield* Effect.fork(a.acquire(request({ weightLimit: 2400, now: ahead })))
+      const fromB = yield* Effect.fork(b.acquire(request({ weightLimit: 2400, now: behind, maxWaitMs: 3_000 })))
+      yield* untilSleepingUntil(12_000)
+      yield* TestClock.adjust("1999 millis")
+      expect(Option.isNone(yield* Fiber.poll(fromA))).toBe(true)
+      expect(Option.isNone(yield* Fiber.poll(fromB))).toBe(true)
+      yield* TestClock.adjust("51 millis")
+      yield* Fiber.join(fromA)
+      yield* Fiber.join(fromB)
+    }))
 
-    it.scoped("a 418 seen by one process fails every process at once until the ban ends", () =>
-      Effect.gen(function*() {
-        const keyPrefix = prefix()
-        const a = yield* RateLimitRedis.make({ url, keyPrefix })
-        const b = yield* RateLimitRedis.make({ url, keyPrefix })
-        yield* TestClock.setTime(10_000)
-        const permit = yield* a.acquire(request())
-        yield* a.release(permit, { status: 418, retryAfterMs: 120_000 }, 10_000)
-        yield* a.snapshot(BASE) // its write to Redis has landed
-        expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 120_000 })
-        yield* TestClock.adjust("119 seconds")
-        expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 1_000 })
-        yield* TestClock.adjust("1 second")
-        expect((yield* b.acquire(request())).window).toBe(2)
-        expect((yield* b.snapshot(BASE)).bannedUntil).toBe(130_000)
-      }))
+  it.scoped("a 418 seen by one process fails every process at once until the ban ends", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const a = yield* RateLimitRedis.make({ url, keyPrefix })
+      const b = yield* RateLimitRedis.make({ url, keyPrefix })
+      yield* TestClock.setTime(10_000)
+      const permit = yield* a.acquire(request())
+      yield* a.release(permit, { status: 418, retryAfterMs: 120_000 }, 10_000)
+      yield* a.snapshot(BASE) // its write to Redis has landed
+      expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 120_000 })
+      yield* TestClock.adjust("119 seconds")
+      expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 1_000 })
+      yield* TestClock.adjust("1 second")
+      expect((yield* b.acquire(request())).window).toBe(2)
+      expect((yield* b.snapshot(BASE)).bannedUntil).toBe(130_000)
+    }))
 
-    it.scoped("without Retry-After a 418 holds until the 'banned until' of its message", () =>
-      Effect.gen(function*() {
-        const keyPrefix = prefix()
-        const a = yield* RateLimitRedis.make({ url, keyPrefix })
-        const b = yield* RateLimitRedis.make({ url, keyPrefix })
-        yield* TestClock.setTime(10_000)
-        const permit = yield* a.acquire(request())
-        yield* a.release(permit, { status: 418, bannedUntil: 300_000 }, 10_000)
-        yield* a.snapshot(BASE) // its write to Redis has landed
-        expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 290_000 })
-      }))
+  it.scoped("without Retry-After a 418 holds until the 'banned until' of its message", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const a = yield* RateLimitRedis.make({ url, keyPrefix })
+      const b = yield* RateLimitRedis.make({ url, keyPrefix })
+      yield* TestClock.setTime(10_000)
+      const permit = yield* a.acquire(request())
+      yield* a.release(permit, { status: 418, bannedUntil: 300_000 }, 10_000)
+      yield* a.snapshot(BASE) // its write to Redis has landed
+      expect(yield* Effect.flip(b.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 290_000 })
+    }))
 
-    it.scoped("X-MBX-USED-WEIGHT-1M above what the fleet reserved counts against everyone's budget", () =>
-      Effect.gen(function*() {
-        const keyPrefix = prefix()
-        const a = yield* RateLimitRedis.make({ url, keyPrefix })
-        const b = yield* RateLimitRedis.make({ url, keyPrefix })
-        yield* TestClock.setTime(1_000)
-        const permit = yield* a.acquire(request())
-        // Binance counted 17 while the fleet sent 5: another program on the IP used 12.
-        yield* a.release(permit, { status: 200, usedWeight: 17 }, 1_000)
-        // a's write to Redis runs outside its release (which never waits on the network); a snapshot waits for it
-        yield* a.snapshot(BASE)
-        expect(yield* b.snapshot(BASE)).toMatchObject({ window: 0, usedWeight: 17, reservedWeight: 0 })
-        const waiting = yield* Effect.fork(b.acquire(request()))
-        yield* untilSleepingUntil(60_000)
-        expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
-        yield* TestClock.adjust("61 seconds")
-        expect((yield* Fiber.join(waiting)).window).toBe(1)
-      }))
+  it.scoped("X-MBX-USED-WEIGHT-1M above what the fleet reserved counts against everyone's budget", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const a = yield* RateLimitRedis.make({ url, keyPrefix })
+      const b = yield* RateLimitRedis.make({ url, keyPrefix })
+      yield* TestClock.setTime(1_000)
+      const permit = yield* a.acquire(request())
+      // Binance counted 17 while the fleet sent 5: another program on the IP used 12.
+      yield* a.release(permit, { status: 200, usedWeight: 17 }, 1_000)
+      // a's write to Redis runs outside its release (which never waits on the network); a snapshot waits for it
+      yield* a.snapshot(BASE)
+      expect(yield* b.snapshot(BASE)).toMatchObject({ window: 0, usedWeight: 17, reservedWeight: 0 })
+      const waiting = yield* Effect.fork(b.acquire(request()))
+      yield* untilSleepingUntil(60_000)
+      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      yield* TestClock.adjust("61 seconds")
+      expect((yield* Fiber.join(waiting)).window).toBe(1)
+    }))
 
-    it.scoped("a header at or below the fleet's reservations changes nothing", () =>
-      Effect.gen(function*() {
-        const keyPrefix = prefix()
-        const a = yield* RateLimitRedis.make({ url, keyPrefix })
-        yield* TestClock.setTime(1_000)
-        const first = yield* a.acquire(request())
-        const second = yield* a.acquire(request())
-        yield* a.release(first, { status: 200, usedWeight: 5 }, 1_000)
-        yield* a.snapshot(BASE) // its write to Redis has landed
-        yield* a.release(second, { status: 200, usedWeight: 10 }, 1_000)
-        expect(yield* a.snapshot(BASE)).toMatchObject({ usedWeight: 10, reservedWeight: 0 })
-        yield* a.acquire(request())
-        yield* a.acquire(request())
-        expect(yield* a.snapshot(BASE)).toMatchObject({ usedWeight: 10, reservedWeight: 10 })
-      }))
+  it.scoped("a header at or below the fleet's reservations changes nothing", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const a = yield* RateLimitRedis.make({ url, keyPrefix })
+      yield* TestClock.setTime(1_000)
+      const first = yield* a.acquire(request())
+      const second = yield* a.acquire(request())
+      yield* a.release(first, { status: 200, usedWeight: 5 }, 1_000)
+      yield* a.snapshot(BASE) // its write to Redis has landed
+      yield* a.release(second, { status: 200, usedWeight: 10 }, 1_000)
+      expect(yield* a.snapshot(BASE)).toMatchObject({ usedWeight: 10, reservedWeight: 0 })
+      yield* a.acquire(request())
+      yield* a.acquire(request())
+      expect(yield* a.snapshot(BASE)).toMatchObject({ usedWeight: 10, reservedWeight: 10 })
+    }))
 
-    it.scoped("in the first second of a minute a request must fit the previous minute's fleet budget too", () =>
-      Effect.gen(function*() {
-        const keyPrefix = prefix()
-        const a = yield* RateLimitRedis.make({ url, keyPrefix })
-        const b = yield* RateLimitRedis.make({ url, keyPrefix })
-        yield* TestClock.setTime(59_000)
-        for (const gate of [a, b, a, b]) yield* gate.release(yield* gate.acquire(request()), { status: 200 }, 59_000)
-        yield* TestClock.setTime(60_100)
-        const early = yield* Effect.fork(b.acquire(request()))
-        yield* untilSleepingUntil(61_000)
-        yield* TestClock.adjust("949 millis")
-        expect(Option.isNone(yield* Fiber.poll(early))).toBe(true)
-        yield* TestClock.adjust("1 millis")
-        expect((yield* Fiber.join(early)).window).toBe(1)
-        // a quiet previous minute lets the first second through at once
-        const quiet = yield* RateLimitRedis.make({ url, keyPrefix: prefix() })
-        yield* TestClock.setTime(120_010)
-        expect((yield* quiet.acquire(request())).window).toBe(2)
-      }))
+  it.scoped("in the first second of a minute a request must fit the previous minute's fleet budget too", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const a = yield* RateLimitRedis.make({ url, keyPrefix })
+      const b = yield* RateLimitRedis.make({ url, keyPrefix })
+      yield* TestClock.setTime(59_000)
+      for (const gate of [a, b, a, b]) yield* gate.release(yield* gate.acquire(request()), { status: 200 }, 59_000)
+      yield* TestClock.setTime(60_100)
+      const early = yield* Effect.fork(b.acquire(request()))
+      yield* untilSleepingUntil(61_000)
+      yield* TestClock.adjust("949 millis")
+      expect(Option.isNone(yield* Fiber.poll(early))).toBe(true)
+      yield* TestClock.adjust("1 millis")
+      expect((yield* Fiber.join(early)).window).toBe(1)
+      // a quiet previous minute lets the first second through at once
+      const quiet = yield* RateLimitRedis.make({ url, keyPrefix: prefix() })
+      yield* TestClock.setTime(120_010)
+      expect((yield* quiet.acquire(request())).window).toBe(2)
+    }))
 
-    it.scoped("a budget is one key, and it expires once its minute, the next and its pauses are over", () =>
+  it.scoped("a budget is one key, and it expires once its minute, the next and its pauses are over", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const a = yield* RateLimitRedis.make({ url, keyPrefix })
+      yield* TestClock.setTime(10_000)
+      const permit = yield* a.acquire(request())
+      yield* a.release(permit, { status: 429, retryAfterMs: 2_000, usedWeight: 5 }, 10_000)
+      yield* a.snapshot(BASE) // its write to Redis has landed
+      const redis = yield* inspect(url)
+      const keys = yield* Effect.promise(() => redis.keys(`${keyPrefix}*`))
+      expect(keys).toEqual([`${keyPrefix}{${BASE}}`])
+      // the next window (the one that must still know this one's count) ends at 120 000; now is 10 000:
+      // 110 s to go + 5 s grace
+      const ttl = yield* Effect.promise(() => redis.pttl(keys[0]!))
+      expect(ttl).toBeGreaterThan(105_000)
+      expect(ttl).toBeLessThanOrEqual(115_000)
+      yield* TestClock.setTime(13_000)
+      yield* a.release(yield* a.acquire(request({ weightLimit: 100 })), {
+        status: 418,
+        retryAfterMs: 600_000
+      }, 13_000)
+      yield* a.snapshot(BASE)
+      // a ban outlives the windows: 600 s + 5 s grace
+      expect(yield* Effect.promise(() => redis.pttl(keys[0]!))).toBeGreaterThan(595_000)
+    }))
+
+  it.scoped("key: a string names the egress identity; a function names the budget", () =>
+    Effect.gen(function*() {
+      const keyPrefix = prefix()
+      const hostA = yield* RateLimitRedis.make({ url, keyPrefix, key: "nat-a" })
+      const hostB = yield* RateLimitRedis.make({ url, keyPrefix, key: "nat-b" })
+      const custom = yield* RateLimitRedis.make({ url, keyPrefix, key: (baseUrl) => `ip{1}:${baseUrl.length}` })
+      yield* TestClock.setTime(1_000)
+      for (let i = 0; i < 4; i++) yield* hostA.acquire(request())
+      // nat-b leaves through another IP: its budget is untouched by nat-a's 20.
+      expect((yield* hostB.acquire(request())).window).toBe(0)
+      yield* custom.acquire(request())
+      const redis = yield* inspect(url)
+      const keys = yield* Effect.promise(() => redis.keys(`${keyPrefix}*`))
+      expect(keys.sort()).toEqual([
+        `${keyPrefix}{ip_1_:${BASE.length}}`,
+        `${keyPrefix}{nat-a|${BASE}}`,
+        `${keyPrefix}{nat-b|${BASE}}`
+      ])
+    }))
+
+  it.scoped("a client of your own is used as is and left open when the layer closes", () =>
+    Effect.gen(function*() {
+      const redis = yield* inspect(url)
+      const keyPrefix = prefix()
+      yield* TestClock.setTime(1_000)
+      const exit = yield* Effect.exit(Effect.scoped(Effect.flatMap(
+        RateLimitRedis.make({ redis, keyPrefix }),
+        (gate) => gate.acquire(request())
+      )))
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(redis.status).toBe("ready")
+      const state = yield* Effect.promise(() => redis.hget(`${keyPrefix}{${BASE}}`, "state"))
+      expect(JSON.parse(state!)).toMatchObject({ window: 0, reserved: 5 })
+    }))
+
+  it.live(
+    "Redis going away: each process falls back to its own gate at once, and shares again when it is back",
+    () =>
       Effect.gen(function*() {
+        const proxy = yield* Effect.acquireRelease(
+          Effect.promise(() => tcpProxy(server!.port)),
+          (p) => Effect.promise(() => p.down())
+        )
         const keyPrefix = prefix()
-        const a = yield* RateLimitRedis.make({ url, keyPrefix })
-        yield* TestClock.setTime(10_000)
-        const permit = yield* a.acquire(request())
-        yield* a.release(permit, { status: 429, retryAfterMs: 2_000, usedWeight: 5 }, 10_000)
-        yield* a.snapshot(BASE) // its write to Redis has landed
+        const logs: Array<string> = []
+        const capture = Logger.replace(
+          Logger.defaultLogger,
+          Logger.make(({ logLevel, message }) => logs.push(`${logLevel.label} ${String(message)}`))
+        )
+        const gate = yield* RateLimitRedis.make({
+          url: `redis://127.0.0.1:${proxy.port}`,
+          keyPrefix,
+          commandTimeout: "300 millis"
+        })
         const redis = yield* inspect(url)
-        const keys = yield* Effect.promise(() => redis.keys(`${keyPrefix}*`))
-        expect(keys).toEqual([`${keyPrefix}{${BASE}}`])
-        // the next window (the one that must still know this one's count) ends at 120 000; now is 10 000:
-        // 110 s to go + 5 s grace
-        const ttl = yield* Effect.promise(() => redis.pttl(keys[0]!))
-        expect(ttl).toBeGreaterThan(105_000)
-        expect(ttl).toBeLessThanOrEqual(115_000)
-        yield* TestClock.setTime(13_000)
-        yield* a.release(yield* a.acquire(request({ weightLimit: 100 })), {
-          status: 418,
-          retryAfterMs: 600_000
-        }, 13_000)
-        yield* a.snapshot(BASE)
-        // a ban outlives the windows: 600 s + 5 s grace
-        expect(yield* Effect.promise(() => redis.pttl(keys[0]!))).toBeGreaterThan(595_000)
-      }))
+        const now = Effect.sync(() => 30_000) // mid-window, whatever the real time
+        const reserved = Effect.promise(() =>
+          redis.hget(`${keyPrefix}{${BASE}}`, "state").then((json) => String(JSON.parse(json ?? "{}").reserved))
+        )
+        const limit = { weightLimit: 1_000, now }
+        yield* gate.acquire(request(limit))
+        expect(yield* reserved).toBe("5")
 
-    it.scoped("key: a string names the egress identity; a function names the budget", () =>
-      Effect.gen(function*() {
-        const keyPrefix = prefix()
-        const hostA = yield* RateLimitRedis.make({ url, keyPrefix, key: "nat-a" })
-        const hostB = yield* RateLimitRedis.make({ url, keyPrefix, key: "nat-b" })
-        const custom = yield* RateLimitRedis.make({ url, keyPrefix, key: (baseUrl) => `ip{1}:${baseUrl.length}` })
-        yield* TestClock.setTime(1_000)
-        for (let i = 0; i < 4; i++) yield* hostA.acquire(request())
-        // nat-b leaves through another IP: its budget is untouched by nat-a's 20.
-        expect((yield* hostB.acquire(request())).window).toBe(0)
-        yield* custom.acquire(request())
-        const redis = yield* inspect(url)
-        const keys = yield* Effect.promise(() => redis.keys(`${keyPrefix}*`))
-        expect(keys.sort()).toEqual([
-          `${keyPrefix}{ip_1_:${BASE.length}}`,
-          `${keyPrefix}{nat-a|${BASE}}`,
-          `${keyPrefix}{nat-b|${BASE}}`
-        ])
-      }))
+        yield* Effect.promise(() => proxy.down())
+        const started = Date.now()
+        const during = yield* gate.acquire(request(limit)).pipe(Effect.provide(capture))
+        expect(Date.now() - started).toBeLessThan(1_000)
+        expect(during.window).toBe(0)
+        expect(yield* reserved).toBe("5")
+        expect(logs.filter((l) => l.startsWith("WARN"))).toHaveLength(1)
+        expect(logs[0]).toContain("Redis unavailable")
+        // What this process learns meanwhile still holds it back.
+        yield* gate.release(during, { status: 429, retryAfterMs: 5_000 }, 30_000)
+        yield* gate.snapshot(BASE) // its write to Redis has landed
+        expect(yield* Effect.flip(gate.acquire(request({ ...limit, maxWaitMs: 1_000 })))).toMatchObject({
+          _tag: "RateLimited"
+        })
 
-    it.scoped("a client of your own is used as is and left open when the layer closes", () =>
-      Effect.gen(function*() {
-        const redis = yield* inspect(url)
-        const keyPrefix = prefix()
-        yield* TestClock.setTime(1_000)
-        const exit = yield* Effect.exit(Effect.scoped(Effect.flatMap(
-          RateLimitRedis.make({ redis, keyPrefix }),
-          (gate) => gate.acquire(request())
-        )))
-        expect(Exit.isSuccess(exit)).toBe(true)
-        expect(redis.status).toBe("ready")
-        const state = yield* Effect.promise(() => redis.hget(`${keyPrefix}{${BASE}}`, "state"))
-        expect(JSON.parse(state!)).toMatchObject({ window: 0, reserved: 5 })
-      }))
-
-    it.live(
-      "Redis going away: each process falls back to its own gate at once, and shares again when it is back",
-      () =>
-        Effect.gen(function*() {
-          const proxy = yield* Effect.acquireRelease(
-            Effect.promise(() => tcpProxy(server.port)),
-            (p) => Effect.promise(() => p.down())
-          )
-          const keyPrefix = prefix()
-          const logs: Array<string> = []
-          const capture = Logger.replace(
-            Logger.defaultLogger,
-            Logger.make(({ logLevel, message }) => logs.push(`${logLevel.label} ${String(message)}`))
-          )
-          const gate = yield* RateLimitRedis.make({
-            url: `redis://127.0.0.1:${proxy.port}`,
-            keyPrefix,
-            commandTimeout: "300 millis"
-          })
-          const redis = yield* inspect(url)
-          const now = Effect.sync(() => 30_000) // mid-window, whatever the real time
-          const reserved = Effect.promise(() =>
-            redis.hget(`${keyPrefix}{${BASE}}`, "state").then((json) => String(JSON.parse(json ?? "{}").reserved))
-          )
-          const limit = { weightLimit: 1_000, now }
-          yield* gate.acquire(request(limit))
-          expect(yield* reserved).toBe("5")
-
-          yield* Effect.promise(() => proxy.down())
-          const started = Date.now()
-          const during = yield* gate.acquire(request(limit)).pipe(Effect.provide(capture))
-          expect(Date.now() - started).toBeLessThan(1_000)
-          expect(during.window).toBe(0)
-          expect(yield* reserved).toBe("5")
-          expect(logs.filter((l) => l.startsWith("WARN"))).toHaveLength(1)
-          expect(logs[0]).toContain("Redis unavailable")
-          // What this process learns meanwhile still holds it back.
-          yield* gate.release(during, { status: 429, retryAfterMs: 5_000 }, 30_000)
-          yield* gate.snapshot(BASE) // its write to Redis has landed
-          expect(yield* Effect.flip(gate.acquire(request({ ...limit, maxWaitMs: 1_000 })))).toMatchObject({
-            _tag: "RateLimited"
-          })
-
-          yield* Effect.promise(() => proxy.up())
-          const later = { weightLimit: 1_000, now: Effect.sync(() => 40_000) }
-          let shared = false
-          for (let i = 0; i < 40 && !shared; i++) {
-            yield* gate.acquire(request(later)).pipe(Effect.provide(capture))
-            shared = (yield* reserved) !== "5"
-            if (!shared) yield* Effect.sleep("100 millis")
-          }
-          expect(shared).toBe(true)
-          expect(logs.some((l) => l.startsWith("INFO") && l.includes("shared again"))).toBe(true)
-        }).pipe(Effect.scoped),
-      15_000
-    )
-  })
-}
+        yield* Effect.promise(() => proxy.up())
+        const later = { weightLimit: 1_000, now: Effect.sync(() => 40_000) }
+        let shared = false
+        for (let i = 0; i < 40 && !shared; i++) {
+          yield* gate.acquire(request(later)).pipe(Effect.provide(capture))
+          shared = (yield* reserved) !== "5"
+          if (!shared) yield* Effect.sleep("100 millis")
+        }
+        expect(shared).toBe(true)
+        expect(logs.some((l) => l.startsWith("INFO") && l.includes("shared again"))).toBe(true)
+      }).pipe(Effect.scoped),
+    15_000
+  )
+})

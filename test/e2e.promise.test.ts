@@ -60,14 +60,15 @@ describe("Promise API end to end", () => {
   it("aborting the signal rejects the call in flight with AbortError, promptly", async () => {
     const client = createClient({ apiKey: API_KEY, secretKey: HMAC_SECRET, baseUrl })
     try {
-      await run(fake.enqueueFault(FakeBinance.Fault.delay("10 seconds"), { path: PM }))
+      await run(fake.enqueueFault(FakeBinance.Fault.delay("60 seconds"), { path: PM }))
       const controller = new AbortController()
       const pending = rejection(client.pmAccountInfo({ asset: "BTC" }, { signal: controller.signal }))
       while ((await run(fake.requestCount)) === 0) await new Promise((resolve) => setTimeout(resolve, 5))
       const started = Date.now()
       controller.abort(new Error("user gave up"))
       const error = await pending
-      expect(Date.now() - started).toBeLessThan(500)
+      // promptly: well before the minute the server holds the request (generous for a loaded 2-core machine)
+      expect(Date.now() - started).toBeLessThan(10_000)
       expect(error).toBeInstanceOf(AbortError)
       expect(error).toMatchObject({ _tag: "Aborted", name: "AbortError" })
       // An already-aborted signal sends nothing.
@@ -84,7 +85,7 @@ describe("Promise API end to end", () => {
     expect((await client.pmAccountInfo({ asset: "BTC" })).asset).toBe("BTC")
     await expect(client.close()).resolves.toBeUndefined()
     const error = await rejection(client.pmAccountInfo({ asset: "BTC" }))
-    expect(error).toMatchObject({ _tag: "InvalidConfiguration", field: "client", reason: "is closed" })
+    expect(error).toMatchObject({ _tag: "ClientClosed", during: false })
     expect(await run(fake.requestCount)).toBe(1)
   })
 })

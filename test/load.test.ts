@@ -13,7 +13,7 @@ import * as Readline from "node:readline"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
 import { BTC, KEY, SECRET } from "./FakeBinance.helpers.js"
-import { startRedis } from "./utils/redis.js"
+import { redisTitle, startRedis } from "./utils/redis.js"
 
 const redis = await startRedis()
 afterAll(() => redis?.stop())
@@ -121,81 +121,79 @@ const spawnWorker = (name: string, env: Record<string, string>): Worker => {
   return { name, child, next, stderr: () => stderr }
 }
 
-if (redis !== undefined) {
-  describe(`load: four processes sharing one Redis (${redis.origin})`, () => {
-    it.live(
-      "300/min shared by 4 workers: no 429, no 418, each minute ≥ 85% used; a worker killed mid-request costs only its own minute",
-      () =>
-        Effect.gen(function*() {
-          const limit = 300
-          const keyPrefix = `load:${Crypto.randomUUID()}:`
-          const accounts = ["w1", "w2", "w3", "victim"].map((name) => ({
-            apiKey: `${KEY.slice(0, 40)}${name.padEnd(24, "x")}`,
-            hmacSecret: SECRET,
-            assets: { BTC }
-          }))
-          const { baseUrl, fake } = yield* FakeBinance.serve({ accounts, weightLimit: limit })
-          const workers = accounts.map((account, i) =>
-            spawnWorker(i === 3 ? "victim" : `worker ${i + 1}`, {
-              BASE_URL: baseUrl,
-              REDIS_URL: redis.url,
-              KEY_PREFIX: keyPrefix,
-              API_KEY: account.apiKey,
-              SECRET_KEY: SECRET,
-              WEIGHT_LIMIT: String(limit),
-              CONCURRENCY: "4",
-              STALL_MS: i === 3 ? "5000" : "0"
-            })
-          )
-          yield* Effect.addFinalizer(() => Effect.sync(() => workers.forEach((w) => w.child.kill("SIGKILL"))))
-          yield* Effect.promise(() => Promise.all(workers.map((w) => w.next("loaded"))))
-          // Start on a window boundary without waiting for one: set the server's clock to end a minute 4 s from
-          // now. The workers learn its offset when they build their layers, after this.
-          const now = Date.now()
-          const startAt = Math.ceil((now + 4_000) / MINUTE) * MINUTE
-          const skew = startAt - (now + 4_000)
-          yield* fake.setServerSkew(skew)
-          // The second minute's budget goes in its first milliseconds; the rest is slack for a busy machine.
-          const plan = `${JSON.stringify({ startAt, runUntil: startAt + MINUTE + 6_000 })}\n`
-          workers.forEach((w) => w.child.stdin.write(plan))
-          yield* Effect.promise(() => Promise.all(workers.map((w) => w.next("ready"))))
-          expect(Date.now() + skew).toBeLessThan(startAt)
+describe.skipIf(redis === undefined)(redisTitle("load: four processes sharing one Redis", redis), () => {
+  it.live(
+    "300/min shared by 4 workers: no 429, no 418, each minute ≥ 85% used; a worker killed mid-request costs only its own minute",
+    () =>
+      Effect.gen(function*() {
+        const limit = 300
+        const keyPrefix = `load:${Crypto.randomUUID()}:`
+        const accounts = ["w1", "w2", "w3", "victim"].map((name) => ({
+          apiKey: `${KEY.slice(0, 40)}${name.padEnd(24, "x")}`,
+          hmacSecret: SECRET,
+          assets: { BTC }
+        }))
+        const { baseUrl, fake } = yield* FakeBinance.serve({ accounts, weightLimit: limit })
+        const workers = accounts.map((account, i) =>
+          spawnWorker(i === 3 ? "victim" : `worker ${i + 1}`, {
+            BASE_URL: baseUrl,
+            REDIS_URL: redis!.url,
+            KEY_PREFIX: keyPrefix,
+            API_KEY: account.apiKey,
+            SECRET_KEY: SECRET,
+            WEIGHT_LIMIT: String(limit),
+            CONCURRENCY: "4",
+            STALL_MS: i === 3 ? "5000" : "0"
+          })
+        )
+        yield* Effect.addFinalizer(() => Effect.sync(() => workers.forEach((w) => w.child.kill("SIGKILL"))))
+        yield* Effect.promise(() => Promise.all(workers.map((w) => w.next("loaded"))))
+        // Start on a window boundary without waiting for one: set the server's clock to end a minute 4 s from
+        // now. The workers learn its offset when they build their layers, after this.
+        const now = Date.now()
+        const startAt = Math.ceil((now + 4_000) / MINUTE) * MINUTE
+        const skew = startAt - (now + 4_000)
+        yield* fake.setServerSkew(skew)
+        // The second minute's budget goes in its first milliseconds; the rest is slack for a busy machine.
+        const plan = `${JSON.stringify({ startAt, runUntil: startAt + MINUTE + 6_000 })}\n`
+        workers.forEach((w) => w.child.stdin.write(plan))
+        yield* Effect.promise(() => Promise.all(workers.map((w) => w.next("ready"))))
+        expect(Date.now() + skew).toBeLessThan(startAt)
 
-          // The victim reserves its share at the start of the minute, holds its requests, and dies 2.5 s in.
-          yield* Effect.sleep(startAt + 2_500 - (Date.now() + skew))
-          workers[3]!.child.kill("SIGKILL")
-          const done = yield* Effect.promise(() => Promise.all(workers.slice(0, 3).map((w) => w.next("done"))))
+        // The victim reserves its share at the start of the minute, holds its requests, and dies 2.5 s in.
+        yield* Effect.sleep(startAt + 2_500 - (Date.now() + skew))
+        workers[3]!.child.kill("SIGKILL")
+        const done = yield* Effect.promise(() => Promise.all(workers.slice(0, 3).map((w) => w.next("done"))))
 
-          const log = yield* fake.requests
-          const { accepted, statuses } = tally(log)
-          const first = startAt / MINUTE
-          console.info(
-            `[load] 4 processes, ${limit}/min through Redis: accepted weight ${accepted.get(first)} then ` +
-              `${accepted.get(first + 1)}; statuses ${JSON.stringify(Object.fromEntries(statuses))}`
-          )
-          expect(statuses.get(429) ?? 0).toBe(0)
-          expect(statuses.get(418) ?? 0).toBe(0)
-          expect(accepted.get(first)).toBeGreaterThanOrEqual(0.85 * limit)
-          expect(accepted.get(first + 1)).toBeGreaterThanOrEqual(0.85 * limit)
-          for (const window of accepted.keys()) expect(accepted.get(window)).toBeLessThanOrEqual(limit)
-          // The victim never sent a pmAccountInfo: its reservations in the first minute were simply lost, and
-          // the next minute went to the survivors in full.
-          const byKey = (apiKey: string) =>
-            log.filter((e) => e.path === "/fapi/v1/pmAccountInfo" && Redacted.value(e.apiKey!) === apiKey)
-          expect(byKey(accounts[3]!.apiKey)).toEqual([])
-          for (const account of accounts.slice(0, 3)) {
-            expect(byKey(account.apiKey).some((e) => Math.floor(e.time / MINUTE) === first + 1)).toBe(true)
-          }
-          for (const message of done) expect(Object.keys(message["counts"] as object)).toEqual(["ok"])
-          // Nothing stays in Redis for good.
-          const client = new Redis(redis.url)
-          const keys = yield* Effect.promise(() => client.keys(`${keyPrefix}*`))
-          const ttls = yield* Effect.promise(() => Promise.all(keys.map((k) => client.pttl(k))))
-          yield* Effect.promise(() => client.quit())
-          expect(keys.length).toBeGreaterThan(0)
-          for (const ttl of ttls) expect(ttl).toBeGreaterThan(0)
-        }).pipe(Effect.scoped),
-      120_000
-    )
-  })
-}
+        const log = yield* fake.requests
+        const { accepted, statuses } = tally(log)
+        const first = startAt / MINUTE
+        console.info(
+          `[load] 4 processes, ${limit}/min through Redis: accepted weight ${accepted.get(first)} then ` +
+            `${accepted.get(first + 1)}; statuses ${JSON.stringify(Object.fromEntries(statuses))}`
+        )
+        expect(statuses.get(429) ?? 0).toBe(0)
+        expect(statuses.get(418) ?? 0).toBe(0)
+        expect(accepted.get(first)).toBeGreaterThanOrEqual(0.85 * limit)
+        expect(accepted.get(first + 1)).toBeGreaterThanOrEqual(0.85 * limit)
+        for (const window of accepted.keys()) expect(accepted.get(window)).toBeLessThanOrEqual(limit)
+        // The victim never sent a pmAccountInfo: its reservations in the first minute were simply lost, and
+        // the next minute went to the survivors in full.
+        const byKey = (apiKey: string) =>
+          log.filter((e) => e.path === "/fapi/v1/pmAccountInfo" && Redacted.value(e.apiKey!) === apiKey)
+        expect(byKey(accounts[3]!.apiKey)).toEqual([])
+        for (const account of accounts.slice(0, 3)) {
+          expect(byKey(account.apiKey).some((e) => Math.floor(e.time / MINUTE) === first + 1)).toBe(true)
+        }
+        for (const message of done) expect(Object.keys(message["counts"] as object)).toEqual(["ok"])
+        // Nothing stays in Redis for good.
+        const client = new Redis(redis!.url)
+        const keys = yield* Effect.promise(() => client.keys(`${keyPrefix}*`))
+        const ttls = yield* Effect.promise(() => Promise.all(keys.map((k) => client.pttl(k))))
+        yield* Effect.promise(() => client.quit())
+        expect(keys.length).toBeGreaterThan(0)
+        for (const ttl of ttls) expect(ttl).toBeGreaterThan(0)
+      }).pipe(Effect.scoped),
+    120_000
+  )
+})

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
-import { PortfolioMargin } from "../src/index.js"
+import { PortfolioMargin, RateLimit } from "../src/index.js"
 import { testEnv } from "./utils/env.js"
 import { binance, ok, type Reply, script } from "./utils/mockHttp.js"
 
@@ -107,12 +111,25 @@ describe("retries", () => {
     ["404", { status: 404, body: "" }, "BinanceApiError"]
   ]
   for (const [name, reply, tag] of neverRetried) {
-    it.effect(`${name} is never retried (${tag})`, () =>
+    it.effect(`${name} is never retried (${tag}): one request, and the gate is asked once`, () =>
       Effect.gen(function*() {
         const env = testEnv(script(reply, ok()))
-        const error = yield* runWithTime(Effect.flip(call.pipe(Effect.provide(env.layer))))
-        expect(error._tag).toBe(tag)
+        // A retry after a 418 would not reach the network (the gate refuses it at once, with IpBanned too):
+        // only the gate sees it, so count what the gate is asked.
+        let acquired = 0
+        const counting: RateLimit.Service = {
+          ...env.gate,
+          acquire: (request) => Effect.suspend(() => (acquired++, env.gate.acquire(request)))
+        }
+        const layer = Layer.merge(env.layer, Layer.succeed(RateLimit.RateLimit, counting))
+        const exit = yield* runWithTime(Effect.exit(call.pipe(Effect.provide(layer))))
+        expect(Exit.isFailure(exit)).toBe(true)
+        const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
+        expect(Option.map(error, (e) => e._tag)).toEqual(Option.some(tag))
+        // the error of the one attempt (its status), not one made up by the gate for a retry
+        expect(Option.map(error, (e) => "status" in e ? e.status : undefined)).toEqual(Option.some(reply.status))
         expect(env.requests).toHaveLength(1)
+        expect(acquired).toBe(1)
       }))
   }
 

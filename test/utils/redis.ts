@@ -1,5 +1,5 @@
 // Where the Redis tests find a Redis: REDIS_URL if set, else a redis-server of their own if one is on the PATH,
-// else nowhere (the tests that need it are not registered, and say so in the output).
+// else nowhere: the tests that need it are still registered, and show as skipped with the reason in their title.
 import * as ChildProcess from "node:child_process"
 import * as Net from "node:net"
 
@@ -14,6 +14,16 @@ export const NOT_RUN_MESSAGE = [
   "Redis tests did not run: REDIS_URL is not set and redis-server is not on the PATH.",
   "Run them with a Redis: `REDIS_URL=redis://127.0.0.1:6379 npm test` (or install redis-server)."
 ].join(" ")
+
+/** The reason, short enough for a test title. */
+export const NOT_RUN_REASON = "skipped: no Redis (REDIS_URL is not set and redis-server is not on the PATH)"
+
+/**
+ * A title for a `describe.skipIf(!server)` of Redis specs: where the Redis came from, or why they are skipped.
+ * The specs stay registered either way, so a run without Redis lists them as skipped instead of dropping them.
+ */
+export const redisTitle = (name: string, server: RedisServer | undefined): string =>
+  server === undefined ? `${name} — ${NOT_RUN_REASON}` : `${name} (${server.origin})`
 
 /** A TCP port nothing listens on (it was free a moment ago). */
 export const freePort = (): Promise<number> =>

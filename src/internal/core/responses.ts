@@ -22,15 +22,20 @@ export const excerpt = (text: string, max = 160): string => {
 
 /** `X-MBX-USED-WEIGHT-1M`, when it is a count. */
 export const usedWeight = (value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined
+  // Number("") is 0: a blank header says nothing, not "nothing used".
+  if (value === undefined || value.trim() === "") return undefined
   const n = Number(value)
   return Number.isFinite(n) && n >= 0 ? n : undefined
 }
+
+// RFC 9110's IMF-fixdate, the only HTTP-date a server may send: `Date.parse` alone reads "in 5" as a date in 2001.
+const HTTP_DATE = /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/
 
 /** `Retry-After` as ms: delta-seconds or an HTTP date (measured from `nowMs`). */
 export const retryAfterMs = (value: string | undefined, nowMs: number): number | undefined => {
   if (value === undefined || value.trim() === "") return undefined
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.ceil(Number(value) * 1000)
+  if (!HTTP_DATE.test(value)) return undefined
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
 }

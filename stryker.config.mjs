@@ -1,0 +1,28 @@
+// @ts-check
+// Mutation testing of the rule modules (`npm run mutate`): StrykerJS with the vitest runner, over the fast unit
+// specs in vitest.mutate.config.ts. Scores and surviving mutants: docs/testing-the-library.md.
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutate.config.ts", related: false },
+  coverageAnalysis: "perTest",
+  // Code run while modules load (e.g. a layer built at the top of a spec file) would need every spec per mutant.
+  ignoreStatic: true,
+  mutate: [
+    // the rules both editions share: the gate, the answers, the endpoint, the options, keys and signing
+    "src/internal/core/*.ts",
+    // key parsing and signing, until it moves to the core
+    "src/Credentials.ts",
+    // learnOffset (the clock offset) and one attempt through the gate
+    "src/internal/attempt.ts"
+  ],
+  concurrency: 2,
+  timeoutMS: 30_000,
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+  ignorePatterns: ["bench", "docs", "dist", "build", "reports", "coverage", "scripts"]
+}

@@ -1,0 +1,25 @@
+// The specs `npm run mutate` (StrykerJS) runs against every mutant: the fast unit specs of the rule modules only.
+// No Redis, no load, no soak, no end-to-end over processes: each mutant reruns the specs that cover it, so on a
+// 2-core machine a run stays within minutes. See docs/testing-the-library.md.
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    include: [
+      "test/Credentials.test.ts",
+      "test/Credentials.order.test.ts",
+      "test/http.rules.test.ts",
+      "test/PortfolioMargin.test.ts",
+      "test/validation.test.ts",
+      "test/retries.test.ts",
+      "test/BinanceClock.test.ts",
+      "test/RateLimit.test.ts",
+      "test/gate*.test.ts",
+      "test/corpus.test.ts",
+      "test/secrets.test.ts"
+    ],
+    setupFiles: ["./test/setup.ts"],
+    fakeTimers: { toFake: undefined },
+    testTimeout: 30_000
+  }
+})
