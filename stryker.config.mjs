@@ -11,8 +11,6 @@ export default {
   mutate: [
     // the rules both editions share: the gate, the answers, the endpoint, the options, keys and signing
     "src/internal/core/*.ts",
-    // key parsing and signing, until it moves to the core
-    "src/Credentials.ts",
     // learnOffset (the clock offset) and one attempt through the gate
     "src/internal/attempt.ts"
   ],

@@ -15,10 +15,11 @@ import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Crypto from "node:crypto"
 import * as Fs from "node:fs/promises"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
+import type { Refusal } from "./internal/core/endpoint.js"
+import * as Keys from "./internal/core/keys.js"
 
 /**
  * How requests are signed: HMAC-SHA256 (hex), RSA PKCS#1 v1.5 SHA-256 or Ed25519 (both base64).
@@ -26,7 +27,7 @@ import { fromConfigError } from "./internal/config.js"
  * @since 0.1.0
  * @category Models
  */
-export type KeyType = "HMAC" | "RSA" | "Ed25519"
+export type KeyType = Keys.KeyType
 
 /**
  * @since 0.1.0
@@ -86,15 +87,14 @@ const reveal = (field: string, value: unknown): Either.Either<string, InvalidCon
 
 const checkApiKey = (input: unknown): Either.Either<Redacted.Redacted<string>, InvalidConfiguration> =>
   Either.flatMap(reveal("apiKey", input), (apiKey) => {
-    if (apiKey.length === 0) return Either.left(new InvalidConfiguration({ field: "apiKey", reason: "is empty" }))
-    // The key goes into an HTTP header: anything but visible ASCII is a copy-paste accident.
-    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-      return Either.left(
-        new InvalidConfiguration({ field: "apiKey", reason: "must be visible ASCII without spaces or line breaks" })
-      )
-    }
-    return Either.right(Redacted.make(apiKey))
+    const refusal = Keys.checkApiKey(apiKey)
+    return refusal === undefined ? Either.right(Redacted.make(apiKey)) : Either.left(new InvalidConfiguration(refusal))
   })
+
+const toService = (apiKey: Redacted.Redacted<string>, signer: Keys.Signer | Refusal) =>
+  Keys.isSigner(signer)
+    ? Either.right<Service>({ apiKey, keyType: signer.keyType, sign: signer.sign })
+    : Either.left(new InvalidConfiguration(signer))
 
 /**
  * Builds HMAC-SHA256 credentials.
@@ -109,52 +109,8 @@ export const makeHmac = (options: HmacOptions): Either.Either<Service, InvalidCo
     }
     const apiKey = yield* checkApiKey(options.apiKey)
     const secret = yield* reveal("secretKey", options.secretKey)
-    if (secret.length === 0) {
-      return yield* Either.left(new InvalidConfiguration({ field: "secretKey", reason: "is empty" }))
-    }
-    // Before the whitespace check: a PEM read from a file ends with a newline, and the useful hint is the PEM.
-    if (secret.includes("PRIVATE KEY")) {
-      return yield* Either.left(
-        new InvalidConfiguration({ field: "secretKey", reason: "looks like a PEM private key: use privateKey" })
-      )
-    }
-    if (secret.trim() !== secret) {
-      return yield* Either.left(
-        new InvalidConfiguration({ field: "secretKey", reason: "has leading or trailing whitespace" })
-      )
-    }
-    const key = Crypto.createSecretKey(Buffer.from(secret, "utf8"))
-    return {
-      apiKey,
-      keyType: "HMAC" as const,
-      sign: (payload: string) => Crypto.createHmac("sha256", key).update(payload).digest("hex")
-    }
+    return yield* toService(apiKey, Keys.hmacSigner(secret))
   })
-
-// Keys kept in environment variables often arrive with literal "\n" sequences instead of line breaks.
-const normalisePem = (pem: string): string =>
-  !pem.includes("\n") && pem.includes("\\n") ? pem.replace(/\\n/g, "\n").trim() : pem.trim()
-
-// An encrypted PEM says so in its header lines: PKCS#8 `BEGIN ENCRYPTED PRIVATE KEY`, or PKCS#1 (traditional
-// OpenSSL) `Proc-Type: 4,ENCRYPTED`. Which input is at fault is decided from the PEM itself, never from OpenSSL's
-// error code: that code comes off a per-thread error queue and differs from call to call in one process.
-const isEncryptedPem = (pem: string): boolean =>
-  /^-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem) || /^Proc-Type:[ \t]*4,[ \t]*ENCRYPTED\s*$/m.test(pem)
-
-const openSslCode = (error: unknown): string =>
-  typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
-
-/** The error for a PEM that `createPrivateKey` refused. */
-const pemError = (pem: string, error: unknown): InvalidConfiguration => {
-  if (isEncryptedPem(pem)) {
-    return new InvalidConfiguration({ field: "passphrase", reason: "could not be decrypted: wrong passphrase" })
-  }
-  const code = openSslCode(error)
-  return new InvalidConfiguration({
-    field: "privateKey",
-    reason: `is not a PEM RSA or Ed25519 private key${code === "" ? "" : ` (${code})`}`
-  })
-}
 
 /**
  * Builds RSA or Ed25519 credentials from a PEM private key. The key type is read from the parsed key.
@@ -168,50 +124,9 @@ export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Servic
       return yield* Either.left(new InvalidConfiguration({ field: "credentials", reason: "must be an object" }))
     }
     const apiKey = yield* checkApiKey(options.apiKey)
-    const pem = normalisePem(yield* reveal("privateKey", options.privateKey))
+    const pem = yield* reveal("privateKey", options.privateKey)
     const passphrase = options.passphrase === undefined ? undefined : yield* reveal("passphrase", options.passphrase)
-    if (!/^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem)) {
-      return yield* Either.left(
-        new InvalidConfiguration({
-          field: "privateKey",
-          reason: "must be PEM text: a BEGIN PRIVATE KEY (or BEGIN RSA PRIVATE KEY) block"
-        })
-      )
-    }
-    if (isEncryptedPem(pem) && (passphrase === undefined || passphrase === "")) {
-      return yield* Either.left(
-        new InvalidConfiguration({ field: "passphrase", reason: "the private key is encrypted: give its passphrase" })
-      )
-    }
-    let key: Crypto.KeyObject
-    try {
-      // A passphrase must be supplied (even empty) or node prompts on the TTY for encrypted keys.
-      key = Crypto.createPrivateKey({ key: pem, format: "pem", passphrase: passphrase ?? "" })
-    } catch (error) {
-      return yield* Either.left(pemError(pem, error))
-    }
-    switch (key.asymmetricKeyType) {
-      case "ed25519":
-        return {
-          apiKey,
-          keyType: "Ed25519" as const,
-          sign: (payload: string) => encodeURIComponent(Crypto.sign(null, Buffer.from(payload), key).toString("base64"))
-        }
-      case "rsa":
-        return {
-          apiKey,
-          keyType: "RSA" as const,
-          sign: (payload: string) =>
-            encodeURIComponent(Crypto.sign("sha256", Buffer.from(payload), key).toString("base64"))
-        }
-      default:
-        return yield* Either.left(
-          new InvalidConfiguration({
-            field: "privateKey",
-            reason: `is a ${key.asymmetricKeyType ?? "unknown"} key; Binance accepts RSA and Ed25519`
-          })
-        )
-    }
+    return yield* toService(apiKey, Keys.privateKeySigner(pem, passphrase))
   })
 
 /**

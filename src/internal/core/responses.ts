@@ -29,7 +29,8 @@ export const usedWeight = (value: string | undefined): number | undefined => {
 }
 
 // RFC 9110's IMF-fixdate, the only HTTP-date a server may send: `Date.parse` alone reads "in 5" as a date in 2001.
-const HTTP_DATE = /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/
+const HTTP_DATE =
+  /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/
 
 /** `Retry-After` as ms: delta-seconds or an HTTP date (measured from `nowMs`). */
 export const retryAfterMs = (value: string | undefined, nowMs: number): number | undefined => {
