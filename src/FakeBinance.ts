@@ -16,6 +16,7 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type { KeyObject } from "node:crypto"
+import type * as Model from "./internal/core/fake/model.js"
 import * as client from "./internal/fake/client.js"
 import * as internalError from "./internal/fake/error.js"
 import * as exchange from "./internal/fake/exchange.js"
@@ -42,10 +43,7 @@ export type FakeBinanceError = internalError.FakeBinanceError
  * @since 0.1.0
  * @category Models
  */
-export interface AssetAmounts {
-  readonly maxWithdrawAmount: string
-  readonly maxWithdrawAmountUSD: string
-}
+export type AssetAmounts = Model.AssetAmounts
 
 /**
  * An API key and how its requests are signed: `hmacSecret` for HMAC-SHA256 keys, or `publicKey`
@@ -69,11 +67,7 @@ export interface Account {
  * @since 0.1.0
  * @category Models
  */
-export interface ErrorReply {
-  readonly status: number
-  readonly code: number
-  readonly msg: string
-}
+export type ErrorReply = Model.ErrorReply
 
 /**
  * @since 0.1.0
@@ -101,24 +95,7 @@ export interface Options {
  * @since 0.1.0
  * @category Faults
  */
-export type Fault =
-  | {
-    readonly _tag: "Respond"
-    readonly status: number
-    readonly body: string
-    readonly headers: Readonly<Record<string, string>>
-  }
-  | { readonly _tag: "Html502" }
-  | { readonly _tag: "ServiceUnavailable"; readonly variant: "unknown" | "unavailable" | "internal" }
-  | { readonly _tag: "Delay"; readonly millis: number }
-  | { readonly _tag: "Reset" }
-  | { readonly _tag: "Truncate" }
-  | { readonly _tag: "NonJson200" }
-  | { readonly _tag: "WrongSchema200" }
-  | { readonly _tag: "RateLimited"; readonly retryAfterSeconds: number }
-  | { readonly _tag: "RateLimitedBare"; readonly body: "json" | "empty" | "html" }
-  | { readonly _tag: "WafBlocked" }
-  | { readonly _tag: "Banned"; readonly retryAfterSeconds: number }
+export type Fault = Model.Fault
 
 /**
  * Fault constructors. "Edge" faults answer before the exchange sees the request (no weight, no checks);
@@ -192,11 +169,7 @@ export const Fault: {
  * @since 0.1.0
  * @category Models
  */
-export interface FakeRequest {
-  readonly method: string
-  readonly url: string | URL
-  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-}
+export type FakeRequest = Model.FakeRequest
 
 /**
  * What the exchange decided. Header names are lower-case. `Truncate` carries the full body and

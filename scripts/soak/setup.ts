@@ -5,7 +5,7 @@
 import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as FakeBinance from "../../src/FakeBinance.js"
-import { mulberry32 } from "../../src/internal/fake/faults.js"
+import { mulberry32 } from "../../src/internal/core/fake/faults.js"
 
 const Fault = FakeBinance.Fault
 

@@ -4,14 +4,15 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import type * as api from "../../FakeBinance.js"
+import * as faults from "../core/fake/faults.js"
+import * as params from "../core/fake/params.js"
+import * as rules from "../core/fake/rules.js"
+import * as signature from "../core/fake/signature.js"
+import * as weight from "../core/fake/weight.js"
 import { FakeBinanceError } from "./error.js"
-import * as faults from "./faults.js"
-import * as params from "./params.js"
-import * as rules from "./rules.js"
-import * as signature from "./signature.js"
-import * as weight from "./weight.js"
 
 const fail = (message: string) => Effect.fail(new FakeBinanceError({ message }))
 
@@ -116,6 +117,22 @@ const rawSignature = (rawQuery: string): string | undefined => {
   return segment === undefined ? undefined : segment.slice("signature=".length)
 }
 
+/** Queued faults first (oldest matching entry); then each matching rate draws once, in order (unseeded rates from
+ * Effect's `Random`, so `TestRandom` replays them). */
+const takeFault = (book: faults.FaultBook, path: string): Effect.Effect<api.Fault | undefined> => {
+  const queued = book.takeQueued(path)
+  if (queued !== undefined) return Effect.succeed(queued)
+  const candidates = book.rated(path)
+  if (candidates.length === 0) return Effect.succeed(undefined)
+  return Effect.gen(function*() {
+    for (const rated of candidates) {
+      const draw = rated.next ? rated.next() : yield* Random.next
+      if (draw < rated.rate) return rated.fault
+    }
+    return undefined
+  })
+}
+
 /** @internal */
 export const make = (
   options: api.Options,
@@ -179,7 +196,7 @@ const service = (
       const { path, rawQuery } = params.splitUrl(request.url)
       const headers = params.normalizeHeaders(request.headers)
       const input: rules.Input = { method: request.method, path, rawQuery, headers }
-      const fault = yield* state.faults.take(path)
+      const fault = yield* takeFault(state.faults, path)
       const record = (outcome: Pick<params.Outcome, "status" | "code" | "verdict">) => {
         const signatureValue = rawSignature(rawQuery)
         const apiKey = headers["x-mbx-apikey"]

@@ -4,7 +4,6 @@
  */
 import * as Crypto from "node:crypto"
 
-/** @internal */
 export interface Verifier {
   readonly kind: "HMAC" | "RSA" | "Ed25519"
   /** `signature` is the decoded value of the `signature` parameter. */
@@ -14,7 +13,6 @@ export interface Verifier {
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 
-/** @internal */
 export const hmac = (secret: string): Verifier => ({
   kind: "HMAC",
   verify: (payload, signature) => {
@@ -45,7 +43,6 @@ const asymmetric = (kind: "RSA" | "Ed25519", key: Crypto.KeyObject): Verifier =>
 /**
  * Reads an RSA or Ed25519 key (public or private PEM, or a `KeyObject`) into a verifier.
  * Returns an error message for anything else.
- * @internal
  */
 export const fromPublicKey = (key: string | Crypto.KeyObject): Verifier | string => {
   let publicKey: Crypto.KeyObject

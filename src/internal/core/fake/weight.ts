@@ -10,16 +10,13 @@ const FIRST_BAN = 2 * MINUTE
 const MAX_BAN = 3 * 24 * 60 * MINUTE
 const IN_FLIGHT_GRACE = 1000
 
-/** @internal */
 export type Admission =
   | { readonly _tag: "Admitted" }
   | { readonly _tag: "TooMany"; readonly retryAfterSeconds: number }
   | { readonly _tag: "Banned"; readonly until: number; readonly retryAfterSeconds: number }
 
-/** @internal */
 export const secondsUntil = (now: number, instant: number) => Math.max(1, Math.ceil((instant - now) / 1000))
 
-/** @internal */
 export class WeightGate {
   private window = Number.NEGATIVE_INFINITY
   private used = 0

@@ -1,13 +1,12 @@
 /**
- * Scripted faults: a FIFO queue of "next N requests" faults and per-fault random rates.
+ * Scripted faults: a FIFO queue of "next N requests" faults and per-fault random rates, and what each edge
+ * fault answers. No Effect here: an unseeded rate draws from the edition's own random source.
  */
-import * as Effect from "effect/Effect"
-import * as Random from "effect/Random"
-import type * as api from "../../FakeBinance.js"
+import type * as api from "./model.js"
 import * as params from "./params.js"
 import * as weight from "./weight.js"
 
-/** mulberry32: a tiny, well-known 32-bit PRNG, so seeded fault runs replay exactly. @internal */
+/** mulberry32: a tiny, well-known 32-bit PRNG, so seeded fault runs replay exactly. */
 export const mulberry32 = (seed: number): () => number => {
   let a = seed >>> 0
   return () => {
@@ -35,7 +34,7 @@ interface Rated {
 
 const matches = (filter: string | undefined, path: string) => filter === undefined || filter === path
 
-/** @internal */
+/** */
 export class FaultBook {
   private queue: Array<Queued> = []
   private rates: Array<Rated> = []
@@ -56,24 +55,21 @@ export class FaultBook {
     this.rates = []
   }
 
-  /** Queued faults first (oldest matching entry); then each matching rate draws once, in order. */
-  take(path: string): Effect.Effect<api.Fault | undefined> {
+  /** The oldest queued fault for this path, if any (it counts as used). */
+  takeQueued(path: string): api.Fault | undefined {
     const index = this.queue.findIndex((q) => matches(q.path, path))
-    if (index !== -1) {
-      const entry = this.queue[index]!
-      entry.remaining -= 1
-      if (entry.remaining <= 0) this.queue.splice(index, 1)
-      return Effect.succeed(entry.fault)
-    }
-    const candidates = this.rates.filter((r) => matches(r.path, path))
-    if (candidates.length === 0) return Effect.succeed(undefined)
-    return Effect.gen(function*() {
-      for (const rated of candidates) {
-        const draw = rated.next ? rated.next() : yield* Random.next
-        if (draw < rated.rate) return rated.fault
-      }
-      return undefined
-    })
+    if (index === -1) return undefined
+    const entry = this.queue[index]!
+    entry.remaining -= 1
+    if (entry.remaining <= 0) this.queue.splice(index, 1)
+    return entry.fault
+  }
+
+  /** The rates that apply to this path, in order: each draws once (seeded ones from their own stream). */
+  rated(
+    path: string
+  ): ReadonlyArray<{ readonly fault: api.Fault; readonly rate: number; readonly next: (() => number) | undefined }> {
+    return this.rates.filter((r) => matches(r.path, path))
   }
 }
 
@@ -109,11 +105,11 @@ const wrongSchema = (path: string): string =>
     ? JSON.stringify({ serverTime: "soon" })
     : JSON.stringify({ maxWithdrawAmountUSD: 1627523.32459208, asset: "BTC" })
 
-/** `fault:reset`, `fault:html502`, ... @internal */
+/** `fault:reset`, `fault:html502`, ... */
 export const faultVerdict = (fault: api.Fault): string =>
   `fault:${fault._tag.charAt(0).toLowerCase()}${fault._tag.slice(1)}`
 
-/** What an edge fault's reply may depend on. @internal */
+/** What an edge fault's reply may depend on. */
 export interface EdgeContext {
   /** The weight limit, for the 429's message. */
   readonly limit: number
@@ -128,7 +124,6 @@ export interface EdgeContext {
 /**
  * The reply of an edge fault (one the exchange never sees). `delay`, `truncate` and `reset` are
  * handled by the caller; so is the ban a `banned` fault starts.
- * @internal
  */
 export const edgeOutcome = (
   fault: Exclude<api.Fault, { readonly _tag: "Delay" | "Truncate" | "Reset" }>,

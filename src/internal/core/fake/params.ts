@@ -2,9 +2,8 @@
  * Raw query parsing and Binance-shaped replies. The query is never re-encoded: the signature
  * covers the bytes as sent, so we keep both the raw segments and their decoded form.
  */
-import type * as api from "../../FakeBinance.js"
+import type * as api from "./model.js"
 
-/** @internal */
 export interface Param {
   readonly name: string
   readonly value: string
@@ -17,7 +16,6 @@ const decode = (s: string): string => decodeURIComponent(s.replace(/\+/g, " "))
 /**
  * Splits on `&` and the first `=`, decoding form-style (`+` is a space).
  * `undefined` when a segment holds a malformed `%` escape.
- * @internal
  */
 export const parseQuery = (rawQuery: string): ReadonlyArray<Param> | undefined => {
   const params: Array<Param> = []
@@ -37,7 +35,7 @@ export const parseQuery = (rawQuery: string): ReadonlyArray<Param> | undefined =
   return params
 }
 
-/** Splits a `URL`, an absolute URL string or a raw `path?query` into path and raw query. @internal */
+/** Splits a `URL`, an absolute URL string or a raw `path?query` into path and raw query. */
 export const splitUrl = (url: string | URL): { readonly path: string; readonly rawQuery: string } => {
   if (typeof url !== "string") return { path: url.pathname, rawQuery: url.search.slice(1) }
   // Strip scheme and authority by hand: `new URL` would normalise the query bytes.
@@ -49,7 +47,7 @@ export const splitUrl = (url: string | URL): { readonly path: string; readonly r
   return { path: path === "" ? "/" : path, rawQuery: q === -1 ? "" : rest.slice(q + 1) }
 }
 
-/** Lower-cases header names; repeated headers are joined with ", " as HTTP allows. @internal */
+/** Lower-cases header names; repeated headers are joined with ", " as HTTP allows. */
 export const normalizeHeaders = (headers: api.FakeRequest["headers"]): Record<string, string> => {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
@@ -61,7 +59,7 @@ export const normalizeHeaders = (headers: api.FakeRequest["headers"]): Record<st
   return out
 }
 
-/** A decision of the exchange, before transport concerns. @internal */
+/** A decision of the exchange, before transport concerns. */
 export interface Outcome {
   readonly status: number
   readonly body: string
@@ -70,10 +68,8 @@ export interface Outcome {
   readonly verdict: string
 }
 
-/** @internal */
 export const JSON_TYPE = "application/json"
 
-/** @internal */
 export const ok = (body: string): Outcome => ({
   status: 200,
   body,
@@ -82,7 +78,6 @@ export const ok = (body: string): Outcome => ({
   verdict: "ok"
 })
 
-/** @internal */
 export const error = (
   reply: api.ErrorReply,
   verdict: string,
@@ -95,7 +90,7 @@ export const error = (
   verdict: `${reply.code} ${verdict}`
 })
 
-/** The replies fapi documents for this endpoint's rules. @internal */
+/** The replies fapi documents for this endpoint's rules. */
 export const Replies = {
   apiKeyFormat: { status: 401, code: -2014, msg: "API-key format invalid." },
   rejectedKey: { status: 401, code: -2015, msg: "Invalid API-key, IP, or permissions for action." },

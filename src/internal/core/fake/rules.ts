@@ -2,26 +2,23 @@
  * The exchange's decision for one request, in fapi's order:
  * ban → route → weight → API key → parameters → timestamp → signature → account → asset.
  */
-import type * as api from "../../FakeBinance.js"
+import type * as api from "./model.js"
 import * as params from "./params.js"
 import type { Verifier } from "./signature.js"
 import type { WeightGate } from "./weight.js"
 
-/** @internal */
 export interface AccountState {
   readonly verifier: Verifier
   readonly assets: Map<string, api.AssetAmounts>
   portfolioMargin: boolean
 }
 
-/** @internal */
 export interface Settings {
   readonly ip: string
   readonly unknownAsset: api.ErrorReply
   readonly notPortfolioMargin: api.ErrorReply
 }
 
-/** @internal */
 export interface Input {
   readonly method: string
   readonly path: string
@@ -99,7 +96,6 @@ const pmAccountInfo = (input: Input, now: number, { accounts, settings }: Contex
   }))
 }
 
-/** @internal */
 export const routes: ReadonlyMap<string, { readonly method: string } & Route> = new Map([
   ["/fapi/v1/time", { method: "GET", weight: 1, run: (_, now) => params.ok(JSON.stringify({ serverTime: now })) }],
   ["/fapi/v1/pmAccountInfo", { method: "GET", weight: 5, run: pmAccountInfo }]
@@ -112,7 +108,6 @@ const weightHeaders = (gate: WeightGate, now: number, extra: Record<string, stri
 
 /**
  * Decides one request at server time `now`. Mutates the weight gate; nothing else.
- * @internal
  */
 export const decide = (
   input: Input,
