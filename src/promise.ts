@@ -221,22 +221,29 @@ export const createClient = (options: ClientOptions): Client => {
   let closed = false
   const running = new Set<Fiber.RuntimeFiber<PmAccountInfo, PmAccountInfoError>>()
   // One abort listener per signal, however many calls share it (a listener per call warns past ten).
-  const watched = new Map<AbortSignal, Set<Fiber.RuntimeFiber<PmAccountInfo, PmAccountInfoError>>>()
-  const watch = (signal: AbortSignal, fiber: Fiber.RuntimeFiber<PmAccountInfo, PmAccountInfoError>) => {
-    let fibers = watched.get(signal)
-    if (fibers === undefined) {
-      const group = new Set<Fiber.RuntimeFiber<PmAccountInfo, PmAccountInfoError>>()
-      fibers = group
-      watched.set(signal, group)
-      signal.addEventListener("abort", () => {
+  type Call = Fiber.RuntimeFiber<PmAccountInfo, PmAccountInfoError>
+  const watched = new Map<AbortSignal, { readonly calls: Set<Call>; readonly onAbort: () => void }>()
+  const watch = (signal: AbortSignal, fiber: Call) => {
+    let watch = watched.get(signal)
+    if (watch === undefined) {
+      const calls = new Set<Call>()
+      const onAbort = () => {
         watched.delete(signal)
-        for (const f of group) f.unsafeInterruptAsFork(f.id())
-      }, { once: true })
+        for (const call of calls) call.unsafeInterruptAsFork(call.id())
+      }
+      watch = { calls, onAbort }
+      watched.set(signal, watch)
+      signal.addEventListener("abort", onAbort, { once: true })
     }
-    fibers.add(fiber)
+    const { calls, onAbort } = watch
+    calls.add(fiber)
     return () => {
-      fibers.delete(fiber)
-      // The listener stays until the signal aborts or is collected; it only holds an empty set.
+      calls.delete(fiber)
+      // The last call on this signal is done: let go of it (a signal that never aborts must not be kept).
+      if (calls.size === 0 && watched.get(signal)?.calls === calls) {
+        watched.delete(signal)
+        signal.removeEventListener("abort", onAbort)
+      }
     }
   }
   return {

@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
+import { getEventListeners } from "node:events"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, PortfolioMargin } from "../src/index.js"
 import { createClient } from "../src/promise.js"
@@ -132,6 +133,8 @@ describe("one budget per IP", () => {
         (_, i) => client.pmAccountInfo({ asset: "BTC" }, i % 2 === 0 ? { signal: shared.signal } : undefined)
       )
       expect(await Promise.all(calls)).toHaveLength(64)
+      // the calls are done: nothing is left listening on their signal (a signal that never aborts is not kept)
+      expect(getEventListeners(shared.signal, "abort")).toHaveLength(0)
       const more = Array.from({ length: 64 }, () => client.pmAccountInfo({ asset: "BTC" }, { signal: shared.signal }))
       shared.abort()
       const outcomes = await Promise.allSettled(more)
