@@ -28,7 +28,6 @@ import { createClient } from "../../src/promise.js"
 import * as pauses from "./pauses.js"
 import { type Leaks, LeakScanner } from "./secrets.js"
 import * as setup from "./setup.js"
-import * as sockets from "./sockets.js"
 import type { Exchange } from "./wire.js"
 import * as wire from "./wire.js"
 
@@ -144,16 +143,9 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
     burstEveryMs: input.burstEveryMs ?? 6_000
   }
   const started = Date.now()
-  let unhandled = 0
-  const onRejection = () => void unhandled++
-  process.on("unhandledRejection", onRejection)
-  const printed: Array<string> = []
-  const consoleMethods = ["log", "info", "warn", "error", "debug", "trace"] as const
-  const originals = consoleMethods.map((m) => [m, console[m]] as const)
-  for (const m of consoleMethods) {
-    console[m] = (...args: Array<unknown>) => void printed.push(args.map(String).join(" "))
-  }
-  const tracker = sockets.track()
+  // Rejections nobody handled, every line anything prints (scanned, not shown) and the sockets opened.
+  const watched = setup.watchProcess()
+  const { printed, tracker } = watched
   // Three accounts: Promise A signs with HMAC, Promise B with an encrypted Ed25519 key, the Effect program HMAC.
   const first = setup.makeKeys(options.seed + 11)
   const second = setup.makeKeys(options.seed + 12)
@@ -260,12 +252,13 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       const body = BARE_BODIES[(tick + 1) % BARE_BODIES.length]!
       for (let i = 0; i < 3 && !stopped; i++) {
         if (!await queueAndWait(Fault.rateLimitedBare(body), "fault:rateLimitedBare")) return
-        await nap(150)
+        // let the requests already in flight land first, so the next 429 meets one sent after the pause
+        await nap(400)
       }
       await nap(options.burstEveryMs / 2)
       for (let i = 0; i < 2 && !stopped; i++) {
         if (!await queueAndWait(Fault.wafBlocked, "fault:wafBlocked")) return
-        await nap(150)
+        await nap(400)
       }
     }
     const bursts = (async () => {
@@ -403,7 +396,7 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       overLimit429: log.filter((l) => l.status === 429 && l.fault === undefined && l.usedWeight > weightLimit).length,
       requests: log.length,
       wireRequests: exchanges.length,
-      unhandledRejections: unhandled,
+      unhandledRejections: watched.unhandled(),
       leaks: scanner.finish(signatures),
       scannedTexts: scanner.scanned,
       logLines: logLines.length + printed.length,
@@ -412,11 +405,9 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
     }
   } finally {
     stopped = true
-    tracker.stop()
     uninstallWire()
     for (const timer of timers) clearInterval(timer)
     await run(Scope.close(scope, Exit.void))
-    for (const [m, original] of originals) console[m] = original
-    process.off("unhandledRejection", onRejection)
+    watched.restore()
   }
 }

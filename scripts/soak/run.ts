@@ -20,7 +20,6 @@ import { BinanceClock, BinanceConfig, BinanceError, Credentials, PortfolioMargin
 import { createClient } from "../../src/promise.js"
 import { type Leaks, LeakScanner } from "./secrets.js"
 import * as setup from "./setup.js"
-import * as sockets from "./sockets.js"
 import * as wire from "./wire.js"
 
 export interface SoakOptions {
@@ -121,17 +120,9 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
     skewEveryMs: input.skewEveryMs ?? 4_000
   }
   const started = Date.now()
-  let unhandled = 0
-  const onRejection = () => void unhandled++
-  process.on("unhandledRejection", onRejection)
-  // Every line anything prints goes here (and is scanned) instead of the terminal.
-  const printed: Array<string> = []
-  const consoleMethods = ["log", "info", "warn", "error", "debug", "trace"] as const
-  const originals = consoleMethods.map((m) => [m, console[m]] as const)
-  for (const m of consoleMethods) {
-    console[m] = (...args: Array<unknown>) => void printed.push(args.map(String).join(" "))
-  }
-  const tracker = sockets.track()
+  // Rejections nobody handled, every line anything prints (scanned, not shown) and the sockets opened.
+  const watched = setup.watchProcess()
+  const { printed, tracker } = watched
   const rssBefore = process.memoryUsage().rss
   const keys = setup.makeKeys(options.seed)
   const scanner = new LeakScanner({
@@ -363,7 +354,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       ),
       promise: report(tallies.promise, logs[1]!, wire.sendsInPauses(promiseWire.sends, promiseClosed), promiseSockets),
       closeLagMs,
-      unhandledRejections: unhandled,
+      unhandledRejections: watched.unhandled(),
       leaks: scanner.finish(signatures),
       logLines: logLines.length + printed.length,
       scannedTexts: scanner.scanned,
@@ -373,11 +364,9 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       skewChanges
     }
   } finally {
-    tracker.stop()
     uninstallWire()
     for (const timer of timers) clearInterval(timer)
     await run(Scope.close(scope, Exit.void))
-    for (const [m, original] of originals) console[m] = original
-    process.off("unhandledRejection", onRejection)
+    watched.restore()
   }
 }

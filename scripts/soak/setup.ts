@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as FakeBinance from "../../src/FakeBinance.js"
 import { mulberry32 } from "../../src/internal/core/fake/faults.js"
+import * as sockets from "./sockets.js"
 
 const Fault = FakeBinance.Fault
 
@@ -118,3 +119,31 @@ export const injectFaults = (fake: FakeBinance.Service, seed: number, timeoutMs:
       }),
     { discard: true }
   )
+
+/**
+ * What a soak watches in its own process while it runs: rejections nobody handled, every line anything prints
+ * (kept, to be scanned for secrets, instead of reaching the terminal) and the sockets it opens. `restore` puts
+ * the console and the rejection handler back.
+ */
+export const watchProcess = () => {
+  let unhandled = 0
+  const onRejection = () => void unhandled++
+  process.on("unhandledRejection", onRejection)
+  const printed: Array<string> = []
+  const consoleMethods = ["log", "info", "warn", "error", "debug", "trace"] as const
+  const originals = consoleMethods.map((m) => [m, console[m]] as const)
+  for (const m of consoleMethods) {
+    console[m] = (...args: Array<unknown>) => void printed.push(args.map(String).join(" "))
+  }
+  const tracker = sockets.track()
+  return {
+    printed,
+    tracker,
+    unhandled: () => unhandled,
+    restore: () => {
+      tracker.stop()
+      for (const [m, original] of originals) console[m] = original
+      process.off("unhandledRejection", onRejection)
+    }
+  }
+}
