@@ -147,8 +147,10 @@ const tunnelAgent = (proxy: Proxy, agentOptions: Https.AgentOptions): Https.Agen
       }
       callback?.(null, Tls.connect({ ...tlsOptions, socket, servername: options.servername ?? host }))
     })
-    connect.once("error", (cause) =>
-      callback?.(new Error(`proxy ${proxy.host} unreachable: ${cause.message}`), undefined as never))
+    connect.once(
+      "error",
+      (cause) => callback?.(new Error(`proxy ${proxy.host} unreachable: ${cause.message}`), undefined as never)
+    )
     connect.end()
     return undefined
   }
@@ -254,8 +256,9 @@ export const makeAgents: {
 export const make: {
   (options?: Options & { readonly proxy?: undefined }): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope>
   (options: Options): Effect.Effect<HttpClient.HttpClient, InvalidConfiguration, Scope.Scope>
-} = ((options: Options = {}): Effect.Effect<HttpClient.HttpClient, InvalidConfiguration, Scope.Scope> =>
-  Effect.map(makeAgents(options), makeWithAgents)) as typeof make
+} =
+  ((options: Options = {}): Effect.Effect<HttpClient.HttpClient, InvalidConfiguration, Scope.Scope> =>
+    Effect.map(makeAgents(options), makeWithAgents)) as typeof make
 
 /**
  * The client as a layer; its sockets live as long as the layer.
@@ -266,5 +269,6 @@ export const make: {
 export const layer: {
   (options?: Options & { readonly proxy?: undefined }): Layer.Layer<HttpClient.HttpClient>
   (options: Options): Layer.Layer<HttpClient.HttpClient, InvalidConfiguration>
-} = ((options: Options = {}): Layer.Layer<HttpClient.HttpClient, InvalidConfiguration> =>
-  Layer.scoped(HttpClient.HttpClient, make(options))) as typeof layer
+} =
+  ((options: Options = {}): Layer.Layer<HttpClient.HttpClient, InvalidConfiguration> =>
+    Layer.scoped(HttpClient.HttpClient, make(options))) as typeof layer

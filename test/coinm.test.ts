@@ -3,8 +3,8 @@
  * against FakeBinance.serve (which serves both markets); its base URLs are the official connector's; its budget
  * is its own base URL's.
  */
-import { describe, expect, it } from "@effect/vitest"
 import * as Common from "@binance/common"
+import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

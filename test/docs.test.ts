@@ -259,7 +259,7 @@ const checkCommand = (command: string, flags: Set<string>): Array<string> => {
     if (bin === "vitest") {
       return rest.filter((a) => a.startsWith("test/") && !Fs.existsSync(Path.join(ROOT, a))).map((a) => `no ${a}`)
     }
-    return ["tsc", "eslint", "tsx"].includes(bin ?? "") ? [] : [`unknown npx tool ${bin}`]
+    return ["tsc", "eslint", "tsx", "stryker"].includes(bin ?? "") ? [] : [`unknown npx tool ${bin}`]
   }
   if (tool === "npm") {
     const [sub, ...rest] = args

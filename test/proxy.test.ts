@@ -68,7 +68,11 @@ describe("proxy", () => {
       )
       const first = yield* PortfolioMargin.pmAccountInfoResult({ asset: "BTC" }).pipe(Effect.provide(layer))
       expect(first.response).toEqual({ asset: "BTC", ...BTC })
-      expect(proxy.seen).toEqual([{ method: "CONNECT", target: baseUrl.slice("https://".length), authorization: BASIC }])
+      expect(proxy.seen).toEqual([{
+        method: "CONNECT",
+        target: baseUrl.slice("https://".length),
+        authorization: BASIC
+      }])
       expect(yield* fake.requestCount).toBe(1)
     }))
 

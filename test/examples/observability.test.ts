@@ -5,7 +5,14 @@ import * as Resource from "@effect/opentelemetry/Resource"
 import { expect, it } from "@effect/vitest"
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus"
 import { Effect, Layer, Schedule } from "effect"
-import { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, PortfolioMargin, RateLimit } from "effect-binance-pm"
+import {
+  BinanceClock,
+  BinanceConfig,
+  BinanceHttpClient,
+  Credentials,
+  PortfolioMargin,
+  RateLimit
+} from "effect-binance-pm"
 import { FakeBinance } from "effect-binance-pm/testing"
 
 // The desk's setup: every Effect metric, the library's included, served for Prometheus on :9464/metrics.

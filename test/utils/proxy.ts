@@ -5,6 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Http from "node:http"
+import * as Https from "node:https"
 import * as Net from "node:net"
 
 export interface Seen {
@@ -77,13 +78,17 @@ export const serveProxy = (options: { readonly authorization?: string | undefine
 /** An https origin on loopback (self-signed) that relays every request to `upstream` (an http origin). */
 export const serveTlsRelay = (upstream: string, tls: { readonly cert: string; readonly key: string }) =>
   Effect.acquireRelease(
-    Effect.async<{ readonly baseUrl: string; server: import("node:https").Server }>((resume) => {
-      void import("node:https").then((Https) => {
+    Effect.async<{ readonly baseUrl: string; server: Https.Server }>((resume) => {
+      {
         const server = Https.createServer(tls, (req, res) => {
-          const relay = Http.request(`${upstream}${req.url ?? "/"}`, { method: req.method, headers: req.headers }, (r) => {
-            res.writeHead(r.statusCode ?? 502, r.headers)
-            r.pipe(res)
-          })
+          const relay = Http.request(
+            `${upstream}${req.url ?? "/"}`,
+            { method: req.method, headers: req.headers },
+            (r) => {
+              res.writeHead(r.statusCode ?? 502, r.headers)
+              r.pipe(res)
+            }
+          )
           relay.on("error", () => res.destroy())
           req.pipe(relay)
         })
@@ -91,7 +96,7 @@ export const serveTlsRelay = (upstream: string, tls: { readonly cert: string; re
           const { port } = server.address() as Net.AddressInfo
           resume(Effect.succeed({ baseUrl: `https://127.0.0.1:${port}`, server }))
         })
-      })
+      }
     }),
     ({ server }) =>
       Effect.async<void>((resume) => {

@@ -54,7 +54,11 @@ export const proxyVariables = Config.all({
  */
 export const proxyFor = (
   baseUrl: string,
-  variables: { readonly https?: string | undefined; readonly http?: string | undefined; readonly noProxy?: string | undefined }
+  variables: {
+    readonly https?: string | undefined
+    readonly http?: string | undefined
+    readonly noProxy?: string | undefined
+  }
 ): string | undefined => {
   const url = new URL(baseUrl)
   const https = url.protocol === "https:"
