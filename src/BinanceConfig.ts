@@ -13,6 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
+import type * as Endpoint from "./internal/core/endpoint.js"
 import * as PlainOptions from "./internal/core/options.js"
 import { version } from "./internal/version.js"
 
@@ -29,6 +30,23 @@ export const environments: typeof PlainOptions.environments = PlainOptions.envir
  * @category Models
  */
 export type Environment = PlainOptions.Environment
+
+/**
+ * The futures market: `usds-m` (USDⓈ-M, `GET /fapi/v1/pmAccountInfo` on `https://fapi.binance.com`, the
+ * default) or `coin-m` (COIN-M, `GET /dapi/v1/pmAccountInfo` on `https://dapi.binance.com`).
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export type Market = Endpoint.Market
+
+/**
+ * COIN-M's REST base URLs, per environment.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export const coinmEnvironments: typeof PlainOptions.coinmEnvironments = PlainOptions.coinmEnvironments
 
 /**
  * The default retry policy: exponential backoff from 200 ms, factor 2, each delay capped at 5 s, jittered.
@@ -75,9 +93,17 @@ export interface Service {
   /**
    * Names the IP this program leaves from, when it is not the host's own (a proxy, another local address).
    * Binance limits and bans per IP, so the gate keeps one budget per egress and base URL: leave it unset and
-   * every client of the process shares one budget per base URL.
+   * every client of the process shares one budget per base URL. A client built with `BinanceHttpClient`'s
+   * `proxy` leaves from the proxy: its budget is the proxy's when this is unset.
    */
   readonly egress?: string | undefined
+  /**
+   * The futures market (default `usds-m`): which paths are called (`/fapi/...` or `/dapi/...`), and which base
+   * URL an `environment` names.
+   *
+   * @since 0.2.0
+   */
+  readonly market?: Market | undefined
 }
 
 /**
@@ -97,6 +123,8 @@ export interface Options {
   readonly weightLimit?: number | undefined
   readonly userAgent?: string | undefined
   readonly egress?: string | undefined
+  /** `usds-m` (default) or `coin-m`. @since 0.2.0 */
+  readonly market?: Market | undefined
 }
 
 /**
@@ -201,7 +229,7 @@ export const layer = (options: Options): Layer.Layer<BinanceConfig, InvalidConfi
 /**
  * Reads overrides from `Config` (by default the environment): `BINANCE_ENV`, `BINANCE_BASE_URL`,
  * `BINANCE_RECV_WINDOW`, `BINANCE_TIMEOUT`, `BINANCE_MAX_RETRIES`, `BINANCE_MAX_RETRY_AFTER_WAIT`,
- * `BINANCE_WEIGHT_LIMIT`, `BINANCE_EGRESS`, each optional.
+ * `BINANCE_WEIGHT_LIMIT`, `BINANCE_EGRESS`, `BINANCE_MARKET` (`usds-m` or `coin-m`), each optional.
  *
  * @since 0.1.0
  * @category Layers
@@ -222,5 +250,6 @@ const defaultConfigs: Config.Config<Options> = Config.all({
   maxRetries: optional(Config.integer("BINANCE_MAX_RETRIES")),
   maxRetryAfterWait: optional(Config.duration("BINANCE_MAX_RETRY_AFTER_WAIT")),
   weightLimit: optional(Config.integer("BINANCE_WEIGHT_LIMIT")),
-  egress: optional(Config.string("BINANCE_EGRESS"))
+  egress: optional(Config.string("BINANCE_EGRESS")),
+  market: optional(Config.literal("usds-m", "coin-m")("BINANCE_MARKET"))
 })

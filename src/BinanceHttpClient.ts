@@ -16,6 +16,11 @@
  *   is back in the pool before the next request); larger or chunked ones are read on demand or streamed.
  * - Request bodies are sent whole: a streamed body is collected before it is sent.
  * - Requests that would not be traced skip the platform's per-request wrapper (see `makeWithAgents`).
+ * - `proxy: "http://[user:password@]host:port"` sends everything through a forward proxy: `http:` targets as
+ *   plain forwarded requests, `https:` targets through a `CONNECT` tunnel (TLS end to end with Binance). The
+ *   proxy's credentials go only into `Proxy-Authorization`, and never into an error, a log or a span. The
+ *   client's rate-limit budget is then the proxy's (`BinanceConfig.egress`, unless set, is `proxy host:port`):
+ *   Binance sees the proxy's IP.
  *
  * @since 0.1.0
  */
@@ -27,9 +32,14 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import * as Tls from "node:tls"
+import { InvalidConfiguration } from "./BinanceError.js"
+import * as PlainOptions from "./internal/core/options.js"
+import { EgressKey } from "./internal/http.js"
 import * as internal from "./internal/nodeHttp/send.js"
 
 /**
@@ -45,6 +55,29 @@ export interface Options {
   readonly idleTimeoutMs?: number | undefined
   /** Extra options for both agents: TLS settings such as `ca`, or `localAddress`. */
   readonly agentOptions?: Https.AgentOptions | undefined
+  /**
+   * A forward proxy, `http://[user:password@]host:port` (percent-encode special characters in credentials).
+   * A `Redacted` keeps it out of your own logs too. An invalid URL fails `make` and `layer` with
+   * `InvalidConfiguration`, which never quotes it.
+   *
+   * @since 0.2.0
+   */
+  readonly proxy?: string | Redacted.Redacted<string> | undefined
+}
+
+/**
+ * A checked forward proxy, as the agents use it. Its `authorization` is redacted.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export interface Proxy {
+  readonly hostname: string
+  readonly port: number
+  /** `host:port`, without credentials. */
+  readonly host: string
+  /** The `Proxy-Authorization` header's value, when the proxy URL had credentials. */
+  readonly authorization: Redacted.Redacted<string> | undefined
 }
 
 /**
@@ -56,6 +89,72 @@ export interface Options {
 export interface Agents {
   readonly http: Http.Agent
   readonly https: Https.Agent
+  /**
+   * Set when the agents go through a proxy: `http` then keeps connections to the proxy (requests for `http:`
+   * targets are forwarded), and `https` opens a `CONNECT` tunnel per connection.
+   *
+   * @since 0.2.0
+   */
+  readonly proxy?: Proxy | undefined
+}
+
+/**
+ * Checks a proxy URL, `http://[user:password@]host[:port]`. The error never quotes the URL.
+ *
+ * @since 0.2.0
+ * @category Validation
+ */
+export const validateProxy = (
+  proxy: string | Redacted.Redacted<string>
+): Either.Either<Proxy, InvalidConfiguration> => {
+  const checked = PlainOptions.checkProxyUrl(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy)
+  if ("field" in checked) return Either.left(new InvalidConfiguration(checked))
+  return Either.right({
+    hostname: checked.hostname,
+    port: checked.port,
+    host: checked.host,
+    authorization: checked.authorization === undefined ? undefined : Redacted.make(checked.authorization)
+  })
+}
+
+// An https agent whose connections are CONNECT tunnels through the proxy, then TLS to the target inside.
+const tunnelAgent = (proxy: Proxy, agentOptions: Https.AgentOptions): Https.Agent => {
+  const agent = new Https.Agent(agentOptions)
+  agent.createConnection = (options, callback) => {
+    const host = options.host ?? options.hostname ?? "localhost"
+    const target = `${host.includes(":") ? `[${host}]` : host}:${options.port ?? 443}`
+    const headers: Record<string, string> = { host: target }
+    if (proxy.authorization !== undefined) headers["proxy-authorization"] = Redacted.value(proxy.authorization)
+    const connect = Http.request({
+      hostname: proxy.hostname,
+      port: proxy.port,
+      method: "CONNECT",
+      path: target,
+      headers,
+      agent: false,
+      ...(agentOptions.localAddress === undefined ? {} : { localAddress: agentOptions.localAddress })
+    })
+    connect.once("connect", (response, socket, head) => {
+      if (response.statusCode !== 200) {
+        socket.destroy()
+        callback?.(new Error(`proxy ${proxy.host} refused the tunnel to ${target}: ${response.statusCode}`), socket)
+        return
+      }
+      if (head.length > 0) socket.unshift(head)
+      const { host: _h, hostname: _n, path: _p, port: _o, ...tlsOptions } = options as Tls.ConnectionOptions & {
+        readonly hostname?: string
+        readonly path?: string
+      }
+      callback?.(null, Tls.connect({ ...tlsOptions, socket, servername: options.servername ?? host }))
+    })
+    connect.once(
+      "error",
+      (cause) => callback?.(new Error(`proxy ${proxy.host} unreachable: ${cause.message}`), undefined as never)
+    )
+    connect.end()
+    return undefined
+  }
+  return agent
 }
 
 /**
@@ -72,6 +171,17 @@ export interface Agents {
  * @category Constructors
  */
 export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
+  const client = makeClient(agents)
+  if (agents.proxy !== undefined) {
+    Object.defineProperty(client, EgressKey, {
+      value: PlainOptions.proxyEgress({ ...agents.proxy, authorization: undefined }),
+      enumerable: false
+    })
+  }
+  return client
+}
+
+const makeClient = (agents: Agents): HttpClient.HttpClient => {
   const exchange = (
     request: HttpClientRequest.HttpClientRequest,
     url: URL,
@@ -107,8 +217,13 @@ export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
  * @since 0.1.0
  * @category Constructors
  */
-export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, Scope.Scope> =>
-  Effect.acquireRelease(
+export const makeAgents: {
+  (options?: Options & { readonly proxy?: undefined }): Effect.Effect<Agents, never, Scope.Scope>
+  (options: Options): Effect.Effect<Agents, InvalidConfiguration, Scope.Scope>
+} = ((options: Options = {}): Effect.Effect<Agents, InvalidConfiguration, Scope.Scope> => {
+  const proxy = options.proxy === undefined ? undefined : validateProxy(options.proxy)
+  if (proxy !== undefined && Either.isLeft(proxy)) return Effect.fail(proxy.left)
+  return Effect.acquireRelease(
     Effect.sync((): Agents => {
       const agentOptions: Https.AgentOptions = {
         keepAlive: true,
@@ -117,7 +232,12 @@ export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, 
         ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
         ...options.agentOptions
       }
-      return { http: new Http.Agent(agentOptions), https: new Https.Agent(agentOptions) }
+      if (proxy === undefined) return { http: new Http.Agent(agentOptions), https: new Https.Agent(agentOptions) }
+      return {
+        http: new Http.Agent(agentOptions),
+        https: tunnelAgent(proxy.right, agentOptions),
+        proxy: proxy.right
+      }
     }),
     (agents) =>
       Effect.sync(() => {
@@ -125,6 +245,7 @@ export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, 
         agents.https.destroy()
       })
   )
+}) as typeof makeAgents
 
 /**
  * A client with keep-alive agents of its own, destroyed with the scope.
@@ -132,8 +253,12 @@ export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, 
  * @since 0.1.0
  * @category Constructors
  */
-export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
-  Effect.map(makeAgents(options), makeWithAgents)
+export const make: {
+  (options?: Options & { readonly proxy?: undefined }): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope>
+  (options: Options): Effect.Effect<HttpClient.HttpClient, InvalidConfiguration, Scope.Scope>
+} =
+  ((options: Options = {}): Effect.Effect<HttpClient.HttpClient, InvalidConfiguration, Scope.Scope> =>
+    Effect.map(makeAgents(options), makeWithAgents)) as typeof make
 
 /**
  * The client as a layer; its sockets live as long as the layer.
@@ -141,5 +266,9 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
  * @since 0.1.0
  * @category Layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.scoped(HttpClient.HttpClient, make(options))
+export const layer: {
+  (options?: Options & { readonly proxy?: undefined }): Layer.Layer<HttpClient.HttpClient>
+  (options: Options): Layer.Layer<HttpClient.HttpClient, InvalidConfiguration>
+} =
+  ((options: Options = {}): Layer.Layer<HttpClient.HttpClient, InvalidConfiguration> =>
+    Layer.scoped(HttpClient.HttpClient, make(options))) as typeof layer

@@ -7,7 +7,6 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as Layer from "effect/Layer"
 import * as BinanceHttpClient from "./BinanceHttpClient.js"
 
 /**
@@ -50,4 +49,4 @@ export const make: typeof BinanceHttpClient.make = BinanceHttpClient.make
  * @since 0.1.0
  * @category Layers
  */
-export const layer: (options?: Options) => Layer.Layer<HttpClient.HttpClient> = BinanceHttpClient.layer
+export const layer: typeof BinanceHttpClient.layer = BinanceHttpClient.layer

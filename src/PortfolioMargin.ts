@@ -1,6 +1,7 @@
 /**
  * Classic Portfolio Margin Account Information: `GET /fapi/v1/pmAccountInfo` (USER_DATA, weight 5) — how
- * much of an asset, and its USD value, can be moved out to the spot wallet.
+ * much of an asset, and its USD value, can be moved out to the spot wallet. With `BinanceConfig.market`
+ * `coin-m`, its COIN-M twin `GET /dapi/v1/pmAccountInfo` (same weight, parameters and answer).
  *
  * @since 0.1.0
  */
@@ -21,6 +22,7 @@ import * as Credentials from "./Credentials.js"
 import { gatedGet } from "./internal/attempt.js"
 import * as Endpoint from "./internal/core/endpoint.js"
 import { excerpt, usedWeight } from "./internal/http.js"
+import * as Metrics from "./internal/metrics.js"
 import { retryAfterFailure } from "./internal/retry.js"
 import * as RateLimit from "./RateLimit.js"
 
@@ -157,7 +159,8 @@ const run = (
     // Host clock when the latest request left: a -1021 heals from it.
     let sentAt = 0
     const fixed = Endpoint.queryPrefix(validated.right)
-    const prefix = `${config.baseUrl}${Endpoint.PATH}?${fixed}`
+    const paths = Endpoint.pathsOf(config.market)
+    const prefix = `${config.baseUrl}${paths.path}?${fixed}`
     const attempt = gatedGet({
       client,
       config,
@@ -165,9 +168,10 @@ const run = (
       now: clock.currentTimeMillis,
       weight: Endpoint.WEIGHT,
       apiKey: credentials.apiKey,
+      endpoint: paths.endpoint,
       // Sign exactly the bytes that are sent, freshly for every attempt.
       url: (timestamp, local) => {
-        attempts++
+        if (++attempts > 1) Metrics.unsafeRecordRetry()
         sentAt = local
         span?.attribute("binance.attempts", attempts)
         return `${prefix}${timestamp}&signature=${credentials.sign(fixed + timestamp)}`

@@ -23,6 +23,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
 import * as Gate from "./internal/core/gate.js"
+import * as Metrics from "./internal/metrics.js"
 
 /**
  * What one request asks of the gate.
@@ -162,7 +163,9 @@ const refusal = (decision: Extract<Gate.Decision, { _tag: "Refuse" }>): RateLimi
  * @category Constructors
  */
 export const make = (store: Store): Service => {
-  const acquire = (request: Request): Effect.Effect<Permit, GateError> =>
+  const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
+  // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric).
+  const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
     Effect.flatMap(Effect.zip(request.now, Clock.currentTimeMillis), ([now, local]) =>
       Effect.flatMap(
         store.admit(request.key, {
@@ -175,6 +178,7 @@ export const make = (store: Store): Service => {
         (decision): Effect.Effect<Permit, GateError> => {
           switch (decision._tag) {
             case "Admit":
+              Metrics.unsafeRecordGateWait(waited)
               return Effect.succeed({
                 key: request.key,
                 weight: request.weight,
@@ -182,9 +186,12 @@ export const make = (store: Store): Service => {
                 rateLimitEpoch: decision.rateLimitEpoch,
                 wafEpoch: decision.wafEpoch
               })
-            case "Wait":
-              return Effect.zipRight(Effect.sleep(Duration.millis(decision.ms + store.marginMs)), acquire(request))
+            case "Wait": {
+              const ms = decision.ms + store.marginMs
+              return Effect.zipRight(Effect.sleep(Duration.millis(ms)), admit(request, waited + ms))
+            }
             case "Refuse":
+              Metrics.unsafeRecordGateWait(waited)
               return Effect.fail(refusal(decision))
             case "Invalid":
               return Effect.fail(new InvalidConfiguration({ field: decision.field, reason: decision.reason }))

@@ -28,6 +28,14 @@ export * as BinanceConfig from "./BinanceConfig.js"
 export * as BinanceError from "./BinanceError.js"
 
 /**
+ * The library's metrics (`binance.requests`, `binance.request.duration`, `binance.retries`,
+ * `binance.used_weight`, `binance.gate.wait`, `binance.gate.pauses`) as Effect `Metric`s.
+ *
+ * @since 0.2.0
+ */
+export * as BinanceMetrics from "./BinanceMetrics.js"
+
+/**
  * @since 0.1.0
  */
 export * as Credentials from "./Credentials.js"

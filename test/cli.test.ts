@@ -17,6 +17,7 @@ import * as FakeBinance from "../src/FakeBinance.js"
 import * as Demo from "../src/internal/cli/demo.js"
 import * as Cli from "../src/internal/cli/main.js"
 import { API_KEY, HMAC_SECRET } from "./utils/keys.js"
+import { serveProxy } from "./utils/proxy.js"
 
 const ANSI = /\x1b\[[0-9;]*m/g
 
@@ -81,6 +82,49 @@ describe("CLI in process", () => {
       expect(JSON.parse(stdout)).toEqual({ asset: "BTC", ...BTC })
       const [entry] = yield* fake.requests
       expect(entry!.query).toMatch(/^asset=BTC&recvWindow=3000&timestamp=\d+&signature=<redacted>$/)
+    })))
+
+  it.live("--market coin-m calls /dapi/v1/pmAccountInfo; --verbose prints attempts, used weight and time", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { baseUrl, fake } = yield* served
+      const { code, stderr, stdout } = yield* cli(
+        ["account-info", "--asset", "BTC", "--base-url", baseUrl, "--market", "coin-m", "--json", "--verbose"],
+        credentials
+      )
+      expect(code).toBe(0)
+      expect(JSON.parse(stdout)).toEqual({ asset: "BTC", ...BTC })
+      expect((yield* fake.requests).map((entry) => entry.path)).toEqual(["/dapi/v1/pmAccountInfo"])
+      expect(stderr).toContain(`Calling ${baseUrl} (COIN-M), no proxy`)
+      expect(stderr).toMatch(/^BTC: 1 attempt, used weight 5, \d+ ms$/m)
+    })))
+
+  it.live("HTTP_PROXY: the call goes through the proxy (credentials never printed); NO_PROXY bypasses it", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { baseUrl, fake } = yield* served
+      const proxy = yield* serveProxy({ authorization: `Basic ${Buffer.from("u:s3cr3t-proxy").toString("base64")}` })
+      const through = yield* cli(["account-info", "-a", "BTC", "--base-url", baseUrl, "--verbose"], {
+        ...credentials,
+        HTTP_PROXY: proxy.url.replace("http://", "http://u:s3cr3t-proxy@")
+      })
+      expect(through.code).toBe(0)
+      expect(proxy.seen.map((seen) => seen.method)).toEqual(["GET"])
+      expect(through.stderr).toContain(`through the proxy 127.0.0.1:${proxy.port}`)
+      expect(through.stderr + through.stdout).not.toContain("s3cr3t")
+      const bypassed = yield* cli(["account-info", "-a", "BTC", "--base-url", baseUrl], {
+        ...credentials,
+        http_proxy: proxy.url,
+        NO_PROXY: "localhost,127.0.0.1"
+      })
+      expect(bypassed.code).toBe(0)
+      expect(proxy.seen).toHaveLength(1)
+      expect(yield* fake.requestCount).toBe(2)
+      const invalid = yield* cli(["account-info", "-a", "BTC", "--base-url", baseUrl], {
+        ...credentials,
+        HTTP_PROXY: "socks5://u:s3cr3t-proxy@h:1"
+      })
+      expect(invalid.code).toBe(2)
+      expect(invalid.stderr).toContain("proxy")
+      expect(invalid.stderr).not.toContain("s3cr3t")
     })))
 
   it.live("an API error exits 1 with its tag, code and message, and nothing secret", () =>

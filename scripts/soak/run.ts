@@ -8,6 +8,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -147,9 +148,11 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
     // own (undici, closed with the runtime), watched by a transform.
     const { uninstall, wires } = wire.install([fakes.promise.baseUrl])
     uninstallWire = uninstall
-    // Sends and gate closings are numbered in the order they happen: a send in the same millisecond as a
-    // closing is only a violation if it came after it.
+    // Admissions and gate closings are numbered in the order they happen, and each send carries the number of
+    // the admission it follows (same fiber): a send is a violation when the gate let it through after it had
+    // closed. (One admitted just before, whose bytes leave a moment after, was already in flight.)
     let sequence = 0
+    const admissions = new Map<string, number>()
     const effectSends: Array<{ readonly seq: number; readonly at: number }> = []
     const effect429Receipts: Array<number> = []
     const http = Layer.effect(
@@ -157,8 +160,8 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       Effect.map(
         HttpClient.HttpClient,
         HttpClient.transform((send) =>
-          Effect.suspend(() => {
-            effectSends.push({ seq: sequence++, at: Date.now() })
+          Effect.flatMap(Effect.fiberId, (fiber) => {
+            effectSends.push({ seq: admissions.get(FiberId.threadName(fiber)) ?? sequence++, at: Date.now() })
             return Effect.tap(send, (response) => {
               if (response.status === 429 || response.status === 418) effect429Receipts.push(Date.now())
             })
@@ -169,7 +172,12 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
     const closed: Array<{ readonly seq: number; readonly from: number; readonly to: number }> = []
     const inner = RateLimit.makeUnsafe()
     const gate: RateLimit.Service = {
-      acquire: inner.acquire,
+      acquire: (request) =>
+        Effect.flatMap(inner.acquire(request), (permit) =>
+          Effect.map(Effect.fiberId, (fiber) => {
+            admissions.set(FiberId.threadName(fiber), sequence++)
+            return permit
+          })),
       release: (permit, outcome, now) =>
         Effect.tap(inner.release(permit, outcome, now), () => {
           const wait = outcome.status === 429 || outcome.status === 418 ? outcome.retryAfterMs : undefined

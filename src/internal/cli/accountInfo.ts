@@ -2,6 +2,8 @@
  * The `account-info` program, apart from argument parsing: pick the target (Binance or the demo fake),
  * read each asset, print a table or JSON lines.
  */
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -9,6 +11,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, PortfolioMargin } from "../../index.js"
+import * as PlainOptions from "../core/options.js"
 import * as Demo from "./demo.js"
 import * as Render from "./render.js"
 
@@ -27,6 +30,42 @@ export interface Flags {
   readonly baseUrl: Option.Option<string>
   readonly env: Option.Option<BinanceConfig.Environment>
   readonly demo: boolean
+  readonly market: Option.Option<BinanceConfig.Market>
+  readonly verbose: boolean
+}
+
+const firstOf = (names: ReadonlyArray<string>): Config.Config<string | undefined> =>
+  Config.map(
+    Config.all(names.map((name) => Config.option(Config.string(name)))),
+    (values) => values.find(Option.isSome)?.value
+  )
+
+/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (upper case first, then lower case). @internal */
+export const proxyVariables = Config.all({
+  https: firstOf(["HTTPS_PROXY", "https_proxy"]),
+  http: firstOf(["HTTP_PROXY", "http_proxy"]),
+  noProxy: firstOf(["NO_PROXY", "no_proxy"])
+})
+
+/**
+ * The proxy for a base URL under the proxy variables, or undefined (none set, or NO_PROXY matches).
+ *
+ * @internal
+ */
+export const proxyFor = (
+  baseUrl: string,
+  variables: {
+    readonly https?: string | undefined
+    readonly http?: string | undefined
+    readonly noProxy?: string | undefined
+  }
+): string | undefined => {
+  const url = new URL(baseUrl)
+  const https = url.protocol === "https:"
+  const proxy = https ? variables.https : variables.http
+  if (proxy === undefined || proxy.trim() === "") return undefined
+  const port = url.port !== "" ? url.port : https ? "443" : "80"
+  return PlainOptions.bypassesProxy(variables.noProxy, url.hostname, port) ? undefined : proxy
 }
 
 // Upper-cased because Binance's symbols are; "btc,eth" and repeated flags both work.
@@ -48,17 +87,28 @@ const target = (flags: Flags) =>
         `Demo: a fake Binance is serving on ${demo.baseUrl} inside this process, with a demo account signed by a ` +
           "fresh Ed25519 key. Nothing leaves this machine."
       )
-      return { credentials: demo.credentials, config: BinanceConfig.layer({ baseUrl: demo.baseUrl }) }
+      return {
+        credentials: demo.credentials,
+        config: BinanceConfig.layer({ baseUrl: demo.baseUrl, market: Option.getOrUndefined(flags.market) }),
+        baseUrl: demo.baseUrl,
+        demo: true
+      }
     }
     if (Option.isSome(flags.baseUrl) && Option.isSome(flags.env)) {
       return yield* new UsageError({ message: "Give either --base-url or --env, not both." })
     }
+    const options = {
+      baseUrl: Option.getOrUndefined(flags.baseUrl),
+      environment: Option.getOrUndefined(flags.env),
+      market: Option.getOrUndefined(flags.market)
+    }
+    const resolved = BinanceConfig.make(options)
+    if (Either.isLeft(resolved)) return yield* resolved.left
     return {
       credentials: Credentials.layerConfig(),
-      config: BinanceConfig.layer({
-        baseUrl: Option.getOrUndefined(flags.baseUrl),
-        environment: Option.getOrUndefined(flags.env)
-      })
+      config: BinanceConfig.layer(options),
+      baseUrl: resolved.right.baseUrl,
+      demo: false
     }
   })
 
@@ -90,7 +140,17 @@ export const accountInfo = (flags: Flags) =>
       const checked = PortfolioMargin.validateParams({ asset, recvWindow }, 5000)
       if (Either.isLeft(checked)) return yield* checked.left
     }
-    const { config, credentials } = yield* target(flags)
+    const { baseUrl, config, credentials, demo } = yield* target(flags)
+    // The offline demo never leaves the process: no proxy for it.
+    const proxy = demo ? undefined : proxyFor(baseUrl, yield* proxyVariables)
+    const checkedProxy = proxy === undefined ? undefined : BinanceHttpClient.validateProxy(proxy)
+    if (checkedProxy !== undefined && Either.isLeft(checkedProxy)) return yield* checkedProxy.left
+    if (flags.verbose) {
+      yield* Console.error(
+        `Calling ${baseUrl}${flags.market._tag === "Some" && flags.market.value === "coin-m" ? " (COIN-M)" : ""}` +
+          (checkedProxy === undefined ? ", no proxy" : ` through the proxy ${checkedProxy.right.host}`)
+      )
+    }
     const layer = Layer.mergeAll(
       credentials.pipe(
         Layer.catchAll((error) =>
@@ -104,11 +164,24 @@ export const accountInfo = (flags: Flags) =>
       config,
       BinanceClock.layer,
       // The library's own node:http client: a refused connection reads ECONNREFUSED, not "fetch failed".
-      BinanceHttpClient.layer()
+      proxy === undefined ? BinanceHttpClient.layer() : BinanceHttpClient.layer({ proxy })
     )
     const rows = yield* Effect.forEach(
       assets.length === 0 ? Demo.defaultAssets : assets,
-      (asset) => PortfolioMargin.pmAccountInfoResult({ asset, recvWindow })
+      (asset) =>
+        flags.verbose
+          ? Effect.gen(function*() {
+            const start = yield* Clock.currentTimeMillis
+            const row = yield* PortfolioMargin.pmAccountInfoResult({ asset, recvWindow })
+            const took = (yield* Clock.currentTimeMillis) - start
+            yield* Console.error(
+              `${asset}: ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}, used weight ${
+                row.usedWeight ?? "unknown"
+              }, ${took} ms`
+            )
+            return row
+          })
+          : PortfolioMargin.pmAccountInfoResult({ asset, recvWindow })
     ).pipe(Effect.provide(layer))
     yield* Console.log(flags.json ? Render.jsonLines(rows) : Render.table(rows))
   }).pipe(Effect.scoped)

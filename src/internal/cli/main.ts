@@ -69,16 +69,33 @@ const demo = Options.boolean("demo").pipe(
   )
 )
 
+const market = Options.choice("market", ["usds-m", "coin-m"] as const).pipe(
+  Options.optional,
+  Options.withDescription(
+    "Which futures market: usds-m (GET /fapi/v1/pmAccountInfo on https://fapi.binance.com, the default) or " +
+      "coin-m (GET /dapi/v1/pmAccountInfo on https://dapi.binance.com)."
+  )
+)
+
+const verbose = Options.boolean("verbose").pipe(
+  Options.withAlias("v"),
+  Options.withDescription(
+    "Also print, on stderr, each asset's attempts, used weight and time taken, and the proxy in use (never its " +
+      "credentials)."
+  )
+)
+
 const accountInfoCommand = Command.make(
   "account-info",
-  { asset, recvWindow, json, baseUrl, env, demo },
+  { asset, recvWindow, json, baseUrl, env, demo, market, verbose },
   accountInfo
 ).pipe(
   Command.withDescription(
     "Show how much of an asset the Classic Portfolio Margin account can transfer out to the spot wallet, and " +
       "its USD value (GET /fapi/v1/pmAccountInfo). Credentials come from the environment: BINANCE_API_KEY and " +
       "one of BINANCE_SECRET_KEY, BINANCE_PRIVATE_KEY or BINANCE_PRIVATE_KEY_FILE " +
-      "(plus BINANCE_PRIVATE_KEY_PASSPHRASE for an encrypted key)."
+      "(plus BINANCE_PRIVATE_KEY_PASSPHRASE for an encrypted key). HTTPS_PROXY, HTTP_PROXY and NO_PROXY are " +
+      "honoured (not by --demo)."
   )
 )
 
@@ -97,6 +114,8 @@ const footer = HelpDoc.blocks([
     ["account-info --asset BTC", "your account, keys from the environment"],
     ["account-info --asset BTC,ETH --json", "exact strings, one JSON object per line"],
     ["account-info --asset BTC --env testnet", "Binance's testnet, with testnet keys"],
+    ["account-info --asset BTC --market coin-m", "the COIN-M twin: GET /dapi/v1/pmAccountInfo"],
+    ["account-info --asset BTC --verbose", "also print attempts, used weight and time taken"],
     ["account-info --asset BTC --log-level debug", "also print each attempt and clock re-sync"]
   ].map(([args, what]) => HelpDoc.p(`$ ${name} ${args!.padEnd(44)}${what}`)),
   HelpDoc.h1("LOG LEVEL"),
@@ -107,6 +126,10 @@ const footer = HelpDoc.blocks([
   ),
   HelpDoc.h1("ENVIRONMENT"),
   HelpDoc.p(Render.credentialsHelp),
+  HelpDoc.p(
+    "HTTPS_PROXY (https: targets) and HTTP_PROXY (http: targets), or their lower-case forms: a forward proxy, " +
+      "http://[user:password@]host:port. NO_PROXY: comma-separated hosts or domains that bypass it (* for all)."
+  ),
   HelpDoc.h1("EXIT CODES"),
   HelpDoc.p("0 success; 1 Binance or the network said no (the error is printed); 2 wrong flags or configuration.")
 ])

@@ -10,6 +10,39 @@ export const WEIGHT = 5
 export const TIME_PATH = "/fapi/v1/time"
 export const TIME_WEIGHT = 1
 
+/** The two futures markets a Classic Portfolio Margin account spans: USDⓈ-M (`fapi`) and COIN-M (`dapi`). */
+export const MARKETS = ["usds-m", "coin-m"] as const
+export type Market = typeof MARKETS[number]
+
+/** `GET /dapi/v1/pmAccountInfo`, COIN-M's twin: same weight, parameters and answer. */
+export const COINM_PATH = "/dapi/v1/pmAccountInfo"
+/** `GET /dapi/v1/time`, COIN-M's clock. */
+export const COINM_TIME_PATH = "/dapi/v1/time"
+
+/** A market's paths, and the metric names of its requests (`GET /fapi/v1/pmAccountInfo`). */
+export interface Paths {
+  readonly path: string
+  readonly timePath: string
+  readonly endpoint: string
+  readonly timeEndpoint: string
+}
+
+const USDS_M_PATHS: Paths = {
+  path: PATH,
+  timePath: TIME_PATH,
+  endpoint: `GET ${PATH}`,
+  timeEndpoint: `GET ${TIME_PATH}`
+}
+const COIN_M_PATHS: Paths = {
+  path: COINM_PATH,
+  timePath: COINM_TIME_PATH,
+  endpoint: `GET ${COINM_PATH}`,
+  timeEndpoint: `GET ${COINM_TIME_PATH}`
+}
+
+/** The paths of a market; USDⓈ-M when none is named. */
+export const pathsOf = (market: Market | undefined): Paths => market === "coin-m" ? COIN_M_PATHS : USDS_M_PATHS
+
 /** An asset symbol as Binance lists them. */
 export const ASSET = /^[A-Z0-9]{1,20}$/
 

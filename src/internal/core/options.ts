@@ -2,7 +2,7 @@
  * The client's plain options: environments, base URL, numbers and names, checked. No Effect here: durations
  * and schedules are each edition's own.
  */
-import type { Refusal } from "./endpoint.js"
+import { type Market, MARKETS, type Refusal } from "./endpoint.js"
 
 /** The Binance environments and their REST base URLs. */
 export const environments = {
@@ -12,6 +12,17 @@ export const environments = {
 } as const
 
 export type Environment = keyof typeof environments
+
+/** COIN-M's REST base URLs, per environment (the official connector's constants). */
+export const coinmEnvironments = {
+  production: "https://dapi.binance.com",
+  testnet: "https://testnet.binancefuture.com",
+  demo: "https://demo-dapi.binance.com"
+} as const satisfies Record<Environment, string>
+
+/** A market's base URLs, per environment; USDⓈ-M when none is named. */
+export const environmentsOf = (market: Market | undefined): Record<Environment, string> =>
+  market === "coin-m" ? coinmEnvironments : environments
 
 export const DEFAULTS = { recvWindow: 5000, maxRetries: 3, weightLimit: 2400 } as const
 
@@ -46,6 +57,8 @@ export interface PlainOptions {
   readonly weightLimit?: number | undefined
   readonly userAgent?: string | undefined
   readonly egress?: string | undefined
+  /** Which futures market: `usds-m` (the default) or `coin-m`. */
+  readonly market?: Market | undefined
 }
 
 export interface Checked {
@@ -55,6 +68,8 @@ export interface Checked {
   readonly weightLimit: number
   readonly userAgent: string
   readonly egress?: string
+  /** Present only when the options named one. */
+  readonly market?: Market
 }
 
 const isInt = (u: unknown, min: number, max: number): u is number =>
@@ -68,7 +83,11 @@ export const checkOptions = (options: PlainOptions, defaultUserAgent: string): C
   if (options.environment !== undefined && options.baseUrl !== undefined) {
     return { field: "environment", reason: "give either environment or baseUrl, not both" }
   }
-  const baseUrl = checkBaseUrl(options.baseUrl ?? environments[options.environment ?? "production"])
+  const market = options.market
+  if (market !== undefined && !MARKETS.includes(market)) {
+    return { field: "market", reason: `must be one of ${MARKETS.join(", ")}` }
+  }
+  const baseUrl = checkBaseUrl(options.baseUrl ?? environmentsOf(market)[options.environment ?? "production"])
   if (typeof baseUrl !== "string") return baseUrl
   const recvWindow = options.recvWindow ?? DEFAULTS.recvWindow
   if (!isInt(recvWindow, 1, 60000)) return { field: "recvWindow", reason: "must be an integer from 1 to 60000 ms" }
@@ -84,9 +103,86 @@ export const checkOptions = (options: PlainOptions, defaultUserAgent: string): C
   if (egress !== undefined && (typeof egress !== "string" || !/^[\x21-\x7e]{1,200}$/.test(egress))) {
     return { field: "egress", reason: "must be 1 to 200 printable ASCII characters without spaces" }
   }
-  return { baseUrl, recvWindow, maxRetries, weightLimit, userAgent, ...(egress === undefined ? {} : { egress }) }
+  return {
+    baseUrl,
+    recvWindow,
+    maxRetries,
+    weightLimit,
+    userAgent,
+    ...(egress === undefined ? {} : { egress }),
+    ...(market === undefined ? {} : { market })
+  }
 }
 
 /** The budget a request counts against: its base URL, and the egress it leaves from when one is named. */
 export const budgetKey = (options: { readonly baseUrl: string; readonly egress?: string | undefined }): string =>
   options.egress === undefined ? options.baseUrl : `${options.egress} ${options.baseUrl}`
+
+/** A forward proxy, checked: where to connect, and the `Proxy-Authorization` value when the URL had credentials. */
+export interface Proxy {
+  readonly hostname: string
+  readonly port: number
+  /** `host:port`, without credentials: safe to log, and the egress of the clients that use it. */
+  readonly host: string
+  /** `Basic base64(user:pass)`, or undefined. A secret: never log it. */
+  readonly authorization: string | undefined
+}
+
+/**
+ * Checks a proxy URL `http://[user:pass@]host[:port]` (port 80 by default). The refusal never quotes the
+ * input: it may hold credentials.
+ */
+export const checkProxyUrl = (input: unknown): Proxy | Refusal => {
+  const refuse = (reason: string): Refusal => ({ field: "proxy", reason })
+  if (typeof input !== "string" || input.trim() === "") return refuse("must be a non-empty URL string")
+  let url: URL
+  try {
+    url = new URL(input)
+  } catch {
+    return refuse("is not a valid URL (expected http://[user:password@]host:port)")
+  }
+  if (url.protocol !== "http:") {
+    return refuse(`must be an http: proxy URL such as http://host:port, got "${url.protocol}"`)
+  }
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
+    return refuse("must be http://[user:password@]host:port, without a path, query or fragment")
+  }
+  const port = url.port === "" ? 80 : Number(url.port)
+  const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
+  let authorization: string | undefined
+  if (url.username !== "" || url.password !== "") {
+    let user: string
+    let password: string
+    try {
+      user = decodeURIComponent(url.username)
+      password = decodeURIComponent(url.password)
+    } catch {
+      return refuse("has credentials that are not valid percent-encoding")
+    }
+    authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`
+  }
+  return { hostname, port, host: `${url.hostname}:${port}`, authorization }
+}
+
+/** The egress of a client that leaves through `proxy`: its host and port, without credentials. */
+export const proxyEgress = (proxy: Proxy): string => `proxy ${proxy.host}`
+
+/**
+ * Whether a target host bypasses the proxy under `NO_PROXY` (comma- or space-separated: `*`, host names,
+ * `.suffix` or `suffix` domains, optional `:port`).
+ */
+export const bypassesProxy = (noProxy: string | undefined, hostname: string, port: string): boolean => {
+  if (noProxy === undefined || noProxy.trim() === "") return false
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "")
+  return noProxy.split(/[\s,]+/).some((raw) => {
+    const entry = raw.trim().toLowerCase()
+    if (entry === "") return false
+    if (entry === "*") return true
+    const [name, entryPort] = entry.startsWith("[")
+      ? [entry.slice(1, entry.indexOf("]")), entry.slice(entry.indexOf("]") + 2) || undefined]
+      : entry.split(":") as [string, string | undefined]
+    if (entryPort !== undefined && entryPort !== port) return false
+    const bare = name!.replace(/^\*?\./, "")
+    return host === bare || host.endsWith(`.${bare}`)
+  })
+}

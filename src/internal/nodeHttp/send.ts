@@ -3,6 +3,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
@@ -84,15 +85,32 @@ export const send = (
     const headers: Record<string, string> = contentType === undefined
       ? request.headers
       : { ...request.headers, "content-type": contentType }
-    const options: Http.RequestOptions = {
-      method: request.method,
-      // URL keeps IPv6 literals bracketed; node wants them bare.
-      hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
-      path: url.pathname + url.search,
-      headers,
-      agent: https ? agents.https : agents.http
+    const proxy = agents.proxy
+    let options: Http.RequestOptions
+    if (proxy !== undefined && !https) {
+      // Forwarded through the proxy: the absolute URL as the request target, the proxy's credentials beside it.
+      const forwarded: Record<string, string> = { ...headers, host: url.host }
+      if (proxy.authorization !== undefined) forwarded["proxy-authorization"] = Redacted.value(proxy.authorization)
+      options = {
+        method: request.method,
+        hostname: proxy.hostname,
+        port: proxy.port,
+        path: url.origin + url.pathname + url.search,
+        headers: forwarded,
+        agent: agents.http
+      }
+    } else {
+      options = {
+        method: request.method,
+        // URL keeps IPv6 literals bracketed; node wants them bare.
+        hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+        path: url.pathname + url.search,
+        headers,
+        // Through a proxy, the https agent tunnels each connection with CONNECT.
+        agent: https ? agents.https : agents.http
+      }
+      if (url.port !== "") options.port = url.port
     }
-    if (url.port !== "") options.port = url.port
     const req = https ? Https.request(options) : Http.request(options)
     let settled = false
     let response: NodeResponse | undefined

@@ -101,7 +101,7 @@ const UNAVAILABLE = {
 } as const
 
 const wrongSchema = (path: string): string =>
-  path === "/fapi/v1/time"
+  path === "/fapi/v1/time" || path === "/dapi/v1/time"
     ? JSON.stringify({ serverTime: "soon" })
     : JSON.stringify({ maxWithdrawAmountUSD: 1627523.32459208, asset: "BTC" })
 

@@ -98,7 +98,10 @@ const pmAccountInfo = (input: Input, now: number, { accounts, settings }: Contex
 
 export const routes: ReadonlyMap<string, { readonly method: string } & Route> = new Map([
   ["/fapi/v1/time", { method: "GET", weight: 1, run: (_, now) => params.ok(JSON.stringify({ serverTime: now })) }],
-  ["/fapi/v1/pmAccountInfo", { method: "GET", weight: 5, run: pmAccountInfo }]
+  ["/fapi/v1/pmAccountInfo", { method: "GET", weight: 5, run: pmAccountInfo }],
+  // COIN-M's twins: same rules, weights and answers (one fake serves both markets, on one weight budget).
+  ["/dapi/v1/time", { method: "GET", weight: 1, run: (_, now) => params.ok(JSON.stringify({ serverTime: now })) }],
+  ["/dapi/v1/pmAccountInfo", { method: "GET", weight: 5, run: pmAccountInfo }]
 ])
 
 const weightHeaders = (gate: WeightGate, now: number, extra: Record<string, string> = {}) => ({
