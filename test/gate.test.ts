@@ -155,6 +155,121 @@ describe("gate rules", () => {
     expect(Gate.admit(undefined, ask(Number.NaN))[0]).toMatchObject({ _tag: "Invalid", field: "clock" })
   })
 
+  it("what a caller asks is checked: each bad number is refused as invalid, naming it", () => {
+    const refused = (overrides: Partial<Gate.Ask>) => Gate.admit(undefined, ask(30_000, overrides))[0]
+    const positive = { _tag: "Invalid", reason: "must be a positive integer" }
+    expect(refused({ weight: 1.5 })).toEqual({ ...positive, field: "weight" })
+    expect(refused({ weight: -5 })).toEqual({ ...positive, field: "weight" })
+    expect(refused({ weight: Number.NaN })).toEqual({ ...positive, field: "weight" })
+    expect(refused({ weightLimit: Number.NaN })).toEqual({ ...positive, field: "weightLimit" })
+    expect(refused({ weightLimit: -20 })).toEqual({ ...positive, field: "weightLimit" })
+    expect(refused({ weightLimit: 0 })).toEqual({
+      _tag: "Invalid",
+      field: "weightLimit",
+      reason: "is 0, below the request's weight 5: it could never be sent"
+    })
+    const negative = { _tag: "Invalid", field: "maxWaitMs", reason: "must be a non-negative number" }
+    expect(refused({ maxWaitMs: -1 })).toEqual(negative)
+    expect(refused({ maxWaitMs: Number.NaN })).toEqual(negative)
+    const clock = { _tag: "Invalid", field: "clock", reason: "must read finite milliseconds" }
+    expect(refused({ local: Number.NaN })).toEqual(clock)
+    expect(refused({ now: Number.POSITIVE_INFINITY })).toEqual(clock)
+    // the edges are fine: a weight equal to the limit, a caller that waits for nothing
+    expect(refused({ weight: 20 })._tag).toBe("Admit")
+    expect(refused({ maxWaitMs: 0 })._tag).toBe("Admit")
+  })
+
+  it("a new minute after an idle one starts from nothing: no previous count, nothing carried", () => {
+    const a = admitted(undefined, 30_000)
+    const [, rolled] = Gate.admit(a.state, ask(150_000))
+    expect(rolled).toMatchObject({ window: 2, used: 0, reserved: 5, carried: 0, previousUsed: 0 })
+    // and the request from two minutes ago, answered now, changes nothing
+    const settled = Gate.settle(rolled, a.permit, { status: 200, usedWeight: 15 }, 150_100, 150_100)
+    expect(settled).toMatchObject({ used: 0, reserved: 5, carried: 0 })
+  })
+
+  it("weight carried into a minute counts against it, in the next minute's previous count, and is handed back one by one", () => {
+    let state: Gate.BudgetState | undefined
+    const permits: Array<Gate.Admitted> = []
+    for (let i = 0; i < 4; i++) {
+      const a = admitted(state, 59_000 + i)
+      state = a.state
+      permits.push(a.permit)
+    }
+    // 61.1 s: past the first second, yet the four in flight still fill the limit
+    expect(Gate.admit(state, ask(61_100))[0]).toEqual({ _tag: "Wait", ms: 58_900, reason: "window" })
+    state = Gate.roll(state, 61_100)
+    state = Gate.settle(state, permits[0]!, { status: 200 }, 61_200, 61_200)
+    expect(state).toMatchObject({ carried: 15, used: 5 })
+    // a minute later, what was carried and used is the previous minute's count
+    const next = admitted(state, 61_300, { weightLimit: 30 })
+    expect(Gate.roll(next.state, 121_000)).toMatchObject({ previousUsed: 5 + 5 + 15, carried: 5 })
+  })
+
+  it("a first-second wait says why: the previous minute's window", () => {
+    let state: Gate.BudgetState | undefined
+    for (let i = 0; i < 4; i++) state = admitted(state, 59_000 + i).state
+    state = Gate.roll(state, 60_000)
+    const fresh = { ...state, carried: 0 }
+    expect(Gate.admit(fresh, ask(60_200))[0]).toEqual({ _tag: "Wait", ms: 800, reason: "window" })
+  })
+
+  it("a pause and a block of the same length name the firewall; a wait equal to the longest accepted is waited", () => {
+    const a = admitted(undefined, 10_000)
+    const b = admitted(a.state, 10_000)
+    let state = Gate.settle(b.state, a.permit, { status: 429 }, 10_000, 10_000)
+    state = Gate.settle(state, b.permit, { status: 403 }, 10_000, 10_000)
+    expect(Gate.admit(state, ask(10_000))[0]).toEqual({ _tag: "Wait", ms: 1_000, reason: "403" })
+    expect(Gate.admit(state, ask(10_000, { maxWaitMs: 1_000 }))[0]).toEqual({ _tag: "Wait", ms: 1_000, reason: "403" })
+    expect(Gate.admit(state, ask(10_000, { maxWaitMs: 999 }))[0]).toMatchObject({ _tag: "Refuse", reason: "403" })
+  })
+
+  it("an answer that is not 2xx, 429, 403 or 418 (a 1xx, a 500) neither resets a streak nor pauses", () => {
+    const a = admitted(undefined, 10_000, { weightLimit: 1000 })
+    let state = Gate.settle(a.state, a.permit, { status: 429 }, 10_000, 10_000)
+    for (const status of [101, 199, 300, 500]) {
+      const b = admitted(state, 12_000, { weightLimit: 1000 })
+      state = Gate.settle(b.state, b.permit, { status }, 12_000, 12_000)
+      expect(state.rateLimitStreak, String(status)).toBe(1)
+    }
+    expect(state.pausedUntil).toBe(11_000)
+  })
+
+  it("a 403 answered to a request already in flight keeps the streak's length, not the first second", () => {
+    let state: Gate.BudgetState | undefined
+    let now = 10_000
+    for (let i = 0; i < 3; i++) {
+      const a = admitted(state, now, { weightLimit: 1000 })
+      state = Gate.settle(a.state, a.permit, { status: 403 }, now, now)
+      now = state.blockedUntil
+    }
+    expect(state!.wafStreak).toBe(3)
+    const inFlight = admitted(state, now, { weightLimit: 1000 })
+    const fresh = admitted(inFlight.state, now, { weightLimit: 1000 })
+    state = Gate.settle(fresh.state, fresh.permit, { status: 403 }, now, now)
+    expect(state.blockedUntil).toBe(now + 8_000)
+    state = Gate.settle(state, inFlight.permit, { status: 403 }, now + 7_000, now + 7_000)
+    // counted against the streak of 4 it belongs to: 7 s + 8 s, not 7 s + 1 s
+    expect(state.blockedUntil).toBe(now + 15_000)
+  })
+
+  it("a 418 that says neither Retry-After nor 'banned until' bans for Binance's shortest ban, 2 minutes", () => {
+    const a = admitted(undefined, 10_000)
+    expect(Gate.settle(a.state, a.permit, { status: 418 }, 10_500, 10_000).bannedUntil).toBe(130_000)
+    // "banned until" is on Binance's clock (500 ms ahead here)
+    expect(Gate.settle(a.state, a.permit, { status: 418, bannedUntil: 70_500 }, 10_500, 10_000).bannedUntil).toBe(
+      70_000
+    )
+  })
+
+  it("a budget is kept until its minute, the next one, and its pauses and ban are over", () => {
+    const state = { ...Gate.initial(0), pausedUntil: 0, blockedUntil: 0, bannedUntil: 0 }
+    expect(Gate.ttlMs(state, 10_000, 10_000)).toBe(110_000)
+    expect(Gate.ttlMs({ ...state, pausedUntil: 210_000 }, 10_000, 10_000)).toBe(200_000)
+    expect(Gate.ttlMs({ ...state, blockedUntil: 310_000 }, 10_000, 10_000)).toBe(300_000)
+    expect(Gate.ttlMs({ ...state, bannedUntil: 410_000 }, 10_000, 10_000)).toBe(400_000)
+  })
+
   it.effect("RateLimit.acquire fails typed (InvalidConfiguration) for a weight above the limit", () =>
     Effect.gen(function*() {
       const gate = RateLimit.makeUnsafe()
