@@ -137,7 +137,7 @@ const exchange = (
         const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
         done(Effect.succeed(HttpClientResponse.fromWeb(
           request,
-          new Response(NULL_BODY_STATUS.has(status!) ? null : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+          new Response(NULL_BODY_STATUS.has(status!) ? null : (bytes as Uint8Array as Uint8Array<ArrayBuffer>), {
             status: status!,
             statusText: source.statusMessage ?? "",
             headers: toWebHeaders(source.rawHeaders)
