@@ -38,5 +38,7 @@ export const runWithTime = <A, E, R>(effect: Effect.Effect<A, E, R>, minutes = 5
   })
 
 export const requests = (path?: string) =>
-  Effect.flatMap(Effect.service(FakeBinance.FakeBinance), (fake) =>
-    Effect.map(fake.requests, (log) => path === undefined ? log : log.filter((entry) => entry.path === path)))
+  Effect.flatMap(
+    Effect.service(FakeBinance.FakeBinance),
+    (fake) => Effect.map(fake.requests, (log) => path === undefined ? log : log.filter((entry) => entry.path === path))
+  )
