@@ -8,5 +8,3 @@ Fs.rmSync("dist", { recursive: true, force: true })
 run("npx", ["tsc", "-p", "tsconfig.build.json"])
 run("npx", ["tsc", "-p", "tsconfig.build.cjs.json"])
 Fs.writeFileSync("dist/cjs/package.json", JSON.stringify({ type: "commonjs" }) + "\n")
-
-

@@ -162,7 +162,10 @@ const toDuration = (
   const ms = Duration.toMillis(decoded.value)
   if (!Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
     return Result.fail(
-      new InvalidConfiguration({ field, reason: `must be a finite ${allowZero ? "non-negative" : "positive"} duration` })
+      new InvalidConfiguration({
+        field,
+        reason: `must be a finite ${allowZero ? "non-negative" : "positive"} duration`
+      })
     )
   }
   return Result.succeed(decoded.value)

@@ -47,9 +47,12 @@ const optionalString = Schema.optional(Schema.String)
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("effect-binance-pm/InvalidParameters")("InvalidParameters",
-  { field: Schema.String, reason: Schema.String }
-) {
+export class InvalidParameters
+  extends Schema.TaggedError<InvalidParameters>("effect-binance-pm/InvalidParameters")("InvalidParameters", {
+    field: Schema.String,
+    reason: Schema.String
+  })
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -66,9 +69,10 @@ export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("ef
  * @category Errors
  */
 export class InvalidConfiguration
-  extends Schema.TaggedError<InvalidConfiguration>("effect-binance-pm/InvalidConfiguration")("InvalidConfiguration",
-    { field: Schema.String, reason: Schema.String }
-  )
+  extends Schema.TaggedError<InvalidConfiguration>("effect-binance-pm/InvalidConfiguration")("InvalidConfiguration", {
+    field: Schema.String,
+    reason: Schema.String
+  })
 {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -85,9 +89,13 @@ export class InvalidConfiguration
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidTimestamp extends Schema.TaggedError<InvalidTimestamp>("effect-binance-pm/InvalidTimestamp")("InvalidTimestamp",
-  { status: Schema.Number, code: Schema.Number, msg: Schema.String }
-) {
+export class InvalidTimestamp
+  extends Schema.TaggedError<InvalidTimestamp>("effect-binance-pm/InvalidTimestamp")("InvalidTimestamp", {
+    status: Schema.Number,
+    code: Schema.Number,
+    msg: Schema.String
+  })
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -104,9 +112,13 @@ export class InvalidTimestamp extends Schema.TaggedError<InvalidTimestamp>("effe
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidSignature extends Schema.TaggedError<InvalidSignature>("effect-binance-pm/InvalidSignature")("InvalidSignature",
-  { status: Schema.Number, code: Schema.Number, msg: Schema.String }
-) {
+export class InvalidSignature
+  extends Schema.TaggedError<InvalidSignature>("effect-binance-pm/InvalidSignature")("InvalidSignature", {
+    status: Schema.Number,
+    code: Schema.Number,
+    msg: Schema.String
+  })
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -124,9 +136,11 @@ export class InvalidSignature extends Schema.TaggedError<InvalidSignature>("effe
  * @since 1.0.0
  * @category Errors
  */
-export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binance-pm/Unauthorized")("Unauthorized",
-  { status: Schema.Number, code: optionalNumber, msg: optionalString }
-) {
+export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binance-pm/Unauthorized")("Unauthorized", {
+  status: Schema.Number,
+  code: optionalNumber,
+  msg: optionalString
+}) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -143,9 +157,12 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binan
  * @since 1.0.0
  * @category Errors
  */
-export class RateLimited extends Schema.TaggedError<RateLimited>("effect-binance-pm/RateLimited")("RateLimited",
-  { status: optionalNumber, code: optionalNumber, msg: optionalString, retryAfterMs: optionalNumber }
-) {
+export class RateLimited extends Schema.TaggedError<RateLimited>("effect-binance-pm/RateLimited")("RateLimited", {
+  status: optionalNumber,
+  code: optionalNumber,
+  msg: optionalString,
+  retryAfterMs: optionalNumber
+}) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -162,9 +179,12 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("effect-binance
  * @since 1.0.0
  * @category Errors
  */
-export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/IpBanned")("IpBanned",
-  { status: Schema.Number, code: optionalNumber, msg: optionalString, retryAfterMs: optionalNumber }
-) {
+export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/IpBanned")("IpBanned", {
+  status: Schema.Number,
+  code: optionalNumber,
+  msg: optionalString,
+  retryAfterMs: optionalNumber
+}) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -184,15 +204,13 @@ export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/Ip
  * @since 1.0.0
  * @category Errors
  */
-export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-pm/WafBlocked")("WafBlocked",
-  {
-    status: Schema.Number,
-    code: optionalNumber,
-    msg: optionalString,
-    excerpt: optionalString,
-    retryAfterMs: optionalNumber
-  }
-) {
+export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-pm/WafBlocked")("WafBlocked", {
+  status: Schema.Number,
+  code: optionalNumber,
+  msg: optionalString,
+  excerpt: optionalString,
+  retryAfterMs: optionalNumber
+}) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -211,9 +229,9 @@ export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-p
  * @since 1.0.0
  * @category Errors
  */
-export class ClientClosed extends Schema.TaggedError<ClientClosed>("effect-binance-pm/ClientClosed")("ClientClosed",
-  { during: Schema.Boolean }
-) {
+export class ClientClosed
+  extends Schema.TaggedError<ClientClosed>("effect-binance-pm/ClientClosed")("ClientClosed", { during: Schema.Boolean })
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -231,9 +249,12 @@ export class ClientClosed extends Schema.TaggedError<ClientClosed>("effect-binan
  * @since 1.0.0
  * @category Errors
  */
-export class ServerError extends Schema.TaggedError<ServerError>("effect-binance-pm/ServerError")("ServerError",
-  { status: Schema.Number, code: optionalNumber, msg: optionalString, excerpt: optionalString }
-) {
+export class ServerError extends Schema.TaggedError<ServerError>("effect-binance-pm/ServerError")("ServerError", {
+  status: Schema.Number,
+  code: optionalNumber,
+  msg: optionalString,
+  excerpt: optionalString
+}) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -249,9 +270,14 @@ export class ServerError extends Schema.TaggedError<ServerError>("effect-binance
  * @since 1.0.0
  * @category Errors
  */
-export class BinanceApiError extends Schema.TaggedError<BinanceApiError>("effect-binance-pm/BinanceApiError")("BinanceApiError",
-  { status: Schema.Number, code: optionalNumber, msg: optionalString, excerpt: optionalString }
-) {
+export class BinanceApiError
+  extends Schema.TaggedError<BinanceApiError>("effect-binance-pm/BinanceApiError")("BinanceApiError", {
+    status: Schema.Number,
+    code: optionalNumber,
+    msg: optionalString,
+    excerpt: optionalString
+  })
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -267,9 +293,9 @@ export class BinanceApiError extends Schema.TaggedError<BinanceApiError>("effect
  * @since 1.0.0
  * @category Errors
  */
-export class Timeout extends Schema.TaggedError<Timeout>("effect-binance-pm/Timeout")("Timeout",
-  { timeoutMs: Schema.Number }
-) {
+export class Timeout
+  extends Schema.TaggedError<Timeout>("effect-binance-pm/Timeout")("Timeout", { timeoutMs: Schema.Number })
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -285,9 +311,11 @@ export class Timeout extends Schema.TaggedError<Timeout>("effect-binance-pm/Time
  * @since 1.0.0
  * @category Errors
  */
-export class TransportError extends Schema.TaggedError<TransportError>("effect-binance-pm/TransportError")("TransportError",
-  { description: Schema.String }
-) {
+export class TransportError
+  extends Schema.TaggedError<TransportError>("effect-binance-pm/TransportError")("TransportError", {
+    description: Schema.String
+  })
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -303,9 +331,13 @@ export class TransportError extends Schema.TaggedError<TransportError>("effect-b
  * @since 1.0.0
  * @category Errors
  */
-export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>("effect-binance-pm/ResponseDecodeError")("ResponseDecodeError",
-  { status: Schema.Number, reason: Schema.String, excerpt: Schema.String }
-) {
+export class ResponseDecodeError
+  extends Schema.TaggedError<ResponseDecodeError>("effect-binance-pm/ResponseDecodeError")("ResponseDecodeError", {
+    status: Schema.Number,
+    reason: Schema.String,
+    excerpt: Schema.String
+  })
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -343,21 +375,23 @@ export type PmAccountInfoError =
  * @since 1.0.0
  * @category Schemas
  */
-export const PmAccountInfoError: Schema.Union<readonly [
-  typeof InvalidParameters,
-  typeof InvalidConfiguration,
-  typeof InvalidTimestamp,
-  typeof InvalidSignature,
-  typeof Unauthorized,
-  typeof RateLimited,
-  typeof IpBanned,
-  typeof WafBlocked,
-  typeof ServerError,
-  typeof BinanceApiError,
-  typeof Timeout,
-  typeof TransportError,
-  typeof ResponseDecodeError
-]> = Schema.Union([
+export const PmAccountInfoError: Schema.Union<
+  readonly [
+    typeof InvalidParameters,
+    typeof InvalidConfiguration,
+    typeof InvalidTimestamp,
+    typeof InvalidSignature,
+    typeof Unauthorized,
+    typeof RateLimited,
+    typeof IpBanned,
+    typeof WafBlocked,
+    typeof ServerError,
+    typeof BinanceApiError,
+    typeof Timeout,
+    typeof TransportError,
+    typeof ResponseDecodeError
+  ]
+> = Schema.Union([
   InvalidParameters,
   InvalidConfiguration,
   InvalidTimestamp,

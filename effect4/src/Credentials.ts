@@ -87,7 +87,9 @@ const reveal = (field: string, value: unknown): Checked<string> => {
 const checkApiKey = (input: unknown): Checked<Redacted.Redacted<string>> =>
   Result.flatMap(reveal("apiKey", input), (apiKey) => {
     const refusal = Keys.checkApiKey(apiKey)
-    return refusal === undefined ? Result.succeed(Redacted.make(apiKey)) : Result.fail(new InvalidConfiguration(refusal))
+    return refusal === undefined
+      ? Result.succeed(Redacted.make(apiKey))
+      : Result.fail(new InvalidConfiguration(refusal))
   })
 
 const toService = (apiKey: Redacted.Redacted<string>, signer: Keys.Signer | Refusal): Checked<Service> =>
@@ -220,9 +222,12 @@ export const makeConfig = (
         reason: `set exactly one of ${secretName}, ${privateKeyName} or ${fileName} (found ${given})`
       })
     }
-    if (Option.isSome(secretKey)) return yield* Effect.fromResult(makeHmac({ apiKey, secretKey: secretKey.value }))
+    if (Option.isSome(secretKey)) {
+      return yield* Effect.fromResult(makeHmac({ apiKey, secretKey: secretKey.value }))
+    }
     const pem = Option.isSome(privateKey) ? privateKey.value : yield* Effect.tryPromise({
-      try: () => Fs.readFile(Option.getOrThrow(privateKeyFile), "utf8").then((text) => Redacted.make(text)),
+      try: () =>
+        Fs.readFile(Option.getOrThrow(privateKeyFile), "utf8").then((text) => Redacted.make(text)),
       catch: (error) => typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
     }).pipe(
       Effect.catch((code) =>

@@ -31,8 +31,7 @@ describe("PortfolioMargin.pmAccountInfo", () => {
       const results = yield* runWithTime(Effect.all(Array.from({ length: 16 }, () => call), { concurrency: 16 }))
       expect(results).toHaveLength(16)
       expect(yield* requests(TIME)).toHaveLength(1)
-    }).pipe(Effect.provide(env({}, { accounts: [hmacAccount], serverSkewMillis: 10_000 })))
-  )
+    }).pipe(Effect.provide(env({}, { accounts: [hmacAccount], serverSkewMillis: 10_000 }))))
 
   it.effect("retries transient failures with a fresh timestamp and signature; bound maxRetries + 2 and one /time", () =>
     Effect.gen(function*() {

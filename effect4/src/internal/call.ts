@@ -127,4 +127,3 @@ export const run = (
       return Effect.succeed({ response: body, usedWeight: usedWeight(response.headers), attempts })
     })
   })
-
