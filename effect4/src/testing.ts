@@ -6,5 +6,6 @@
 
 /**
  * @since 1.0.0
+ * @category Modules
  */
 export * as FakeBinance from "./FakeBinance.js"
