@@ -36,7 +36,9 @@ describe("public API documentation", () => {
 
   it("no module imports the public index", () => {
     const files = Fs.readdirSync("src", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"))
-    const offenders = files.filter((f) => /from "(\.\.?\/)+index\.js"/.test(Fs.readFileSync(Path.join("src", f), "utf8")))
+    const offenders = files.filter((f) =>
+      /from "(\.\.?\/)+index\.js"/.test(Fs.readFileSync(Path.join("src", f), "utf8"))
+    )
     expect(offenders).toEqual([])
   })
 })

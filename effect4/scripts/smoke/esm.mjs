@@ -2,10 +2,10 @@
 // against FakeBinance.serve over loopback through both the Effect API (on effect/http's FetchHttpClient) and
 // the Promise API.
 import { BigDecimal, Effect, Layer } from "effect"
-import { FetchHttpClient } from "effect/http"
 import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "effect-binance-pm"
 import { createClient } from "effect-binance-pm/promise"
 import { FakeBinance } from "effect-binance-pm/testing"
+import { FetchHttpClient } from "effect/http"
 
 const apiKey = "smoke-api-key"
 const secretKey = "smoke-secret-key"
