@@ -2,7 +2,20 @@ import effectEslint from "@effect/eslint-plugin"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["dist/**", "build/**", "node_modules/**", "bench/results.md", "**/*.md"] },
+  {
+    ignores: [
+      "dist/**",
+      "build/**",
+      "node_modules/**",
+      "bench/results.md",
+      "**/*.md",
+      // The Effect 4 edition is linted with the same rules, but not its build, its install, nor its
+      // internal/core, which is a symlink to src/internal/core (linted once, where it lives).
+      "effect4/dist/**",
+      "effect4/node_modules/**",
+      "effect4/src/internal/core/**"
+    ]
+  },
   ...tseslint.configs.recommended,
   ...effectEslint.configs.dprint,
   {
@@ -34,7 +47,7 @@ export default tseslint.config(
   },
   {
     // Written as a package consumer would (smoke tests, the docs' examples): barrel imports, require() in CJS.
-    files: ["scripts/smoke/**", "test/examples/**"],
+    files: ["scripts/smoke/**", "test/examples/**", "effect4/scripts/smoke/**"],
     rules: {
       "@effect/no-import-from-barrel-package": "off",
       "@typescript-eslint/no-require-imports": "off"

@@ -27,5 +27,5 @@ export default {
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
-  ignorePatterns: ["bench", "docs", "dist", "build", "reports", "coverage", "scripts"]
+  ignorePatterns: ["bench", "docs", "dist", "build", "reports", "coverage", "scripts", "effect4"]
 }

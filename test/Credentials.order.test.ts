@@ -6,7 +6,7 @@ import * as Either from "effect/Either"
 import * as Crypto from "node:crypto"
 import { Credentials } from "../src/index.js"
 import { createClient } from "../src/promise.js"
-import * as corpus from "./corpus.js"
+import * as corpus from "./cases/corpus.js"
 import {
   API_KEY,
   ecPkcs8,

@@ -1,4 +1,4 @@
-// Runs the bad-input corpus (test/corpus.ts) through both APIs. Each case must fail with a typed error naming
+// Runs the bad-input corpus (test/cases/corpus.ts) through both APIs. Each case must fail with a typed error naming
 // the field, repeat no secret, and leave the fake's request log empty: the Promise API against a served fake
 // (real HTTP), the Effect API against the in-memory fake (which answers for any host, so even a bad base URL
 // would show up in its log).
@@ -12,7 +12,7 @@ import * as Util from "node:util"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, BinanceConfig, BinanceError, Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
 import { createClient } from "../src/promise.js"
-import * as corpus from "./corpus.js"
+import * as corpus from "./cases/corpus.js"
 import { BTC } from "./FakeBinance.helpers.js"
 import { PASSPHRASE, rsaEncryptedPkcs8 } from "./utils/keys.js"
 

@@ -32,6 +32,7 @@ import {
   scrub,
   usedWeight
 } from "../src/internal/http.js"
+import { errorCases } from "./cases/errorMapping.js"
 
 const NOW = 1_700_000_000_000 // a whole second, so an HTTP date (second precision) lands exactly
 const response = (status: number, text: string, headers: Record<string, string> = {}) => ({
@@ -89,15 +90,12 @@ describe("classifyError", () => {
   })
 
   describe("Unauthorized keeps status, code and message", () => {
-    const cases: ReadonlyArray<readonly [number, number, string]> = [
-      [401, -2015, "Invalid API-key, IP, or permissions for action."],
-      [400, -2015, "Invalid API-key, IP, or permissions for action."],
-      [401, -2014, "API-key format invalid."],
-      [400, -2014, "API-key format invalid."],
-      [400, -1002, "You are not authorized to execute this request."],
-      [400, -1011, "This IP cannot access this route."],
-      [400, -2017, "API Keys are locked on this account."]
-    ]
+    // the shared table (test/cases/errorMapping.ts), read here exactly: class, message and every field
+    const cases = errorCases.flatMap((c) =>
+      c.expected._tag === "Unauthorized"
+        ? [[c.status, c.expected["code"] as number, c.expected["msg"] as string] as const]
+        : []
+    )
     for (const [status, code, msg] of cases) {
       it(`${status} ${code}`, () => {
         const error = classifyError(response(status, json(code, msg)), NOW)
@@ -179,6 +177,14 @@ describe("classifyError", () => {
     const error = classifyError(response(400, json(-1100, msg)), NOW)
     expectError(error, new BinanceApiError({ status: 400, code: -1100, msg: "bad request GET <url>" }))
   })
+})
+
+describe("the shared error-mapping table (test/cases/errorMapping.ts)", () => {
+  for (const c of errorCases) {
+    it(c.name, () => {
+      expect(classifyError(response(c.status, c.body, { ...c.headers }), NOW)).toMatchObject(c.expected)
+    })
+  }
 })
 
 describe("403", () => {

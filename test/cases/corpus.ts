@@ -1,8 +1,9 @@
 // The bad-input corpus: every input below must be refused with a typed error naming the field, before a single
-// request is sent, through the Effect API and the Promise API alike. test/corpus.test.ts runs it.
+// request is sent, through the Effect API and the Promise API alike. test/corpus.test.ts (Effect 3) and
+// effect4/test/corpus.test.ts (Effect 4) run it. No Effect imports: both editions read this table.
 //
 // Read it as a table: what the caller passes, and the field the error must name.
-import { ecPkcs8, PASSPHRASE, rsaEncryptedPkcs8 } from "./utils/keys.js"
+import { ecPkcs8, PASSPHRASE, rsaEncryptedPkcs8 } from "../utils/keys.js"
 
 /** Secrets the corpus uses; no error may repeat them. */
 export const API_KEY = "corpusApiKey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Packaging checks of the Effect 4 edition, as the root's scripts/package-check.sh does for Effect 3: build,
+# publint, attw on the packed tarball (node16 ESM/CJS and bundler), then install that tarball into a fresh app
+# next to effect@4 with a plain `npm install` (no --legacy-peer-deps: it must not ERESOLVE), type-check a
+# consumer of every entry from ESM and CommonJS with skipLibCheck: false (which also proves stripInternal left
+# every type a public .d.ts needs), and run one real call from ESM and from CommonJS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# The root's check:package runs this too; install this edition first if nobody has.
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run --silent build
+npx publint --strict
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tarball=$(npm pack --silent --pack-destination "$tmp" | tail -n 1)
+# node16 profile: node16 CommonJS, node16 ESM and bundler resolution (node10 is out of this edition's engines)
+npx attw "$tmp/$tarball" --profile node16
+effect_version=$(node -p 'require("./node_modules/effect/package.json").version')
+ioredis_version=$(node -p 'require("./node_modules/ioredis/package.json").version')
+typescript_version=$(node -p 'require("./node_modules/typescript/package.json").version')
+types_node_version=$(node -p 'require("./node_modules/@types/node/package.json").version')
+mkdir -p "$tmp/consumer"
+cp scripts/smoke/esm.mjs scripts/smoke/cjs.cjs scripts/smoke/types.mts scripts/smoke/types.cts \
+  scripts/smoke/tsconfig.json "$tmp/consumer/"
+(
+  cd "$tmp/consumer"
+  npm init -y >/dev/null
+  npm install --no-audit --no-fund --silent \
+    "$tmp/$tarball" "effect@$effect_version" "ioredis@$ioredis_version" \
+    "typescript@$typescript_version" "@types/node@$types_node_version"
+  if npm ls --all 2>/dev/null | grep -E "@effect/(platform|schema)"; then
+    echo "an Effect 3 package reached the consumer's tree" >&2
+    exit 1
+  fi
+  npx tsc -p tsconfig.json
+  echo "consumer type-check (ESM and CommonJS, every entry, skipLibCheck: false) passed"
+  node esm.mjs
+  node cjs.cjs
+)
+echo "package checks (Effect 4 edition) passed"

@@ -1,0 +1,249 @@
+/**
+ * Endpoint, timing, retry and rate-limit settings. `BinanceConfig` is a `Context.Reference`: its defaults
+ * apply without any wiring, and `layer` / `layerConfig` override some or all of them.
+ *
+ * @since 1.0.0
+ */
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
+import { InvalidConfiguration } from "./BinanceError.js"
+import { fromConfigError } from "./internal/config.js"
+import * as PlainOptions from "./internal/core/options.js"
+import { version } from "./internal/version.js"
+
+/**
+ * The Binance environments and their REST base URLs.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export const environments: typeof PlainOptions.environments = PlainOptions.environments
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export type Environment = PlainOptions.Environment
+
+/**
+ * The default retry policy: exponential backoff from 200 ms, factor 2, each delay capped at 5 s, jittered.
+ * `maxRetries` bounds how many times it recurs.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.jittered(
+  // Effect 3's `Schedule.union`: recur while either does, with the smaller delay.
+  Schedule.min([Schedule.exponential("200 millis", 2), Schedule.spaced("5 seconds")])
+)
+
+/**
+ * The resolved settings.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Service {
+  /** Origin of the REST API, without a trailing slash. */
+  readonly baseUrl: string
+  /** `recvWindow` sent with every call that does not set its own, in ms (1..60000). */
+  readonly recvWindow: number
+  /** Timeout of one attempt (one HTTP exchange). */
+  readonly timeout: Duration.Duration
+  /**
+   * Retries after the first attempt for transient failures and acceptable rate-limit pauses; 0 disables
+   * retrying. One call sends at most `maxRetries + 1` requests, plus one re-send after healing a -1021, plus at
+   * most one `GET /fapi/v1/time`.
+   */
+  readonly maxRetries: number
+  /** Delays between retries. Its input is the failure; `maxRetries` bounds it. */
+  readonly retrySchedule: Schedule.Schedule<unknown, unknown>
+  /**
+   * Longest rate-limit or firewall pause worth waiting for; a longer one fails at once with `RateLimited` or
+   * `WafBlocked`, sending nothing.
+   */
+  readonly maxRetryAfterWait: Duration.Duration
+  /** The IP's request-weight limit per minute. */
+  readonly weightLimit: number
+  /** Sent as `User-Agent`. */
+  readonly userAgent: string
+  /**
+   * Names the IP this program leaves from, when it is not the host's own (a proxy, another local address).
+   * Binance limits and bans per IP, so the gate keeps one budget per egress and base URL: leave it unset and
+   * every client of the process shares one budget per base URL.
+   */
+  readonly egress?: string | undefined
+}
+
+/**
+ * What `layer` and `make` accept: any subset of the settings, plus an `environment` shortcut for `baseUrl`.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Options {
+  readonly environment?: Environment | undefined
+  readonly baseUrl?: string | undefined
+  readonly recvWindow?: number | undefined
+  readonly timeout?: Duration.Input | undefined
+  readonly maxRetries?: number | undefined
+  readonly retrySchedule?: Schedule.Schedule<unknown, unknown> | undefined
+  readonly maxRetryAfterWait?: Duration.Input | undefined
+  readonly weightLimit?: number | undefined
+  readonly userAgent?: string | undefined
+  readonly egress?: string | undefined
+}
+
+/**
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const defaultUserAgent: string = `effect-binance-pm/${version} (${
+  typeof process !== "undefined" ? `Node.js/${process.version}; ${process.platform}` : "unknown runtime"
+})`
+
+/**
+ * The defaults: production, recvWindow 5000, 10 s per attempt, 3 retries, wait at most 10 s for
+ * `Retry-After`, 2400 weight per minute.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const defaults: Service = {
+  baseUrl: environments.production,
+  recvWindow: PlainOptions.DEFAULTS.recvWindow,
+  timeout: Duration.seconds(10),
+  maxRetries: PlainOptions.DEFAULTS.maxRetries,
+  retrySchedule: defaultRetrySchedule,
+  maxRetryAfterWait: Duration.seconds(10),
+  weightLimit: PlainOptions.DEFAULTS.weightLimit,
+  userAgent: defaultUserAgent
+}
+
+/**
+ * The settings in context; `defaults` when none were provided.
+ *
+ * @since 1.0.0
+ * @category Context
+ */
+export const BinanceConfig: Context.Reference<Service> = Context.Reference<Service>(
+  "effect-binance-pm/BinanceConfig",
+  { defaultValue: () => defaults }
+)
+
+/**
+ * Validates a base URL: `https:` (or `http:` to a loopback host), an origin only — no path, query,
+ * fragment or credentials. Returns the origin without a trailing slash.
+ *
+ * @since 1.0.0
+ * @category Validation
+ */
+export const validateBaseUrl = (input: unknown): Result.Result<string, InvalidConfiguration> => {
+  const checked = PlainOptions.checkBaseUrl(input)
+  return typeof checked === "string" ? Result.succeed(checked) : Result.fail(new InvalidConfiguration(checked))
+}
+
+const toDuration = (
+  field: string,
+  input: Duration.Input,
+  allowZero: boolean
+): Result.Result<Duration.Duration, InvalidConfiguration> => {
+  // `fromInput` returns None for what is not a duration; it never throws.
+  const decoded = Duration.fromInput(input)
+  if (Option.isNone(decoded)) {
+    return Result.fail(new InvalidConfiguration({ field, reason: "must be a duration (ms number or \"10 seconds\")" }))
+  }
+  const ms = Duration.toMillis(decoded.value)
+  if (!Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
+    return Result.fail(
+      new InvalidConfiguration({
+        field,
+        reason: `must be a finite ${allowZero ? "non-negative" : "positive"} duration`
+      })
+    )
+  }
+  return Result.succeed(decoded.value)
+}
+
+/**
+ * Resolves and validates options over the defaults.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const make = (options: Options = {}): Result.Result<Service, InvalidConfiguration> => {
+  if (options === null || typeof options !== "object") {
+    return Result.fail(new InvalidConfiguration({ field: "options", reason: "must be an object" }))
+  }
+  const plain = PlainOptions.checkOptions(options, defaults.userAgent)
+  if ("field" in plain) return Result.fail(new InvalidConfiguration(plain))
+  if (options.retrySchedule !== undefined && !Schedule.isSchedule(options.retrySchedule)) {
+    return Result.fail(new InvalidConfiguration({ field: "retrySchedule", reason: "must be a Schedule" }))
+  }
+  const timeout = options.timeout === undefined
+    ? Result.succeed(defaults.timeout)
+    : toDuration("timeout", options.timeout, false)
+  if (Result.isFailure(timeout)) return Result.fail(timeout.failure)
+  const maxRetryAfterWait = options.maxRetryAfterWait === undefined
+    ? Result.succeed(defaults.maxRetryAfterWait)
+    : toDuration("maxRetryAfterWait", options.maxRetryAfterWait, true)
+  if (Result.isFailure(maxRetryAfterWait)) return Result.fail(maxRetryAfterWait.failure)
+  return Result.succeed({
+    ...plain,
+    timeout: timeout.success,
+    retrySchedule: options.retrySchedule ?? defaults.retrySchedule,
+    maxRetryAfterWait: maxRetryAfterWait.success
+  })
+}
+
+/**
+ * Overrides the defaults. Invalid options fail the layer with `InvalidConfiguration`.
+ *
+ * @since 1.0.0
+ * @category Layers
+ */
+export const layer = (options: Options): Layer.Layer<never, InvalidConfiguration> =>
+  Layer.effect(BinanceConfig, Effect.fromResult(make(options)))
+
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), Option.getOrUndefined)
+
+/**
+ * The environment variables `layerConfig` reads by default: `BINANCE_ENV`, `BINANCE_BASE_URL`,
+ * `BINANCE_RECV_WINDOW`, `BINANCE_TIMEOUT`, `BINANCE_MAX_RETRIES`, `BINANCE_MAX_RETRY_AFTER_WAIT`,
+ * `BINANCE_WEIGHT_LIMIT`, `BINANCE_EGRESS`, each optional.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const defaultConfigs: Config.Config<Options> = Config.all({
+  environment: optional(Config.Literals(["production", "testnet", "demo"], "BINANCE_ENV")),
+  baseUrl: optional(Config.String("BINANCE_BASE_URL")),
+  recvWindow: optional(Config.Int("BINANCE_RECV_WINDOW")),
+  timeout: optional(Config.Duration("BINANCE_TIMEOUT")),
+  maxRetries: optional(Config.Int("BINANCE_MAX_RETRIES")),
+  maxRetryAfterWait: optional(Config.Duration("BINANCE_MAX_RETRY_AFTER_WAIT")),
+  weightLimit: optional(Config.Int("BINANCE_WEIGHT_LIMIT")),
+  egress: optional(Config.String("BINANCE_EGRESS"))
+})
+
+/**
+ * Reads overrides from `Config` (by default the environment; see `defaultConfigs`).
+ *
+ * @since 1.0.0
+ * @category Layers
+ */
+export const layerConfig = (
+  configs: Config.Config<Options> = defaultConfigs
+): Layer.Layer<never, InvalidConfiguration> =>
+  Layer.effect(
+    BinanceConfig,
+    Effect.flatMap(Effect.mapError(configs, (error) => fromConfigError(error)), (options) =>
+      Effect.fromResult(make(options)))
+  )

@@ -1,0 +1,418 @@
+/**
+ * The typed errors of `pmAccountInfo`. Every error is a `Schema.TaggedError`, so it is an `Error`, can be
+ * matched with `Effect.catchTag(s)`, and serialises without secrets: no error holds a key, a secret, a
+ * signature or a signed URL — only status codes, Binance codes and messages, and short body excerpts.
+ *
+ * @since 1.0.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+/**
+ * @since 1.0.0
+ * @category Type Ids
+ */
+export const TypeId: unique symbol = Symbol.for("effect-binance-pm/BinanceError")
+
+/**
+ * @since 1.0.0
+ * @category Type Ids
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * Whether a value is one of this library's errors.
+ *
+ * @since 1.0.0
+ * @category Guards
+ */
+export const isBinanceError = (u: unknown): u is PmAccountInfoError | ClientClosed => Predicate.hasProperty(u, TypeId)
+
+const binanceDetail = (status: number | undefined, code: number | undefined, msg: string | undefined): string => {
+  const parts: Array<string> = []
+  if (status !== undefined) parts.push(`HTTP ${status}`)
+  if (code !== undefined) parts.push(`code ${code}`)
+  const head = parts.length > 0 ? ` (${parts.join(", ")})` : ""
+  // Binance messages end with a full stop more often than not; the sentence around them adds its own.
+  const text = msg?.trim().replace(/\.+$/, "")
+  return text !== undefined && text.length > 0 ? `${head}: ${text}` : head
+}
+
+const optionalNumber = Schema.optional(Schema.Number)
+const optionalString = Schema.optional(Schema.String)
+
+/**
+ * A call parameter failed validation. Nothing was sent.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class InvalidParameters
+  extends Schema.TaggedError<InvalidParameters>("effect-binance-pm/InvalidParameters")("InvalidParameters", {
+    field: Schema.String,
+    reason: Schema.String
+  })
+{
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    return `Invalid parameter "${this.field}": ${this.reason}. No request was sent.`
+  }
+}
+
+/**
+ * Credentials or configuration are unusable (malformed key, wrong passphrase, bad base URL, …). Raised when
+ * a layer is built or a Promise client is created, never in the middle of a call.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class InvalidConfiguration
+  extends Schema.TaggedError<InvalidConfiguration>("effect-binance-pm/InvalidConfiguration")("InvalidConfiguration", {
+    field: Schema.String,
+    reason: Schema.String
+  })
+{
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    return `Invalid configuration "${this.field}": ${this.reason}`
+  }
+}
+
+/**
+ * Binance -1021: the request timestamp was outside `recvWindow` even after re-synchronising with the server
+ * clock once.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class InvalidTimestamp
+  extends Schema.TaggedError<InvalidTimestamp>("effect-binance-pm/InvalidTimestamp")("InvalidTimestamp", {
+    status: Schema.Number,
+    code: Schema.Number,
+    msg: Schema.String
+  })
+{
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    return `Binance rejected the request timestamp even after re-syncing the clock${
+      binanceDetail(this.status, this.code, this.msg)
+    }. Check the host clock (NTP) and recvWindow.`
+  }
+}
+
+/**
+ * Binance -1022: the signature did not verify. Usually the wrong secret or private key for the API key.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class InvalidSignature
+  extends Schema.TaggedError<InvalidSignature>("effect-binance-pm/InvalidSignature")("InvalidSignature", {
+    status: Schema.Number,
+    code: Schema.Number,
+    msg: Schema.String
+  })
+{
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    return `Binance rejected the request signature${
+      binanceDetail(this.status, this.code, this.msg)
+    }. Check that the secret or private key belongs to the API key.`
+  }
+}
+
+/**
+ * The API key is missing, invalid, locked, not allowed from this IP, lacks permission, or belongs to another
+ * environment (HTTP 401, codes -1002, -1011, -1099, -2008, -2014, -2015, -2017). Never retried.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binance-pm/Unauthorized")("Unauthorized", {
+  status: Schema.Number,
+  code: optionalNumber,
+  msg: optionalString
+}) {
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    return `Binance refused the API key${binanceDetail(this.status, this.code, this.msg)}.`
+  }
+}
+
+/**
+ * HTTP 429 / code -1003: the IP's request weight is exhausted. `retryAfterMs` says how long Binance asked us
+ * to wait; it is only raised to the caller when that wait is longer than the configured longest wait, or
+ * when the retry budget ran out.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class RateLimited extends Schema.TaggedError<RateLimited>("effect-binance-pm/RateLimited")("RateLimited", {
+  status: optionalNumber,
+  code: optionalNumber,
+  msg: optionalString,
+  retryAfterMs: optionalNumber
+}) {
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    const wait = this.retryAfterMs !== undefined ? ` Retry after ${this.retryAfterMs} ms.` : ""
+    return `Binance rate limit reached${binanceDetail(this.status, this.code, this.msg)}.${wait}`
+  }
+}
+
+/**
+ * HTTP 418: the IP is banned for ignoring 429s. Every call fails at once, without touching the network,
+ * until the ban ends.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/IpBanned")("IpBanned", {
+  status: Schema.Number,
+  code: optionalNumber,
+  msg: optionalString,
+  retryAfterMs: optionalNumber
+}) {
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    const wait = this.retryAfterMs !== undefined ? ` The ban ends in ${this.retryAfterMs} ms.` : ""
+    return `This IP is banned by Binance${binanceDetail(this.status, this.code, this.msg)}.${wait}`
+  }
+}
+
+/**
+ * HTTP 403: Binance's web application firewall refused the request — its limits were violated, or the
+ * request comes from a blocked network or region. It says nothing about the API key. Never retried: every
+ * caller on the IP pauses (1 s, doubling on consecutive 403s up to 5 minutes, reset by a success), and a caller
+ * whose wait would exceed `maxRetryAfterWait` fails at once with this error, sending nothing.
+ * `retryAfterMs` is the pause in force when the gate refused a request.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-pm/WafBlocked")("WafBlocked", {
+  status: Schema.Number,
+  code: optionalNumber,
+  msg: optionalString,
+  excerpt: optionalString,
+  retryAfterMs: optionalNumber
+}) {
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    const body = this.msg === undefined && this.excerpt !== undefined ? `: ${this.excerpt}` : ""
+    const wait = this.retryAfterMs !== undefined ? ` Every call from this IP pauses for ${this.retryAfterMs} ms.` : ""
+    return `Binance's firewall refused the request (a request-rate limit, or a blocked network or region; not the API key)${
+      binanceDetail(this.status, this.code, this.msg)
+    }${body || "."}${wait}`
+  }
+}
+
+/**
+ * The Promise client was closed (`client.close()`): the call was cancelled, or arrived after the close.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class ClientClosed
+  extends Schema.TaggedError<ClientClosed>("effect-binance-pm/ClientClosed")("ClientClosed", { during: Schema.Boolean })
+{
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    return this.during
+      ? "The client was closed during the call; it was cancelled"
+      : "The client is closed; nothing was sent"
+  }
+}
+
+/**
+ * A failure on Binance's side: HTTP 5xx, 408, or codes -1000, -1001, -1006, -1007. Retried with backoff
+ * (the call is a read-only GET); raised when the retry budget is spent.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class ServerError extends Schema.TaggedError<ServerError>("effect-binance-pm/ServerError")("ServerError", {
+  status: Schema.Number,
+  code: optionalNumber,
+  msg: optionalString,
+  excerpt: optionalString
+}) {
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    const body = this.msg === undefined && this.excerpt !== undefined ? `: ${this.excerpt}` : ""
+    return `Binance server error${binanceDetail(this.status, this.code, this.msg)}${body || "."}`
+  }
+}
+
+/**
+ * Any other Binance error response (a 4xx with `{code,msg}`, or an unexpected non-2xx status).
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class BinanceApiError
+  extends Schema.TaggedError<BinanceApiError>("effect-binance-pm/BinanceApiError")("BinanceApiError", {
+    status: Schema.Number,
+    code: optionalNumber,
+    msg: optionalString,
+    excerpt: optionalString
+  })
+{
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    const body = this.msg === undefined && this.excerpt !== undefined ? `: ${this.excerpt}` : ""
+    return `Binance error${binanceDetail(this.status, this.code, this.msg)}${body || "."}`
+  }
+}
+
+/**
+ * One attempt took longer than the per-attempt timeout. Retried; raised when the retry budget is spent.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class Timeout
+  extends Schema.TaggedError<Timeout>("effect-binance-pm/Timeout")("Timeout", { timeoutMs: Schema.Number })
+{
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    return `No response from Binance within ${this.timeoutMs} ms`
+  }
+}
+
+/**
+ * The request never got an HTTP response: DNS, connection refused or reset, TLS, a body cut off mid-way.
+ * `description` is a sanitised summary of the cause (it never contains the request URL).
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class TransportError
+  extends Schema.TaggedError<TransportError>("effect-binance-pm/TransportError")("TransportError", {
+    description: Schema.String
+  })
+{
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    return `Could not reach Binance: ${this.description}`
+  }
+}
+
+/**
+ * A 2xx response whose body is not the documented shape (not JSON, a missing or non-decimal amount, another
+ * asset than requested). `excerpt` is a short, secret-free piece of the body.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class ResponseDecodeError
+  extends Schema.TaggedError<ResponseDecodeError>("effect-binance-pm/ResponseDecodeError")("ResponseDecodeError", {
+    status: Schema.Number,
+    reason: Schema.String,
+    excerpt: Schema.String
+  })
+{
+  /** @since 1.0.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 1.0.0 */
+  override get message(): string {
+    return `Unexpected response body (HTTP ${this.status}): ${this.reason}. Body starts: ${
+      JSON.stringify(this.excerpt)
+    }`
+  }
+}
+
+/**
+ * Everything `PortfolioMargin.pmAccountInfo` can fail with.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export type PmAccountInfoError =
+  | InvalidParameters
+  | InvalidConfiguration
+  | InvalidTimestamp
+  | InvalidSignature
+  | Unauthorized
+  | RateLimited
+  | IpBanned
+  | WafBlocked
+  | ServerError
+  | BinanceApiError
+  | Timeout
+  | TransportError
+  | ResponseDecodeError
+
+/**
+ * A schema for the whole union, for callers that persist or send errors across process boundaries.
+ *
+ * @since 1.0.0
+ * @category Schemas
+ */
+export const PmAccountInfoError: Schema.Union<
+  readonly [
+    typeof InvalidParameters,
+    typeof InvalidConfiguration,
+    typeof InvalidTimestamp,
+    typeof InvalidSignature,
+    typeof Unauthorized,
+    typeof RateLimited,
+    typeof IpBanned,
+    typeof WafBlocked,
+    typeof ServerError,
+    typeof BinanceApiError,
+    typeof Timeout,
+    typeof TransportError,
+    typeof ResponseDecodeError
+  ]
+> = Schema.Union([
+  InvalidParameters,
+  InvalidConfiguration,
+  InvalidTimestamp,
+  InvalidSignature,
+  Unauthorized,
+  RateLimited,
+  IpBanned,
+  WafBlocked,
+  ServerError,
+  BinanceApiError,
+  Timeout,
+  TransportError,
+  ResponseDecodeError
+])
+
+/**
+ * Errors that one more attempt may cure: transport failures, attempt timeouts and Binance server errors.
+ * Rate limiting is retried separately, only when the wait Binance asked for is acceptable.
+ *
+ * @since 1.0.0
+ * @category Guards
+ */
+export const isTransient = (error: PmAccountInfoError): boolean =>
+  error._tag === "TransportError" || error._tag === "Timeout" || error._tag === "ServerError"

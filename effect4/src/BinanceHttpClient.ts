@@ -1,0 +1,210 @@
+/**
+ * This package's own `HttpClient`: a lean client over `node:http` / `node:https` with its own keep-alive
+ * agents, for the lowest latency and CPU per call on Node. It depends on nothing but `effect` and Node
+ * builtins (Effect 4's `@effect/platform-node` needs Node 22; this works from Node 20.19).
+ *
+ * Use it to call Binance from Node with the fewest dependencies and the least overhead. Use `FetchHttpClient`
+ * (`effect/http`) or `@effect/platform-node`'s `NodeHttpClient` instead when your application already provides
+ * one `HttpClient` for everything, or needs what those offer.
+ *
+ * - Connections are kept alive and reused; closing the layer's scope destroys every socket it opened.
+ * - Interruption (a timeout, a lost race) aborts the request in flight.
+ * - Socket failures are a `TransportError` reason; a body cut short is a `DecodeError` reason.
+ * - The whole body is read before the response is handed over (Binance's answers are small): one wake-up, and
+ *   the socket is back in the pool before the next request. It is not a client for streaming large bodies.
+ * - Request bodies are sent whole: empty, a string or bytes.
+ *
+ * @since 1.0.0
+ */
+import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
+import * as Https from "node:https"
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Options {
+  /** Most sockets per origin (default: unlimited, as in Node). */
+  readonly maxSockets?: number | undefined
+  /** Most idle sockets kept per origin (default 256). */
+  readonly maxFreeSockets?: number | undefined
+  /** Idle sockets are closed after this many ms (default 60000). */
+  readonly idleTimeoutMs?: number | undefined
+  /** Extra options for both agents: TLS settings such as `ca`, or `localAddress`. */
+  readonly agentOptions?: Https.AgentOptions | undefined
+}
+
+/**
+ * The agents a client sends through.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Agents {
+  readonly http: Http.Agent
+  readonly https: Https.Agent
+}
+
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
+
+const failure = (
+  reason: HttpClientError.HttpClientErrorReason
+): Effect.Effect<never, HttpClientError.HttpClientError> => Effect.fail(new HttpClientError.HttpClientError({ reason }))
+
+const requestBody = (request: HttpClientRequest.HttpClientRequest): Uint8Array | string | undefined | false => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return undefined
+    case "Uint8Array":
+      return body.body
+    case "Raw":
+      return typeof body.body === "string" || body.body instanceof Uint8Array ? body.body : false
+    default:
+      return false
+  }
+}
+
+// Node keeps repeated headers (set-cookie) as arrays; `rawHeaders` keeps every one, in order.
+const toWebHeaders = (raw: ReadonlyArray<string>): globalThis.Headers => {
+  const headers = new globalThis.Headers()
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
+  return headers
+}
+
+const exchange = (
+  agents: Agents,
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  signal: AbortSignal
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const body = requestBody(request)
+  if (body === false) {
+    return failure(
+      new HttpClientError.EncodeError({ request, description: "BinanceHttpClient sends empty, string or byte bodies" })
+    )
+  }
+  return Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+    const https = url.protocol === "https:"
+    const options: Http.RequestOptions = {
+      method: request.method,
+      // URL keeps IPv6 literals bracketed; node wants them bare.
+      hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+      path: url.pathname + url.search,
+      headers: request.headers,
+      agent: https ? agents.https : agents.http
+    }
+    if (url.port !== "") options.port = url.port
+    const req = https ? Https.request(options) : Http.request(options)
+    let settled = false
+    const onAbort = () => {
+      if (!req.destroyed) req.destroy(new Error("aborted"))
+    }
+    signal.addEventListener("abort", onAbort, { once: true })
+    const done = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
+      if (settled) return
+      settled = true
+      signal.removeEventListener("abort", onAbort)
+      resume(effect)
+    }
+    let status: number | undefined
+    req.on("error", (cause) =>
+      done(failure(
+        status === undefined
+          ? new HttpClientError.TransportError({ request, cause })
+          : new HttpClientError.DecodeError({
+            request,
+            response: HttpClientResponse.fromWeb(request, new Response(null, { status })),
+            cause,
+            description: "the response body was cut short"
+          })
+      )))
+    req.on("response", (source) => {
+      status = source.statusCode ?? 0
+      const chunks: Array<Buffer> = []
+      source.on("data", (chunk: Buffer) => chunks.push(chunk))
+      source.on("aborted", () => req.destroy(new Error("aborted")))
+      source.on("error", (cause) => req.emit("error", cause))
+      source.on("end", () => {
+        if (!source.complete) return req.destroy(new Error("terminated: the connection closed mid-body"))
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+        done(Effect.succeed(HttpClientResponse.fromWeb(
+          request,
+          new Response(NULL_BODY_STATUS.has(status!) ? null : (bytes as Uint8Array as Uint8Array<ArrayBuffer>), {
+            status: status!,
+            statusText: source.statusMessage ?? "",
+            headers: toWebHeaders(source.rawHeaders)
+          })
+        )))
+      })
+    })
+    if (body === undefined) req.end()
+    else req.end(body)
+    return Effect.sync(() => {
+      settled = true
+      signal.removeEventListener("abort", onAbort)
+      req.destroy()
+    })
+  })
+}
+
+/**
+ * An `HttpClient` that sends through the given agents. The agents stay the caller's to destroy.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const makeWithAgents = (agents: Agents): HttpClient.HttpClient =>
+  // Effect 4's `HttpClient.make` is lean when no span is made (Effect 3's was a quarter of a call's CPU, so the
+  // Effect 3 edition bypassed it): one wrapper for both cases, with its abort-on-interrupt.
+  HttpClient.make((request, url, signal) => exchange(agents, request, url, signal))
+
+/**
+ * Keep-alive agents for `http:` and `https:`, destroyed (every socket with them) when the scope closes.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.sync((): Agents => {
+      const agentOptions: Https.AgentOptions = {
+        keepAlive: true,
+        maxFreeSockets: options.maxFreeSockets ?? 256,
+        timeout: options.idleTimeoutMs ?? 60_000,
+        ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
+        ...options.agentOptions
+      }
+      return { http: new Http.Agent(agentOptions), https: new Https.Agent(agentOptions) }
+    }),
+    (agents) =>
+      Effect.sync(() => {
+        agents.http.destroy()
+        agents.https.destroy()
+      })
+  )
+
+/**
+ * A client with keep-alive agents of its own, destroyed with the scope.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
+  Effect.map(makeAgents(options), makeWithAgents)
+
+/**
+ * The client as a layer; its sockets live as long as the layer.
+ *
+ * @since 1.0.0
+ * @category Layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.effect(HttpClient.HttpClient, make(options))

@@ -1,0 +1,337 @@
+/**
+ * A faithful, deterministic fake of Binance USDⓈ-M Futures (`fapi`) for the two endpoints this library
+ * uses: `GET /fapi/v1/time` and `GET /fapi/v1/pmAccountInfo`.
+ *
+ * One exchange implementation ({@link Service.handle}) is reachable two ways with identical behaviour:
+ * an in-memory `HttpClient` ({@link layer}, driven by Effect's `Clock`, so `TestClock` controls
+ * recvWindow checks, weight windows, bans and delays) and a loopback HTTP server ({@link serve}).
+ *
+ * @since 1.0.0
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type { KeyObject } from "node:crypto"
+import type * as Model from "./internal/core/fake/model.js"
+import * as client from "./internal/fake/client.js"
+import * as internalError from "./internal/fake/error.js"
+import * as exchange from "./internal/fake/exchange.js"
+import * as server from "./internal/fake/server.js"
+import * as RateLimit from "./RateLimit.js"
+
+/**
+ * @since 1.0.0
+ * @category Errors
+ */
+export const FakeBinanceError: typeof internalError.FakeBinanceError = internalError.FakeBinanceError
+
+/**
+ * Raised for bad options or scripting calls (unknown API key, unreadable key, rate outside 0..1, ...).
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export type FakeBinanceError = internalError.FakeBinanceError
+
+/**
+ * What `pmAccountInfo` answers for one asset. The strings are returned exactly as given.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type AssetAmounts = Model.AssetAmounts
+
+/**
+ * An API key and how its requests are signed: `hmacSecret` for HMAC-SHA256 keys, or `publicKey`
+ * (PEM or `KeyObject`, RSA or Ed25519; a private key is accepted and its public half used).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Account {
+  readonly apiKey: string
+  readonly hmacSecret?: string | undefined
+  readonly publicKey?: string | KeyObject | undefined
+  readonly assets?: Readonly<Record<string, AssetAmounts>> | undefined
+  /** Classic Portfolio Margin enrolment; `false` makes `pmAccountInfo` answer `errors.notPortfolioMargin`. */
+  readonly portfolioMargin?: boolean | undefined
+}
+
+/**
+ * A Binance error reply: HTTP status and the `{code,msg}` body.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type ErrorReply = Model.ErrorReply
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Options {
+  readonly accounts?: ReadonlyArray<Account> | undefined
+  /** REQUEST_WEIGHT per minute for the one IP this fake models. Default 2400. */
+  readonly weightLimit?: number | undefined
+  /** Server clock = Effect `Clock` + this many milliseconds (may be negative). Default 0. */
+  readonly serverSkewMillis?: number | undefined
+  /** The IP quoted in 418 messages. Default `127.0.0.1`. */
+  readonly ip?: string | undefined
+  readonly errors?: {
+    /** Default 400 -1108 "Invalid asset." */
+    readonly unknownAsset?: ErrorReply | undefined
+    /** Default 401 -2015 "Invalid API-key, IP, or permissions for action." (the real code is unconfirmed). */
+    readonly notPortfolioMargin?: ErrorReply | undefined
+  } | undefined
+}
+
+/**
+ * A scripted misbehaviour of the network, the CDN or the exchange. Build them with {@link Fault}.
+ *
+ * @since 1.0.0
+ * @category Faults
+ */
+export type Fault = Model.Fault
+
+/**
+ * Fault constructors. "Edge" faults answer before the exchange sees the request (no weight, no checks);
+ * `delay` and `truncate` let the exchange process the request, then slow down or cut the answer.
+ *
+ * @since 1.0.0
+ * @category Faults
+ */
+export const Fault: {
+  /** Any status, body (a string is sent as is, anything else as JSON) and headers. */
+  readonly respond: (
+    options: { readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string> }
+  ) => Fault
+  /** A CDN "502 Bad Gateway" HTML page. */
+  readonly html502: Fault
+  /** The three documented 503s: unknown (-1000), unavailable (-1001), internal (-1001). */
+  readonly serviceUnavailable: (variant: "unknown" | "unavailable" | "internal") => Fault
+  /** Process normally, answer after this long (interruptible). */
+  readonly delay: (duration: Duration.Input) => Fault
+  /** Connection reset before any response byte. */
+  readonly reset: Fault
+  /** Process normally, then send the headers and only half the body before closing the connection. */
+  readonly truncate: Fault
+  /** A 200 whose body is not JSON. */
+  readonly nonJson200: Fault
+  /** A 200 with JSON of the wrong shape (numbers instead of strings, a field missing). */
+  readonly wrongSchema200: Fault
+  /** A 429 -1003 with `Retry-After`; it also starts a back-off, as a real 429 does. */
+  readonly rateLimited: (retryAfterSeconds: number) => Fault
+  /**
+   * A 429 without `Retry-After`, as a proxy or CDN in front of the exchange may send it: with the -1003 JSON
+   * body (`"json"`, the default), an empty body (`"empty"`) or an nginx HTML page (`"html"`). It starts no
+   * back-off on the fake: what the client does after it is for the caller to measure.
+   */
+  readonly rateLimitedBare: (body?: "json" | "empty" | "html") => Fault
+  /**
+   * A 403 from the web application firewall in front of fapi: CloudFront's "Request blocked" HTML page, no
+   * `Retry-After`. It starts no block on the fake.
+   */
+  readonly wafBlocked: Fault
+  /**
+   * A 418 -1003 "Way too many requests; IP(…) banned until <ms>" with `Retry-After`, that also bans the fake's IP
+   * for that many seconds, as a real 418 does: every request during the ban gets 418. It does not count towards
+   * the escalation of the fake's own bans.
+   */
+  readonly banned: (retryAfterSeconds: number) => Fault
+} = {
+  respond: ({ body, headers, status }) => ({
+    _tag: "Respond",
+    status,
+    body: body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body),
+    headers: { ...headers }
+  }),
+  html502: { _tag: "Html502" },
+  serviceUnavailable: (variant) => ({ _tag: "ServiceUnavailable", variant }),
+  delay: (duration) => ({ _tag: "Delay", millis: Duration.toMillis(duration) }),
+  reset: { _tag: "Reset" },
+  truncate: { _tag: "Truncate" },
+  nonJson200: { _tag: "NonJson200" },
+  wrongSchema200: { _tag: "WrongSchema200" },
+  rateLimited: (retryAfterSeconds) => ({ _tag: "RateLimited", retryAfterSeconds }),
+  rateLimitedBare: (body = "json") => ({ _tag: "RateLimitedBare", body }),
+  wafBlocked: { _tag: "WafBlocked" },
+  banned: (retryAfterSeconds) => ({ _tag: "Banned", retryAfterSeconds })
+}
+
+/**
+ * A request as either transport sees it. `url` is a `URL`, an absolute URL string, or a raw
+ * `path?query` string; the query is used byte for byte (never re-encoded).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type FakeRequest = Model.FakeRequest
+
+/**
+ * What the exchange decided. Header names are lower-case. `Truncate` carries the full body and
+ * the byte offset where transports cut it; `Reset` means: close the connection, send nothing.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type FakeResponse =
+  | {
+    readonly _tag: "Reply"
+    readonly status: number
+    readonly headers: Readonly<Record<string, string>>
+    readonly body: string
+  }
+  | {
+    readonly _tag: "Truncate"
+    readonly status: number
+    readonly headers: Readonly<Record<string, string>>
+    readonly body: string
+    readonly cutAt: number
+  }
+  | { readonly _tag: "Reset" }
+
+/**
+ * One line of the request log. Secrets stay out of it: the signature value in `query` and the
+ * `x-mbx-apikey` header read `<redacted>`; the originals are kept in `Redacted` fields.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface LogEntry {
+  readonly method: string
+  readonly path: string
+  readonly query: string
+  readonly signature: Redacted.Redacted<string> | undefined
+  readonly headers: Readonly<Record<string, string>>
+  readonly apiKey: Redacted.Redacted<string> | undefined
+  /** Server time (Clock + skew) when the request arrived, in ms. */
+  readonly time: number
+  /** HTTP status; 0 for a reset connection. */
+  readonly status: number
+  readonly code?: number | undefined
+  /** `"ok"`, `"-1022 signature"`, `"fault:reset"`, ... */
+  readonly verdict: string
+  /** The fault applied to this request, if any. */
+  readonly fault: Fault["_tag"] | undefined
+  /** Used weight of the current window after this request. */
+  readonly usedWeight: number
+}
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Service {
+  /** `http://127.0.0.1:<port>` when served over loopback; `undefined` for the in-memory client. */
+  readonly baseUrl: string | undefined
+  /** The exchange itself; both transports call this. */
+  readonly handle: (request: FakeRequest) => Effect.Effect<FakeResponse>
+  readonly addAccount: (account: Account) => Effect.Effect<void, FakeBinanceError>
+  readonly setAsset: (apiKey: string, asset: string, amounts: AssetAmounts) => Effect.Effect<void, FakeBinanceError>
+  readonly setPortfolioMargin: (apiKey: string, enabled: boolean) => Effect.Effect<void, FakeBinanceError>
+  readonly setServerSkew: (millis: number) => Effect.Effect<void, FakeBinanceError>
+  readonly setWeightLimit: (limit: number) => Effect.Effect<void, FakeBinanceError>
+  /** The next `count` (default 1) requests to `path` (default any) get this fault. */
+  readonly enqueueFault: (
+    fault: Fault,
+    options?: { readonly path?: string | undefined; readonly count?: number | undefined }
+  ) => Effect.Effect<void, FakeBinanceError>
+  /**
+   * Each request to `path` (default any) gets this fault with probability `rate`; rate 0 removes it.
+   * With `seed`, draws come from a private mulberry32 stream; without, from Effect's `Random`.
+   */
+  readonly setFaultRate: (
+    fault: Fault,
+    rate: number,
+    options?: { readonly path?: string | undefined; readonly seed?: number | undefined }
+  ) => Effect.Effect<void, FakeBinanceError>
+  readonly clearFaults: Effect.Effect<void>
+  readonly requests: Effect.Effect<ReadonlyArray<LogEntry>>
+  readonly requestCount: Effect.Effect<number>
+  readonly clearRequests: Effect.Effect<void>
+  /** Used weight of the current one-minute window. */
+  readonly usedWeight: Effect.Effect<number>
+  readonly serverTime: Effect.Effect<number>
+  /** Forget weight, back-off, bans, faults and the log; accounts and settings stay. */
+  readonly reset: Effect.Effect<void>
+}
+
+/**
+ * @since 1.0.0
+ * @category Context
+ */
+export class FakeBinance extends Context.Service<FakeBinance, Service>()("effect-binance-pm/FakeBinance") {}
+
+/**
+ * Builds a fake exchange. Time comes from the ambient `Clock` of whoever calls it.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const make = (options?: Options): Effect.Effect<Service, FakeBinanceError> =>
+  exchange.make(options ?? {}, { baseUrl: undefined, clock: undefined })
+
+/**
+ * An `HttpClient` that sends every request to `fake` in memory, whatever the host. A `Reset` fails
+ * with a `RequestError` (reason `"Transport"`); a `Truncate` body errors half-way when read.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const httpClient: (fake: Service) => HttpClient.HttpClient = client.make
+
+/**
+ * The in-memory fake: an `HttpClient` wired to a new exchange, the `FakeBinance` service, and a fresh
+ * `RateLimit` gate for the one IP the fake stands for.
+ *
+ * @since 1.0.0
+ * @category Layers
+ */
+export const layer = (
+  options?: Options
+): Layer.Layer<FakeBinance | HttpClient.HttpClient, FakeBinanceError> =>
+  Layer.effectContext(
+    Effect.map(make(options), (fake) =>
+      Context.make(FakeBinance, fake).pipe(
+        Context.add(HttpClient.HttpClient, httpClient(fake)),
+        // The fake is one IP of its own: a fresh gate, so no state leaks between specs through the
+        // process-wide default gate (each spec's TestClock starts again at 0).
+        Context.add(RateLimit.RateLimit, RateLimit.makeUnsafe())
+      ))
+  )
+
+/**
+ * The same exchange on a loopback HTTP server (`127.0.0.1`, a free port), on the real clock.
+ * Closing the scope closes the server and every connection.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const serve = (
+  options?: Options & { readonly port?: number | undefined }
+): Effect.Effect<{ readonly baseUrl: string; readonly fake: Service }, FakeBinanceError, Scope.Scope> =>
+  server.serve(options ?? {})
+
+/**
+ * {@link serve} as a layer; read `baseUrl` from the service.
+ *
+ * @since 1.0.0
+ * @category Layers
+ */
+export const layerServer = (
+  options?: Options & { readonly port?: number | undefined }
+): Layer.Layer<FakeBinance, FakeBinanceError> =>
+  Layer.effect(FakeBinance, Effect.map(serve(options), ({ fake }) => fake))
+
+/**
+ * Runs one request through the exchange in context.
+ *
+ * @since 1.0.0
+ * @category Accessors
+ */
+export const handle = (request: FakeRequest): Effect.Effect<FakeResponse, never, FakeBinance> =>
+  Effect.flatMap(Effect.service(FakeBinance), (fake) => fake.handle(request))

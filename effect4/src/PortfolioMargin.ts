@@ -1,0 +1,141 @@
+/**
+ * Classic Portfolio Margin Account Information: `GET /fapi/v1/pmAccountInfo` (USER_DATA, weight 5) — how
+ * much of an asset, and its USD value, can be moved out to the spot wallet.
+ *
+ * @since 1.0.0
+ */
+import * as BigDecimal from "effect/BigDecimal"
+import * as Effect from "effect/Effect"
+import type * as HttpClient from "effect/http/HttpClient"
+import type * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as Amount from "./Amount.js"
+import type * as BinanceClock from "./BinanceClock.js"
+import type { InvalidParameters, PmAccountInfoError } from "./BinanceError.js"
+import type * as Credentials from "./Credentials.js"
+import * as Call from "./internal/call.js"
+import * as Endpoint from "./internal/core/endpoint.js"
+
+/**
+ * The response body exactly as Binance sends it, validated; amounts stay strings.
+ *
+ * @since 1.0.0
+ * @category Schemas
+ */
+export const PmAccountInfoResponse = Schema.Struct({
+  asset: Schema.String,
+  maxWithdrawAmount: Amount.DecimalString,
+  maxWithdrawAmountUSD: Amount.DecimalString
+})
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export type PmAccountInfoResponse = typeof PmAccountInfoResponse.Type
+
+/**
+ * Account information for one asset. Its encoded form is Binance's JSON.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-pm/PmAccountInfo")({
+  asset: Schema.String,
+  /** How much of the asset can be transferred out to the spot wallet. */
+  maxWithdrawAmount: Amount.DecimalFromString,
+  /** The Classic Portfolio Margin maximum virtual amount for transfer out, in USD. */
+  maxWithdrawAmountUSD: Amount.DecimalFromString
+}) {}
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export interface PmAccountInfoParams {
+  /** Upper-case asset symbol, e.g. "BTC". */
+  readonly asset: string
+  /** Overrides `BinanceConfig.recvWindow` for this call (1..60000 ms). */
+  readonly recvWindow?: number | undefined
+}
+
+/**
+ * The information with what it took to get it.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface PmAccountInfoResult {
+  readonly info: PmAccountInfo
+  /** The body's own strings (trailing zeros included). */
+  readonly response: PmAccountInfoResponse
+  /** `X-MBX-USED-WEIGHT-1M` of the successful response. */
+  readonly usedWeight: number | undefined
+  /** `pmAccountInfo` requests sent for this call, retries included (a clock re-sync's `/fapi/v1/time` is not). */
+  readonly attempts: number
+}
+
+/**
+ * The request weight of `GET /fapi/v1/pmAccountInfo`.
+ *
+ * @since 1.0.0
+ * @category Constants
+ */
+export const weight: number = Endpoint.WEIGHT
+
+/**
+ * Checks call parameters; nothing is sent when they fail.
+ *
+ * @since 1.0.0
+ * @category Validation
+ */
+export const validateParams: (
+  params: unknown,
+  defaultRecvWindow: number
+) => Result.Result<Endpoint.Params, InvalidParameters> = Call.validateParams
+
+const toResult = (raw: Call.RawResult): PmAccountInfoResult => ({
+  ...raw,
+  info: new PmAccountInfo({
+    asset: raw.response.asset,
+    // The body was checked against the decimal pattern already.
+    maxWithdrawAmount: BigDecimal.fromStringUnsafe(raw.response.maxWithdrawAmount),
+    maxWithdrawAmountUSD: BigDecimal.fromStringUnsafe(raw.response.maxWithdrawAmountUSD)
+  }, { disableChecks: true })
+})
+
+/**
+ * Reads Classic Portfolio Margin Account Information for one asset.
+ *
+ * Validates the parameters (nothing is sent when they are wrong), waits for the rate-limit gate, signs a
+ * fresh request per attempt, heals a -1021 by re-syncing the clock once, retries transient failures on
+ * `BinanceConfig.retrySchedule`, and decodes the body to exact decimals.
+ *
+ * @since 1.0.0
+ * @category Endpoints
+ */
+export const pmAccountInfo: (
+  params: PmAccountInfoParams
+) => Effect.Effect<
+  PmAccountInfo,
+  PmAccountInfoError,
+  Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
+> = Effect.fn("PortfolioMargin.pmAccountInfo")((params: PmAccountInfoParams) =>
+  Effect.map(Call.run(params), (raw) => toResult(raw).info)
+)
+
+/**
+ * Like `pmAccountInfo`, with the body's own strings, the used weight and the number of attempts.
+ *
+ * @since 1.0.0
+ * @category Endpoints
+ */
+export const pmAccountInfoResult: (
+  params: PmAccountInfoParams
+) => Effect.Effect<
+  PmAccountInfoResult,
+  PmAccountInfoError,
+  Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
+> = Effect.fn("PortfolioMargin.pmAccountInfoResult")((params: PmAccountInfoParams) =>
+  Effect.map(Call.run(params), toResult)
+)

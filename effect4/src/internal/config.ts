@@ -1,0 +1,42 @@
+import type * as Config from "effect/Config"
+import type * as SchemaIssue from "effect/SchemaIssue"
+import { InvalidConfiguration } from "../BinanceError.js"
+
+interface Leaf {
+  readonly path: ReadonlyArray<PropertyKey>
+  readonly missing: boolean
+}
+
+// The first leaf of a schema issue, with the path that leads to it.
+const firstLeaf = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>): Leaf => {
+  switch (issue._tag) {
+    case "Pointer":
+      return firstLeaf(issue.issue, [...path, ...issue.path])
+    case "Composite":
+    case "AnyOf":
+      return issue.issues.length > 0 ? firstLeaf(issue.issues[0]!, path) : { path, missing: false }
+    case "Filter":
+    case "Encoding":
+      return firstLeaf(issue.issue, path)
+    case "MissingKey":
+      return { path, missing: true }
+    default:
+      return { path, missing: false }
+  }
+}
+
+/**
+ * A `ConfigError` as the library's own `InvalidConfiguration`, naming the variable at fault (the environment
+ * variable, with the default provider). Values are never quoted: they may be secrets.
+ *
+ * @internal
+ */
+export const fromConfigError = (error: Config.ConfigError, fallback = "config"): InvalidConfiguration => {
+  const cause = error.cause
+  if (cause._tag === "SourceError") {
+    return new InvalidConfiguration({ field: fallback, reason: "could not be read from the configuration source" })
+  }
+  const leaf = firstLeaf(cause.issue, [])
+  const field = leaf.path.length > 0 ? leaf.path.map(String).join("_") : fallback
+  return new InvalidConfiguration({ field, reason: leaf.missing ? "is not set" : "is invalid" })
+}

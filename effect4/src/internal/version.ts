@@ -1,0 +1,2 @@
+/** @internal */
+export const version = "1.0.0"

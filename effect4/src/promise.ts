@@ -1,0 +1,274 @@
+/**
+ * The Promise API, for callers who don't use Effect: `createClient(options)` validates everything at once,
+ * and `client.pmAccountInfo` resolves to Binance's exact decimal strings or rejects with a tagged `Error`.
+ *
+ * @since 1.0.0
+ */
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+import * as BinanceClock from "./BinanceClock.js"
+import * as BinanceConfig from "./BinanceConfig.js"
+import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
+import * as BinanceHttpClient from "./BinanceHttpClient.js"
+import * as Credentials from "./Credentials.js"
+import * as Call from "./internal/call.js"
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export interface ClientOptions {
+  readonly apiKey: string
+  /** HMAC secret. Give exactly one of `secretKey` and `privateKey`. */
+  readonly secretKey?: string | undefined
+  /** PEM private key, RSA or Ed25519, PKCS#8 or PKCS#1. */
+  readonly privateKey?: string | undefined
+  readonly privateKeyPassphrase?: string | undefined
+  readonly baseUrl?: string | undefined
+  readonly environment?: BinanceConfig.Environment | undefined
+  readonly recvWindow?: number | undefined
+  /** Timeout of one attempt, in ms (default 10000). */
+  readonly timeoutMs?: number | undefined
+  /**
+   * Retries after the first attempt (default 3). One call sends at most `maxRetries + 1` requests, plus one
+   * re-send after healing a -1021, plus at most one `GET /fapi/v1/time`: `maxRetries: 2` makes at most 4
+   * pmAccountInfo requests and 1 time request.
+   */
+  readonly maxRetries?: number | undefined
+  /** Longest rate-limit or firewall pause worth waiting for, in ms (default 10000). */
+  readonly maxRetryAfterWaitMs?: number | undefined
+  /** The IP's weight limit per minute (default 2400). */
+  readonly weightLimit?: number | undefined
+  /**
+   * Names the IP this client leaves from when it is not the host's own (a proxy, another local address).
+   * Binance limits and bans per IP, so by default every client and Effect program in the process shares one
+   * budget per base URL; clients with the same `egress` share one of their own.
+   */
+  readonly egress?: string | undefined
+}
+
+/**
+ * The account information with Binance's own decimal strings.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface PmAccountInfo {
+  readonly asset: string
+  readonly maxWithdrawAmount: string
+  readonly maxWithdrawAmountUSD: string
+}
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export interface CallOptions {
+  /** Aborting it aborts the request in flight and rejects with an `AbortError`. */
+  readonly signal?: AbortSignal | undefined
+}
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Client {
+  readonly pmAccountInfo: (
+    params: { readonly asset: string; readonly recvWindow?: number | undefined },
+    options?: CallOptions
+  ) => Promise<PmAccountInfo>
+  /**
+   * Releases everything the client holds: calls still running are cancelled (they reject with
+   * `ClientClosed`), then sockets are closed. Later calls reject with `ClientClosed` too.
+   */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * The rejection when a call's `signal` is aborted.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class AbortError extends Error {
+  readonly _tag = "Aborted" as const
+  override readonly name = "AbortError"
+  constructor(cause: unknown) {
+    super("The call was aborted", { cause })
+  }
+}
+
+/**
+ * What `pmAccountInfo` rejects with (and `createClient` throws): one of the library's tagged errors, or
+ * `AbortError`.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export type ClientError = PmAccountInfoError | ClientClosed | AbortError
+
+/**
+ * Narrows a caught value to a `ClientError`, to read its `_tag` (and `status`, `code`, `retryAfterMs` where
+ * they apply).
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export const isClientError = (u: unknown): u is ClientError => isBinanceError(u) || u instanceof AbortError
+
+const KNOWN_OPTIONS = new Set([
+  "apiKey",
+  "secretKey",
+  "privateKey",
+  "privateKeyPassphrase",
+  "baseUrl",
+  "environment",
+  "recvWindow",
+  "timeoutMs",
+  "maxRetries",
+  "maxRetryAfterWaitMs",
+  "weightLimit",
+  "egress"
+])
+
+const milliseconds = (field: string, value: unknown): number | undefined => {
+  if (value === undefined) return undefined
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new InvalidConfiguration({ field, reason: "must be a finite, non-negative number of milliseconds" })
+  }
+  return value
+}
+
+const buildLayer = (options: ClientOptions) => {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidConfiguration({ field: "options", reason: "must be an object" })
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new InvalidConfiguration({ field: key, reason: "is not a known option" })
+  }
+  const hasSecret = options.secretKey !== undefined
+  const hasPrivate = options.privateKey !== undefined
+  if (hasSecret === hasPrivate) {
+    throw new InvalidConfiguration({
+      field: "secretKey",
+      reason: hasSecret ? "give secretKey or privateKey, not both" : "give secretKey (HMAC) or privateKey (RSA/Ed25519)"
+    })
+  }
+  if (hasSecret && options.privateKeyPassphrase !== undefined) {
+    throw new InvalidConfiguration({ field: "privateKeyPassphrase", reason: "only applies to privateKey" })
+  }
+  const credentials = hasSecret
+    ? Credentials.makeHmac({ apiKey: options.apiKey, secretKey: options.secretKey! })
+    : Credentials.makePrivateKey({
+      apiKey: options.apiKey,
+      privateKey: options.privateKey!,
+      passphrase: options.privateKeyPassphrase
+    })
+  if (Result.isFailure(credentials)) {
+    // Name the option the caller wrote.
+    const { field, reason } = credentials.failure
+    throw field === "passphrase"
+      ? new InvalidConfiguration({ field: "privateKeyPassphrase", reason })
+      : credentials.failure
+  }
+  const timeoutMs = milliseconds("timeoutMs", options.timeoutMs)
+  if (timeoutMs === 0) throw new InvalidConfiguration({ field: "timeoutMs", reason: "must be positive" })
+  const maxRetryAfterWaitMs = milliseconds("maxRetryAfterWaitMs", options.maxRetryAfterWaitMs)
+  const config = BinanceConfig.make({
+    environment: options.environment,
+    baseUrl: options.baseUrl,
+    recvWindow: options.recvWindow,
+    maxRetries: options.maxRetries,
+    weightLimit: options.weightLimit,
+    timeout: timeoutMs,
+    maxRetryAfterWait: maxRetryAfterWaitMs,
+    egress: options.egress
+  })
+  if (Result.isFailure(config)) throw config.failure
+  return Layer.mergeAll(
+    Layer.succeed(Credentials.Credentials, credentials.success),
+    Layer.succeed(BinanceConfig.BinanceConfig, config.success),
+    BinanceClock.layer,
+    // No RateLimit layer: the process-wide gate, shared with every other client and Effect program.
+    BinanceHttpClient.layer()
+  )
+}
+
+const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal | undefined): Error => {
+  const failure = Cause.findErrorOption(cause)
+  if (Option.isSome(failure)) return failure.value
+  if (signal?.aborted === true && Cause.hasInterruptsOnly(cause)) return new AbortError(signal.reason)
+  const defect = Cause.squash(cause)
+  return Object.assign(new Error(`Unexpected failure: ${String(defect)}`, { cause: defect }), { _tag: "Defect" })
+}
+
+/**
+ * Creates a client. Throws `InvalidConfiguration` (an `Error` with `_tag`) synchronously for bad options.
+ * Each client has its own clock offset and sockets; every client of the process shares one rate-limit budget
+ * per base URL (Binance limits per IP), unless it names another `egress`. Create one per API key and reuse it.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const createClient = (options: ClientOptions): Client => {
+  const runtime = ManagedRuntime.make(buildLayer(options))
+  let closed = false
+  const running = new Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>()
+  // One abort listener per signal, however many calls share it (a listener per call warns past ten).
+  const watched = new Map<AbortSignal, Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>>()
+  const watch = (signal: AbortSignal, fiber: Fiber.Fiber<PmAccountInfo, PmAccountInfoError>) => {
+    let fibers = watched.get(signal)
+    if (fibers === undefined) {
+      const group = new Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>()
+      fibers = group
+      watched.set(signal, group)
+      signal.addEventListener("abort", () => {
+        watched.delete(signal)
+        for (const f of group) f.interruptUnsafe()
+      }, { once: true })
+    }
+    fibers.add(fiber)
+    return () => {
+      fibers.delete(fiber)
+      // The listener stays until the signal aborts or is collected; it only holds an empty set.
+    }
+  }
+  return {
+    pmAccountInfo: (params, callOptions) => {
+      if (closed) return Promise.reject(new ClientClosed({ during: false }))
+      const signal = callOptions?.signal
+      if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
+      // The call without the public span or decimal decoding: Binance's strings are what this API returns.
+      const program = Effect.map(Call.run(params), (result): PmAccountInfo => ({
+        asset: result.response.asset,
+        maxWithdrawAmount: result.response.maxWithdrawAmount,
+        maxWithdrawAmountUSD: result.response.maxWithdrawAmountUSD
+      }))
+      return new Promise<PmAccountInfo>((resolve, reject) => {
+        const fiber = runtime.runFork(program)
+        running.add(fiber)
+        const unwatch = signal === undefined ? undefined : watch(signal, fiber)
+        fiber.addObserver((exit) => {
+          running.delete(fiber)
+          unwatch?.()
+          if (Exit.isSuccess(exit)) return resolve(exit.value)
+          if (closed && signal?.aborted !== true && Cause.hasInterruptsOnly(exit.cause)) {
+            return reject(new ClientClosed({ during: true }))
+          }
+          reject(toRejection(exit.cause, signal))
+        })
+      })
+    },
+    close: async () => {
+      closed = true
+      await Effect.runPromise(Fiber.interruptAll(running))
+      await runtime.dispose()
+    }
+  }
+}
