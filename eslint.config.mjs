@@ -7,6 +7,9 @@ export default tseslint.config(
       "dist/**",
       "build/**",
       "node_modules/**",
+      // Mutation testing's sandbox and reports (npm run mutate)
+      ".stryker-tmp/**",
+      "reports/**",
       "bench/results.md",
       "**/*.md",
       // The Effect 4 edition is linted with the same rules, but not its build, its install, nor its
