@@ -13,7 +13,7 @@ import { effectFetch, effectNode, effectPlatformHttp, effectPlatformUndici } fro
 import { floor } from "./rows/floor.js"
 import { ccxtRow, officialDefaults, officialKeepAlive } from "./rows/peers.js"
 import { promiseApi } from "./rows/promise.js"
-import { effect4Fetch, effect4Node, effect4Promise } from "./rows/remote.js"
+import { ccxtOwnProcess, effect4Fetch, effect4Node, effect4Promise, floorOwnProcess } from "./rows/remote.js"
 import type { Row, RowSpec } from "./rows/types.js"
 import { runSigning } from "./signing.js"
 
@@ -30,7 +30,9 @@ const SPECS: ReadonlyArray<RowSpec> = [
   effect4Promise,
   officialKeepAlive,
   officialDefaults,
-  ccxtRow
+  ccxtRow,
+  floorOwnProcess,
+  ccxtOwnProcess
 ]
 
 const args = process.argv.slice(2)

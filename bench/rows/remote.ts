@@ -1,4 +1,4 @@
-// The Effect 4 edition's rows (effect4/bench/rows.ts), each run in a Node process of its own: effect 4 and the
+// The Effect 4 edition's rows (effect4/bench/rows.ts) and two controls, each run in a Node process of its own: effect 4 and the
 // root's effect 3 must never share a process. The child builds the row from effect4/dist and measures what
 // this process asks for, with bench/measure.ts and its own process.cpuUsage; rounds stay interleaved with the
 // in-process rows (this process waits, idle, while the child measures).
@@ -79,3 +79,7 @@ export const effect4Promise = remoteRow(
   "effect4-promise",
   "effect-binance-pm@1 (Effect 4), Promise API (createClient)"
 )
+
+// Controls (see effect4/bench/worker.ts): the floor and ccxt, each in a process of its own like the rows above.
+export const floorOwnProcess = remoteRow("floor-proc", "control: the floor, in a process of its own")
+export const ccxtOwnProcess = remoteRow("ccxt-proc", "control: ccxt, in a process of its own")

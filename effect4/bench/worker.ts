@@ -3,6 +3,8 @@
 // it with the same primitives (bench/measure.ts), its own process.cpuUsage.
 //   node --import tsx effect4/bench/worker.ts <row id> <base URL> <api key> <secret key>
 import { concurrent, sequential } from "../../bench/measure.js"
+import { floor } from "../../bench/rows/floor.js"
+import { ccxtRow } from "../../bench/rows/peers.js"
 import { EFFECT4_ROWS } from "./rows.js"
 
 export type Command =
@@ -11,17 +13,25 @@ export type Command =
   | { readonly op: "concurrent"; readonly total: number; readonly inFlight: number }
   | { readonly op: "close" }
 
+// Controls: the floor and ccxt (no Effect in either) measured the same way, in a process of their own, so an
+// Effect 4 row's fresh, small heap is compared with theirs as well as with the shared process's rows.
+const CONTROLS = [
+  { ...floor, id: "floor-proc", label: "control: the floor, in a process of its own" },
+  { ...ccxtRow, id: "ccxt-proc", label: "control: ccxt, in a process of its own" }
+]
+const ROWS = [...EFFECT4_ROWS, ...CONTROLS]
+
 const [id, baseUrl, apiKey, secretKey] = process.argv.slice(2)
-const spec = EFFECT4_ROWS.find((s) => s.id === id)
+const spec = ROWS.find((s) => s.id === id)
 if (spec === undefined || baseUrl === undefined || apiKey === undefined || secretKey === undefined) {
-  process.stderr.write(`usage: worker.ts <${EFFECT4_ROWS.map((s) => s.id).join("|")}> <baseUrl> <apiKey> <secret>\n`)
+  process.stderr.write(`usage: worker.ts <${ROWS.map((s) => s.id).join("|")}> <baseUrl> <apiKey> <secret>\n`)
   process.exit(2)
 }
 const send = (message: unknown) => process.send!(message)
 
 const main = async () => {
   const row = await spec.make({ baseUrl, apiKey, secretKey })
-  send({ ready: { id: row.id, label: row.label } })
+  send({ ready: { id: spec.id, label: spec.label } })
   process.on("message", (command: Command) => {
     const run = async (): Promise<unknown> => {
       switch (command.op) {
