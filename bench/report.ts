@@ -89,6 +89,25 @@ const targets = (findings: Findings): Array<string> => {
       )
     }
   }
+  // Issue 9: the Effect 4 edition, both APIs — CPU per call ≤ 2× floor, calls/s ≥ ccxt sequential and in flight.
+  const ccxt = byId.get("ccxt")
+  for (const id of ["effect4-node", "effect4-fetch", "effect4-promise"]) {
+    const v4 = byId.get(id)
+    if (v4 === undefined) continue
+    if (floor !== undefined) {
+      const cpu = v4.cpuUs / floor.cpuUs
+      lines.push(`- ${mark(cpu <= 2)} ${id}: CPU per call ≤ 2× floor: ${ratio(cpu)}`)
+    }
+    if (ccxt !== undefined) {
+      const seq = v4.seqPerSec / ccxt.seqPerSec
+      const par = v4.perSec64 / ccxt.perSec64
+      lines.push(
+        `- ${mark(seq >= 1 && par >= 1)} ${id}: calls/s ≥ ccxt: seq ${ratio(seq)} theirs, @${findings.inFlight} ${
+          ratio(par)
+        } theirs`
+      )
+    }
+  }
   for (const s of findings.signing) {
     const r = s.oursUs / s.officialUs
     // Both sides call the same node:crypto primitive for Ed25519 and RSA: within 5% is noise.

@@ -13,6 +13,7 @@ import { effectFetch, effectNode, effectPlatformHttp, effectPlatformUndici } fro
 import { floor } from "./rows/floor.js"
 import { ccxtRow, officialDefaults, officialKeepAlive } from "./rows/peers.js"
 import { promiseApi } from "./rows/promise.js"
+import { ccxtOwnProcess, effect4Fetch, effect4Node, effect4Promise, floorOwnProcess } from "./rows/remote.js"
 import type { Row, RowSpec } from "./rows/types.js"
 import { runSigning } from "./signing.js"
 
@@ -24,9 +25,14 @@ const SPECS: ReadonlyArray<RowSpec> = [
   effectPlatformUndici,
   effectPlatformHttp,
   promiseApi,
+  effect4Node,
+  effect4Fetch,
+  effect4Promise,
   officialKeepAlive,
   officialDefaults,
-  ccxtRow
+  ccxtRow,
+  floorOwnProcess,
+  ccxtOwnProcess
 ]
 
 const args = process.argv.slice(2)
@@ -89,16 +95,25 @@ const runChild = (argv: ReadonlyArray<string>) =>
 const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> => {
   for (const row of rows) {
     log(`warm-up ${row.id}`)
+    const warmPar = Math.min(settings.par, settings.warmup * 2)
+    if (row.remote !== undefined) {
+      await row.remote.warmup(settings.warmup, warmPar, settings.inFlight)
+      continue
+    }
     for (let i = 0; i < settings.warmup; i++) await row.call()
-    await concurrent(row.call, Math.min(settings.par, settings.warmup * 2), settings.inFlight)
+    await concurrent(row.call, warmPar, settings.inFlight)
   }
   const samples = new Map(rows.map((r) => [r.id, [] as Array<Omit<CallRow, "id" | "label">>]))
   for (let round = 0; round < settings.rounds; round++) {
     // Rotate the order every round so no row always runs right after the same neighbour.
     const order = rows.map((_, i) => rows[(i + round) % rows.length]!)
     for (const row of order) {
-      const seq = await sequential(row.call, settings.seq)
-      const par = await concurrent(row.call, settings.par, settings.inFlight)
+      const seq = row.remote !== undefined
+        ? await row.remote.sequential(settings.seq)
+        : await sequential(row.call, settings.seq)
+      const par = row.remote !== undefined
+        ? await row.remote.concurrent(settings.par, settings.inFlight)
+        : await concurrent(row.call, settings.par, settings.inFlight)
       samples.get(row.id)!.push({
         cpuUs: seq.cpuUsPerCall,
         cpuUs64: par.cpuUsPerCall,

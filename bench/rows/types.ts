@@ -1,8 +1,17 @@
+import type { Concurrent, Sequential } from "../measure.js"
+
 /** What every benchmark row gets: the loopback server and the credentials it signs with. */
 export interface RowContext {
   readonly baseUrl: string
   readonly apiKey: string
   readonly secretKey: string
+}
+
+/** Measurements made in another process (bench/rows/remote.ts), with bench/measure.ts there. */
+export interface Remote {
+  readonly warmup: (n: number, par: number, inFlight: number) => Promise<void>
+  readonly sequential: (n: number) => Promise<Sequential>
+  readonly concurrent: (total: number, inFlight: number) => Promise<Concurrent>
 }
 
 /** One way of calling pmAccountInfo, ready to be called many times. */
@@ -12,6 +21,8 @@ export interface Row {
   /** One call; resolves with the three strings (whatever shape the client gives them in). */
   readonly call: () => Promise<unknown>
   readonly close: () => Promise<void>
+  /** Set when the row lives in a process of its own: measure through it, never through `call`. */
+  readonly remote?: Remote | undefined
 }
 
 export interface RowSpec {
