@@ -50,7 +50,7 @@ export default tseslint.config(
   },
   {
     // Written as a package consumer would (smoke tests, the docs' examples): barrel imports, require() in CJS.
-    files: ["scripts/smoke/**", "test/examples/**", "effect4/scripts/smoke/**"],
+    files: ["scripts/smoke/**", "test/examples/**", "effect4/test/examples/**", "effect4/scripts/smoke/**"],
     rules: {
       "@effect/no-import-from-barrel-package": "off",
       "@typescript-eslint/no-require-imports": "off"

@@ -39,7 +39,11 @@ interface Block {
 const blocksOf = (file: string): Array<Block> => {
   const text = Fs.readFileSync(Path.join(ROOT, file), "utf8")
   const blocks: Array<Block> = []
-  for (const match of text.matchAll(/(?:<!-- (example|fragment of|effect4 example): ([^ ]+) -->\n)?```(\w*)\n([\s\S]*?)```/g)) {
+  for (
+    const match of text.matchAll(
+      /(?:<!-- (example|fragment of|effect4 example): ([^ ]+) -->\n)?```(\w*)\n([\s\S]*?)```/g
+    )
+  ) {
     // The Effect 4 edition's examples are checked by its own spec (effect4/test/docs.test.ts), against effect 4.
     if (match[1] === "effect4 example") continue
     const line = text.slice(0, match.index).split("\n").length + (match[1] === undefined ? 0 : 1)
