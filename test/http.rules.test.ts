@@ -21,7 +21,7 @@ import {
   TransportError,
   Unauthorized
 } from "../src/BinanceError.js"
-import { bannedUntil } from "../src/internal/core/responses.js"
+import { bannedUntil, parseServerTime } from "../src/internal/core/responses.js"
 import {
   classifyError,
   describeCause,
@@ -185,6 +185,28 @@ describe("the shared error-mapping table (test/cases/errorMapping.ts)", () => {
       expect(classifyError(response(c.status, c.body, { ...c.headers }), NOW)).toMatchObject(c.expected)
     })
   }
+})
+
+describe("parseServerTime", () => {
+  it("reads a whole, non-negative millisecond count, and nothing else", () => {
+    expect(parseServerTime(JSON.stringify({ serverTime: 1_499_827_319_559 }))).toBe(1_499_827_319_559)
+    expect(parseServerTime(JSON.stringify({ serverTime: 0 }))).toBe(0)
+    for (
+      const body of [
+        JSON.stringify({ serverTime: "1499827319559" }),
+        JSON.stringify({ serverTime: 1.5 }),
+        JSON.stringify({ serverTime: -5 }),
+        JSON.stringify({ serverTime: 2 ** 60 }),
+        JSON.stringify({ time: 1 }),
+        "1499827319559",
+        "null",
+        "[1]",
+        "not json"
+      ]
+    ) {
+      expect(parseServerTime(body), body).toBeUndefined()
+    }
+  })
 })
 
 describe("403", () => {
