@@ -18,6 +18,7 @@ import * as FakeBinance from "../src/FakeBinance.js"
 import * as Package from "../src/index.js"
 import { Amount, BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
 import { BTC, hmacAccount, KEY, SECRET } from "./FakeBinance.helpers.js"
+import { TLS_CERT, TLS_KEY } from "./utils/tls.js"
 
 interface Seen {
   readonly method: string
@@ -94,24 +95,6 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })
   res.end(text)
 }
-
-// A throwaway self-signed certificate for 127.0.0.1 (EC P-256, valid for a century), for the https: path only.
-const TLS_CERT = `-----BEGIN CERTIFICATE-----
-MIIBmzCCAUGgAwIBAgIUIEqOy21B/6I4MYPxzRP8cZfcJP8wCgYIKoZIzj0EAwIw
-FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyNTA5MzkwMVoYDzIxMjYxMTAx
-MDkzOTAxWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
-PQMBBwNCAARJ7OrAZXSAHhCWqJRZuVPsAMi8FCHjxvct/hu2/8SFM5CmBV6pGDSo
-y31tXPm3gqDnk5zbwMJ3/dUiEhPt7Ilko28wbTAdBgNVHQ4EFgQU2J2AskGQckxz
-7hIqEJWNePZaI2owHwYDVR0jBBgwFoAU2J2AskGQckxz7hIqEJWNePZaI2owDwYD
-VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAABgglsb2NhbGhvc3QwCgYIKoZI
-zj0EAwIDSAAwRQIhAO4SJsSJ2BbiZhTJFLwYJuuv3noksDnTgXo1C25/EDuZAiAs
-jimdJgD4CX9/hHPe8GM5/xyr636MCwfoq6bGv+TGgA==
------END CERTIFICATE-----`
-const TLS_KEY = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0DlLnwhX5AxrzcYG
-Abj9eGZ6Ol9P/VBbyLHJ39Y8haqhRANCAARJ7OrAZXSAHhCWqJRZuVPsAMi8FCHj
-xvct/hu2/8SFM5CmBV6pGDSoy31tXPm3gqDnk5zbwMJ3/dUiEhPt7Ilk
------END PRIVATE KEY-----`
 
 const client = (scope: Scope.Scope) => Scope.extend(BinanceHttpClient.make(), scope)
 const wait = (promise: () => Promise<void>) => Effect.promise(promise)
