@@ -309,9 +309,7 @@ describe.skipIf(server === undefined)(redisTitle("RateLimitRedis against Redis",
       const keyPrefix = prefix()
       const redis = yield* inspect(url)
       const banned = { window: 0, used: 5, reserved: 0, bannedUntil: 200_000 }
-      yield* Effect.promise(() =>
-        redis.hset(`${keyPrefix}{${BASE}}`, "state", JSON.stringify(banned), "version", "3")
-      )
+      yield* Effect.promise(() => redis.hset(`${keyPrefix}{${BASE}}`, "state", JSON.stringify(banned), "version", "3"))
       const gate = yield* RateLimitRedis.make({ url, keyPrefix })
       yield* TestClock.setTime(20_000)
       expect(yield* Effect.flip(gate.acquire(request()))).toMatchObject({ _tag: "IpBanned", retryAfterMs: 180_000 })

@@ -53,7 +53,9 @@ describe("the gate through pmAccountInfo", () => {
       expect(error.message).toContain("firewall")
       expect(yield* times).toHaveLength(1)
       const impatient = yield* Effect.flip(
-        call.pipe(Effect.provide(BinanceConfig.layer({ baseUrl: "https://fapi.test", maxRetryAfterWait: "500 millis" })))
+        call.pipe(
+          Effect.provide(BinanceConfig.layer({ baseUrl: "https://fapi.test", maxRetryAfterWait: "500 millis" }))
+        )
       )
       expect(impatient).toMatchObject({ _tag: "WafBlocked", retryAfterMs: 1_000 })
       expect(yield* times).toHaveLength(1)
@@ -85,13 +87,15 @@ describe("the gate through pmAccountInfo", () => {
 
   it.effect("a weight above the limit fails typed instead of waiting forever", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(RateLimit.makeUnsafe().acquire({
-        key: "k",
-        weight: 30,
-        weightLimit: 20,
-        maxWaitMs: 1_000,
-        now: Effect.succeed(0)
-      }))
+      const error = yield* Effect.flip(
+        RateLimit.makeUnsafe().acquire({
+          key: "k",
+          weight: 30,
+          weightLimit: 20,
+          maxWaitMs: 1_000,
+          now: Effect.succeed(0)
+        })
+      )
       expect(error._tag).toBe("InvalidConfiguration")
     }))
 })

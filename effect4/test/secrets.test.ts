@@ -38,10 +38,12 @@ describe("secrets never leak", () => {
           { path: PM, count: 10 }
         )
         const exit = yield* runWithTime(
-          Effect.exit(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(
-            Effect.tapCause((cause) => Effect.logError(cause)),
-            Effect.provide(capture)
-          ))
+          Effect.exit(
+            PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(
+              Effect.tapCause((cause) => Effect.logError(cause)),
+              Effect.provide(capture)
+            )
+          )
         )
         expect(Exit.isFailure(exit)).toBe(true)
         const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
