@@ -5,9 +5,9 @@ import * as Effect from "effect/Effect"
 import { Redis } from "ioredis"
 import * as Crypto from "node:crypto"
 import { RateLimit } from "../src/index.js"
-import { mulberry32 } from "../src/internal/core/fake/faults.js"
 import * as Gate from "../src/internal/core/gate.js"
 import * as RedisGate from "../src/internal/redis/gate.js"
+import { type Step, trace, traceAsk, traceSeeds } from "./cases/gateTraces.js"
 import { NOT_RUN_MESSAGE, startRedis } from "./utils/redis.js"
 
 const ask = (now: number, overrides: Partial<Gate.Ask> = {}): Gate.Ask => ({
@@ -280,38 +280,6 @@ describe("gate rules", () => {
     }))
 })
 
-// A seeded trace: requests and outcomes at increasing times, in a budget small enough to fill.
-type Step =
-  | { readonly _tag: "admit"; readonly at: number; readonly weight: number }
-  | { readonly _tag: "settle"; readonly at: number; readonly pick: number; readonly outcome: Gate.Outcome }
-
-const trace = (seed: number, length: number): ReadonlyArray<Step> => {
-  const random = mulberry32(seed)
-  const outcomes: ReadonlyArray<Gate.Outcome> = [
-    { status: 200 },
-    { status: 200, usedWeight: 12 },
-    { status: 200, usedWeight: 3 },
-    { status: 429 },
-    { status: 429, retryAfterMs: 2_000 },
-    { status: 403 },
-    { status: 500 },
-    { status: 418, retryAfterMs: 5_000 },
-    {}
-  ]
-  const steps: Array<Step> = []
-  let at = 1_000
-  for (let i = 0; i < length; i++) {
-    at += Math.floor(random() * 2_500)
-    if (random() < 0.55) {
-      steps.push({ _tag: "admit", at, weight: random() < 0.8 ? 5 : 1 })
-    } else {
-      const index = Math.floor(random() * (random() < 0.05 ? outcomes.length : outcomes.length - 2))
-      steps.push({ _tag: "settle", at, pick: random(), outcome: outcomes[index]! })
-    }
-  }
-  return steps
-}
-
 /** Runs a trace through a store; returns every decision (admissions are settled later by the trace). */
 const replay = (store: RateLimit.Store, key: string, steps: ReadonlyArray<Step>) =>
   Effect.gen(function*() {
@@ -321,7 +289,7 @@ const replay = (store: RateLimit.Store, key: string, steps: ReadonlyArray<Step>)
       if (step._tag === "admit") {
         const decision = yield* store.admit(
           key,
-          ask(step.at, { weight: step.weight, weightLimit: 30, maxWaitMs: 3_000 })
+          ask(step.at, { weight: step.weight, ...traceAsk })
         )
         decisions.push(decision)
         if (decision._tag === "Admit") {
@@ -341,7 +309,7 @@ afterAll(() => server?.stop())
 describe.skipIf(server === undefined)(
   `one algorithm over two stores${server === undefined ? ` — skipped: ${NOT_RUN_MESSAGE}` : ""}`,
   () => {
-    for (const seed of [1, 2, 3, 7, 2026]) {
+    for (const seed of traceSeeds) {
       it.live(`seed ${seed}: memory and Redis make the same decisions and end in the same state`, () =>
         Effect.gen(function*() {
           const steps = trace(seed, 400)

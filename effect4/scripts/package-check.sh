@@ -3,13 +3,20 @@
 # publint, attw on the packed tarball (node16 ESM/CJS and bundler), then install that tarball into a fresh app
 # next to effect@4 with a plain `npm install` (no --legacy-peer-deps: it must not ERESOLVE), type-check a
 # consumer of every entry from ESM and CommonJS with skipLibCheck: false (which also proves stripInternal left
-# every type a public .d.ts needs), and run one real call from ESM and from CommonJS.
+# every type a public .d.ts needs), and run one real call from ESM and from CommonJS (./redis: loaded, and its
+# typed failures without a Redis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The root's check:package runs this too; install this edition first if nobody has.
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run --silent build
 npx publint --strict
+# Every entry of issue 9 is published: ".", "./promise", "./testing", "./redis".
+node -e '
+const exports = require("./package.json").exports
+const missing = [".", "./promise", "./testing", "./redis"].filter((entry) => !(entry in exports))
+if (missing.length > 0) { console.error("exports map lacks", missing.join(", ")); process.exit(1) }
+'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tarball=$(npm pack --silent --pack-destination "$tmp" | tail -n 1)

@@ -192,7 +192,8 @@ export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, 
   )
 
 /**
- * A client with keep-alive agents of its own, destroyed with the scope.
+ * A client with keep-alive agents of its own, destroyed with the scope. It reads the whole body before it hands
+ * the response over: fine for this endpoint's small bodies, not for streaming.
  *
  * @since 1.0.0
  * @category Constructors

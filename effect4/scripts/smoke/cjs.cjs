@@ -3,6 +3,7 @@
 const { BigDecimal, Effect, Layer } = require("effect")
 const { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, PortfolioMargin } = require("effect-binance-pm")
 const { createClient } = require("effect-binance-pm/promise")
+const { RateLimitRedis } = require("effect-binance-pm/redis")
 const { FakeBinance } = require("effect-binance-pm/testing")
 
 const apiKey = "smoke-api-key"
@@ -29,7 +30,11 @@ const program = Effect.gen(function*() {
   const raw = yield* Effect.promise(() => client.pmAccountInfo({ asset: "BTC" }))
   yield* Effect.promise(() => client.close())
   if (raw.maxWithdrawAmount !== "2.25") throw new Error("promise api")
-  console.log("cjs smoke ok", raw)
+  const invalid = yield* Effect.flip(RateLimitRedis.make({}))
+  if (invalid._tag !== "InvalidConfiguration") throw new Error("redis options")
+  const down = yield* Effect.flip(RateLimitRedis.make({ url: "redis://:pw@127.0.0.1:1", connectTimeout: 500 }))
+  if (down._tag !== "RedisUnavailable" || String(down).includes("pw")) throw new Error("redis unavailable")
+  console.log("cjs smoke ok", raw, invalid._tag, down._tag)
 })
 
 Effect.runPromise(Effect.scoped(program)).catch((error) => {

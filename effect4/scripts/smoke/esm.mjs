@@ -1,9 +1,10 @@
 // Smoke test of the packed Effect 4 tarball, as an ESM consumer: each entry imports, and one real call runs
 // against FakeBinance.serve over loopback through both the Effect API (on effect/http's FetchHttpClient) and
-// the Promise API.
+// the Promise API; ./redis loads ioredis and fails typed (bad options, a closed port) without a Redis.
 import { BigDecimal, Effect, Layer } from "effect"
 import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin } from "effect-binance-pm"
 import { createClient } from "effect-binance-pm/promise"
+import { RateLimitRedis } from "effect-binance-pm/redis"
 import { FakeBinance } from "effect-binance-pm/testing"
 import { FetchHttpClient } from "effect/http"
 
@@ -31,7 +32,11 @@ const program = Effect.gen(function*() {
   const raw = yield* Effect.promise(() => client.pmAccountInfo({ asset: "BTC" }))
   yield* Effect.promise(() => client.close())
   if (raw.maxWithdrawAmount !== "1.50") throw new Error("promise api")
-  console.log("esm smoke ok", raw)
+  const invalid = yield* Effect.flip(RateLimitRedis.make({}))
+  if (invalid._tag !== "InvalidConfiguration") throw new Error("redis options")
+  const down = yield* Effect.flip(RateLimitRedis.make({ url: "redis://:pw@127.0.0.1:1", connectTimeout: 500 }))
+  if (down._tag !== "RedisUnavailable" || String(down).includes("pw")) throw new Error("redis unavailable")
+  console.log("esm smoke ok", raw, invalid._tag, down._tag)
 })
 
 await Effect.runPromise(Effect.scoped(program))

@@ -11,6 +11,7 @@ import {
   RateLimit
 } from "effect-binance-pm"
 import { type ClientError, createClient, isClientError } from "effect-binance-pm/promise"
+import { RateLimitRedis } from "effect-binance-pm/redis"
 import { FakeBinance } from "effect-binance-pm/testing"
 
 const live = Layer.mergeAll(
@@ -30,3 +31,6 @@ export const fake = FakeBinance.serve({ accounts: [] })
 export const error: FakeBinance.FakeBinanceError | undefined = undefined
 export const client = createClient({ apiKey: "k", secretKey: "s" })
 export const narrow = (u: unknown): string => isClientError(u) ? (u satisfies ClientError)._tag : "other"
+export const shared: Layer.Layer<never, RateLimitRedis.RedisUnavailable | BinanceError.InvalidConfiguration> =
+  RateLimitRedis.layer({ url: "redis://127.0.0.1:6379", key: "nat-1", commandTimeout: "500 millis" })
+export const options: RateLimitRedis.Options = { url: "redis://127.0.0.1:6379", keyPrefix: "bots:" }

@@ -1,0 +1,237 @@
+/**
+ * One rate-limit budget shared by every process that leaves through the same IP, kept in Redis.
+ *
+ * Binance counts request weight per IP, so a fleet of bots on one host must share one budget: the in-process
+ * gate (`RateLimit`) only knows its own process. `RateLimitRedis.layer` provides the same `RateLimit.RateLimit`
+ * service, backed by Redis, under the same rules (`internal/core/gate`, one implementation for every store):
+ *
+ * - weight is reserved atomically in the current minute window (aligned with Binance's, on the server-clock
+ *   estimate); a request that would pass the limit waits for the next window;
+ * - `X-MBX-USED-WEIGHT-1M` from any process raises the window's count when Binance counted more than the fleet
+ *   reserved (other programs on the IP);
+ * - a 429 (with or without `Retry-After`), a 403 firewall pause and a 418 ban seen by one process hold every
+ *   process back;
+ * - a budget is one key, which expires once its minute, the next one and its pauses are over;
+ * - if Redis stops answering, each process falls back to its own in-process gate at once (one warning is
+ *   logged) and shares again as soon as Redis answers (one info line). Building the layer fails with
+ *   `RedisUnavailable` when Redis cannot be reached within `connectTimeout`.
+ *
+ * The keys and their JSON are the Effect 3 edition's (`effect-binance-pm@0`): processes on either edition
+ * that use the same Redis, prefix and key share one budget.
+ *
+ * This module needs `ioredis` (an optional peer dependency) and is published as `effect-binance-pm/redis`.
+ *
+ * @since 1.0.0
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import { Redis } from "ioredis"
+import { InvalidConfiguration } from "./BinanceError.js"
+import * as RedisGate from "./internal/redis/gate.js"
+import * as RateLimit from "./RateLimit.js"
+
+/**
+ * Redis could not be reached, or did not answer, while the layer was being built. `description` names the
+ * host and port and the cause, never a password.
+ *
+ * @since 1.0.0
+ * @category Errors
+ */
+export class RedisUnavailable
+  extends Schema.TaggedError<RedisUnavailable>("effect-binance-pm/RedisUnavailable")("RedisUnavailable", {
+    description: Schema.String
+  })
+{
+  /** @since 1.0.0 */
+  override get message(): string {
+    return `Redis for the shared rate-limit budget is unavailable: ${this.description}`
+  }
+}
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Options {
+  /** A client of your own. It is not closed with the layer. Give `redis` or `url`. */
+  readonly redis?: Redis | undefined
+  /** `redis://[:password@]host[:port][/db]` or `rediss://…`; the layer opens a client and closes it with its scope. */
+  readonly url?: string | undefined
+  /** Prefix of every key the layer writes. Default `"effect-binance-pm:rate-limit:"` (the Effect 3 edition's). */
+  readonly keyPrefix?: string | undefined
+  /**
+   * Which budget a request uses. Default: one per base URL. A string names the egress identity (say, the
+   * public IP or NAT gateway) and is combined with the base URL; processes that leave through different IPs
+   * must use different identities. A function maps the base URL to the budget's name.
+   */
+  readonly key?: string | ((baseUrl: string) => string) | undefined
+  /** How long to wait for Redis when the layer is built. Default 2 seconds. */
+  readonly connectTimeout?: Duration.Input | undefined
+  /** How long one Redis command may take before this process uses its own gate for that request. Default 500 ms. */
+  readonly commandTimeout?: Duration.Input | undefined
+}
+
+const DEFAULT_PREFIX = "effect-binance-pm:rate-limit:"
+
+const invalid = (field: string, reason: string) => Effect.fail(new InvalidConfiguration({ field, reason }))
+
+const millis = (field: string, input: Duration.Input | undefined, fallback: number) =>
+  Effect.suspend(() => {
+    if (input === undefined) return Effect.succeed(fallback)
+    const decoded = Duration.fromInput(input)
+    const ms = Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN
+    return Number.isFinite(ms) && ms > 0
+      ? Effect.succeed(Math.ceil(ms))
+      : invalid(field, "must be a positive, finite duration")
+  })
+
+// A Redis Cluster hash tag is the text between the first "{" and the next "}": keep braces out of names.
+const tag = (name: string) => name.replace(/[{}]/g, "_")
+
+const keyOf = (options: Options) => (baseUrl: string): string => {
+  const prefix = options.keyPrefix ?? DEFAULT_PREFIX
+  const name = typeof options.key === "function"
+    ? options.key(baseUrl)
+    : options.key === undefined
+    ? baseUrl
+    : `${options.key}|${baseUrl}`
+  return `${prefix}{${tag(name)}}`
+}
+
+const where = (url: URL) => `${url.hostname || "localhost"}:${url.port || "6379"}`
+
+const check = (options: Options) =>
+  Effect.suspend((): Effect.Effect<URL | undefined, InvalidConfiguration> => {
+    if (typeof options !== "object" || options === null) return invalid("options", "must be an object")
+    if ((options.redis === undefined) === (options.url === undefined)) {
+      return invalid("redis", "give either redis (a client) or url, not both")
+    }
+    if (options.redis !== undefined && typeof (options.redis as Partial<Redis>).evalsha !== "function") {
+      return invalid("redis", "must be an ioredis client")
+    }
+    if (options.keyPrefix !== undefined && typeof options.keyPrefix !== "string") {
+      return invalid("keyPrefix", "must be a string")
+    }
+    if (options.key !== undefined && typeof options.key !== "string" && typeof options.key !== "function") {
+      return invalid("key", "must be a string or a function of the base URL")
+    }
+    if (options.url === undefined) return Effect.succeed(undefined)
+    let url: URL
+    try {
+      url = new URL(options.url)
+    } catch {
+      return invalid("url", "is not a valid URL")
+    }
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+      return invalid("url", `must start with redis:// or rediss://, got "${url.protocol}//"`)
+    }
+    return Effect.succeed(url)
+  })
+
+const unavailable = (location: string, reason: string) =>
+  new RedisUnavailable({ description: `${location}: ${reason}` })
+
+const ping = (redis: Redis, timeoutMs: number, location: string) =>
+  Effect.tryPromise({
+    try: () => redis.ping(),
+    catch: (error) => unavailable(location, RedisGate.describeError(error))
+  }).pipe(
+    Effect.timeoutOrElse({
+      duration: Duration.millis(timeoutMs),
+      orElse: () => Effect.fail(unavailable(location, `no answer within ${timeoutMs} ms`))
+    })
+  )
+
+const connect = (url: URL, source: string, connectTimeoutMs: number, commandTimeoutMs: number) =>
+  Effect.gen(function*() {
+    const location = where(url)
+    let lastError: unknown
+    const redis = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const client = new Redis(source, {
+          lazyConnect: true,
+          connectTimeout: connectTimeoutMs,
+          commandTimeout: commandTimeoutMs,
+          // Fail fast while disconnected (the gate falls back) instead of queueing behind a dead connection.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          retryStrategy: (times) => Math.min(times * 200, 2_000)
+        })
+        // Without a listener ioredis prints every connection error; failures reach us through the commands.
+        client.on("error", (error) => {
+          lastError = error
+        })
+        return client
+      }),
+      (client) =>
+        client.status === "end"
+          ? Effect.void
+          : Effect.promise(() => client.quit().catch(() => "")).pipe(
+            Effect.timeout(Duration.seconds(1)),
+            Effect.ignore,
+            Effect.ensuring(Effect.sync(() => client.disconnect()))
+          )
+    )
+    // Outside the acquisition, so that the timeout can interrupt a connection attempt that hangs.
+    yield* Effect.tryPromise({
+      try: () => redis.connect(),
+      catch: (error) => unavailable(location, RedisGate.describeError(lastError ?? error))
+    }).pipe(
+      Effect.timeoutOrElse({
+        duration: Duration.millis(connectTimeoutMs),
+        orElse: () => Effect.fail(unavailable(location, `no connection within ${connectTimeoutMs} ms`))
+      }),
+      Effect.andThen(ping(redis, commandTimeoutMs, location)),
+      // Stop reconnecting: a failed layer must not keep the process alive.
+      Effect.tapError(() => Effect.sync(() => redis.disconnect()))
+    )
+    return redis
+  })
+
+/**
+ * Builds the shared gate. With `url` the Redis client lives as long as the scope.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const make: (
+  options: Options
+) => Effect.Effect<RateLimit.Service, RedisUnavailable | InvalidConfiguration, Scope.Scope> = Effect.fn(
+  "RateLimitRedis.make"
+)(function*(options: Options) {
+  const url = yield* check(options)
+  const connectTimeoutMs = yield* millis("connectTimeout", options.connectTimeout, 2_000)
+  const commandTimeoutMs = yield* millis("commandTimeout", options.commandTimeout, 500)
+  let redis: Redis
+  if (url === undefined) {
+    redis = options.redis!
+    const { host, port } = redis.options
+    yield* ping(redis, connectTimeoutMs, `${host ?? "localhost"}:${port ?? 6379}`)
+  } else {
+    redis = yield* connect(url, options.url!, connectTimeoutMs, commandTimeoutMs)
+  }
+  return RateLimit.make(RedisGate.makeStore({ redis, keyOf: keyOf(options), commandTimeoutMs }))
+})
+
+/**
+ * Provides `RateLimit.RateLimit` backed by Redis: every process using the same Redis and key shares one
+ * budget, one `Retry-After` pause and one ban.
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PortfolioMargin } from "effect-binance-pm"
+ * import { RateLimitRedis } from "effect-binance-pm/redis"
+ *
+ * const SharedBudget = RateLimitRedis.layer({ url: "redis://127.0.0.1:6379" })
+ * PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(SharedBudget))
+ * ```
+ *
+ * @since 1.0.0
+ * @category Layers
+ */
+export const layer = (options: Options): Layer.Layer<never, RedisUnavailable | InvalidConfiguration> =>
+  Layer.effect(RateLimit.RateLimit, make(options))
