@@ -9,6 +9,7 @@ export default defineConfig({
       "test/Credentials.test.ts",
       "test/Credentials.order.test.ts",
       "test/http.rules.test.ts",
+      "test/endpoint.rules.test.ts",
       "test/PortfolioMargin.test.ts",
       "test/validation.test.ts",
       "test/retries.test.ts",
