@@ -10,6 +10,8 @@ export default defineConfig({
       "test/Credentials.order.test.ts",
       "test/http.rules.test.ts",
       "test/endpoint.rules.test.ts",
+      "test/coinm.test.ts",
+      "test/proxy.test.ts",
       "test/PortfolioMargin.test.ts",
       "test/validation.test.ts",
       "test/retries.test.ts",
