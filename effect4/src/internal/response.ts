@@ -157,6 +157,7 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
   }
 
   pipe() {
+    // eslint-disable-next-line prefer-rest-params -- Pipeable's own idiom (its overloads take up to 20 functions)
     return pipeArguments(this, arguments)
   }
 }
