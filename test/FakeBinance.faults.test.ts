@@ -9,7 +9,8 @@ import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as Util from "node:util"
 import * as FakeBinance from "../src/FakeBinance.js"
-import { hmac, hmacAccount, KEY, outcome, SECRET, signed, TIME, withFake } from "./FakeBinance.helpers.js"
+import { faultCases } from "./cases/faults.js"
+import { call, hmac, hmacAccount, KEY, outcome, SECRET, signed, TIME, withFake } from "./FakeBinance.helpers.js"
 
 const Fault = FakeBinance.Fault
 const fake = FakeBinance.FakeBinance
@@ -80,6 +81,35 @@ describe("FakeBinance weight", () => {
     }).pipe(withFake()))
 })
 
+describe("FakeBinance faults: the shared table (test/cases/faults.ts)", () => {
+  for (const c of faultCases) {
+    it.effect(c.name, () =>
+      Effect.gen(function*() {
+        const f = yield* fake
+        yield* f.enqueueFault(c.fault)
+        const fiber = yield* Effect.fork(call(c.on === "time" ? TIME : signed("asset=BTC&timestamp=0")))
+        if (c.delayMs !== undefined) {
+          yield* TestClock.adjust(c.delayMs - 1)
+          expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+          yield* TestClock.adjust(1)
+        }
+        const response = yield* Fiber.join(fiber)
+        expect(response._tag).toBe(c.kind)
+        if (response._tag !== "Reset") {
+          expect(response.status).toBe(c.status)
+          const body = response.body.startsWith("{") ? JSON.parse(response.body) : response.body
+          if (c.code !== undefined) expect(body.code).toBe(c.code)
+          if (c.body !== undefined) expect(body).toEqual(c.body)
+          for (const piece of c.bodyContains ?? []) expect(response.body).toContain(piece)
+          expect(response.headers).toMatchObject(c.headers ?? {})
+          for (const name of c.absentHeaders ?? []) expect(response.headers[name]).toBeUndefined()
+        }
+        expect((yield* f.requests)[0]).toMatchObject({ status: c.status, verdict: c.verdict, fault: c.logFault })
+        expect((yield* outcome(TIME)).status).toBe(c.next)
+      }).pipe(withFake()))
+  }
+})
+
 describe("FakeBinance faults (in memory)", () => {
   it.effect("respond, html502 and the three 503s", () =>
     Effect.gen(function*() {
@@ -100,11 +130,11 @@ describe("FakeBinance faults (in memory)", () => {
         expect(r.status).toBe(503)
         bodies.push(yield* r.json)
       }
-      expect(bodies).toEqual([
-        { code: -1000, msg: "Unknown error, please check your request or try again later." },
-        { code: -1001, msg: "Service Unavailable." },
-        { code: -1001, msg: "Internal error; unable to process your request. Please try again." }
-      ])
+      expect(bodies).toEqual(
+        ["unknown", "unavailable", "internal"].map((variant) =>
+          faultCases.find((c) => c.fault._tag === "ServiceUnavailable" && c.fault.variant === variant)!.body
+        )
+      )
       expect((yield* get(TIME)).status).toBe(200)
       expect((yield* f.requests).map((e) => e.verdict)).toEqual([
         "fault:respond",

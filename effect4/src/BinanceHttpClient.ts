@@ -20,11 +20,12 @@ import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
-import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import { BufferedResponse, NULL_BODY_STATUS } from "./internal/response.js"
 
 /**
  * @since 1.0.0
@@ -52,8 +53,6 @@ export interface Agents {
   readonly https: Https.Agent
 }
 
-const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
-
 const failure = (
   reason: HttpClientError.HttpClientErrorReason
 ): Effect.Effect<never, HttpClientError.HttpClientError> => Effect.fail(new HttpClientError.HttpClientError({ reason }))
@@ -70,13 +69,6 @@ const requestBody = (request: HttpClientRequest.HttpClientRequest): Uint8Array |
     default:
       return false
   }
-}
-
-// Node keeps repeated headers (set-cookie) as arrays; `rawHeaders` keeps every one, in order.
-const toWebHeaders = (raw: ReadonlyArray<string>): globalThis.Headers => {
-  const headers = new globalThis.Headers()
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
-  return headers
 }
 
 const exchange = (
@@ -114,35 +106,45 @@ const exchange = (
       signal.removeEventListener("abort", onAbort)
       resume(effect)
     }
-    let status: number | undefined
+    let source: Http.IncomingMessage | undefined
     req.on("error", (cause) =>
       done(failure(
-        status === undefined
+        source === undefined
           ? new HttpClientError.TransportError({ request, cause })
           : new HttpClientError.DecodeError({
             request,
-            response: HttpClientResponse.fromWeb(request, new Response(null, { status })),
+            response: new BufferedResponse(request, url, source.statusCode ?? 0, source.headers, undefined, undefined),
             cause,
             description: "the response body was cut short"
           })
       )))
-    req.on("response", (source) => {
-      status = source.statusCode ?? 0
+    req.on("response", (message) => {
+      source = message
+      const status = message.statusCode ?? 0
+      // A kept-alive socket leaves the message once the body ends: read its address now.
+      const remoteAddress = message.socket?.remoteAddress
       const chunks: Array<Buffer> = []
-      source.on("data", (chunk: Buffer) => chunks.push(chunk))
-      source.on("aborted", () => req.destroy(new Error("aborted")))
-      source.on("error", (cause) => req.emit("error", cause))
-      source.on("end", () => {
-        if (!source.complete) return req.destroy(new Error("terminated: the connection closed mid-body"))
+      message.on("data", (chunk: Buffer) => chunks.push(chunk))
+      message.on("aborted", () => req.destroy(new Error("aborted")))
+      message.on("error", (cause) => req.emit("error", cause))
+      message.on("end", () => {
+        if (!message.complete) return req.destroy(new Error("terminated: the connection closed mid-body"))
         const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-        done(Effect.succeed(HttpClientResponse.fromWeb(
-          request,
-          new Response(NULL_BODY_STATUS.has(status!) ? null : (bytes as Uint8Array as Uint8Array<ArrayBuffer>), {
-            status: status!,
-            statusText: source.statusMessage ?? "",
-            headers: toWebHeaders(source.rawHeaders)
-          })
-        )))
+        // Node hands the socket back to the keep-alive pool on the next tick after 'end' (it queued that before
+        // this listener ran): resume after it, so that the caller's next request reuses the socket.
+        process.nextTick(
+          done,
+          Effect.succeed(
+            new BufferedResponse(
+              request,
+              url,
+              status,
+              message.headers,
+              NULL_BODY_STATUS.has(status) ? undefined : bytes,
+              remoteAddress
+            )
+          )
+        )
       })
     })
     if (body === undefined) req.end()

@@ -220,13 +220,8 @@ export const makeUnsafe = (): Service => make(memoryStore())
 // CommonJS, two installed versions) shares the same budgets: they all leave through the same IP.
 const PROCESS_BUDGETS = Symbol.for("effect-binance-pm/RateLimit/processBudgets")
 
-/**
- * The budgets every default gate of the process shares.
- *
- * @since 1.0.0
- * @category Constructors
- */
-export const processBudgets = (): Map<string, Gate.BudgetState> => {
+/** The budgets every default gate of the process shares. */
+const processBudgets = (): Map<string, Gate.BudgetState> => {
   const holder = globalThis as { [PROCESS_BUDGETS]?: Map<string, Gate.BudgetState> }
   return (holder[PROCESS_BUDGETS] ??= new Map())
 }

@@ -220,23 +220,30 @@ export const createClient = (options: ClientOptions): Client => {
   const runtime = ManagedRuntime.make(buildLayer(options))
   let closed = false
   const running = new Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>()
-  // One abort listener per signal, however many calls share it (a listener per call warns past ten).
-  const watched = new Map<AbortSignal, Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>>()
+  // One abort listener per signal, however many calls share it (a listener per call warns past ten); removed
+  // when the last of its calls ends, so a long-lived signal keeps nothing of finished calls.
+  type Watch = { readonly fibers: Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>; readonly onAbort: () => void }
+  const watched = new Map<AbortSignal, Watch>()
   const watch = (signal: AbortSignal, fiber: Fiber.Fiber<PmAccountInfo, PmAccountInfoError>) => {
-    let fibers = watched.get(signal)
-    if (fibers === undefined) {
-      const group = new Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>()
-      fibers = group
-      watched.set(signal, group)
-      signal.addEventListener("abort", () => {
+    let entry = watched.get(signal)
+    if (entry === undefined) {
+      const fibers = new Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>()
+      const onAbort = () => {
         watched.delete(signal)
-        for (const f of group) f.interruptUnsafe()
-      }, { once: true })
+        for (const f of fibers) f.interruptUnsafe()
+      }
+      entry = { fibers, onAbort }
+      watched.set(signal, entry)
+      signal.addEventListener("abort", onAbort, { once: true })
     }
+    const { fibers, onAbort } = entry
     fibers.add(fiber)
     return () => {
       fibers.delete(fiber)
-      // The listener stays until the signal aborts or is collected; it only holds an empty set.
+      if (fibers.size === 0 && watched.get(signal) === entry) {
+        watched.delete(signal)
+        signal.removeEventListener("abort", onAbort)
+      }
     }
   }
   return {
