@@ -10,6 +10,7 @@ export default defineConfig({
       "test/Credentials.order.test.ts",
       "test/http.rules.test.ts",
       "test/endpoint.rules.test.ts",
+      "test/options.rules.test.ts",
       "test/coinm.test.ts",
       "test/proxy.test.ts",
       "test/PortfolioMargin.test.ts",

@@ -142,7 +142,9 @@ export const checkProxyUrl = (input: unknown): Proxy | Refusal => {
     return refuse("is not a valid URL (expected http://[user:password@]host:port)")
   }
   if (url.protocol !== "http:") {
-    return refuse(`must be an http: proxy URL such as http://host:port, got "${url.protocol}"`)
+    // Name the scheme only when it is one: in "user:password@host" without a scheme, "user:" reads as one.
+    const scheme = /^(https|socks[45]?h?):$/.test(url.protocol) ? `, got "${url.protocol}"` : ""
+    return refuse(`must be an http: proxy URL such as http://host:port${scheme}`)
   }
   if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
     return refuse("must be http://[user:password@]host:port, without a path, query or fragment")
