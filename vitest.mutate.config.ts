@@ -11,6 +11,7 @@ export default defineConfig({
       "test/http.rules.test.ts",
       "test/endpoint.rules.test.ts",
       "test/options.rules.test.ts",
+      "test/keys.rules.test.ts",
       "test/coinm.test.ts",
       "test/proxy.test.ts",
       "test/PortfolioMargin.test.ts",

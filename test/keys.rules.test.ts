@@ -1,0 +1,88 @@
+// Keys and signing (src/internal/core/keys.ts), shared by both editions: how a PEM is read (literal "\n", stray
+// whitespace), which input an unusable key is blamed on, and what each refusal says.
+import { describe, expect, it } from "@effect/vitest"
+import * as Crypto from "node:crypto"
+import * as Keys from "../src/internal/core/keys.js"
+import { edPkcs8, PASSPHRASE, rsaEncryptedPkcs1, rsaEncryptedPkcs8, rsaPkcs1, rsaPkcs8 } from "./utils/keys.js"
+
+const refusal = (result: Keys.Signer | { field: string; reason: string }) => {
+  expect(Keys.isSigner(result)).toBe(false)
+  return result as { field: string; reason: string }
+}
+
+describe("the API key", () => {
+  it("must be visible ASCII, without spaces or line breaks", () => {
+    expect(Keys.checkApiKey("vmPUZE6mv9SD5VNH")).toBeUndefined()
+    expect(Keys.checkApiKey("")).toEqual({ field: "apiKey", reason: "is empty" })
+    for (const key of ["a b", "key\n", "clé"]) {
+      expect(Keys.checkApiKey(key)).toEqual({
+        field: "apiKey",
+        reason: "must be visible ASCII without spaces or line breaks"
+      })
+    }
+  })
+})
+
+describe("HMAC secrets", () => {
+  it("sign hex HMAC-SHA256; refuse an empty secret, a PEM, and stray whitespace", () => {
+    const signer = Keys.hmacSigner("s3cret") as Keys.Signer
+    expect(signer.keyType).toBe("HMAC")
+    expect(signer.sign("a=1")).toBe(Crypto.createHmac("sha256", "s3cret").update("a=1").digest("hex"))
+    expect(refusal(Keys.hmacSigner(""))).toEqual({ field: "secretKey", reason: "is empty" })
+    const pem = { field: "secretKey", reason: "looks like a PEM private key: use privateKey" }
+    expect(refusal(Keys.hmacSigner(rsaPkcs8))).toEqual(pem)
+    expect(refusal(Keys.hmacSigner(`${rsaPkcs8}\n`))).toEqual(pem)
+    const space = { field: "secretKey", reason: "has leading or trailing whitespace" }
+    expect(refusal(Keys.hmacSigner(" s3cret"))).toEqual(space)
+    expect(refusal(Keys.hmacSigner("s3cret\n"))).toEqual(space)
+  })
+})
+
+describe("private keys", () => {
+  it("read PEMs with literal \\n sequences and with whitespace around them", () => {
+    const escaped = rsaPkcs8.trim().replace(/\n/g, "\\n")
+    for (const text of [escaped, `  ${escaped}  `, `\n  ${rsaPkcs8}  \n`, `${edPkcs8}\n\n`]) {
+      expect(Keys.isSigner(Keys.privateKeySigner(text, undefined)), text.slice(0, 20)).toBe(true)
+    }
+    expect((Keys.privateKeySigner(rsaPkcs1, undefined) as Keys.Signer).keyType).toBe("RSA")
+    expect((Keys.privateKeySigner(edPkcs8, undefined) as Keys.Signer).keyType).toBe("Ed25519")
+  })
+
+  it("refuse text that is not a PEM private key block, even one that contains a block further down", () => {
+    const notPem = {
+      field: "privateKey",
+      reason: "must be PEM text: a BEGIN PRIVATE KEY (or BEGIN RSA PRIVATE KEY) block"
+    }
+    expect(refusal(Keys.privateKeySigner("hello", undefined))).toEqual(notPem)
+    expect(refusal(Keys.privateKeySigner(`my key:\n${rsaPkcs8}`, undefined))).toEqual(notPem)
+  })
+
+  it("blame the passphrase for an encrypted key (missing, empty or wrong), the key otherwise", () => {
+    for (const pem of [rsaEncryptedPkcs8, rsaEncryptedPkcs1]) {
+      const missing = { field: "passphrase", reason: "the private key is encrypted: give its passphrase" }
+      expect(refusal(Keys.privateKeySigner(pem, undefined))).toEqual(missing)
+      expect(refusal(Keys.privateKeySigner(pem, ""))).toEqual(missing)
+      expect(refusal(Keys.privateKeySigner(pem, "wrong"))).toEqual({
+        field: "passphrase",
+        reason: "could not be decrypted: wrong passphrase"
+      })
+      expect(Keys.isSigner(Keys.privateKeySigner(pem, PASSPHRASE))).toBe(true)
+    }
+    const damaged = rsaPkcs8.replace(/\n[A-Za-z0-9+/]{20}/, "\nAAAAAAAAAAAAAAAAAAAA")
+    const refused = refusal(Keys.privateKeySigner(damaged, undefined))
+    expect(refused.field).toBe("privateKey")
+    // OpenSSL's own code is kept as information (never the key)
+    expect(refused.reason).toMatch(/^is not a PEM RSA or Ed25519 private key \(ERR_[A-Z0-9_]+\)$/)
+  })
+
+  it("refuse keys of another type, naming it", () => {
+    const ec = Crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+      type: "pkcs8",
+      format: "pem"
+    })
+    expect(refusal(Keys.privateKeySigner(ec.toString(), undefined))).toEqual({
+      field: "privateKey",
+      reason: "is a ec key; Binance accepts RSA and Ed25519"
+    })
+  })
+})
