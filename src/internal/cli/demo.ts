@@ -7,9 +7,9 @@ import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Crypto from "node:crypto"
+import type * as BinanceError from "../../BinanceError.js"
 import * as Credentials from "../../Credentials.js"
 import * as FakeBinance from "../../FakeBinance.js"
-import type { BinanceError } from "../../index.js"
 
 /**
  * The demo account's holdings, as Binance would write them (trailing zeros kept).

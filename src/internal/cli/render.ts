@@ -3,7 +3,8 @@
  * library's results and errors, so they can be tested without a terminal.
  */
 import * as ConfigError from "effect/ConfigError"
-import type { BinanceError, PortfolioMargin } from "../../index.js"
+import type * as BinanceError from "../../BinanceError.js"
+import type * as PortfolioMargin from "../../PortfolioMargin.js"
 
 /** @internal */
 export type Row = Pick<PortfolioMargin.PmAccountInfoResult, "response" | "usedWeight">
