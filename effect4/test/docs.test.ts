@@ -8,17 +8,21 @@ import ts from "typescript"
 
 const EDITION = Path.resolve(import.meta.dirname, "..")
 const EXAMPLES = Path.join(EDITION, "test/examples")
-const README = Fs.readFileSync(Path.join(EDITION, "../README.md"), "utf8")
-const blocks = [...README.matchAll(/<!-- effect4 example: ([^ ]+) -->\n```ts\n([\s\S]*?)```/g)].map((m) => ({
-  name: m[1]!,
-  body: m[2]!
-}))
+// The repository's README and this package's own (the one npm shows for effect-binance-pm@1).
+const READMES = [Path.join(EDITION, "../README.md"), Path.join(EDITION, "README.md")]
+const blocks = READMES.flatMap((file) =>
+  [...Fs.readFileSync(file, "utf8").matchAll(/<!-- effect4 example: ([^ ]+) -->\n```ts\n([\s\S]*?)```/g)].map((m) => ({
+    name: `${Path.basename(Path.dirname(file))}/README.md: ${m[1]!}`,
+    file: m[1]!,
+    body: m[2]!
+  }))
+)
 
 describe("docs: the README's Effect 4 examples", () => {
   it("each is byte-identical to its file under effect4/test/examples", () => {
-    expect(blocks.length).toBeGreaterThan(0)
+    expect(blocks.length).toBe(2)
     for (const block of blocks) {
-      expect(block.body, block.name).toBe(Fs.readFileSync(Path.join(EXAMPLES, block.name), "utf8"))
+      expect(block.body, block.name).toBe(Fs.readFileSync(Path.join(EXAMPLES, block.file), "utf8"))
     }
   })
 
