@@ -275,23 +275,23 @@ const toInfo = (result: PortfolioMargin.PmAccountInfoResult): PmAccountInfo => (
 export const createClient = (options: ClientOptions): Client => {
   const runtime = ManagedRuntime.make(buildLayer(options))
   let closed = false
-  const running = new Set<Fiber.RuntimeFiber<unknown, PmAccountInfoError>>()
-  // One abort listener per signal, however many calls share it (a listener per call warns past ten).
   type Call = Fiber.RuntimeFiber<unknown, PmAccountInfoError>
+  const running = new Set<Call>()
+  // One abort listener per signal, however many calls share it (a listener per call warns past ten).
   const watched = new Map<AbortSignal, { readonly calls: Set<Call>; readonly onAbort: () => void }>()
   const watch = (signal: AbortSignal, fiber: Call) => {
-    let watch = watched.get(signal)
-    if (watch === undefined) {
+    let entry = watched.get(signal)
+    if (entry === undefined) {
       const calls = new Set<Call>()
       const onAbort = () => {
         watched.delete(signal)
         for (const call of calls) call.unsafeInterruptAsFork(call.id())
       }
-      watch = { calls, onAbort }
-      watched.set(signal, watch)
+      entry = { calls, onAbort }
+      watched.set(signal, entry)
       signal.addEventListener("abort", onAbort, { once: true })
     }
-    const { calls, onAbort } = watch
+    const { calls, onAbort } = entry
     calls.add(fiber)
     return () => {
       calls.delete(fiber)
