@@ -12,6 +12,7 @@ export default defineConfig({
       "test/endpoint.rules.test.ts",
       "test/options.rules.test.ts",
       "test/keys.rules.test.ts",
+      "test/attempt.rules.test.ts",
       "test/coinm.test.ts",
       "test/proxy.test.ts",
       "test/PortfolioMargin.test.ts",
