@@ -22,6 +22,13 @@ const durations = (status: string) =>
     (state) => state.count
   )
 const retries = Effect.map(Metric.value(BinanceMetrics.retries), (state) => state.count)
+const durationSum = (status: string) =>
+  Effect.map(
+    Metric.value(
+      BinanceMetrics.requestDuration.pipe(Metric.tagged("endpoint", PM), Metric.tagged("status", status))
+    ),
+    (state) => state.sum
+  )
 
 describe("one attempt", () => {
   it.effect("only a 2xx is a success: a 300 is a Binance error, not a body to decode", () =>
@@ -69,5 +76,43 @@ describe("one attempt", () => {
       expect(after.map((n, i) => n - before[i]!)).toEqual([1, 1, 1, 1, 1])
       const weight = yield* Metric.value(BinanceMetrics.usedWeight.pipe(Metric.tagged("host", "fapi.binance.com")))
       expect(weight.value).toBe(35)
+    }))
+
+  it.effect("a request without an answer is counted with its error's tag and status none; durations are how long it took", () =>
+    Effect.gen(function*() {
+      const before = [yield* count("TransportError"), yield* durations("none"), yield* durationSum("200")]
+      const env = testEnv((_, index) =>
+        index === 0 ? Effect.succeed("reset" as const) : Effect.as(Effect.sleep("250 millis"), ok())
+      )
+      yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer), Effect.fork)
+      yield* TestClock.adjust("10 seconds")
+      expect(yield* count("TransportError")).toBe(before[0]! + 1)
+      expect(yield* durations("none")).toBe(before[1]! + 1)
+      expect((yield* durationSum("200")) - before[2]!).toBeCloseTo(250, 6)
+    }))
+
+  it.effect("the clock's own request is counted under its endpoint, and a bad answer to it says which", () =>
+    Effect.gen(function*() {
+      const time = (outcome: string) => count(outcome, "GET /fapi/v1/time")
+      const before = yield* time("ok")
+      const healed = testEnv((request, index) =>
+        Effect.succeed(
+          request.url.pathname === "/fapi/v1/time"
+            ? { status: 200, body: JSON.stringify({ serverTime: 0 }) }
+            : index === 0
+            ? binance(400, -1021, "Timestamp for this request is outside of the recvWindow.")
+            : ok()
+        )
+      )
+      yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(healed.layer))
+      expect(yield* time("ok")).toBe(before + 1)
+      const broken = testEnv(() => Effect.succeed({ status: 200, body: "{\"serverTime\":\"soon\"}" }))
+      const error = yield* Effect.flip(
+        Effect.flatMap(broken.clock.sync, () => Effect.void).pipe(Effect.provide(broken.layer))
+      )
+      expect(error).toMatchObject({
+        _tag: "ResponseDecodeError",
+        reason: "expected {\"serverTime\": <ms>} from /fapi/v1/time"
+      })
     }))
 })
