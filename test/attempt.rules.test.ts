@@ -2,6 +2,7 @@
 // Retry-After, and what each attempt records in BinanceMetrics.
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
 import * as TestClock from "effect/TestClock"
 import { BinanceMetrics, PortfolioMargin } from "../src/index.js"
@@ -114,5 +115,31 @@ describe("one attempt", () => {
         _tag: "ResponseDecodeError",
         reason: "expected {\"serverTime\": <ms>} from /fapi/v1/time"
       })
+    }))
+
+  it.effect("an attempt interrupted in flight is counted as Interrupted; one stopped at the gate was never sent, so is not", () =>
+    Effect.gen(function*() {
+      const before = [yield* count("Interrupted"), yield* durations("none")]
+      const env = testEnv((_, index) =>
+        index === 0
+          ? Effect.succeed(binance(429, -1003, "Too many requests.", { "retry-after": "5" }))
+          : Effect.as(Effect.sleep("1 minute"), ok()), { maxRetries: 0 })
+      yield* Effect.flip(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer)))
+      // held at the gate by the pause, then interrupted: nothing was sent, nothing is counted
+      const held = yield* Effect.fork(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer)))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.interrupt(held)
+      expect(env.requests).toHaveLength(1)
+      expect(yield* count("Interrupted")).toBe(before[0]!)
+      // sent, then interrupted while waiting for the answer: counted
+      yield* TestClock.adjust("5 seconds")
+      const inFlight = yield* Effect.fork(
+        PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer))
+      )
+      yield* TestClock.adjust("1 second")
+      expect(env.requests).toHaveLength(2)
+      yield* Fiber.interrupt(inFlight)
+      expect(yield* count("Interrupted")).toBe(before[0]! + 1)
+      expect(yield* durations("none")).toBe(before[1]! + 1)
     }))
 })
