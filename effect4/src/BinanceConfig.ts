@@ -36,7 +36,7 @@ export type Environment = PlainOptions.Environment
  * The futures market: `usds-m` (USDⓈ-M, `GET /fapi/v1/pmAccountInfo` on `https://fapi.binance.com`, the
  * default) or `coin-m` (COIN-M, `GET /dapi/v1/pmAccountInfo` on `https://dapi.binance.com`).
  *
- * @since 1.1.0
+ * @since 1.0.0
  * @category Models
  */
 export type Market = Endpoint.Market
@@ -44,7 +44,7 @@ export type Market = Endpoint.Market
 /**
  * COIN-M's REST base URLs, per environment.
  *
- * @since 1.1.0
+ * @since 1.0.0
  * @category Models
  */
 export const coinmEnvironments: typeof PlainOptions.coinmEnvironments = PlainOptions.coinmEnvironments
@@ -102,7 +102,7 @@ export interface Service {
    * The futures market (default `usds-m`): which paths are called (`/fapi/...` or `/dapi/...`), and which base
    * URL an `environment` names.
    *
-   * @since 1.1.0
+   * @since 1.0.0
    */
   readonly market?: Market | undefined
 }
@@ -124,7 +124,7 @@ export interface Options {
   readonly weightLimit?: number | undefined
   readonly userAgent?: string | undefined
   readonly egress?: string | undefined
-  /** `usds-m` (default) or `coin-m`. @since 1.1.0 */
+  /** `usds-m` (default) or `coin-m`. @since 1.0.0 */
   readonly market?: Market | undefined
 }
 

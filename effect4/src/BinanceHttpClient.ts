@@ -56,7 +56,7 @@ export interface Options {
    * A `Redacted` keeps it out of your own logs too. An invalid URL fails `make` and `layer` with
    * `InvalidConfiguration`, which never quotes it.
    *
-   * @since 1.1.0
+   * @since 1.0.0
    */
   readonly proxy?: string | Redacted.Redacted<string> | undefined
 }
@@ -64,7 +64,7 @@ export interface Options {
 /**
  * A checked forward proxy, as the agents use it. Its `authorization` is redacted.
  *
- * @since 1.1.0
+ * @since 1.0.0
  * @category Models
  */
 export interface Proxy {
@@ -89,7 +89,7 @@ export interface Agents {
    * Set when the agents go through a proxy: `http` then keeps connections to the proxy (requests for `http:`
    * targets are forwarded), and `https` opens a `CONNECT` tunnel per connection.
    *
-   * @since 1.1.0
+   * @since 1.0.0
    */
   readonly proxy?: Proxy | undefined
 }
@@ -97,7 +97,7 @@ export interface Agents {
 /**
  * Checks a proxy URL, `http://[user:password@]host[:port]`. The error never quotes the URL.
  *
- * @since 1.1.0
+ * @since 1.0.0
  * @category Validation
  */
 export const validateProxy = (

@@ -22,7 +22,7 @@
  *
  * Recording is plain code on values the call already has (no extra Effect steps).
  *
- * @since 1.1.0
+ * @since 1.0.0
  */
 import * as Metric from "effect/Metric"
 
@@ -30,7 +30,7 @@ import * as Metric from "effect/Metric"
  * Milliseconds from 1 to about 33 s, doubling: a loopback call, a Tokyo round trip and a `Retry-After` wait
  * each land in a bucket of their own.
  *
- * @since 1.1.0
+ * @since 1.0.0
  * @category Models
  */
 export const millisecondBoundaries: ReadonlyArray<number> = Metric.exponentialBoundaries({
@@ -42,13 +42,13 @@ export const millisecondBoundaries: ReadonlyArray<number> = Metric.exponentialBo
 /**
  * The attribute that names the histograms' unit (Effect 4's convention: `Metric` has no unit field).
  *
- * @since 1.1.0
+ * @since 1.0.0
  * @category Models
  */
 export const unitMs: Metric.Metric.AttributeSet = { unit: "ms" }
 
 /**
- * @since 1.1.0
+ * @since 1.0.0
  * @category Metrics
  */
 export const requests: Metric.Counter<number> = Metric.counter("binance.requests", {
@@ -57,7 +57,7 @@ export const requests: Metric.Counter<number> = Metric.counter("binance.requests
 })
 
 /**
- * @since 1.1.0
+ * @since 1.0.0
  * @category Metrics
  */
 export const requestDuration: Metric.Histogram<number> = Metric.histogram("binance.request.duration", {
@@ -67,7 +67,7 @@ export const requestDuration: Metric.Histogram<number> = Metric.histogram("binan
 })
 
 /**
- * @since 1.1.0
+ * @since 1.0.0
  * @category Metrics
  */
 export const retries: Metric.Counter<number> = Metric.counter("binance.retries", {
@@ -76,7 +76,7 @@ export const retries: Metric.Counter<number> = Metric.counter("binance.retries",
 })
 
 /**
- * @since 1.1.0
+ * @since 1.0.0
  * @category Metrics
  */
 export const usedWeight: Metric.Gauge<number> = Metric.gauge("binance.used_weight", {
@@ -84,7 +84,7 @@ export const usedWeight: Metric.Gauge<number> = Metric.gauge("binance.used_weigh
 })
 
 /**
- * @since 1.1.0
+ * @since 1.0.0
  * @category Metrics
  */
 export const gateWait: Metric.Histogram<number> = Metric.histogram("binance.gate.wait", {
@@ -94,7 +94,7 @@ export const gateWait: Metric.Histogram<number> = Metric.histogram("binance.gate
 })
 
 /**
- * @since 1.1.0
+ * @since 1.0.0
  * @category Metrics
  */
 export const gatePauses: Metric.Counter<number> = Metric.counter("binance.gate.pauses", {

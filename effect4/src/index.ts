@@ -34,7 +34,7 @@ export * as BinanceError from "./BinanceError.js"
  * The library's metrics (`binance.requests`, `binance.request.duration`, `binance.retries`,
  * `binance.used_weight`, `binance.gate.wait`, `binance.gate.pauses`) as Effect `Metric`s.
  *
- * @since 1.1.0
+ * @since 1.0.0
  * @category Modules
  */
 export * as BinanceMetrics from "./BinanceMetrics.js"

@@ -55,7 +55,7 @@ export interface ClientOptions {
    * `usds-m` (default: `GET /fapi/v1/pmAccountInfo` on `https://fapi.binance.com`) or `coin-m`
    * (`GET /dapi/v1/pmAccountInfo` on `https://dapi.binance.com`, a budget of its own).
    *
-   * @since 1.1.0
+   * @since 1.0.0
    */
   readonly market?: BinanceConfig.Market | undefined
   /**
@@ -63,7 +63,7 @@ export interface ClientOptions {
    * with `CONNECT`. Its credentials are sent only as `Proxy-Authorization` and never appear in an error. The
    * client's budget is then the proxy's (`egress` defaults to `proxy host:port`).
    *
-   * @since 1.1.0
+   * @since 1.0.0
    */
   readonly proxy?: string | undefined
 }
@@ -83,7 +83,7 @@ export interface PmAccountInfo {
 /**
  * The account information with what it took to get it.
  *
- * @since 1.1.0
+ * @since 1.0.0
  * @category Models
  */
 export interface PmAccountInfoResult {
@@ -116,7 +116,7 @@ export interface Client {
   /**
    * Like `pmAccountInfo`, with the used weight and the number of attempts.
    *
-   * @since 1.1.0
+   * @since 1.0.0
    */
   readonly pmAccountInfoResult: (
     params: { readonly asset: string; readonly recvWindow?: number | undefined },
