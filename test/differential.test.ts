@@ -14,7 +14,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../src/index.js"
-import { type Edition, editions } from "./utils/editions.js"
+import { byName, type Edition } from "./utils/editions.js"
 import { ED25519_RFC8032, edPkcs8, HMAC_SECRET, rsaPkcs8 } from "./utils/keys.js"
 
 // Amounts that would not survive a trip through a float, with trailing zeros kept.
@@ -172,7 +172,7 @@ describe("differential: official connectors vs the Effect API", () => {
   }
 })
 
-describe.each(editions)("differential: official connectors vs the Promise API, $name", (edition: Edition) => {
+describe.each(byName)("differential: official connectors vs the Promise API, %s", (_name, edition: Edition) => {
   for (const market of MARKETS) {
     // An edition whose createClient does not take `market` yet can only call USDⓈ-M: its COIN-M comparison runs
     // the moment it does, and until then this says so in the test list.

@@ -1,7 +1,7 @@
 // The Promise API end to end, as its users get it: each edition's packed tarball (test/utils/editions.ts), its
 // createClient pointed at its own served FakeBinance, over real loopback HTTP.
 import { describe, expect, it } from "@effect/vitest"
-import { type Edition, editions } from "./utils/editions.js"
+import { byName, type Edition, editions } from "./utils/editions.js"
 import { API_KEY, HMAC_SECRET } from "./utils/keys.js"
 
 const PM = "/fapi/v1/pmAccountInfo"
@@ -10,7 +10,7 @@ const accounts = [{ apiKey: API_KEY, hmacSecret: HMAC_SECRET, assets: { BTC } }]
 
 const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error)
 
-describe.each(editions)("Promise API end to end: $name", (edition: Edition) => {
+describe.each(byName)("Promise API end to end: %s", (_name, edition: Edition) => {
   const { createClient, AbortError } = edition.promise
 
   it("resolves to Binance's exact strings", () =>
