@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config"
+import { configDefaults, defineConfig } from "vitest/config"
 
 const src = (file: string) => new URL(`./src/${file}`, import.meta.url).pathname
 
@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Effect 4 code, run by effect4's vitest: npm run test:packed4
+    exclude: [...configDefaults.exclude, "test/packed/effect4/**"],
     setupFiles: ["./test/setup.ts"],
     fakeTimers: { toFake: undefined },
     testTimeout: 30_000

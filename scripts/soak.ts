@@ -1,7 +1,10 @@
-// npm run soak [-- --calls N] [--concurrency N] [--seed N] [--weight-limit N] [--strict-429] [--one-ip-calls N]
+// npm run soak [-- --edition 3|4|both] [--calls N] [--concurrency N] [--seed N] [--weight-limit N] [--strict-429]
+//   [--one-ip-calls N]
 // Drives calls through both APIs against misbehaving fakes, then the one-IP scenario (two Promise clients and an
-// Effect program sharing one budget against one fake that answers 429, 403 and 418), and prints one table; exits
-// 1 if a figure that must be zero is not.
+// Effect program sharing one budget against one fake that answers 429, 403 and 418), and prints one table per
+// edition; exits 1 if a figure that must be zero is not. The Promise API is each edition's packed tarball
+// (default: both, one after the other); the Effect API is Effect 3's.
+import { loadEditions } from "./editions.js"
 import { runOneIp } from "./soak/oneIp.js"
 import { runSoak } from "./soak/run.js"
 import { ONE_IP_NOTES, oneIpRows, oneIpZeros, table, zeros } from "./soak/table.js"
@@ -22,30 +25,43 @@ const number = (name: string, fallback: number): number => {
   return n
 }
 
+const edition = flag("edition") ?? "both"
+if (!["3", "4", "both"].includes(edition)) {
+  process.stderr.write(`--edition must be 3, 4 or both, got ${edition}\n`)
+  process.exit(2)
+}
 const calls = number("calls", 10_000)
-const command = `npm run soak -- ${args.join(" ")}`.trim().replace(/ --$/, "")
-process.stderr.write(`soak: ${calls} calls…\n`)
-const report = await runSoak({
-  calls,
-  concurrency: number("concurrency", 32),
-  seed: number("seed", 20261124),
-  weightLimit: number("weight-limit", 12_000),
-  strict429: args.includes("--strict-429"),
-  onProgress: (done, total) => process.stderr.write(`  ${done}/${total}\n`)
-})
 const oneIpCalls = number("one-ip-calls", 3_000)
-process.stderr.write(`soak, one IP: ${oneIpCalls} calls…\n`)
-const oneIp = await runOneIp({ calls: oneIpCalls, seed: number("seed", 20261124) })
-process.stdout.write(
-  `${table(report)}\n${oneIpRows(oneIp)}\n\n${ONE_IP_NOTES}\n\nProduced by \`${command}\` on Node ${process.version}.\n`
-)
-const bad = [
-  ...Object.entries(zeros(report)),
-  ...Object.entries(oneIpZeros(oneIp)).map(([name, value]) => [`oneIp.${name}`, value] as const)
-].filter(([, value]) => value !== 0)
+const command = `npm run soak -- ${args.join(" ")}`.trim().replace(/ --$/, "")
+const bad: Array<string> = []
+const examples: Array<string> = []
+for (const { name, promise } of await loadEditions(edition === "both" ? [3, 4] : [Number(edition) as 3 | 4])) {
+  process.stderr.write(`soak, Promise API from the ${name}: ${calls} calls…\n`)
+  const report = await runSoak({
+    calls,
+    concurrency: number("concurrency", 32),
+    seed: number("seed", 20261124),
+    weightLimit: number("weight-limit", 12_000),
+    strict429: args.includes("--strict-429"),
+    onProgress: (done, total) => process.stderr.write(`  ${done}/${total}\n`),
+    promiseApi: promise
+  })
+  process.stderr.write(`soak, one IP, Promise clients from the ${name}: ${oneIpCalls} calls…\n`)
+  const oneIp = await runOneIp({ calls: oneIpCalls, seed: number("seed", 20261124), promiseApi: promise })
+  process.stdout.write(
+    `## Promise API: ${name}; Effect API: Effect 3\n\n${table(report)}\n${oneIpRows(oneIp)}\n\n${ONE_IP_NOTES}\n\n`
+  )
+  const notZero = [
+    ...Object.entries(zeros(report)),
+    ...Object.entries(oneIpZeros(oneIp)).map(([what, value]) => [`oneIp.${what}`, value] as const)
+  ].filter(([, value]) => value !== 0)
+  bad.push(...notZero.map(([what, value]) => `${name}: ${what} ${value}`))
+  if (notZero.length > 0) examples.push(...oneIp.examples)
+}
+process.stdout.write(`Produced by \`${command}\` on Node ${process.version}.\n`)
 if (bad.length > 0) {
-  process.stdout.write(`\nNOT ZERO: ${bad.map(([name, value]) => `${name} ${value}`).join(", ")}\n`)
-  if (oneIp.examples.length > 0) process.stdout.write(`${oneIp.examples.join("\n")}\n`)
+  process.stdout.write(`\nNOT ZERO: ${bad.join(", ")}\n`)
+  if (examples.length > 0) process.stdout.write(`${examples.join("\n")}\n`)
   process.exit(1)
 }
 process.exit(0)

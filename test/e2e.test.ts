@@ -1,4 +1,6 @@
-// End to end over real loopback HTTP: the library, a real HttpClient (fetch or undici) and FakeBinance.serve.
+// End to end over real loopback HTTP: the library, a real HttpClient (fetch or undici) and FakeBinance.serve. The
+// library is the packed Effect 3 tarball (test/utils/editions.ts), as a user installs it; this file's own Effect
+// is the repo's, the same version (Effect 3 shares its runtime state between copies of one version).
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -11,30 +13,33 @@ import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Net from "node:net"
-import * as FakeBinance from "../src/FakeBinance.js"
-import {
-  BinanceClock,
-  BinanceConfig,
-  type BinanceError,
-  type Credentials,
-  PortfolioMargin,
-  RateLimit
-} from "../src/index.js"
-import { hmacCredentials } from "./utils/env.js"
+import { exported } from "../scripts/editions.js"
+import type * as FakeBinanceTypes from "../src/FakeBinance.js"
+import type * as Library from "../src/index.js"
+import type { BinanceError, Credentials } from "../src/index.js"
+import type * as Testing from "../src/testing.js"
+import { editions } from "./utils/editions.js"
 import { API_KEY, HMAC_SECRET } from "./utils/keys.js"
+
+const { folder } = editions.find((edition) => edition.edition === 3)!
+const { BinanceClock, BinanceConfig, Credentials: Keys, PortfolioMargin, RateLimit }: typeof Library = await import(
+  exported(folder, "effect-binance-pm")
+)
+const { FakeBinance }: typeof Testing = await import(exported(folder, "effect-binance-pm", "./testing"))
+const hmacCredentials = Keys.layerHmac({ apiKey: API_KEY, secretKey: HMAC_SECRET })
 
 const Fault = FakeBinance.Fault
 const PM = "/fapi/v1/pmAccountInfo"
 const BTC = { maxWithdrawAmount: "27.43689636", maxWithdrawAmountUSD: "1627523.32459208" }
-const account: FakeBinance.Account = { apiKey: API_KEY, hmacSecret: HMAC_SECRET, assets: { BTC } }
+const account: FakeBinanceTypes.Account = { apiKey: API_KEY, hmacSecret: HMAC_SECRET, assets: { BTC } }
 
 interface Served {
   readonly baseUrl: string
-  readonly fake: FakeBinance.Service
-  readonly clock: BinanceClock.Service
+  readonly fake: FakeBinanceTypes.Service
+  readonly clock: Library.BinanceClock.Service
 }
 
-type Env = HttpClient.HttpClient | BinanceClock.BinanceClock | Credentials.Credentials
+type Env = HttpClient.HttpClient | Library.BinanceClock.BinanceClock | Credentials.Credentials
 
 const call = (asset = "BTC") => PortfolioMargin.pmAccountInfoResult({ asset })
 
@@ -46,7 +51,7 @@ const elapsed = <A, E, R>(self: Effect.Effect<A, E, R>) =>
   })
 
 /** Polls until the fake has logged `count` requests (it logs before a delayed answer). */
-const awaitRequests = (fake: FakeBinance.Service, count: number) =>
+const awaitRequests = (fake: FakeBinanceTypes.Service, count: number) =>
   fake.requestCount.pipe(
     Effect.repeat({ until: (n) => n >= count, schedule: Schedule.spaced("5 millis") }),
     Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error(`the fake never saw ${count} requests`) })
@@ -98,8 +103,8 @@ for (const [transportName, transport] of transports) {
    */
   const withServer = <A, E>(
     body: (served: Served) => Effect.Effect<A, E, Env | Scope.Scope>,
-    options: BinanceConfig.Options = {},
-    fakeOptions: FakeBinance.Options = {}
+    options: Library.BinanceConfig.Options = {},
+    fakeOptions: FakeBinanceTypes.Options = {}
   ) =>
     Effect.scoped(Effect.gen(function*() {
       const { baseUrl, fake } = yield* FakeBinance.serve({ accounts: [account], ...fakeOptions })

@@ -16,15 +16,8 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as FakeBinance from "../../src/FakeBinance.js"
-import {
-  BinanceClock,
-  BinanceConfig,
-  BinanceError,
-  BinanceHttpClient,
-  Credentials,
-  PortfolioMargin
-} from "../../src/index.js"
-import { createClient } from "../../src/promise.js"
+import { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, PortfolioMargin } from "../../src/index.js"
+import type { PromiseClientApi } from "../editions.js"
 import * as pauses from "./pauses.js"
 import { type Leaks, LeakScanner } from "./secrets.js"
 import * as setup from "./setup.js"
@@ -45,10 +38,14 @@ export interface OneIpOptions {
   readonly faultScale?: number | undefined
   /** Bursts that make the back-offs double: one after 1 s, then again this long after each ends. Default 6 s. */
   readonly burstEveryMs?: number | undefined
+  /** Promise A and B's API: an edition's packed tarball (scripts/editions.ts); the Effect program's is Effect 3's. */
+  readonly promiseApi: PromiseClientApi
 }
 
 /** The options with their defaults filled in. */
-export type OneIpSettings = { readonly [K in keyof OneIpOptions]-?: Exclude<OneIpOptions[K], undefined> }
+export type OneIpSettings = {
+  readonly [K in Exclude<keyof OneIpOptions, "promiseApi">]-?: Exclude<OneIpOptions[K], undefined>
+}
 
 export const CLIENTS = ["Promise A", "Promise B", "Effect"] as const
 export type ClientName = typeof CLIENTS[number]
@@ -203,14 +200,14 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       Logger.minimumLogLevel(LogLevel.All)
     ))
     // A waits out pauses up to 2 s; B only up to 500 ms, so B's callers fail at once on most pauses.
-    const promiseA = createClient({
+    const promiseA = input.promiseApi.createClient({
       apiKey: keys.a.apiKey,
       secretKey: keys.a.secretKey,
       baseUrl,
       maxRetryAfterWaitMs: 2_000,
       weightLimit
     })
-    const promiseB = createClient({
+    const promiseB = input.promiseApi.createClient({
       apiKey: keys.b.apiKey,
       privateKey: keys.b.privateKey,
       privateKeyPassphrase: keys.b.passphrase,
@@ -287,7 +284,7 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
         tally.successes++
       } catch (error) {
         scanner.scanError(error)
-        if (!BinanceError.isBinanceError(error)) return void tally.defects++
+        if (!input.promiseApi.isClientError(error)) return void tally.defects++
         tally.fail(error._tag)
         if (["RateLimited", "IpBanned", "WafBlocked"].includes(error._tag)) await backOff(error)
       }

@@ -17,8 +17,8 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import type * as FakeBinance from "../../src/FakeBinance.js"
-import { BinanceClock, BinanceConfig, BinanceError, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
-import { createClient } from "../../src/promise.js"
+import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
+import type { PromiseClientApi } from "../editions.js"
 import { type Leaks, LeakScanner } from "./secrets.js"
 import * as setup from "./setup.js"
 import * as wire from "./wire.js"
@@ -38,6 +38,8 @@ export interface SoakOptions {
   /** Move the server clocks by a minute or two this often (the clients must heal -1021). Default 4000 ms. */
   readonly skewEveryMs?: number | undefined
   readonly onProgress?: ((done: number, total: number) => void) | undefined
+  /** The Promise API driven: an edition's packed tarball (scripts/editions.ts). The Effect API is Effect 3's. */
+  readonly promiseApi: PromiseClientApi
 }
 
 export interface ApiReport {
@@ -67,7 +69,7 @@ export interface ApiReport {
 }
 
 export interface SoakReport {
-  readonly options: Required<Omit<SoakOptions, "onProgress">>
+  readonly options: Required<Omit<SoakOptions, "onProgress" | "promiseApi">>
   readonly durationMs: number
   readonly effect: ApiReport
   readonly promise: ApiReport
@@ -206,7 +208,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       captureLogs,
       Logger.minimumLogLevel(LogLevel.All)
     ))
-    const promiseClient = createClient({
+    const promiseClient = input.promiseApi.createClient({
       apiKey: keys.promise.apiKey,
       privateKey: keys.promise.privateKey,
       privateKeyPassphrase: keys.promise.passphrase,
@@ -273,7 +275,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
         tally.successes++
       } catch (error) {
         scanner.scanError(error)
-        if (BinanceError.isBinanceError(error)) tally.fail(error._tag)
+        if (input.promiseApi.isClientError(error)) tally.fail(error._tag)
         else tally.defects++
       }
     }
