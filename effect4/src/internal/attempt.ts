@@ -60,14 +60,16 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
       })),
       (permit) => {
         let outcome: RateLimit.Outcome = {}
-        // Binance's clock minus the host's, as used to stamp this request.
-        let skew = 0
-        const send = Effect.flatMap(Effect.zip(options.now, Clock.currentTimeMillis), ([timestamp, local]) => {
-          skew = timestamp - local
-          return get(options.client, options.config, options.url(timestamp, local), options.apiKey)
-        }).pipe(
+        // The host clock when the answer arrived, read once for the error and the release.
+        let answeredAt: number | undefined
+        // Stamped with the clocks the gate admitted it on (nothing between the two sends or waits); built only
+        // once the attempt is interruptible again, so a request interrupted before it leaves is not counted.
+        const send = Effect.suspend(() =>
+          get(options.client, options.config, options.url(permit.now, permit.local), options.apiKey)
+        ).pipe(
           Effect.flatMap((response) =>
             Effect.flatMap(Clock.currentTimeMillis, (local) => {
+              answeredAt = local
               options.onStatus?.(response.status)
               if (response.status >= 200 && response.status < 300) {
                 outcome = outcomeOf(response, undefined)
@@ -78,15 +80,19 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
                 status: response.status,
                 header: (name) => response.headers[name],
                 text: response.text
-              }, local + skew)
+              }, local + permit.now - permit.local)
               outcome = outcomeOf(response, classified)
               return Effect.fail(toError(classified))
             })
           )
         )
+        // Binance's clock at the release is the host's plus the skew this request was stamped with.
+        const release = (local: number) => options.gate.release(permit, outcome, local + permit.now - permit.local)
         return restore(send).pipe(
           Effect.ensuring(
-            Effect.flatMap(Clock.currentTimeMillis, (local) => options.gate.release(permit, outcome, local + skew))
+            Effect.suspend(() =>
+              answeredAt === undefined ? Effect.flatMap(Clock.currentTimeMillis, release) : release(answeredAt)
+            )
           )
         )
       }
