@@ -28,8 +28,8 @@ export interface Service {
   readonly offset: Effect.Effect<number>
   readonly setOffset: (offsetMs: number) => Effect.Effect<void>
   /**
-   * Learns the offset now from `GET {baseUrl}/fapi/v1/time`, correcting for half the round trip, and
-   * returns it. Concurrent callers share one request.
+   * Learns the offset now from `GET {baseUrl}/fapi/v1/time` (`/dapi/v1/time` for COIN-M), correcting for half
+   * the round trip, and returns it. Concurrent callers share one request.
    */
   readonly sync: Effect.Effect<number, BinanceError.PmAccountInfoError, HttpClient.HttpClient>
   /**

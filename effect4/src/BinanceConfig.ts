@@ -14,6 +14,7 @@ import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
+import type * as Endpoint from "./internal/core/endpoint.js"
 import * as PlainOptions from "./internal/core/options.js"
 import { version } from "./internal/version.js"
 
@@ -30,6 +31,23 @@ export const environments: typeof PlainOptions.environments = PlainOptions.envir
  * @category Models
  */
 export type Environment = PlainOptions.Environment
+
+/**
+ * The futures market: `usds-m` (USDⓈ-M, `GET /fapi/v1/pmAccountInfo` on `https://fapi.binance.com`, the
+ * default) or `coin-m` (COIN-M, `GET /dapi/v1/pmAccountInfo` on `https://dapi.binance.com`).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type Market = Endpoint.Market
+
+/**
+ * COIN-M's REST base URLs, per environment.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export const coinmEnvironments: typeof PlainOptions.coinmEnvironments = PlainOptions.coinmEnvironments
 
 /**
  * The default retry policy: exponential backoff from 200 ms, factor 2, each delay capped at 5 s, jittered.
@@ -76,9 +94,17 @@ export interface Service {
   /**
    * Names the IP this program leaves from, when it is not the host's own (a proxy, another local address).
    * Binance limits and bans per IP, so the gate keeps one budget per egress and base URL: leave it unset and
-   * every client of the process shares one budget per base URL.
+   * every client of the process shares one budget per base URL. A client built with `BinanceHttpClient`'s
+   * `proxy` leaves from the proxy: its budget is the proxy's when this is unset.
    */
   readonly egress?: string | undefined
+  /**
+   * The futures market (default `usds-m`): which paths are called (`/fapi/...` or `/dapi/...`), and which base
+   * URL an `environment` names.
+   *
+   * @since 1.0.0
+   */
+  readonly market?: Market | undefined
 }
 
 /**
@@ -98,6 +124,8 @@ export interface Options {
   readonly weightLimit?: number | undefined
   readonly userAgent?: string | undefined
   readonly egress?: string | undefined
+  /** `usds-m` (default) or `coin-m`. @since 1.0.0 */
+  readonly market?: Market | undefined
 }
 
 /**
@@ -217,7 +245,7 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
 /**
  * The environment variables `layerConfig` reads by default: `BINANCE_ENV`, `BINANCE_BASE_URL`,
  * `BINANCE_RECV_WINDOW`, `BINANCE_TIMEOUT`, `BINANCE_MAX_RETRIES`, `BINANCE_MAX_RETRY_AFTER_WAIT`,
- * `BINANCE_WEIGHT_LIMIT`, `BINANCE_EGRESS`, each optional.
+ * `BINANCE_WEIGHT_LIMIT`, `BINANCE_EGRESS`, `BINANCE_MARKET` (`usds-m` or `coin-m`), each optional.
  *
  * @since 1.0.0
  * @category Constructors
@@ -230,7 +258,8 @@ export const defaultConfigs: Config.Config<Options> = Config.all({
   maxRetries: optional(Config.Int("BINANCE_MAX_RETRIES")),
   maxRetryAfterWait: optional(Config.Duration("BINANCE_MAX_RETRY_AFTER_WAIT")),
   weightLimit: optional(Config.Int("BINANCE_WEIGHT_LIMIT")),
-  egress: optional(Config.String("BINANCE_EGRESS"))
+  egress: optional(Config.String("BINANCE_EGRESS")),
+  market: optional(Config.Literals(["usds-m", "coin-m"], "BINANCE_MARKET"))
 })
 
 /**

@@ -13,6 +13,11 @@
  * - The whole body is read before the response is handed over (Binance's answers are small): one wake-up, and
  *   the socket is back in the pool before the next request. It is not a client for streaming large bodies.
  * - Request bodies are sent whole: empty, a string or bytes.
+ * - `proxy: "http://[user:password@]host:port"` sends everything through a forward proxy: `http:` targets as
+ *   plain forwarded requests, `https:` targets through a `CONNECT` tunnel (TLS end to end with Binance). The
+ *   proxy's credentials go only into `Proxy-Authorization`, and never into an error, a log or a span. The
+ *   client's rate-limit budget is then the proxy's (`BinanceConfig.egress`, unless set, is `proxy host:port`):
+ *   Binance sees the proxy's IP.
  *
  * @since 1.0.0
  */
@@ -22,9 +27,15 @@ import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import { InvalidConfiguration } from "./BinanceError.js"
+import * as PlainOptions from "./internal/core/options.js"
+import { EgressKey } from "./internal/egress.js"
+import * as ProxyAgent from "./internal/proxy.js"
 import { BufferedResponse, NULL_BODY_STATUS } from "./internal/response.js"
 
 /**
@@ -40,6 +51,29 @@ export interface Options {
   readonly idleTimeoutMs?: number | undefined
   /** Extra options for both agents: TLS settings such as `ca`, or `localAddress`. */
   readonly agentOptions?: Https.AgentOptions | undefined
+  /**
+   * A forward proxy, `http://[user:password@]host:port` (percent-encode special characters in credentials).
+   * A `Redacted` keeps it out of your own logs too. An invalid URL fails `make` and `layer` with
+   * `InvalidConfiguration`, which never quotes it.
+   *
+   * @since 1.0.0
+   */
+  readonly proxy?: string | Redacted.Redacted<string> | undefined
+}
+
+/**
+ * A checked forward proxy, as the agents use it. Its `authorization` is redacted.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Proxy {
+  readonly hostname: string
+  readonly port: number
+  /** `host:port`, without credentials. */
+  readonly host: string
+  /** The `Proxy-Authorization` header's value, when the proxy URL had credentials. */
+  readonly authorization: Redacted.Redacted<string> | undefined
 }
 
 /**
@@ -51,6 +85,32 @@ export interface Options {
 export interface Agents {
   readonly http: Http.Agent
   readonly https: Https.Agent
+  /**
+   * Set when the agents go through a proxy: `http` then keeps connections to the proxy (requests for `http:`
+   * targets are forwarded), and `https` opens a `CONNECT` tunnel per connection.
+   *
+   * @since 1.0.0
+   */
+  readonly proxy?: Proxy | undefined
+}
+
+/**
+ * Checks a proxy URL, `http://[user:password@]host[:port]`. The error never quotes the URL.
+ *
+ * @since 1.0.0
+ * @category Validation
+ */
+export const validateProxy = (
+  proxy: string | Redacted.Redacted<string>
+): Result.Result<Proxy, InvalidConfiguration> => {
+  const checked = PlainOptions.checkProxyUrl(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy)
+  if ("field" in checked) return Result.fail(new InvalidConfiguration(checked))
+  return Result.succeed({
+    hostname: checked.hostname,
+    port: checked.port,
+    host: checked.host,
+    authorization: checked.authorization === undefined ? undefined : Redacted.make(checked.authorization)
+  })
 }
 
 const failure = (
@@ -85,15 +145,21 @@ const exchange = (
   }
   return Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
     const https = url.protocol === "https:"
-    const options: Http.RequestOptions = {
-      method: request.method,
-      // URL keeps IPv6 literals bracketed; node wants them bare.
-      hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
-      path: url.pathname + url.search,
-      headers: request.headers,
-      agent: https ? agents.https : agents.http
+    let options: Http.RequestOptions
+    if (agents.proxy !== undefined && !https) {
+      options = ProxyAgent.forwarded(agents.proxy, agents.http, request.method, url, request.headers)
+    } else {
+      options = {
+        method: request.method,
+        // URL keeps IPv6 literals bracketed; node wants them bare.
+        hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+        path: url.pathname + url.search,
+        headers: request.headers,
+        // Through a proxy, the https agent tunnels each connection with CONNECT.
+        agent: https ? agents.https : agents.http
+      }
+      if (url.port !== "") options.port = url.port
     }
-    if (url.port !== "") options.port = url.port
     const req = https ? Https.request(options) : Http.request(options)
     let settled = false
     const onAbort = () => {
@@ -163,10 +229,19 @@ const exchange = (
  * @since 1.0.0
  * @category Constructors
  */
-export const makeWithAgents = (agents: Agents): HttpClient.HttpClient =>
+export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
   // Effect 4's `HttpClient.make` is lean when no span is made (Effect 3's was a quarter of a call's CPU, so the
   // Effect 3 edition bypassed it): one wrapper for both cases, with its abort-on-interrupt.
-  HttpClient.make((request, url, signal) => exchange(agents, request, url, signal))
+  const client = HttpClient.make((request, url, signal) => exchange(agents, request, url, signal))
+  if (agents.proxy !== undefined) {
+    // The gate keys this client's budget by the proxy (never by its credentials).
+    Object.defineProperty(client, EgressKey, {
+      value: PlainOptions.proxyEgress({ ...agents.proxy, authorization: undefined }),
+      enumerable: false
+    })
+  }
+  return client
+}
 
 /**
  * Keep-alive agents for `http:` and `https:`, destroyed (every socket with them) when the scope closes.
@@ -174,8 +249,13 @@ export const makeWithAgents = (agents: Agents): HttpClient.HttpClient =>
  * @since 1.0.0
  * @category Constructors
  */
-export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, Scope.Scope> =>
-  Effect.acquireRelease(
+export const makeAgents: {
+  (options?: Options & { readonly proxy?: undefined }): Effect.Effect<Agents, never, Scope.Scope>
+  (options: Options): Effect.Effect<Agents, InvalidConfiguration, Scope.Scope>
+} = ((options: Options = {}): Effect.Effect<Agents, InvalidConfiguration, Scope.Scope> => {
+  const proxy = options.proxy === undefined ? undefined : validateProxy(options.proxy)
+  if (proxy !== undefined && Result.isFailure(proxy)) return Effect.fail(proxy.failure)
+  return Effect.acquireRelease(
     Effect.sync((): Agents => {
       const agentOptions: Https.AgentOptions = {
         keepAlive: true,
@@ -184,7 +264,12 @@ export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, 
         ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
         ...options.agentOptions
       }
-      return { http: new Http.Agent(agentOptions), https: new Https.Agent(agentOptions) }
+      if (proxy === undefined) return { http: new Http.Agent(agentOptions), https: new Https.Agent(agentOptions) }
+      return {
+        http: new Http.Agent(agentOptions),
+        https: ProxyAgent.tunnelAgent(proxy.success, agentOptions),
+        proxy: proxy.success
+      }
     }),
     (agents) =>
       Effect.sync(() => {
@@ -192,6 +277,7 @@ export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, 
         agents.https.destroy()
       })
   )
+}) as typeof makeAgents
 
 /**
  * A client with keep-alive agents of its own, destroyed with the scope. It reads the whole body before it hands
@@ -200,8 +286,12 @@ export const makeAgents = (options: Options = {}): Effect.Effect<Agents, never, 
  * @since 1.0.0
  * @category Constructors
  */
-export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
-  Effect.map(makeAgents(options), makeWithAgents)
+export const make: {
+  (options?: Options & { readonly proxy?: undefined }): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope>
+  (options: Options): Effect.Effect<HttpClient.HttpClient, InvalidConfiguration, Scope.Scope>
+} =
+  ((options: Options = {}): Effect.Effect<HttpClient.HttpClient, InvalidConfiguration, Scope.Scope> =>
+    Effect.map(makeAgents(options), makeWithAgents)) as typeof make
 
 /**
  * The client as a layer; its sockets live as long as the layer.
@@ -209,5 +299,9 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
  * @since 1.0.0
  * @category Layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.effect(HttpClient.HttpClient, make(options))
+export const layer: {
+  (options?: Options & { readonly proxy?: undefined }): Layer.Layer<HttpClient.HttpClient>
+  (options: Options): Layer.Layer<HttpClient.HttpClient, InvalidConfiguration>
+} =
+  ((options: Options = {}): Layer.Layer<HttpClient.HttpClient, InvalidConfiguration> =>
+    Layer.effect(HttpClient.HttpClient, make(options))) as typeof layer

@@ -1,6 +1,7 @@
 /**
  * A faithful, deterministic fake of Binance USDⓈ-M Futures (`fapi`) for the two endpoints this library
- * uses: `GET /fapi/v1/time` and `GET /fapi/v1/pmAccountInfo`.
+ * uses: `GET /fapi/v1/time` and `GET /fapi/v1/pmAccountInfo`, and their COIN-M twins `GET /dapi/v1/time` and
+ * `GET /dapi/v1/pmAccountInfo` (same rules and accounts; one weight budget for both).
  *
  * One exchange implementation ({@link Service.handle}) is reachable two ways with identical behaviour:
  * an in-memory `HttpClient` ({@link layer}, driven by Effect's `Clock`, so `TestClock` controls

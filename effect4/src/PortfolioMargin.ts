@@ -1,6 +1,7 @@
 /**
  * Classic Portfolio Margin Account Information: `GET /fapi/v1/pmAccountInfo` (USER_DATA, weight 5) — how
- * much of an asset, and its USD value, can be moved out to the spot wallet.
+ * much of an asset, and its USD value, can be moved out to the spot wallet. With `BinanceConfig.market`
+ * `coin-m`, its COIN-M twin `GET /dapi/v1/pmAccountInfo` (same weight, parameters and answer).
  *
  * @since 1.0.0
  */

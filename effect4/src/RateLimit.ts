@@ -23,6 +23,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
 import * as Gate from "./internal/core/gate.js"
+import * as Metrics from "./internal/metrics.js"
 
 /**
  * What one request asks of the gate.
@@ -168,37 +169,47 @@ const refusal = (decision: Extract<Gate.Decision, { _tag: "Refuse" }>): RateLimi
  * @category Constructors
  */
 export const make = (store: Store): Service => {
-  const acquire = (request: Request): Effect.Effect<Permit, GateError> =>
-    Effect.flatMap(Effect.zip(request.now, Clock.currentTimeMillis), ([now, local]) =>
-      Effect.flatMap(
-        store.admit(request.key, {
-          weight: request.weight,
-          weightLimit: request.weightLimit,
-          maxWaitMs: request.maxWaitMs,
-          now,
-          local
-        }),
-        (decision): Effect.Effect<Permit, GateError> => {
-          switch (decision._tag) {
-            case "Admit":
-              return Effect.succeed({
-                key: request.key,
-                weight: request.weight,
-                window: decision.window,
-                rateLimitEpoch: decision.rateLimitEpoch,
-                wafEpoch: decision.wafEpoch,
-                now,
-                local
-              })
-            case "Wait":
-              return Effect.andThen(Effect.sleep(Duration.millis(decision.ms + store.marginMs)), acquire(request))
-            case "Refuse":
-              return Effect.fail(refusal(decision))
-            case "Invalid":
-              return Effect.fail(new InvalidConfiguration({ field: decision.field, reason: decision.reason }))
+  const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
+  // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric). The fiber's context
+  // gives the host clock and the metric registry in one step.
+  const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
+    Effect.flatMap(request.now, (now) =>
+      Effect.contextWith((context: Context.Context<never>) => {
+        const local = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
+        return Effect.flatMap(
+          store.admit(request.key, {
+            weight: request.weight,
+            weightLimit: request.weightLimit,
+            maxWaitMs: request.maxWaitMs,
+            now,
+            local
+          }),
+          (decision): Effect.Effect<Permit, GateError> => {
+            switch (decision._tag) {
+              case "Admit":
+                Metrics.recordGateWaitUnsafe(context, waited)
+                return Effect.succeed({
+                  key: request.key,
+                  weight: request.weight,
+                  window: decision.window,
+                  rateLimitEpoch: decision.rateLimitEpoch,
+                  wafEpoch: decision.wafEpoch,
+                  now,
+                  local
+                })
+              case "Wait": {
+                const ms = decision.ms + store.marginMs
+                return Effect.andThen(Effect.sleep(Duration.millis(ms)), admit(request, waited + ms))
+              }
+              case "Refuse":
+                Metrics.recordGateWaitUnsafe(context, waited)
+                return Effect.fail(refusal(decision))
+              case "Invalid":
+                return Effect.fail(new InvalidConfiguration({ field: decision.field, reason: decision.reason }))
+            }
           }
-        }
-      ))
+        )
+      }))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
     Effect.flatMap(Clock.currentTimeMillis, (local) => store.settle(permit.key, permit, outcome, now, local))

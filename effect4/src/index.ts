@@ -31,6 +31,15 @@ export * as BinanceConfig from "./BinanceConfig.js"
 export * as BinanceError from "./BinanceError.js"
 
 /**
+ * The library's metrics (`binance.requests`, `binance.request.duration`, `binance.retries`,
+ * `binance.used_weight`, `binance.gate.wait`, `binance.gate.pauses`) as Effect `Metric`s.
+ *
+ * @since 1.0.0
+ * @category Modules
+ */
+export * as BinanceMetrics from "./BinanceMetrics.js"
+
+/**
  * This package's own `HttpClient` over `node:http`.
  *
  * @since 1.0.0

@@ -51,6 +51,21 @@ export interface ClientOptions {
    * budget per base URL; clients with the same `egress` share one of their own.
    */
   readonly egress?: string | undefined
+  /**
+   * `usds-m` (default: `GET /fapi/v1/pmAccountInfo` on `https://fapi.binance.com`) or `coin-m`
+   * (`GET /dapi/v1/pmAccountInfo` on `https://dapi.binance.com`, a budget of its own).
+   *
+   * @since 1.0.0
+   */
+  readonly market?: BinanceConfig.Market | undefined
+  /**
+   * A forward proxy, `http://[user:password@]host:port`: `http:` targets are forwarded, `https:` ones tunnelled
+   * with `CONNECT`. Its credentials are sent only as `Proxy-Authorization` and never appear in an error. The
+   * client's budget is then the proxy's (`egress` defaults to `proxy host:port`).
+   *
+   * @since 1.0.0
+   */
+  readonly proxy?: string | undefined
 }
 
 /**
@@ -63,6 +78,21 @@ export interface PmAccountInfo {
   readonly asset: string
   readonly maxWithdrawAmount: string
   readonly maxWithdrawAmountUSD: string
+}
+
+/**
+ * The account information with what it took to get it.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface PmAccountInfoResult {
+  /** Binance's own strings, as `pmAccountInfo` resolves them. */
+  readonly info: PmAccountInfo
+  /** `X-MBX-USED-WEIGHT-1M` of the successful response: the IP's weight used this minute. */
+  readonly usedWeight: number | undefined
+  /** `pmAccountInfo` requests sent for this call, retries included (a clock re-sync's time request is not). */
+  readonly attempts: number
 }
 
 /**
@@ -83,6 +113,15 @@ export interface Client {
     params: { readonly asset: string; readonly recvWindow?: number | undefined },
     options?: CallOptions
   ) => Promise<PmAccountInfo>
+  /**
+   * Like `pmAccountInfo`, with the used weight and the number of attempts.
+   *
+   * @since 1.0.0
+   */
+  readonly pmAccountInfoResult: (
+    params: { readonly asset: string; readonly recvWindow?: number | undefined },
+    options?: CallOptions
+  ) => Promise<PmAccountInfoResult>
   /**
    * Releases everything the client holds: calls still running are cancelled (they reject with
    * `ClientClosed`), then sockets are closed. Later calls reject with `ClientClosed` too.
@@ -134,7 +173,9 @@ const KNOWN_OPTIONS = new Set([
   "maxRetries",
   "maxRetryAfterWaitMs",
   "weightLimit",
-  "egress"
+  "egress",
+  "market",
+  "proxy"
 ])
 
 const milliseconds = (field: string, value: unknown): number | undefined => {
@@ -188,15 +229,25 @@ const buildLayer = (options: ClientOptions) => {
     weightLimit: options.weightLimit,
     timeout: timeoutMs,
     maxRetryAfterWait: maxRetryAfterWaitMs,
-    egress: options.egress
+    egress: options.egress,
+    market: options.market
   })
   if (Result.isFailure(config)) throw config.failure
+  if (options.proxy !== undefined && typeof options.proxy !== "string") {
+    throw new InvalidConfiguration({ field: "proxy", reason: "must be a URL string such as http://host:port" })
+  }
+  const proxy = options.proxy === undefined ? undefined : BinanceHttpClient.validateProxy(options.proxy)
+  if (proxy !== undefined && Result.isFailure(proxy)) throw proxy.failure
   return Layer.mergeAll(
     Layer.succeed(Credentials.Credentials, credentials.success),
     Layer.succeed(BinanceConfig.BinanceConfig, config.success),
     BinanceClock.layer,
     // No RateLimit layer: the process-wide gate, shared with every other client and Effect program.
-    BinanceHttpClient.layer()
+    // Through a proxy, the budget is the proxy's (the client carries its egress), unless `egress` names one.
+    // The proxy URL was checked above, so the layer cannot fail.
+    options.proxy === undefined
+      ? BinanceHttpClient.layer()
+      : Layer.orDie(BinanceHttpClient.layer({ proxy: options.proxy }))
   )
 }
 
@@ -207,6 +258,12 @@ const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal
   const defect = Cause.squash(cause)
   return Object.assign(new Error(`Unexpected failure: ${String(defect)}`, { cause: defect }), { _tag: "Defect" })
 }
+
+const toInfo = (result: Call.RawResult): PmAccountInfo => ({
+  asset: result.response.asset,
+  maxWithdrawAmount: result.response.maxWithdrawAmount,
+  maxWithdrawAmountUSD: result.response.maxWithdrawAmountUSD
+})
 
 /**
  * Creates a client. Throws `InvalidConfiguration` (an `Error` with `_tag`) synchronously for bad options.
@@ -219,15 +276,16 @@ const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal
 export const createClient = (options: ClientOptions): Client => {
   const runtime = ManagedRuntime.make(buildLayer(options))
   let closed = false
-  const running = new Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>()
+  type Running = Fiber.Fiber<unknown, PmAccountInfoError>
+  const running = new Set<Running>()
   // One abort listener per signal, however many calls share it (a listener per call warns past ten); removed
   // when the last of its calls ends, so a long-lived signal keeps nothing of finished calls.
-  type Watch = { readonly fibers: Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>; readonly onAbort: () => void }
+  type Watch = { readonly fibers: Set<Running>; readonly onAbort: () => void }
   const watched = new Map<AbortSignal, Watch>()
-  const watch = (signal: AbortSignal, fiber: Fiber.Fiber<PmAccountInfo, PmAccountInfoError>) => {
+  const watch = (signal: AbortSignal, fiber: Running) => {
     let entry = watched.get(signal)
     if (entry === undefined) {
-      const fibers = new Set<Fiber.Fiber<PmAccountInfo, PmAccountInfoError>>()
+      const fibers = new Set<Running>()
       const onAbort = () => {
         watched.delete(signal)
         for (const f of fibers) f.interruptUnsafe()
@@ -246,32 +304,39 @@ export const createClient = (options: ClientOptions): Client => {
       }
     }
   }
-  return {
-    pmAccountInfo: (params, callOptions) => {
-      if (closed) return Promise.reject(new ClientClosed({ during: false }))
-      const signal = callOptions?.signal
-      if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
-      // The call without the public span or decimal decoding: Binance's strings are what this API returns.
-      const program = Effect.map(Call.run(params), (result): PmAccountInfo => ({
-        asset: result.response.asset,
-        maxWithdrawAmount: result.response.maxWithdrawAmount,
-        maxWithdrawAmountUSD: result.response.maxWithdrawAmountUSD
-      }))
-      return new Promise<PmAccountInfo>((resolve, reject) => {
-        const fiber = runtime.runFork(program)
-        running.add(fiber)
-        const unwatch = signal === undefined ? undefined : watch(signal, fiber)
-        fiber.addObserver((exit) => {
-          running.delete(fiber)
-          unwatch?.()
-          if (Exit.isSuccess(exit)) return resolve(exit.value)
-          if (closed && signal?.aborted !== true && Cause.hasInterruptsOnly(exit.cause)) {
-            return reject(new ClientClosed({ during: true }))
-          }
-          reject(toRejection(exit.cause, signal))
-        })
+  const call = <A>(
+    params: Call.Params,
+    callOptions: CallOptions | undefined,
+    shape: (result: Call.RawResult) => A
+  ): Promise<A> => {
+    if (closed) return Promise.reject(new ClientClosed({ during: false }))
+    const signal = callOptions?.signal
+    if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
+    // The call without the public span or decimal decoding: Binance's strings are what this API returns.
+    const program = Effect.map(Call.run(params), shape)
+    return new Promise<A>((resolve, reject) => {
+      const fiber = runtime.runFork(program)
+      running.add(fiber)
+      const unwatch = signal === undefined ? undefined : watch(signal, fiber)
+      fiber.addObserver((exit) => {
+        running.delete(fiber)
+        unwatch?.()
+        if (Exit.isSuccess(exit)) return resolve(exit.value)
+        if (closed && signal?.aborted !== true && Cause.hasInterruptsOnly(exit.cause)) {
+          return reject(new ClientClosed({ during: true }))
+        }
+        reject(toRejection(exit.cause, signal))
       })
-    },
+    })
+  }
+  return {
+    pmAccountInfo: (params, callOptions) => call(params, callOptions, toInfo),
+    pmAccountInfoResult: (params, callOptions) =>
+      call(params, callOptions, (result): PmAccountInfoResult => ({
+        info: toInfo(result),
+        usedWeight: result.usedWeight,
+        attempts: result.attempts
+      })),
     close: async () => {
       closed = true
       await Effect.runPromise(Fiber.interruptAll(running))

@@ -8,11 +8,16 @@ import ts from "typescript"
 
 const EDITION = Path.resolve(import.meta.dirname, "..")
 const EXAMPLES = Path.join(EDITION, "test/examples")
-// The repository's README and this package's own (the one npm shows for effect-binance-pm@1).
-const READMES = [Path.join(EDITION, "../README.md"), Path.join(EDITION, "README.md")]
+// The repository's README, this package's own (the one npm shows for effect-binance-pm@1), and the guides with an
+// Effect 4 section.
+const READMES = [
+  Path.join(EDITION, "../README.md"),
+  Path.join(EDITION, "README.md"),
+  Path.join(EDITION, "../docs/observability.md")
+]
 const blocks = READMES.flatMap((file) =>
   [...Fs.readFileSync(file, "utf8").matchAll(/<!-- effect4 example: ([^ ]+) -->\n```ts\n([\s\S]*?)```/g)].map((m) => ({
-    name: `${Path.basename(Path.dirname(file))}/README.md: ${m[1]!}`,
+    name: `${Path.relative(Path.join(EDITION, ".."), file)}: ${m[1]!}`,
     file: m[1]!,
     body: m[2]!
   }))
@@ -20,9 +25,22 @@ const blocks = READMES.flatMap((file) =>
 
 describe("docs: the README's Effect 4 examples", () => {
   it("each is byte-identical to its file under effect4/test/examples", () => {
-    expect(blocks.length).toBe(2)
+    expect(blocks.length).toBe(3)
     for (const block of blocks) {
       expect(block.body, block.name).toBe(Fs.readFileSync(Path.join(EXAMPLES, block.file), "utf8"))
+    }
+  })
+
+  it("the packages docs/observability.md names for Effect 4 are at the versions this edition is tested with", () => {
+    const text = Fs.readFileSync(Path.join(EDITION, "../docs/observability.md"), "utf8")
+    const section = text.slice(text.indexOf("## Effect 4"))
+    const named = [...section.matchAll(/`(@[a-z-]+\/[a-z-]+)@([0-9][^`]*)`/g)].map((m) => [m[1]!, m[2]!] as const)
+    expect(named.length).toBeGreaterThanOrEqual(5)
+    for (const [name, version] of named) {
+      const installed = JSON.parse(
+        Fs.readFileSync(Path.join(EDITION, "node_modules", name, "package.json"), "utf8")
+      ) as { readonly version: string }
+      expect(`${name}@${installed.version}`).toBe(`${name}@${version}`)
     }
   })
 

@@ -83,4 +83,39 @@ describe("promise.createClient (served FakeBinance)", () => {
       await client.close()
     }
   })
+
+  it("pmAccountInfoResult resolves the info with the used weight and the attempts (a 502 retried)", async () => {
+    await Effect.runPromise(served.fake.reset)
+    const client = createClient({ apiKey: KEY, secretKey: SECRET, baseUrl: served.baseUrl, egress: "promise-result" })
+    try {
+      await Effect.runPromise(served.fake.enqueueFault(FakeBinance.Fault.html502, { count: 1 }))
+      expect(await client.pmAccountInfoResult({ asset: "BTC" })).toEqual({
+        info: { asset: "BTC", maxWithdrawAmount: "27.43689636", maxWithdrawAmountUSD: "1627523.32459208" },
+        // The 502 came from the edge, which charges nothing.
+        usedWeight: 5,
+        attempts: 2
+      })
+      await expect(client.pmAccountInfoResult({ asset: "btc" })).rejects.toMatchObject({
+        _tag: "InvalidParameters",
+        field: "asset"
+      })
+    } finally {
+      await client.close()
+    }
+    await expect(client.pmAccountInfoResult({ asset: "BTC" })).rejects.toMatchObject({ _tag: "ClientClosed" })
+  })
+
+  it("pmAccountInfoResult: an aborted signal rejects with AbortError, sending nothing", async () => {
+    await Effect.runPromise(served.fake.reset)
+    const client = createClient({ apiKey: KEY, secretKey: SECRET, baseUrl: served.baseUrl })
+    try {
+      const controller = new AbortController()
+      controller.abort()
+      const error = await client.pmAccountInfoResult({ asset: "BTC" }, { signal: controller.signal }).catch((e) => e)
+      expect(isClientError(error) && error._tag).toBe("Aborted")
+      expect(await Effect.runPromise(served.fake.requestCount)).toBe(0)
+    } finally {
+      await client.close()
+    }
+  })
 })

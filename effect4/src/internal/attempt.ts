@@ -1,14 +1,20 @@
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
+import * as Endpoint from "./core/endpoint.js"
 import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
+import { clientEgress } from "./egress.js"
 import { get, type RawResponse, toError } from "./http.js"
+import * as Metrics from "./metrics.js"
 
 /** @internal */
 export interface GatedGet {
@@ -26,6 +32,8 @@ export interface GatedGet {
   readonly url: (timestamp: number, local: number) => string
   /** Called with the status of every response (for span attributes). */
   readonly onStatus?: ((status: number) => void) | undefined
+  /** The `endpoint` attribute of the request metrics, e.g. `GET /fapi/v1/pmAccountInfo`. */
+  readonly endpoint?: string | undefined
 }
 
 const outcomeOf = (response: RawResponse, classified: Responses.Classified | undefined): RateLimit.Outcome => {
@@ -37,6 +45,20 @@ const outcomeOf = (response: RawResponse, classified: Responses.Classified | und
     retryAfterMs: "retryAfterMs" in classified ? classified.retryAfterMs : undefined,
     bannedUntil: classified._tag === "IpBanned" ? Responses.bannedUntil(classified.msg) : undefined
   }
+}
+
+const DEFAULT_ENDPOINT = `GET ${Endpoint.PATH}`
+
+const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
+  const failure = Cause.findErrorOption(cause)
+  if (failure._tag === "Some") return failure.value._tag
+  return Cause.hasInterruptsOnly(cause) ? "Interrupted" : "Defect"
+}
+
+// The budget of a client that leaves through a proxy is the proxy's (see `BinanceHttpClient` `proxy`).
+const withEgress = (config: BinanceConfig.Service, client: HttpClient.HttpClient): BinanceConfig.Service => {
+  const egress = clientEgress(client)
+  return egress === undefined ? config : { ...config, egress }
 }
 
 /**
@@ -52,7 +74,9 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
       restore(options.gate.acquire({
-        key: PlainOptions.budgetKey(options.config),
+        key: PlainOptions.budgetKey(
+          options.config.egress === undefined ? withEgress(options.config, options.client) : options.config
+        ),
         weight: options.weight,
         weightLimit: options.config.weightLimit,
         maxWaitMs: Duration.toMillis(options.config.maxRetryAfterWait),
@@ -62,13 +86,18 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
         let outcome: RateLimit.Outcome = {}
         // The host clock when the answer arrived, read once for the error and the release.
         let answeredAt: number | undefined
+        // Whether the request left (an attempt stopped before it did is not counted).
+        let sent = false
+        let failedTag: string | undefined
         // Stamped with the clocks the gate admitted it on (nothing between the two sends or waits); built only
-        // once the attempt is interruptible again, so a request interrupted before it leaves is not counted.
-        const send = Effect.suspend(() =>
-          get(options.client, options.config, options.url(permit.now, permit.local), options.apiKey)
-        ).pipe(
+        // once the attempt is interruptible again.
+        const send = Effect.suspend(() => {
+          sent = true
+          return get(options.client, options.config, options.url(permit.now, permit.local), options.apiKey)
+        }).pipe(
           Effect.flatMap((response) =>
-            Effect.flatMap(Clock.currentTimeMillis, (local) => {
+            Effect.contextWith((context: Context.Context<never>) => {
+              const local = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
               answeredAt = local
               options.onStatus?.(response.status)
               if (response.status >= 200 && response.status < 300) {
@@ -82,17 +111,32 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
                 text: response.text
               }, local + permit.now - permit.local)
               outcome = outcomeOf(response, classified)
-              return Effect.fail(toError(classified))
+              const error = toError(classified)
+              failedTag = error._tag
+              return Effect.fail(error)
             })
           )
         )
-        // Binance's clock at the release is the host's plus the skew this request was stamped with.
-        const release = (local: number) => options.gate.release(permit, outcome, local + permit.now - permit.local)
         return restore(send).pipe(
-          Effect.ensuring(
-            Effect.suspend(() =>
-              answeredAt === undefined ? Effect.flatMap(Clock.currentTimeMillis, release) : release(answeredAt)
-            )
+          Effect.onExit((exit) =>
+            // The fiber's context: metrics go to its registry, and its clock stamps the release.
+            Effect.contextWith((context: Context.Context<never>) => {
+              const local = answeredAt ?? Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
+              if (sent) {
+                Metrics.recordRequestUnsafe(
+                  context,
+                  options.endpoint ?? DEFAULT_ENDPOINT,
+                  Exit.isSuccess(exit) ? "ok" : failedTag ?? failureTag(exit.cause),
+                  outcome.status,
+                  // From the gate's admission: the same synchronous step as the send.
+                  local - permit.local,
+                  options.config.baseUrl,
+                  outcome.usedWeight
+                )
+              }
+              // Binance's clock at the release: the host's plus the skew this request was stamped with.
+              return options.gate.release(permit, outcome, local + permit.now - permit.local)
+            })
           )
         )
       }
@@ -106,7 +150,7 @@ export interface LearnedOffset {
 }
 
 /**
- * `GET /fapi/v1/time`, and the offset `serverTime − (sentAt + receivedAt) / 2` on the local clock.
+ * `GET /fapi/v1/time` (or COIN-M's `/dapi/v1/time`), and the offset `serverTime − (sentAt + receivedAt) / 2` on the local clock.
  *
  * @internal
  */
@@ -118,14 +162,16 @@ export const learnOffset = (options: {
 }): Effect.Effect<LearnedOffset, PmAccountInfoError> =>
   Effect.gen(function*() {
     let sentAt = 0
+    const paths = Endpoint.pathsOf(options.config.market)
     const response = yield* gatedGet({
       ...options,
       weight: 1,
+      endpoint: paths.timeEndpoint,
       // Stamped on the host clock when the gate lets the request go: time spent waiting at the gate is not
       // round trip, and an offset learned meanwhile by someone else cannot skew this one.
       url: (_, local) => {
         sentAt = local
-        return `${options.config.baseUrl}/fapi/v1/time`
+        return `${options.config.baseUrl}${paths.timePath}`
       }
     })
     const receivedAt = yield* Clock.currentTimeMillis
@@ -133,7 +179,7 @@ export const learnOffset = (options: {
     if (serverTime === undefined) {
       return yield* new ResponseDecodeError({
         status: response.status,
-        reason: "expected {\"serverTime\": <ms>} from /fapi/v1/time",
+        reason: `expected {"serverTime": <ms>} from ${paths.timePath}`,
         excerpt: Responses.excerpt(response.text, 120)
       })
     }

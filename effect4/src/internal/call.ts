@@ -18,6 +18,7 @@ import { gatedGet } from "./attempt.js"
 import * as Endpoint from "./core/endpoint.js"
 import * as Responses from "./core/responses.js"
 import { usedWeight } from "./http.js"
+import * as Metrics from "./metrics.js"
 import { retryAfterFailure } from "./retry.js"
 
 /** @internal */
@@ -75,7 +76,8 @@ export const run = (
     // Host clock when the latest request left: a -1021 heals from it.
     let sentAt = 0
     const fixed = Endpoint.queryPrefix(validated.success)
-    const prefix = `${config.baseUrl}${Endpoint.PATH}?${fixed}`
+    const paths = Endpoint.pathsOf(config.market)
+    const prefix = `${config.baseUrl}${paths.path}?${fixed}`
     const attempt = gatedGet({
       client,
       config,
@@ -83,9 +85,10 @@ export const run = (
       now: clock.currentTimeMillis,
       weight: Endpoint.WEIGHT,
       apiKey: credentials.apiKey,
+      endpoint: paths.endpoint,
       // Sign exactly the bytes that are sent, freshly for every attempt.
       url: (timestamp, local) => {
-        attempts++
+        if (++attempts > 1) Metrics.recordRetryUnsafe(context)
         sentAt = local
         span?.attribute("binance.attempts", attempts)
         return `${prefix}${timestamp}&signature=${credentials.sign(fixed + timestamp)}`

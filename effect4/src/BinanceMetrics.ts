@@ -1,0 +1,103 @@
+/**
+ * The library's metrics, as Effect `Metric`s: every call records them in the fiber's `Metric.MetricRegistry`
+ * (Effect's process-wide one unless you provide another), whatever exports them (`@effect/opentelemetry`'s
+ * `OtelMetrics`, `effect/observability`'s `OtlpMetrics` or `PrometheusMetrics`, `Metric.snapshot`, or nothing at
+ * all). Attributes hold only the endpoint, an outcome tag, an HTTP status, a host or a pause reason: never a
+ * key, a signature, a URL with its query, or proxy credentials.
+ *
+ * - `binance.requests` (counter): one per request sent; attributes `endpoint` (`GET /fapi/v1/pmAccountInfo`)
+ *   and `outcome` (`ok`, or the error's tag: `RateLimited`, `Timeout`, `TransportError`, …).
+ * - `binance.request.duration` (histogram, ms): one per request sent; attributes `endpoint` and `status` (the
+ *   HTTP status, or `none` when no response arrived).
+ * - `binance.retries` (counter): requests sent again within one call (retries and the re-send after a -1021).
+ * - `binance.used_weight` (gauge): the last `X-MBX-USED-WEIGHT-1M`; attribute `host` (`fapi.binance.com`).
+ * - `binance.gate.wait` (histogram, ms): time each request spent held back at the rate-limit gate (0 when it
+ *   went straight through).
+ * - `binance.gate.pauses` (counter): answers that paused or banned the budget; attribute `reason` (`429`,
+ *   `418`, `403`).
+ *
+ * Effect 4's `Metric` has no unit field: the two histograms carry the attribute `unit: "ms"`, the convention
+ * its exporters read (OTLP and OpenTelemetry take it as the instrument's unit; `PrometheusMetrics` leaves it out
+ * of the labels).
+ *
+ * Recording is plain code on values the call already has (no extra Effect steps).
+ *
+ * @since 1.0.0
+ */
+import * as Metric from "effect/Metric"
+
+/**
+ * Milliseconds from 1 to about 33 s, doubling: a loopback call, a Tokyo round trip and a `Retry-After` wait
+ * each land in a bucket of their own.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export const millisecondBoundaries: ReadonlyArray<number> = Metric.exponentialBoundaries({
+  start: 1,
+  factor: 2,
+  count: 16
+})
+
+/**
+ * The attribute that names the histograms' unit (Effect 4's convention: `Metric` has no unit field).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export const unitMs: Metric.Metric.AttributeSet = { unit: "ms" }
+
+/**
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const requests: Metric.Counter<number> = Metric.counter("binance.requests", {
+  description: "Requests sent to Binance, by endpoint and outcome (ok or the error tag)",
+  incremental: true
+})
+
+/**
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const requestDuration: Metric.Histogram<number> = Metric.histogram("binance.request.duration", {
+  description: "Duration of each request to Binance in milliseconds, by endpoint and HTTP status",
+  boundaries: millisecondBoundaries,
+  attributes: unitMs
+})
+
+/**
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const retries: Metric.Counter<number> = Metric.counter("binance.retries", {
+  description: "Requests sent again within one call (retries, and the re-send after a -1021)",
+  incremental: true
+})
+
+/**
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const usedWeight: Metric.Gauge<number> = Metric.gauge("binance.used_weight", {
+  description: "The last X-MBX-USED-WEIGHT-1M Binance reported, by host"
+})
+
+/**
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const gateWait: Metric.Histogram<number> = Metric.histogram("binance.gate.wait", {
+  description: "Milliseconds each request waited at the rate-limit gate",
+  boundaries: millisecondBoundaries,
+  attributes: unitMs
+})
+
+/**
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const gatePauses: Metric.Counter<number> = Metric.counter("binance.gate.pauses", {
+  description: "Answers that paused (429, 403) or banned (418) the rate-limit budget, by reason",
+  incremental: true
+})
