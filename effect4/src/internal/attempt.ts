@@ -13,7 +13,7 @@ import * as Endpoint from "./core/endpoint.js"
 import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
 import { clientEgress } from "./egress.js"
-import { get, type RawResponse, toError } from "./http.js"
+import { get, header, type RawResponse, toError, usedWeight } from "./http.js"
 import * as Metrics from "./metrics.js"
 
 /** @internal */
@@ -37,7 +37,7 @@ export interface GatedGet {
 }
 
 const outcomeOf = (response: RawResponse, classified: Responses.Classified | undefined): RateLimit.Outcome => {
-  const used = Responses.usedWeight(response.headers["x-mbx-used-weight-1m"])
+  const used = usedWeight(response)
   if (classified === undefined) return { status: response.status, usedWeight: used }
   return {
     status: response.status,
@@ -107,7 +107,7 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
               // Retry-After as an HTTP date is on Binance's clock.
               const classified = Responses.classify({
                 status: response.status,
-                header: (name) => response.headers[name],
+                header: (name) => header(response, name),
                 text: response.text
               }, local + permit.now - permit.local)
               outcome = outcomeOf(response, classified)
