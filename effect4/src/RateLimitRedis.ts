@@ -31,6 +31,8 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { Redis } from "ioredis"
 import { InvalidConfiguration } from "./BinanceError.js"
+import * as redisOptions from "./internal/core/redisOptions.js"
+import * as redisStore from "./internal/core/redisStore.js"
 import * as RedisGate from "./internal/redis/gate.js"
 import * as RateLimit from "./RateLimit.js"
 
@@ -75,8 +77,6 @@ export interface Options {
   readonly commandTimeout?: Duration.Input | undefined
 }
 
-const DEFAULT_PREFIX = "effect-binance-pm:rate-limit:"
-
 const invalid = (field: string, reason: string) => Effect.fail(new InvalidConfiguration({ field, reason }))
 
 const millis = (field: string, input: Duration.Input | undefined, fallback: number) =>
@@ -89,47 +89,10 @@ const millis = (field: string, input: Duration.Input | undefined, fallback: numb
       : invalid(field, "must be a positive, finite duration")
   })
 
-// A Redis Cluster hash tag is the text between the first "{" and the next "}": keep braces out of names.
-const tag = (name: string) => name.replace(/[{}]/g, "_")
-
-const keyOf = (options: Options) => (baseUrl: string): string => {
-  const prefix = options.keyPrefix ?? DEFAULT_PREFIX
-  const name = typeof options.key === "function"
-    ? options.key(baseUrl)
-    : options.key === undefined
-    ? baseUrl
-    : `${options.key}|${baseUrl}`
-  return `${prefix}{${tag(name)}}`
-}
-
-const where = (url: URL) => `${url.hostname || "localhost"}:${url.port || "6379"}`
-
 const check = (options: Options) =>
-  Effect.suspend((): Effect.Effect<URL | undefined, InvalidConfiguration> => {
-    if (typeof options !== "object" || options === null) return invalid("options", "must be an object")
-    if ((options.redis === undefined) === (options.url === undefined)) {
-      return invalid("redis", "give either redis (a client) or url, not both")
-    }
-    if (options.redis !== undefined && typeof (options.redis as Partial<Redis>).evalsha !== "function") {
-      return invalid("redis", "must be an ioredis client")
-    }
-    if (options.keyPrefix !== undefined && typeof options.keyPrefix !== "string") {
-      return invalid("keyPrefix", "must be a string")
-    }
-    if (options.key !== undefined && typeof options.key !== "string" && typeof options.key !== "function") {
-      return invalid("key", "must be a string or a function of the base URL")
-    }
-    if (options.url === undefined) return Effect.succeed(undefined)
-    let url: URL
-    try {
-      url = new URL(options.url)
-    } catch {
-      return invalid("url", "is not a valid URL")
-    }
-    if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-      return invalid("url", `must start with redis:// or rediss://, got "${url.protocol}//"`)
-    }
-    return Effect.succeed(url)
+  Effect.suspend(() => {
+    const checked = redisOptions.check(options)
+    return "field" in checked ? Effect.fail(new InvalidConfiguration(checked)) : Effect.succeed(checked.url)
   })
 
 const unavailable = (location: string, reason: string) =>
@@ -138,7 +101,7 @@ const unavailable = (location: string, reason: string) =>
 const ping = (redis: Redis, timeoutMs: number, location: string) =>
   Effect.tryPromise({
     try: () => redis.ping(),
-    catch: (error) => unavailable(location, RedisGate.describeError(error))
+    catch: (error) => unavailable(location, redisStore.describeError(error))
   }).pipe(
     Effect.timeoutOrElse({
       duration: Duration.millis(timeoutMs),
@@ -148,19 +111,11 @@ const ping = (redis: Redis, timeoutMs: number, location: string) =>
 
 const connect = (url: URL, source: string, connectTimeoutMs: number, commandTimeoutMs: number) =>
   Effect.gen(function*() {
-    const location = where(url)
+    const location = redisOptions.where(url)
     let lastError: unknown
     const redis = yield* Effect.acquireRelease(
       Effect.sync(() => {
-        const client = new Redis(source, {
-          lazyConnect: true,
-          connectTimeout: connectTimeoutMs,
-          commandTimeout: commandTimeoutMs,
-          // Fail fast while disconnected (the gate falls back) instead of queueing behind a dead connection.
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          retryStrategy: (times) => Math.min(times * 200, 2_000)
-        })
+        const client = new Redis(source, redisOptions.clientOptions(connectTimeoutMs, commandTimeoutMs))
         // Without a listener ioredis prints every connection error; failures reach us through the commands.
         client.on("error", (error) => {
           lastError = error
@@ -179,7 +134,7 @@ const connect = (url: URL, source: string, connectTimeoutMs: number, commandTime
     // Outside the acquisition, so that the timeout can interrupt a connection attempt that hangs.
     yield* Effect.tryPromise({
       try: () => redis.connect(),
-      catch: (error) => unavailable(location, RedisGate.describeError(lastError ?? error))
+      catch: (error) => unavailable(location, redisStore.describeError(lastError ?? error))
     }).pipe(
       Effect.timeoutOrElse({
         duration: Duration.millis(connectTimeoutMs),
@@ -214,7 +169,7 @@ export const make: (
   } else {
     redis = yield* connect(url, options.url!, connectTimeoutMs, commandTimeoutMs)
   }
-  return RateLimit.make(RedisGate.makeStore({ redis, keyOf: keyOf(options), commandTimeoutMs }))
+  return RateLimit.make(RedisGate.makeStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
 })
 
 /**

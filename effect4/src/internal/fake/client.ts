@@ -7,51 +7,24 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type * as api from "../../FakeBinance.js"
-
-const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
-
-// The bytes sent, then the error a socket closed mid-body gives (undici says "terminated").
-const truncatedBody = (bytes: Uint8Array) => {
-  let sent = false
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent) return controller.error(new TypeError("terminated", { cause: new Error("other side closed") }))
-      sent = true
-      controller.enqueue(bytes)
-    }
-  })
-}
+import * as transport from "../core/fake/transport.js"
 
 /** @internal */
 export const make = (fake: api.Service): HttpClient.HttpClient =>
   HttpClient.make((request, url) =>
-    Effect.flatMap(fake.handle({ method: request.method, url, headers: request.headers }), (response) => {
-      switch (response._tag) {
-        case "Reset":
-          return Effect.fail(
+    Effect.flatMap(
+      fake.handle({ method: request.method, url, headers: request.headers }),
+      (response) =>
+        response._tag === "Reset"
+          ? Effect.fail(
             new HttpClientError.HttpClientError({
               reason: new HttpClientError.TransportError({
                 request,
-                cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
-                description: "connection reset by FakeBinance"
+                cause: transport.reset.cause(),
+                description: transport.reset.description
               })
             })
           )
-        case "Truncate": {
-          const bytes = Buffer.from(response.body, "utf8").subarray(0, response.cutAt)
-          return Effect.succeed(HttpClientResponse.fromWeb(
-            request,
-            new Response(truncatedBody(new Uint8Array(bytes)), { status: response.status, headers: response.headers })
-          ))
-        }
-        case "Reply":
-          return Effect.succeed(HttpClientResponse.fromWeb(
-            request,
-            new Response(NULL_BODY_STATUS.has(response.status) ? null : response.body, {
-              status: response.status,
-              headers: response.headers
-            })
-          ))
-      }
-    })
+          : Effect.succeed(HttpClientResponse.fromWeb(request, transport.webResponse(response)))
+    )
   )

@@ -1,12 +1,26 @@
 /**
  * The fake exchange's plain data: what it answers, its errors, the requests it reads and the faults it can be
- * scripted with. No Effect here: both editions' `FakeBinance` re-export these.
+ * scripted with. No Effect here: both editions' `FakeBinance` re-export these or declare the same shapes.
  */
+import type { KeyObject } from "node:crypto"
 
 /** What `pmAccountInfo` answers for one asset. The strings are returned exactly as given. */
 export interface AssetAmounts {
   readonly maxWithdrawAmount: string
   readonly maxWithdrawAmountUSD: string
+}
+
+/**
+ * An API key and how its requests are signed: `hmacSecret` for HMAC-SHA256 keys, or `publicKey`
+ * (PEM or `KeyObject`, RSA or Ed25519; a private key is accepted and its public half used).
+ */
+export interface Account {
+  readonly apiKey: string
+  readonly hmacSecret?: string | undefined
+  readonly publicKey?: string | KeyObject | undefined
+  readonly assets?: Readonly<Record<string, AssetAmounts>> | undefined
+  /** Classic Portfolio Margin enrolment; `false` makes `pmAccountInfo` answer `errors.notPortfolioMargin`. */
+  readonly portfolioMargin?: boolean | undefined
 }
 
 /** A Binance error reply: HTTP status and the `{code,msg}` body. */
@@ -24,6 +38,67 @@ export interface FakeRequest {
   readonly method: string
   readonly url: string | URL
   readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+}
+
+/** How a fake exchange starts. */
+export interface Options {
+  readonly accounts?: ReadonlyArray<Account> | undefined
+  /** REQUEST_WEIGHT per minute for the one IP this fake models. Default 2400. */
+  readonly weightLimit?: number | undefined
+  /** Server clock = Effect `Clock` + this many milliseconds (may be negative). Default 0. */
+  readonly serverSkewMillis?: number | undefined
+  /** The IP quoted in 418 messages. Default `127.0.0.1`. */
+  readonly ip?: string | undefined
+  readonly errors?: {
+    /** Default 400 -1108 "Invalid asset." */
+    readonly unknownAsset?: ErrorReply | undefined
+    /** Default 401 -2015 "Invalid API-key, IP, or permissions for action." (the real code is unconfirmed). */
+    readonly notPortfolioMargin?: ErrorReply | undefined
+  } | undefined
+}
+
+/**
+ * What the exchange decided. Header names are lower-case. `Truncate` carries the full body and the byte offset
+ * where transports cut it; `Reset` means: close the connection, send nothing.
+ */
+export type FakeResponse =
+  | {
+    readonly _tag: "Reply"
+    readonly status: number
+    readonly headers: Readonly<Record<string, string>>
+    readonly body: string
+  }
+  | {
+    readonly _tag: "Truncate"
+    readonly status: number
+    readonly headers: Readonly<Record<string, string>>
+    readonly body: string
+    readonly cutAt: number
+  }
+  | { readonly _tag: "Reset" }
+
+/**
+ * One line of the request log. Secrets stay out of it: the signature value in `query` and the `x-mbx-apikey`
+ * header read `<redacted>`; the originals are kept in `Secret` fields (`Redacted<string>` in both editions).
+ */
+export interface LogEntry<Secret> {
+  readonly method: string
+  readonly path: string
+  readonly query: string
+  readonly signature: Secret | undefined
+  readonly headers: Readonly<Record<string, string>>
+  readonly apiKey: Secret | undefined
+  /** Server time (Clock + skew) when the request arrived, in ms. */
+  readonly time: number
+  /** HTTP status; 0 for a reset connection. */
+  readonly status: number
+  readonly code?: number | undefined
+  /** `"ok"`, `"-1022 signature"`, `"fault:reset"`, ... */
+  readonly verdict: string
+  /** The fault applied to this request, if any. */
+  readonly fault: Fault["_tag"] | undefined
+  /** Used weight of the current window after this request. */
+  readonly usedWeight: number
 }
 
 /** A scripted misbehaviour of the network, the CDN or the exchange. */

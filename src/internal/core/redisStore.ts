@@ -1,0 +1,104 @@
+/**
+ * The shared gate's Redis side over Promises: reading a budget, changing it by optimistic compare-and-set (the
+ * script in `redisScripts.ts`), and what a process does with its own copy. The editions add the timeouts, the
+ * fallback to the in-process gate and the fibers.
+ *
+ * The key layout (`<prefix>{<budget>}`, one hash with `state` and `version`) and the JSON state are shared by both
+ * editions: a fleet that runs both shares one budget per IP. Keep them as they are.
+ */
+import type { Redis } from "ioredis"
+import * as Gate from "./gate.js"
+import * as scripts from "./redisScripts.js"
+
+// Clocks of different hosts, or of one host's processes, disagree a little: wait this much past an instant
+// another process computed (a window boundary or the end of a pause).
+export const MARGIN_MS = 50
+// Budgets outlive what they describe (their minute, the next, their pauses and ban) by this much, then Redis
+// drops them: a process killed mid-request leaves its reservation behind for no longer than that.
+const GRACE_MS = 5_000
+// A write loses only when another process wrote in between, so each retry means progress elsewhere.
+const MAX_CONFLICTS = 100
+
+/** An error's text, safe to log: ioredis names host and port at most; strip anything shaped like URL credentials. */
+export const describeError = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).replace(/\/\/[^@\s/]*@/g, "//<credentials>@")
+
+const parse = (json: string | null | undefined): Gate.BudgetState | undefined => {
+  if (json === null || json === undefined) return undefined
+  try {
+    const state: unknown = JSON.parse(json)
+    if (typeof state === "object" && state !== null && typeof (state as Gate.BudgetState).window === "number") {
+      return { ...Gate.initial((state as Gate.BudgetState).window), ...(state as Gate.BudgetState) }
+    }
+  } catch {
+    // a budget nobody can read is a budget nobody has used: start again
+  }
+  return undefined
+}
+
+/** The fleet's copy of a budget, if there is a readable one. */
+export const read = async (redis: Redis, redisKey: string): Promise<Gate.BudgetState | undefined> =>
+  parse(await redis.hget(redisKey, "state"))
+
+/**
+ * Applies `f` to the fleet's copy atomically: read, decide, write only if nobody wrote in between, else again.
+ * Rejects with the client's error, or after `MAX_CONFLICTS` lost writes in a row.
+ */
+export const modify = async <A>(
+  redis: Redis,
+  redisKey: string,
+  f: (state: Gate.BudgetState | undefined) => readonly [A, Gate.BudgetState],
+  now: number,
+  host: number
+): Promise<A> => {
+  for (let i = 0; i < MAX_CONFLICTS; i++) {
+    const [json, version] = await redis.hmget(redisKey, "state", "version")
+    const before = parse(json)
+    const [result, after] = f(before)
+    if (after === before) return result
+    const ttl = Math.ceil(Gate.ttlMs(after, now, host) + GRACE_MS)
+    const written = await scripts.run(redis, scripts.compareAndSet, [redisKey], [
+      version ?? "0",
+      JSON.stringify(after),
+      ttl
+    ])
+    if (written === 1) return result
+  }
+  throw new Error(`${MAX_CONFLICTS} concurrent updates in a row`)
+}
+
+/** The budget as this process sees it: the fleet's copy, with the pauses and bans this process met itself. */
+export const merge = (
+  own: Gate.BudgetState | undefined,
+  shared: Gate.BudgetState | undefined
+): Gate.BudgetState | undefined => {
+  if (shared === undefined) return own
+  // Pauses and bans this process saw hold even if the fleet's copy lost them.
+  return own === undefined ? shared : {
+    ...shared,
+    pausedUntil: Math.max(shared.pausedUntil, own.pausedUntil),
+    blockedUntil: Math.max(shared.blockedUntil, own.blockedUntil),
+    bannedUntil: Math.max(shared.bannedUntil, own.bannedUntil)
+  }
+}
+
+/** Whether Redis answers, as this process last saw it; each change is logged once, with these lines. */
+export class Health {
+  static readonly lostMessage = "RateLimitRedis: Redis unavailable; this process uses its own gate until it answers"
+  static readonly regainedMessage = "RateLimitRedis: Redis answers again; the budget is shared again"
+  private degraded = false
+
+  /** Redis did not answer: true the first time, when the warning is due. */
+  lost(): boolean {
+    if (this.degraded) return false
+    this.degraded = true
+    return true
+  }
+
+  /** Redis answered: true the first time after a loss, when the info line is due. */
+  regained(): boolean {
+    if (!this.degraded) return false
+    this.degraded = false
+    return true
+  }
+}
