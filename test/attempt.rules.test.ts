@@ -162,8 +162,10 @@ describe("one attempt", () => {
       // What BinanceHttpClient.layer({ proxy }) marks its client with.
       const proxied = Layer.effect(
         HttpClient.HttpClient,
-        Effect.map(HttpClient.HttpClient, (client) =>
-          Object.defineProperty(client, EgressKey, { value: "proxy.example:3128", enumerable: false }))
+        Effect.map(
+          HttpClient.HttpClient,
+          (client) => Object.defineProperty(client, EgressKey, { value: "proxy.example:3128", enumerable: false })
+        )
       ).pipe(Layer.provide(http.layer))
       const gate = RateLimit.makeUnsafe()
       const layer = Layer.mergeAll(

@@ -152,7 +152,14 @@ const exchange = (
       if (Send.isAnswer(result)) {
         const { bytes, headers, remoteAddress, status } = result
         return resume(Effect.succeed(
-          new BufferedResponse(request, url, status, headers, NULL_BODY_STATUS.has(status) ? undefined : bytes, remoteAddress)
+          new BufferedResponse(
+            request,
+            url,
+            status,
+            headers,
+            NULL_BODY_STATUS.has(status) ? undefined : bytes,
+            remoteAddress
+          )
         ))
       }
       const { body: cut, cause } = result
