@@ -196,7 +196,7 @@ export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
   // response tracking, and the request and response objects): they make no platform span, read the whole body,
   // and interruption stops them all the same. A client wrapped by the caller is another object, so it is used.
   Object.defineProperty(client, Direct.DirectKey, {
-    value: ((url, headers) =>
+    value: ((url, headers, timeoutMs) =>
       Effect.callback<Send.Answer, Send.Failure>((resume) => {
         const stop = Send.send(
           agents,
@@ -204,7 +204,8 @@ export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
           url,
           headers,
           undefined,
-          (result) => resume(Send.isAnswer(result) ? Effect.succeed(result) : Effect.fail(result))
+          (result) => resume(Send.isAnswer(result) ? Effect.succeed(result) : Effect.fail(result)),
+          timeoutMs
         )
         return Effect.sync(stop)
       })) satisfies Direct.Direct,

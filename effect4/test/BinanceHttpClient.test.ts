@@ -2,6 +2,7 @@
 // buffered HttpClientResponse of its own, no web Response), keep-alive, abort, reset and truncation.
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -10,6 +11,7 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as TestClock from "effect/testing/TestClock"
 import * as Http from "node:http"
 import type * as Net from "node:net"
 import * as BinanceClock from "../src/BinanceClock.js"
@@ -191,14 +193,14 @@ describe("BinanceHttpClient (loopback)", () => {
 // client the caller wrapped goes through `execute`. Both paths must behave the same.
 describe("pmAccountInfo over BinanceHttpClient: the direct path and the HttpClient path agree", () => {
   const BODY = "{\"asset\":\"BTC\",\"maxWithdrawAmount\":\"1.5\",\"maxWithdrawAmountUSD\":\"2.5\"}"
-  const call = (client: HttpClient.HttpClient, baseUrl: string) =>
+  const call = (client: HttpClient.HttpClient, baseUrl: string, timeout: Duration.Input = "2 seconds") =>
     PortfolioMargin.pmAccountInfoResult({ asset: "BTC" }).pipe(
       Effect.provide(Layer.mergeAll(
         Layer.succeed(HttpClient.HttpClient, client),
         Credentials.layerHmac({ apiKey: KEY, secretKey: SECRET }),
         BinanceClock.layer,
         RateLimit.layer,
-        BinanceConfig.layer({ baseUrl, maxRetries: 0, timeout: "2 seconds" })
+        BinanceConfig.layer({ baseUrl, maxRetries: 0, timeout })
       ))
     )
   // The client as made (direct: its `execute` is spied on and must not be called), and the same client behind a
@@ -279,6 +281,33 @@ describe("pmAccountInfo over BinanceHttpClient: the direct path and the HttpClie
         yield* until("the request arrives", () => server.requests() === n)
         yield* Fiber.interrupt(fiber)
         yield* until("its socket closes", () => server.sockets().closed === n)
+      }
+    }))
+
+  it.live("a deadline on the live clock: Timeout on both paths, and the server sees each socket close", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(() => {}) // never answers
+      const { direct, wrapped } = yield* clients
+      for (const [n, client] of [[1, direct], [2, wrapped]] as const) {
+        const error = yield* Effect.flip(call(client, server.baseUrl, "150 millis"))
+        expect(error).toMatchObject({ _tag: "Timeout", timeoutMs: 150 })
+        yield* until("its socket closes", () => server.sockets().closed === n)
+      }
+    }))
+
+  it.effect("a deadline on a TestClock: the direct path times out when the TestClock says so, not before", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(() => {}) // never answers
+      const { direct } = yield* clients
+      const fiber = yield* Effect.forkChild(call(direct, server.baseUrl, "10 seconds"))
+      // Real time passes while the request travels; the TestClock stands still.
+      while (server.requests() === 0) yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      yield* TestClock.adjust("9999 millis")
+      expect(fiber.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Effect.flip(Fiber.join(fiber))).toMatchObject({ _tag: "Timeout", timeoutMs: 10_000 })
+      while (server.sockets().closed === 0) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
       }
     }))
 })

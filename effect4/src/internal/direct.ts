@@ -12,7 +12,11 @@ import type * as Send from "./send.js"
 export const DirectKey: unique symbol = Symbol("effect-binance-pm/BinanceHttpClient/direct")
 
 /** @internal */
-export type Direct = (url: URL, headers: Readonly<Record<string, string>>) => Effect.Effect<Send.Answer, Send.Failure>
+export type Direct = (
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  timeoutMs: number | undefined
+) => Effect.Effect<Send.Answer, Send.Failure>
 
 /** @internal */
 export const clientDirect = (client: HttpClient.HttpClient): Direct | undefined =>

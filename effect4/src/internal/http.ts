@@ -1,3 +1,5 @@
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { constTrue } from "effect/Function"
@@ -83,24 +85,43 @@ export const get = (
   const headers: Record<string, string> = { accept: "application/json", "user-agent": config.userAgent }
   if (apiKey !== undefined) headers[API_KEY_HEADER] = Redacted.value(apiKey)
   const direct = Direct.clientDirect(client)
-  const exchange = direct === undefined
-    ? client.execute(HttpClientRequest.get(url, { headers })).pipe(
+  const timeoutMs = Duration.toMillis(config.timeout)
+  if (direct === undefined) {
+    return client.execute(HttpClientRequest.get(url, { headers })).pipe(
       Effect.flatMap((response) =>
         Effect.map(response.text, (text): RawResponse => ({ status: response.status, headers: response.headers, text }))
       ),
       Effect.mapError(fromHttpClientError),
       // The platform's own client span would record the signed URL as `url.full` and the API key header: ours is
       // the span. (With no platform span, the redacted header names are never read.)
-      Effect.provideService(HttpClient.TracerDisabledWhen, constTrue)
+      Effect.provideService(HttpClient.TracerDisabledWhen, constTrue),
+      withTimeout(timeoutMs)
     )
+  }
+  return Effect.contextWith((context: Context.Context<never>) => {
+    // Effect's timeout races two forked fibers per attempt (a third of a call's Effect steps). On the live clock,
+    // the socket's own node timer keeps the same deadline; any other clock (a TestClock) keeps Effect's, and so
+    // does a deadline past what a node timer holds.
+    const live = Context.get(context, Clock.Clock) === LIVE_CLOCK && timeoutMs <= MAX_TIMER_MS
     // The base URL was checked when the config was made: it parses.
-    : Effect.mapBoth(direct(new URL(url), headers), { onFailure: fromFailure, onSuccess: fromAnswer })
-  // Effect 4's timeout does not fork a fiber per attempt (Effect 3's raced two).
-  return Effect.timeoutOrElse(exchange, {
-    duration: config.timeout,
-    orElse: () => Effect.fail(new Timeout({ timeoutMs: Duration.toMillis(config.timeout) }))
+    const exchange = Effect.mapBoth(direct(new URL(url), headers, live ? timeoutMs : undefined), {
+      onFailure: (failure) => failure.timedOut === true ? new Timeout({ timeoutMs }) : fromFailure(failure),
+      onSuccess: fromAnswer
+    })
+    return live ? exchange : withTimeout(timeoutMs)(exchange)
   })
 }
+
+// What `Context.get` gives when no Clock was provided.
+const LIVE_CLOCK = Context.get(Context.empty(), Clock.Clock)
+// Node fires a longer timer at once (with a warning).
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+const withTimeout = (timeoutMs: number) => <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | Timeout> =>
+  Effect.timeoutOrElse(self, {
+    duration: Duration.millis(timeoutMs),
+    orElse: () => Effect.fail(new Timeout({ timeoutMs }))
+  })
 
 /** @internal */
 export const usedWeight = (response: RawResponse): number | undefined =>

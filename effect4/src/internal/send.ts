@@ -19,18 +19,20 @@ export interface Answer {
 
 /**
  * Why no answer came: the request failed (`body: undefined`), or the body was cut short after the status line
- * (`body` holds what came of the answer).
+ * (`body` holds what came of the answer), or the deadline passed first (`timedOut`).
  *
  * @internal
  */
 export interface Failure {
   readonly cause: unknown
   readonly body: { readonly status: number; readonly headers: Http.IncomingHttpHeaders } | undefined
+  readonly timedOut?: true | undefined
 }
 
 /**
  * Sends the request and calls `done` once, with the whole answer or why there is none. Returns what stops it
- * (destroys the request; `done` is not called after).
+ * (destroys the request; `done` is not called after). With `timeoutMs`, the request is destroyed and `done`
+ * told `timedOut` when no whole answer came in that time (a node timer: real time).
  *
  * @internal
  */
@@ -40,7 +42,8 @@ export const send = (
   url: URL,
   headers: Readonly<Record<string, string>>,
   body: Uint8Array | string | undefined,
-  done: (result: Answer | Failure) => void
+  done: (result: Answer | Failure) => void,
+  timeoutMs?: number | undefined
 ): () => void => {
   const https = url.protocol === "https:"
   let options: Http.RequestOptions
@@ -60,9 +63,14 @@ export const send = (
   }
   const req = https ? Https.request(options) : Http.request(options)
   let settled = false
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+    finish({ cause: undefined, body: undefined, timedOut: true })
+    req.destroy()
+  }, timeoutMs)
   const finish = (result: Answer | Failure) => {
     if (settled) return
     settled = true
+    clearTimeout(timer)
     done(result)
   }
   let source: Http.IncomingMessage | undefined
@@ -96,6 +104,7 @@ export const send = (
   else req.end(body)
   return () => {
     settled = true
+    clearTimeout(timer)
     req.destroy()
   }
 }
