@@ -91,7 +91,7 @@ const targets = (findings: Findings): Array<string> => {
   }
   // Issue 9: the Effect 4 edition, both APIs — CPU per call ≤ 2× floor, calls/s ≥ ccxt sequential and in flight.
   const ccxt = byId.get("ccxt")
-  for (const id of ["effect4-node", "effect4-fetch", "effect4-promise"]) {
+  for (const id of ["effect4-node", "effect4-node-untraced", "effect4-fetch", "effect4-promise"]) {
     const v4 = byId.get(id)
     if (v4 === undefined) continue
     if (floor !== undefined) {

@@ -13,7 +13,14 @@ import { effectFetch, effectNode, effectPlatformHttp, effectPlatformUndici } fro
 import { floor } from "./rows/floor.js"
 import { ccxtRow, officialDefaults, officialKeepAlive } from "./rows/peers.js"
 import { promiseApi } from "./rows/promise.js"
-import { ccxtOwnProcess, effect4Fetch, effect4Node, effect4Promise, floorOwnProcess } from "./rows/remote.js"
+import {
+  ccxtOwnProcess,
+  effect4Fetch,
+  effect4Node,
+  effect4NodeUntraced,
+  effect4Promise,
+  floorOwnProcess
+} from "./rows/remote.js"
 import type { Row, RowSpec } from "./rows/types.js"
 import { runSigning } from "./signing.js"
 
@@ -26,6 +33,7 @@ const SPECS: ReadonlyArray<RowSpec> = [
   effectPlatformHttp,
   promiseApi,
   effect4Node,
+  effect4NodeUntraced,
   effect4Fetch,
   effect4Promise,
   officialKeepAlive,

@@ -1,13 +1,17 @@
 // One attempt through the gate (src/internal/attempt.ts): what counts as a success, which clock measures an HTTP-date
 // Retry-After, and what each attempt records in BinanceMetrics.
+import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as TestClock from "effect/TestClock"
-import { BinanceMetrics, PortfolioMargin } from "../src/index.js"
-import { testEnv } from "./utils/env.js"
-import { binance, ok, script } from "./utils/mockHttp.js"
+import { BinanceClock, BinanceConfig, BinanceMetrics, PortfolioMargin, RateLimit } from "../src/index.js"
+import { EgressKey } from "../src/internal/http.js"
+import { hmacCredentials, testEnv } from "./utils/env.js"
+import { binance, mockHttp, ok, script } from "./utils/mockHttp.js"
 
 const PM = "GET /fapi/v1/pmAccountInfo"
 const count = (outcome: string, endpoint = PM) =>
@@ -141,5 +145,49 @@ describe("one attempt", () => {
       yield* Fiber.interrupt(inFlight)
       expect(yield* count("Interrupted")).toBe(before[0]! + 1)
       expect(yield* durations("none")).toBe(before[1]! + 1)
+    }))
+
+  it.effect("an attempt whose client dies is counted as a Defect, and the defect reaches the caller unchanged", () =>
+    Effect.gen(function*() {
+      const before = yield* count("Defect")
+      const env = testEnv(() => Effect.die(new Error("the client broke")))
+      const exit = yield* Effect.exit(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer)))
+      expect(Exit.isFailure(exit) && exit.cause._tag).toBe("Die")
+      expect(yield* count("Defect")).toBe(before + 1)
+    }))
+
+  it.effect("a configured egress names the budget even when the client leaves through a proxy of its own", () =>
+    Effect.gen(function*() {
+      const http = mockHttp(script(binance(429, -1003, "Too many requests.", { "retry-after": "5" })))
+      // What BinanceHttpClient.layer({ proxy }) marks its client with.
+      const proxied = Layer.effect(
+        HttpClient.HttpClient,
+        Effect.map(
+          HttpClient.HttpClient,
+          (client) => Object.defineProperty(client, EgressKey, { value: "proxy.example:3128", enumerable: false })
+        )
+      ).pipe(Layer.provide(http.layer))
+      const gate = RateLimit.makeUnsafe()
+      const layer = Layer.mergeAll(
+        proxied,
+        hmacCredentials,
+        Layer.effect(BinanceClock.BinanceClock, BinanceClock.make),
+        Layer.succeed(RateLimit.RateLimit, gate),
+        BinanceConfig.layer({ egress: "10.0.0.2", maxRetries: 0, maxRetryAfterWait: 0 })
+      )
+      yield* Effect.flip(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(layer)))
+      expect((yield* gate.snapshot("10.0.0.2 https://fapi.binance.com")).pausedUntil).toBe(5_000)
+      expect((yield* gate.snapshot("proxy.example:3128 https://fapi.binance.com")).pausedUntil).toBe(0)
+    }))
+
+  it.effect("the answer is booked in the minute of Binance's clock, with the offset the request was stamped with", () =>
+    Effect.gen(function*() {
+      // Host at 0:50, Binance 30 s behind (0:20): the answer belongs to minute 0 of Binance's clock, not minute 1.
+      yield* TestClock.setTime(50_000)
+      const env = testEnv(script(ok("BTC", "1", "2", 1_000)))
+      yield* env.clock.setOffset(-30_000)
+      yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer))
+      const budget = yield* env.gate.snapshot("https://fapi.binance.com")
+      expect(budget).toMatchObject({ window: 0, usedWeight: 1_000, reservedWeight: 0 })
     }))
 })

@@ -71,6 +71,10 @@ export const effect4Node = remoteRow(
   "effect4-node",
   "effect-binance-pm@1 (Effect 4), Effect API, BinanceHttpClient.layer()"
 )
+export const effect4NodeUntraced = remoteRow(
+  "effect4-node-untraced",
+  "effect-binance-pm@1 (Effect 4), Effect API, BinanceHttpClient.layer(), tracer off"
+)
 export const effect4Fetch = remoteRow(
   "effect4-fetch",
   "effect-binance-pm@1 (Effect 4), Effect API, FetchHttpClient.layer"

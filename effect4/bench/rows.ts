@@ -6,6 +6,7 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as References from "effect/References"
 import { check, type Row, type RowContext } from "../../bench/rows/types.js"
 import {
   Amount,
@@ -24,7 +25,12 @@ export interface Effect4RowSpec {
   readonly make: (context: RowContext) => Promise<Row>
 }
 
-const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient.HttpClient>): Effect4RowSpec => ({
+const effectRow = (
+  id: string,
+  label: string,
+  http: () => Layer.Layer<HttpClient.HttpClient>,
+  traced = true
+): Effect4RowSpec => ({
   id,
   label,
   make: async ({ apiKey, baseUrl, secretKey }) => {
@@ -34,7 +40,9 @@ const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient
       BinanceConfig.layer({ baseUrl, weightLimit: 1_000_000 }),
       BinanceClock.layer,
       RateLimit.layer,
-      http()
+      http(),
+      // Off: every span is a no-op (what a program that exports no traces can choose).
+      traced ? Layer.empty : Layer.succeed(References.TracerEnabled, false)
     ))
     const call = () => runtime.runPromise(PortfolioMargin.pmAccountInfo({ asset: "BTC" }))
     const info = await call()
@@ -51,6 +59,13 @@ export const effect4Node = effectRow(
   "effect4-node",
   "effect-binance-pm@1 (Effect 4), Effect API, BinanceHttpClient.layer()",
   () => BinanceHttpClient.layer()
+)
+
+export const effect4NodeUntraced = effectRow(
+  "effect4-node-untraced",
+  "effect-binance-pm@1 (Effect 4), Effect API, BinanceHttpClient.layer(), tracer off (References.TracerEnabled)",
+  () => BinanceHttpClient.layer(),
+  false
 )
 
 export const effect4Fetch = effectRow(
@@ -70,4 +85,9 @@ export const effect4Promise: Effect4RowSpec = {
   }
 }
 
-export const EFFECT4_ROWS: ReadonlyArray<Effect4RowSpec> = [effect4Node, effect4Fetch, effect4Promise]
+export const EFFECT4_ROWS: ReadonlyArray<Effect4RowSpec> = [
+  effect4Node,
+  effect4NodeUntraced,
+  effect4Fetch,
+  effect4Promise
+]

@@ -34,9 +34,11 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import { InvalidConfiguration } from "./BinanceError.js"
 import * as PlainOptions from "./internal/core/options.js"
+import * as Direct from "./internal/direct.js"
 import { EgressKey } from "./internal/egress.js"
 import * as ProxyAgent from "./internal/proxy.js"
 import { BufferedResponse, NULL_BODY_STATUS } from "./internal/response.js"
+import * as Send from "./internal/send.js"
 
 /**
  * @since 1.0.0
@@ -144,81 +146,38 @@ const exchange = (
     )
   }
   return Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-    const https = url.protocol === "https:"
-    let options: Http.RequestOptions
-    if (agents.proxy !== undefined && !https) {
-      options = ProxyAgent.forwarded(agents.proxy, agents.http, request.method, url, request.headers)
-    } else {
-      options = {
-        method: request.method,
-        // URL keeps IPv6 literals bracketed; node wants them bare.
-        hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
-        path: url.pathname + url.search,
-        headers: request.headers,
-        // Through a proxy, the https agent tunnels each connection with CONNECT.
-        agent: https ? agents.https : agents.http
-      }
-      if (url.port !== "") options.port = url.port
-    }
-    const req = https ? Https.request(options) : Http.request(options)
-    let settled = false
-    const onAbort = () => {
-      if (!req.destroyed) req.destroy(new Error("aborted"))
-    }
-    signal.addEventListener("abort", onAbort, { once: true })
-    const done = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
-      if (settled) return
-      settled = true
+    const onAbort = () => stop()
+    const stop = Send.send(agents, request.method, url, request.headers, body, (result) => {
       signal.removeEventListener("abort", onAbort)
-      resume(effect)
-    }
-    let source: Http.IncomingMessage | undefined
-    req.on("error", (cause) =>
-      done(failure(
-        source === undefined
+      if (Send.isAnswer(result)) {
+        const { bytes, headers, remoteAddress, status } = result
+        return resume(Effect.succeed(
+          new BufferedResponse(
+            request,
+            url,
+            status,
+            headers,
+            NULL_BODY_STATUS.has(status) ? undefined : bytes,
+            remoteAddress
+          )
+        ))
+      }
+      const { body: cut, cause } = result
+      resume(failure(
+        cut === undefined
           ? new HttpClientError.TransportError({ request, cause })
           : new HttpClientError.DecodeError({
             request,
-            response: new BufferedResponse(request, url, source.statusCode ?? 0, source.headers, undefined, undefined),
+            response: new BufferedResponse(request, url, cut.status, cut.headers, undefined, undefined),
             cause,
             description: "the response body was cut short"
           })
-      )))
-    req.on("response", (message) => {
-      source = message
-      const status = message.statusCode ?? 0
-      // A kept-alive socket leaves the message once the body ends: read its address now.
-      const remoteAddress = message.socket?.remoteAddress
-      const chunks: Array<Buffer> = []
-      message.on("data", (chunk: Buffer) => chunks.push(chunk))
-      message.on("aborted", () => req.destroy(new Error("aborted")))
-      message.on("error", (cause) => req.emit("error", cause))
-      message.on("end", () => {
-        if (!message.complete) return req.destroy(new Error("terminated: the connection closed mid-body"))
-        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-        // Node hands the socket back to the keep-alive pool on the next tick after 'end' (it queued that before
-        // this listener ran): resume after it, so that the caller's next request reuses the socket.
-        process.nextTick(
-          done,
-          Effect.succeed(
-            new BufferedResponse(
-              request,
-              url,
-              status,
-              message.headers,
-              NULL_BODY_STATUS.has(status) ? undefined : bytes,
-              remoteAddress
-            )
-          )
-        )
-      })
+      ))
     })
-    if (body === undefined) req.end()
-    else req.end(body)
+    signal.addEventListener("abort", onAbort, { once: true })
     return Effect.sync(() => {
-      settled = true
       signal.removeEventListener("abort", onAbort)
-      req.destroy()
+      stop()
     })
   })
 }
@@ -233,6 +192,25 @@ export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
   // Effect 4's `HttpClient.make` is lean when no span is made (Effect 3's was a quarter of a call's CPU, so the
   // Effect 3 edition bypassed it): one wrapper for both cases, with its abort-on-interrupt.
   const client = HttpClient.make((request, url, signal) => exchange(agents, request, url, signal))
+  // This library's own requests skip `HttpClient.make`'s per-request wrapper (its AbortController, URL re-parse,
+  // response tracking, and the request and response objects): they make no platform span, read the whole body,
+  // and interruption stops them all the same. A client wrapped by the caller is another object, so it is used.
+  Object.defineProperty(client, Direct.DirectKey, {
+    value: ((url, headers, timeoutMs) =>
+      Effect.callback<Send.Answer, Send.Failure>((resume) => {
+        const stop = Send.send(
+          agents,
+          "GET",
+          url,
+          headers,
+          undefined,
+          (result) => resume(Send.isAnswer(result) ? Effect.succeed(result) : Effect.fail(result)),
+          timeoutMs
+        )
+        return Effect.sync(stop)
+      })) satisfies Direct.Direct,
+    enumerable: false
+  })
   if (agents.proxy !== undefined) {
     // The gate keys this client's budget by the proxy (never by its credentials).
     Object.defineProperty(client, EgressKey, {

@@ -55,6 +55,12 @@ export interface Permit {
   /** The budget's 429 and 403 counts when the gate let the request through (see `internal/core/gate`). */
   readonly rateLimitEpoch: number
   readonly wafEpoch: number
+  /**
+   * Binance's clock (estimated, `Request.now`) and the host's when the gate let the request through: the
+   * request is stamped with them, so the gate's windows and the signed timestamp agree.
+   */
+  readonly now: number
+  readonly local: number
 }
 
 /**
@@ -187,7 +193,9 @@ export const make = (store: Store): Service => {
                   weight: request.weight,
                   window: decision.window,
                   rateLimitEpoch: decision.rateLimitEpoch,
-                  wafEpoch: decision.wafEpoch
+                  wafEpoch: decision.wafEpoch,
+                  now,
+                  local
                 })
               case "Wait": {
                 const ms = decision.ms + store.marginMs

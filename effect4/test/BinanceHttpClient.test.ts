@@ -2,6 +2,7 @@
 // buffered HttpClientResponse of its own, no web Response), keep-alive, abort, reset and truncation.
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -10,6 +11,7 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as TestClock from "effect/testing/TestClock"
 import * as Http from "node:http"
 import type * as Net from "node:net"
 import * as BinanceClock from "../src/BinanceClock.js"
@@ -184,5 +186,128 @@ describe("BinanceHttpClient (loopback)", () => {
       )
       expect(error._tag).toBe("TransportError")
       expect(String(error)).not.toContain(SECRET)
+    }))
+})
+
+// This library's own requests skip HttpClient.make's wrapper when the client is BinanceHttpClient's own object; a
+// client the caller wrapped goes through `execute`. Both paths must behave the same.
+describe("pmAccountInfo over BinanceHttpClient: the direct path and the HttpClient path agree", () => {
+  const BODY = "{\"asset\":\"BTC\",\"maxWithdrawAmount\":\"1.5\",\"maxWithdrawAmountUSD\":\"2.5\"}"
+  const call = (client: HttpClient.HttpClient, baseUrl: string, timeout: Duration.Input = "2 seconds") =>
+    PortfolioMargin.pmAccountInfoResult({ asset: "BTC" }).pipe(
+      Effect.provide(Layer.mergeAll(
+        Layer.succeed(HttpClient.HttpClient, client),
+        Credentials.layerHmac({ apiKey: KEY, secretKey: SECRET }),
+        BinanceClock.layer,
+        RateLimit.layer,
+        BinanceConfig.layer({ baseUrl, maxRetries: 0, timeout })
+      ))
+    )
+  // The client as made (direct: its `execute` is spied on and must not be called), and the same client behind a
+  // caller's `mapRequest` (through HttpClient: each request is counted there).
+  const clients = Effect.gen(function*() {
+    const made = yield* BinanceHttpClient.make()
+    let executed = 0
+    let mapped = 0
+    const execute = made.execute
+    const spied = Object.assign(made, {
+      execute: (request: HttpClientRequest.HttpClientRequest) => {
+        executed++
+        return execute(request)
+      }
+    })
+    return {
+      direct: spied,
+      wrapped: HttpClient.mapRequest(spied, (request) => {
+        mapped++
+        return request
+      }),
+      executed: () => executed,
+      mapped: () => mapped
+    }
+  })
+
+  it.live("an answer: the same result, the direct one without `execute`, over one kept-alive socket", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "x-mbx-used-weight-1m": "7" })
+        res.end(BODY)
+      })
+      const { direct, executed, mapped, wrapped } = yield* clients
+      const first = yield* call(direct, server.baseUrl)
+      const second = yield* call(direct, server.baseUrl)
+      expect([executed(), mapped()]).toEqual([0, 0])
+      const third = yield* call(wrapped, server.baseUrl)
+      expect([executed(), mapped()]).toEqual([0, 1])
+      for (const result of [first, second, third]) {
+        expect(result).toMatchObject({ response: JSON.parse(BODY), usedWeight: 7, attempts: 1 })
+      }
+      expect(server.sockets().opened).toBe(1)
+    }))
+
+  it.live("errors: the same typed error and description for a refusal, a reset and a body cut short", () =>
+    Effect.gen(function*() {
+      const { direct, wrapped } = yield* clients
+      const both = (baseUrl: string) =>
+        Effect.all([Effect.flip(call(direct, baseUrl)), Effect.flip(call(wrapped, baseUrl))])
+      const refused = yield* serve((_req, res) => {
+        res.writeHead(400, { "content-type": "application/json" })
+        res.end("{\"code\":-2015,\"msg\":\"Invalid API-key, IP, or permissions for action.\"}")
+      })
+      const reset = yield* serve((req) => req.socket.resetAndDestroy())
+      const cut = yield* serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "100" })
+        res.write("{\"asset\":")
+        setTimeout(() => res.socket?.destroy(), 5)
+      })
+      const [a, b] = yield* both(refused.baseUrl)
+      expect(a).toMatchObject({ _tag: "Unauthorized", status: 400, code: -2015 })
+      expect(b).toEqual(a)
+      for (const server of [reset, cut]) {
+        const [direct, wrapped] = yield* both(server.baseUrl)
+        expect(direct._tag).toBe("TransportError")
+        expect(wrapped).toEqual(direct)
+      }
+      const [cutShort] = yield* both(cut.baseUrl)
+      expect(cutShort).toMatchObject({ description: expect.stringMatching(/^response Decode: /) })
+    }))
+
+  it.live("an interrupt stops the request in flight on both paths: the server sees each socket close", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(() => {}) // never answers
+      const { direct, wrapped } = yield* clients
+      for (const [n, client] of [[1, direct], [2, wrapped]] as const) {
+        const fiber = yield* Effect.forkChild(call(client, server.baseUrl))
+        yield* until("the request arrives", () => server.requests() === n)
+        yield* Fiber.interrupt(fiber)
+        yield* until("its socket closes", () => server.sockets().closed === n)
+      }
+    }))
+
+  it.live("a deadline on the live clock: Timeout on both paths, and the server sees each socket close", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(() => {}) // never answers
+      const { direct, wrapped } = yield* clients
+      for (const [n, client] of [[1, direct], [2, wrapped]] as const) {
+        const error = yield* Effect.flip(call(client, server.baseUrl, "150 millis"))
+        expect(error).toMatchObject({ _tag: "Timeout", timeoutMs: 150 })
+        yield* until("its socket closes", () => server.sockets().closed === n)
+      }
+    }))
+
+  it.effect("a deadline on a TestClock: the direct path times out when the TestClock says so, not before", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(() => {}) // never answers
+      const { direct } = yield* clients
+      const fiber = yield* Effect.forkChild(call(direct, server.baseUrl, "10 seconds"))
+      // Real time passes while the request travels; the TestClock stands still.
+      while (server.requests() === 0) yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      yield* TestClock.adjust("9999 millis")
+      expect(fiber.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Effect.flip(Fiber.join(fiber))).toMatchObject({ _tag: "Timeout", timeoutMs: 10_000 })
+      while (server.sockets().closed === 0) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      }
     }))
 })

@@ -13,7 +13,7 @@ import * as Endpoint from "./core/endpoint.js"
 import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
 import { clientEgress } from "./egress.js"
-import { get, type RawResponse, toError } from "./http.js"
+import { get, header, type RawResponse, toError, usedWeight } from "./http.js"
 import * as Metrics from "./metrics.js"
 
 /** @internal */
@@ -37,7 +37,7 @@ export interface GatedGet {
 }
 
 const outcomeOf = (response: RawResponse, classified: Responses.Classified | undefined): RateLimit.Outcome => {
-  const used = Responses.usedWeight(response.headers["x-mbx-used-weight-1m"])
+  const used = usedWeight(response)
   if (classified === undefined) return { status: response.status, usedWeight: used }
   return {
     status: response.status,
@@ -84,18 +84,21 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
       })),
       (permit) => {
         let outcome: RateLimit.Outcome = {}
-        // Binance's clock minus the host's, as used to stamp this request.
-        let skew = 0
-        // Host clock when the request left (for the duration metric); undefined until it did.
-        let sentLocal: number | undefined
+        // The host clock when the answer arrived, read once for the error and the release.
+        let answeredAt: number | undefined
+        // Whether the request left (an attempt stopped before it did is not counted).
+        let sent = false
         let failedTag: string | undefined
-        const send = Effect.flatMap(Effect.zip(options.now, Clock.currentTimeMillis), ([timestamp, local]) => {
-          skew = timestamp - local
-          sentLocal = local
-          return get(options.client, options.config, options.url(timestamp, local), options.apiKey)
+        // Stamped with the clocks the gate admitted it on (nothing between the two sends or waits); built only
+        // once the attempt is interruptible again.
+        const send = Effect.suspend(() => {
+          sent = true
+          return get(options.client, options.config, options.url(permit.now, permit.local), options.apiKey)
         }).pipe(
           Effect.flatMap((response) =>
-            Effect.flatMap(Clock.currentTimeMillis, (local) => {
+            Effect.contextWith((context: Context.Context<never>) => {
+              const local = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
+              answeredAt = local
               options.onStatus?.(response.status)
               if (response.status >= 200 && response.status < 300) {
                 outcome = outcomeOf(response, undefined)
@@ -104,9 +107,9 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
               // Retry-After as an HTTP date is on Binance's clock.
               const classified = Responses.classify({
                 status: response.status,
-                header: (name) => response.headers[name],
+                header: (name) => header(response, name),
                 text: response.text
-              }, local + skew)
+              }, local + permit.now - permit.local)
               outcome = outcomeOf(response, classified)
               const error = toError(classified)
               failedTag = error._tag
@@ -118,19 +121,21 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
           Effect.onExit((exit) =>
             // The fiber's context: metrics go to its registry, and its clock stamps the release.
             Effect.contextWith((context: Context.Context<never>) => {
-              const local = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
-              if (sentLocal !== undefined) {
+              const local = answeredAt ?? Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
+              if (sent) {
                 Metrics.recordRequestUnsafe(
                   context,
                   options.endpoint ?? DEFAULT_ENDPOINT,
                   Exit.isSuccess(exit) ? "ok" : failedTag ?? failureTag(exit.cause),
                   outcome.status,
-                  local - sentLocal,
+                  // From the gate's admission: the same synchronous step as the send.
+                  local - permit.local,
                   options.config.baseUrl,
                   outcome.usedWeight
                 )
               }
-              return options.gate.release(permit, outcome, local + skew)
+              // Binance's clock at the release: the host's plus the skew this request was stamped with.
+              return options.gate.release(permit, outcome, local + permit.now - permit.local)
             })
           )
         )

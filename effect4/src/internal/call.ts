@@ -127,6 +127,6 @@ export const run = (
           })
         )
       }
-      return Effect.succeed({ response: body, usedWeight: usedWeight(response.headers), attempts })
+      return Effect.succeed({ response: body, usedWeight: usedWeight(response), attempts })
     })
   })

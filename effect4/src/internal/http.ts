@@ -1,7 +1,8 @@
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { constTrue } from "effect/Function"
-import type * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
@@ -21,12 +22,22 @@ import {
   WafBlocked
 } from "../BinanceError.js"
 import * as Responses from "./core/responses.js"
+import * as Direct from "./direct.js"
+import { NULL_BODY_STATUS } from "./response.js"
+import * as Send from "./send.js"
 
 /** @internal */
 export interface RawResponse {
   readonly status: number
-  readonly headers: Headers.Headers
+  /** Lower-case names (node's parse, or the platform's `Headers`). */
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
   readonly text: string
+}
+
+/** A header's value, when it came once. @internal */
+export const header = (response: RawResponse, name: string): string | undefined => {
+  const value = response.headers[name]
+  return typeof value === "string" ? value : undefined
 }
 
 const API_KEY_HEADER = "x-mbx-apikey"
@@ -44,6 +55,21 @@ const KIND: Record<HttpClientError.HttpClientErrorReason["_tag"], string> = {
 const fromHttpClientError = (error: HttpClientError.HttpClientError): TransportError =>
   new TransportError({ description: `${KIND[error.reason._tag]}: ${Responses.describeCause(error.reason.cause)}` })
 
+// The same descriptions on the direct path: a failed request is the platform's TransportError, a body cut short
+// its DecodeError.
+const fromFailure = (failure: Send.Failure): TransportError =>
+  new TransportError({
+    description: `${KIND[failure.body === undefined ? "TransportError" : "DecodeError"]}: ${
+      Responses.describeCause(failure.cause)
+    }`
+  })
+
+const fromAnswer = (answer: Send.Answer): RawResponse => ({
+  status: answer.status,
+  headers: answer.headers,
+  text: NULL_BODY_STATUS.has(answer.status) ? "" : Send.textOf(answer.bytes)
+})
+
 /**
  * One HTTP exchange: GET `url` with the API key, read the whole body as text, within the per-attempt
  * timeout. Interruption or timeout aborts the request in flight.
@@ -58,26 +84,48 @@ export const get = (
 ): Effect.Effect<RawResponse, TransportError | Timeout> => {
   const headers: Record<string, string> = { accept: "application/json", "user-agent": config.userAgent }
   if (apiKey !== undefined) headers[API_KEY_HEADER] = Redacted.value(apiKey)
-  const request = HttpClientRequest.get(url, { headers })
-  return client.execute(request).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(response.text, (text): RawResponse => ({ status: response.status, headers: response.headers, text }))
-    ),
-    Effect.mapError(fromHttpClientError),
-    // The platform's own client span would record the signed URL as `url.full` and the API key header: ours is
-    // the span. (With no platform span, the redacted header names are never read.)
-    Effect.provideService(HttpClient.TracerDisabledWhen, constTrue),
-    // Effect 4's timeout does not fork a fiber per attempt (Effect 3's raced two).
-    Effect.timeoutOrElse({
-      duration: config.timeout,
-      orElse: () => Effect.fail(new Timeout({ timeoutMs: Duration.toMillis(config.timeout) }))
+  const direct = Direct.clientDirect(client)
+  const timeoutMs = Duration.toMillis(config.timeout)
+  if (direct === undefined) {
+    return client.execute(HttpClientRequest.get(url, { headers })).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(response.text, (text): RawResponse => ({ status: response.status, headers: response.headers, text }))
+      ),
+      Effect.mapError(fromHttpClientError),
+      // The platform's own client span would record the signed URL as `url.full` and the API key header: ours is
+      // the span. (With no platform span, the redacted header names are never read.)
+      Effect.provideService(HttpClient.TracerDisabledWhen, constTrue),
+      withTimeout(timeoutMs)
+    )
+  }
+  return Effect.contextWith((context: Context.Context<never>) => {
+    // Effect's timeout races two forked fibers per attempt (a third of a call's Effect steps). On the live clock,
+    // the socket's own node timer keeps the same deadline; any other clock (a TestClock) keeps Effect's, and so
+    // does a deadline past what a node timer holds.
+    const live = Context.get(context, Clock.Clock) === LIVE_CLOCK && timeoutMs <= MAX_TIMER_MS
+    // The base URL was checked when the config was made: it parses.
+    const exchange = Effect.mapBoth(direct(new URL(url), headers, live ? timeoutMs : undefined), {
+      onFailure: (failure) => failure.timedOut === true ? new Timeout({ timeoutMs }) : fromFailure(failure),
+      onSuccess: fromAnswer
     })
-  )
+    return live ? exchange : withTimeout(timeoutMs)(exchange)
+  })
 }
 
+// What `Context.get` gives when no Clock was provided.
+const LIVE_CLOCK = Context.get(Context.empty(), Clock.Clock)
+// Node fires a longer timer at once (with a warning).
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+const withTimeout = (timeoutMs: number) => <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | Timeout> =>
+  Effect.timeoutOrElse(self, {
+    duration: Duration.millis(timeoutMs),
+    orElse: () => Effect.fail(new Timeout({ timeoutMs }))
+  })
+
 /** @internal */
-export const usedWeight = (headers: Headers.Headers): number | undefined =>
-  Responses.usedWeight(headers["x-mbx-used-weight-1m"])
+export const usedWeight = (response: RawResponse): number | undefined =>
+  Responses.usedWeight(header(response, "x-mbx-used-weight-1m"))
 
 /**
  * The typed error of a classified answer.
@@ -114,6 +162,6 @@ export const toError = (classified: Responses.Classified): PmAccountInfoError =>
  */
 export const classifyError = (response: RawResponse, nowMs: number): PmAccountInfoError =>
   toError(Responses.classify(
-    { status: response.status, header: (name) => response.headers[name], text: response.text },
+    { status: response.status, header: (name) => header(response, name), text: response.text },
     nowMs
   ))

@@ -19,6 +19,7 @@ import type * as Schema from "effect/Schema"
 import type * as Socket from "effect/socket/Socket"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
+import * as Send from "./send.js"
 
 /** Statuses whose response has no body at all (a web `Response` refuses one). @internal */
 export const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 204, 205, 304])
@@ -77,12 +78,7 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
 
   get text(): Effect.Effect<string, HttpClientError.HttpClientError> {
     if (this.cachedText !== undefined) return this.cachedText
-    const bytes = this.bytes ?? EMPTY
-    // As TextDecoder (what a web Response uses): UTF-8, a leading byte-order mark dropped.
-    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
-    return this.cachedText = Effect.succeed(
-      Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString("utf8")
-    )
+    return this.cachedText = Effect.succeed(this.bytes === undefined ? "" : Send.textOf(this.bytes))
   }
 
   get json(): Effect.Effect<Schema.Json, HttpClientError.HttpClientError> {

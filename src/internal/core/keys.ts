@@ -36,17 +36,14 @@ export const hmacSigner = (secret: string): Signer | Refusal => {
 }
 
 // Keys kept in environment variables often arrive with literal "\n" sequences instead of line breaks.
-const normalisePem = (pem: string): string =>
-  !pem.includes("\n") && pem.includes("\\n") ? pem.replace(/\\n/g, "\n").trim() : pem.trim()
+// PEM text holds no backslash, so a literal `\n` can only be an escaped line break.
+const normalisePem = (pem: string): string => pem.replace(/\\n/g, "\n").trim()
 
 // An encrypted PEM says so in its header lines: PKCS#8 `BEGIN ENCRYPTED PRIVATE KEY`, or PKCS#1 (traditional
 // OpenSSL) `Proc-Type: 4,ENCRYPTED`. Which input is at fault is decided from the PEM itself, never from OpenSSL's
 // error code: that code comes off a per-thread error queue and differs from call to call in one process.
 const isEncryptedPem = (pem: string): boolean =>
-  /^-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem) || /^Proc-Type:[ \t]*4,[ \t]*ENCRYPTED\s*$/m.test(pem)
-
-const openSslCode = (error: unknown): string =>
-  typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+  pem.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----") || pem.includes("\nProc-Type: 4,ENCRYPTED")
 
 /** An RSA or Ed25519 private key in PEM (PKCS#8 or PKCS#1, encrypted or not). The key type is read from the key. */
 export const privateKeySigner = (text: string, passphrase: string | undefined): Signer | Refusal => {
@@ -63,8 +60,9 @@ export const privateKeySigner = (text: string, passphrase: string | undefined): 
     key = Crypto.createPrivateKey({ key: pem, format: "pem", passphrase: passphrase ?? "" })
   } catch (error) {
     if (isEncryptedPem(pem)) return { field: "passphrase", reason: "could not be decrypted: wrong passphrase" }
-    const code = openSslCode(error)
-    return { field: "privateKey", reason: `is not a PEM RSA or Ed25519 private key${code === "" ? "" : ` (${code})`}` }
+    // node's crypto errors carry OpenSSL's code (e.g. ERR_OSSL_UNSUPPORTED).
+    const code = String((error as { readonly code?: unknown }).code)
+    return { field: "privateKey", reason: `is not a PEM RSA or Ed25519 private key (${code})` }
   }
   switch (key.asymmetricKeyType) {
     case "ed25519":
@@ -80,7 +78,7 @@ export const privateKeySigner = (text: string, passphrase: string | undefined): 
     default:
       return {
         field: "privateKey",
-        reason: `is a ${key.asymmetricKeyType ?? "unknown"} key; Binance accepts RSA and Ed25519`
+        reason: `is a ${String(key.asymmetricKeyType)} key; Binance accepts RSA and Ed25519`
       }
   }
 }
