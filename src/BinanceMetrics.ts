@@ -15,12 +15,17 @@
  * - `binance.gate.pauses` (counter): answers that paused or banned the budget; tag `reason` (`429`, `418`,
  *   `403`).
  *
+ * Effect 3's `Metric` has no unit field: the two histograms carry the tag `unit: "ms"`, which the OpenTelemetry
+ * exporter takes as the instrument's unit (`# UNIT binance_request_duration ms` in Prometheus' text format; the
+ * tag is also a label of the series), as the Effect 4 edition's `unit` attribute does.
+ *
  * Recording is plain code on values the call already has (no extra Effect steps).
  *
  * @since 0.2.0
  */
 import * as Metric from "effect/Metric"
-import * as MetricBoundaries from "effect/MetricBoundaries"
+import type * as MetricBoundaries from "effect/MetricBoundaries"
+import * as Base from "./internal/metrics.js"
 
 /**
  * Milliseconds from 1 to about 33 s, doubling: a loopback call, a Tokyo round trip and a `Retry-After` wait
@@ -29,63 +34,40 @@ import * as MetricBoundaries from "effect/MetricBoundaries"
  * @since 0.2.0
  * @category Models
  */
-export const millisecondBoundaries: MetricBoundaries.MetricBoundaries = MetricBoundaries.exponential({
-  start: 1,
-  factor: 2,
-  count: 16
-})
+export const millisecondBoundaries: MetricBoundaries.MetricBoundaries = Base.millisecondBoundaries
 
 /**
  * @since 0.2.0
  * @category Metrics
  */
-export const requests = Metric.counter("binance.requests", {
-  description: "Requests sent to Binance, by endpoint and outcome (ok or the error tag)",
-  incremental: true
-})
+export const requests: Metric.Metric.Counter<number> = Base.requests
 
 /**
  * @since 0.2.0
  * @category Metrics
  */
-export const requestDuration = Metric.histogram(
-  "binance.request.duration",
-  millisecondBoundaries,
-  "Duration of each request to Binance in milliseconds, by endpoint and HTTP status"
-)
+export const requestDuration: Metric.Metric.Histogram<number> = Base.requestDuration.pipe(Metric.tagged("unit", "ms"))
 
 /**
  * @since 0.2.0
  * @category Metrics
  */
-export const retries = Metric.counter("binance.retries", {
-  description: "Requests sent again within one call (retries, and the re-send after a -1021)",
-  incremental: true
-})
+export const retries: Metric.Metric.Counter<number> = Base.retries
 
 /**
  * @since 0.2.0
  * @category Metrics
  */
-export const usedWeight = Metric.gauge("binance.used_weight", {
-  description: "The last X-MBX-USED-WEIGHT-1M Binance reported, by host"
-})
+export const usedWeight: Metric.Metric.Gauge<number> = Base.usedWeight
 
 /**
  * @since 0.2.0
  * @category Metrics
  */
-export const gateWait = Metric.histogram(
-  "binance.gate.wait",
-  millisecondBoundaries,
-  "Milliseconds each request waited at the rate-limit gate"
-)
+export const gateWait: Metric.Metric.Histogram<number> = Base.gateWait.pipe(Metric.tagged("unit", "ms"))
 
 /**
  * @since 0.2.0
  * @category Metrics
  */
-export const gatePauses = Metric.counter("binance.gate.pauses", {
-  description: "Answers that paused (429, 403) or banned (418) the rate-limit budget, by reason",
-  incremental: true
-})
+export const gatePauses: Metric.Metric.Counter<number> = Base.gatePauses

@@ -81,6 +81,10 @@ describe("one attempt", () => {
       expect(after.map((n, i) => n - before[i]!)).toEqual([1, 1, 1, 1, 1])
       const weight = yield* Metric.value(BinanceMetrics.usedWeight.pipe(Metric.tagged("host", "fapi.binance.com")))
       expect(weight.value).toBe(35)
+      // The public histograms carry `unit: "ms"` and address the very series the attempts recorded.
+      expect(after[3]! - before[3]!).toBe(1)
+      const waits = yield* Metric.value(BinanceMetrics.gateWait)
+      expect(waits.count).toBeGreaterThanOrEqual(2)
     }))
 
   it.effect("a request without an answer is counted with its error's tag and status none; durations are how long it took", () =>

@@ -62,6 +62,9 @@ it.scopedLive("the library's metrics reach a Prometheus scrape", () =>
     // The last X-MBX-USED-WEIGHT-1M: 4 × weight 5 (the 502 came from the edge, which charges nothing).
     expect(series(text, "binance_used_weight", { host: new URL(baseUrl).host })).toBe(yield* fake.usedWeight)
     expect(series(text, "binance_gate_wait_count", {})).toBeGreaterThanOrEqual(5)
+    // Both histograms name their unit (the `unit` tag, which the OpenTelemetry exporter takes as the unit).
+    expect(text).toMatch(/^# UNIT binance_request_duration ms$/m)
+    expect(text).toMatch(/^# UNIT binance_gate_wait ms$/m)
     // No secret in any series.
     expect(text).not.toMatch(/my-secret|my-key|signature/)
   }))
