@@ -16,7 +16,6 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import type { KeyObject } from "node:crypto"
 import type * as Model from "./internal/core/fake/model.js"
 import * as client from "./internal/fake/client.js"
 import * as internalError from "./internal/fake/error.js"
@@ -53,14 +52,7 @@ export type AssetAmounts = Model.AssetAmounts
  * @since 1.0.0
  * @category Models
  */
-export interface Account {
-  readonly apiKey: string
-  readonly hmacSecret?: string | undefined
-  readonly publicKey?: string | KeyObject | undefined
-  readonly assets?: Readonly<Record<string, AssetAmounts>> | undefined
-  /** Classic Portfolio Margin enrolment; `false` makes `pmAccountInfo` answer `errors.notPortfolioMargin`. */
-  readonly portfolioMargin?: boolean | undefined
-}
+export type Account = Model.Account
 
 /**
  * A Binance error reply: HTTP status and the `{code,msg}` body.
@@ -74,21 +66,7 @@ export type ErrorReply = Model.ErrorReply
  * @since 1.0.0
  * @category Models
  */
-export interface Options {
-  readonly accounts?: ReadonlyArray<Account> | undefined
-  /** REQUEST_WEIGHT per minute for the one IP this fake models. Default 2400. */
-  readonly weightLimit?: number | undefined
-  /** Server clock = Effect `Clock` + this many milliseconds (may be negative). Default 0. */
-  readonly serverSkewMillis?: number | undefined
-  /** The IP quoted in 418 messages. Default `127.0.0.1`. */
-  readonly ip?: string | undefined
-  readonly errors?: {
-    /** Default 400 -1108 "Invalid asset." */
-    readonly unknownAsset?: ErrorReply | undefined
-    /** Default 401 -2015 "Invalid API-key, IP, or permissions for action." (the real code is unconfirmed). */
-    readonly notPortfolioMargin?: ErrorReply | undefined
-  } | undefined
-}
+export type Options = Model.Options
 
 /**
  * A scripted misbehaviour of the network, the CDN or the exchange. Build them with {@link Fault}.
@@ -179,21 +157,7 @@ export type FakeRequest = Model.FakeRequest
  * @since 1.0.0
  * @category Models
  */
-export type FakeResponse =
-  | {
-    readonly _tag: "Reply"
-    readonly status: number
-    readonly headers: Readonly<Record<string, string>>
-    readonly body: string
-  }
-  | {
-    readonly _tag: "Truncate"
-    readonly status: number
-    readonly headers: Readonly<Record<string, string>>
-    readonly body: string
-    readonly cutAt: number
-  }
-  | { readonly _tag: "Reset" }
+export type FakeResponse = Model.FakeResponse
 
 /**
  * One line of the request log. Secrets stay out of it: the signature value in `query` and the
@@ -202,25 +166,7 @@ export type FakeResponse =
  * @since 1.0.0
  * @category Models
  */
-export interface LogEntry {
-  readonly method: string
-  readonly path: string
-  readonly query: string
-  readonly signature: Redacted.Redacted<string> | undefined
-  readonly headers: Readonly<Record<string, string>>
-  readonly apiKey: Redacted.Redacted<string> | undefined
-  /** Server time (Clock + skew) when the request arrived, in ms. */
-  readonly time: number
-  /** HTTP status; 0 for a reset connection. */
-  readonly status: number
-  readonly code?: number | undefined
-  /** `"ok"`, `"-1022 signature"`, `"fault:reset"`, ... */
-  readonly verdict: string
-  /** The fault applied to this request, if any. */
-  readonly fault: Fault["_tag"] | undefined
-  /** Used weight of the current window after this request. */
-  readonly usedWeight: number
-}
+export type LogEntry = Model.LogEntry<Redacted.Redacted<string>>
 
 /**
  * @since 1.0.0
