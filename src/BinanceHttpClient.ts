@@ -36,9 +36,9 @@ import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import * as Tls from "node:tls"
 import { InvalidConfiguration } from "./BinanceError.js"
 import * as PlainOptions from "./internal/core/options.js"
+import * as ProxyAgent from "./internal/core/proxyAgent.js"
 import { EgressKey } from "./internal/http.js"
 import * as internal from "./internal/nodeHttp/send.js"
 
@@ -115,46 +115,6 @@ export const validateProxy = (
     host: checked.host,
     authorization: checked.authorization === undefined ? undefined : Redacted.make(checked.authorization)
   })
-}
-
-// An https agent whose connections are CONNECT tunnels through the proxy, then TLS to the target inside.
-const tunnelAgent = (proxy: Proxy, agentOptions: Https.AgentOptions): Https.Agent => {
-  const agent = new Https.Agent(agentOptions)
-  agent.createConnection = (options, callback) => {
-    const host = options.host ?? options.hostname ?? "localhost"
-    const target = `${host.includes(":") ? `[${host}]` : host}:${options.port ?? 443}`
-    const headers: Record<string, string> = { host: target }
-    if (proxy.authorization !== undefined) headers["proxy-authorization"] = Redacted.value(proxy.authorization)
-    const connect = Http.request({
-      hostname: proxy.hostname,
-      port: proxy.port,
-      method: "CONNECT",
-      path: target,
-      headers,
-      agent: false,
-      ...(agentOptions.localAddress === undefined ? {} : { localAddress: agentOptions.localAddress })
-    })
-    connect.once("connect", (response, socket, head) => {
-      if (response.statusCode !== 200) {
-        socket.destroy()
-        callback?.(new Error(`proxy ${proxy.host} refused the tunnel to ${target}: ${response.statusCode}`), socket)
-        return
-      }
-      if (head.length > 0) socket.unshift(head)
-      const { host: _h, hostname: _n, path: _p, port: _o, ...tlsOptions } = options as Tls.ConnectionOptions & {
-        readonly hostname?: string
-        readonly path?: string
-      }
-      callback?.(null, Tls.connect({ ...tlsOptions, socket, servername: options.servername ?? host }))
-    })
-    connect.once(
-      "error",
-      (cause) => callback?.(new Error(`proxy ${proxy.host} unreachable: ${cause.message}`), undefined as never)
-    )
-    connect.end()
-    return undefined
-  }
-  return agent
 }
 
 /**
@@ -235,7 +195,7 @@ export const makeAgents: {
       if (proxy === undefined) return { http: new Http.Agent(agentOptions), https: new Https.Agent(agentOptions) }
       return {
         http: new Http.Agent(agentOptions),
-        https: tunnelAgent(proxy.right, agentOptions),
+        https: ProxyAgent.tunnelAgent(proxy.right, internal.authorizationOf(proxy.right), agentOptions),
         proxy: proxy.right
       }
     }),

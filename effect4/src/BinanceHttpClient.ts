@@ -34,9 +34,9 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import { InvalidConfiguration } from "./BinanceError.js"
 import * as PlainOptions from "./internal/core/options.js"
+import * as ProxyAgent from "./internal/core/proxyAgent.js"
 import * as Direct from "./internal/direct.js"
 import { EgressKey } from "./internal/egress.js"
-import * as ProxyAgent from "./internal/proxy.js"
 import { BufferedResponse, NULL_BODY_STATUS } from "./internal/response.js"
 import * as Send from "./internal/send.js"
 
@@ -245,7 +245,7 @@ export const makeAgents: {
       if (proxy === undefined) return { http: new Http.Agent(agentOptions), https: new Https.Agent(agentOptions) }
       return {
         http: new Http.Agent(agentOptions),
-        https: ProxyAgent.tunnelAgent(proxy.success, agentOptions),
+        https: ProxyAgent.tunnelAgent(proxy.success, Send.authorizationOf(proxy.success), agentOptions),
         proxy: proxy.success
       }
     }),

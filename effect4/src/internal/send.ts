@@ -1,11 +1,21 @@
 /**
- * One request and its whole answer over `BinanceHttpClient`'s agents, in plain node: what both of its paths run
- * (the `HttpClient` one, and the direct one this library's own requests take).
+ * One request and its whole answer over `BinanceHttpClient`'s agents, in plain node (but for reading the proxy's
+ * `Redacted` credentials): what both of its paths run (the `HttpClient` one, and the direct one this library's own
+ * requests take).
  */
+import * as Redacted from "effect/Redacted"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import type { Agents } from "../BinanceHttpClient.js"
-import * as ProxyAgent from "./proxy.js"
+import type { Agents, Proxy } from "../BinanceHttpClient.js"
+import * as ProxyAgent from "./core/proxyAgent.js"
+
+/**
+ * The `Proxy-Authorization` value of a checked proxy, read only when a request goes out.
+ *
+ * @internal
+ */
+export const authorizationOf = (proxy: Proxy): ProxyAgent.Authorization => () =>
+  proxy.authorization === undefined ? undefined : Redacted.value(proxy.authorization)
 
 /** @internal */
 export interface Answer {
@@ -48,7 +58,7 @@ export const send = (
   const https = url.protocol === "https:"
   let options: Http.RequestOptions
   if (agents.proxy !== undefined && !https) {
-    options = ProxyAgent.forwarded(agents.proxy, agents.http, method, url, headers)
+    options = ProxyAgent.forwarded(agents.proxy, authorizationOf(agents.proxy), agents.http, method, url, headers)
   } else {
     options = {
       method,

@@ -1,106 +1,17 @@
-/**
- * A tiny forward proxy on loopback, for specs: plain forwarding of absolute-URI requests (`http:` targets) and
- * `CONNECT` tunnels (`https:` targets). It records what it saw, and demands `Proxy-Authorization` when given
- * one to expect (407 otherwise). The Effect 4 copy of the root's test/utils/proxy.ts.
- */
+/** The root's loopback proxy and TLS relay (`test/utils/loopback.ts`), for the scope of a spec (Effect 4). */
 import * as Effect from "effect/Effect"
-import * as Http from "node:http"
-import * as Https from "node:https"
-import * as Net from "node:net"
+import * as Loopback from "../../../test/utils/loopback.js"
 
-export interface Seen {
-  readonly method: string
-  readonly target: string
-  readonly authorization: string | undefined
-}
+export type { Seen } from "../../../test/utils/loopback.js"
 
 export const serveProxy = (options: { readonly authorization?: string | undefined } = {}) =>
   Effect.acquireRelease(
-    Effect.callback<{ readonly url: string; readonly port: number; readonly seen: Array<Seen>; server: Http.Server }>(
-      (resume) => {
-        const seen: Array<Seen> = []
-        const allowed = (authorization: string | undefined) =>
-          options.authorization === undefined || authorization === options.authorization
-        const server = Http.createServer((req, res) => {
-          const authorization = req.headers["proxy-authorization"]
-          seen.push({ method: req.method ?? "", target: req.url ?? "", authorization })
-          if (!allowed(authorization)) {
-            res.writeHead(407, { "proxy-authenticate": "Basic realm=\"spec\"", "content-length": "0" })
-            res.end()
-            return
-          }
-          const target = new URL(req.url ?? "")
-          const headers = { ...req.headers }
-          delete headers["proxy-authorization"]
-          const upstream = Http.request({
-            hostname: target.hostname,
-            port: target.port,
-            path: target.pathname + target.search,
-            method: req.method,
-            headers
-          }, (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers)
-            answer.pipe(res)
-          })
-          upstream.on("error", () => res.destroy())
-          req.pipe(upstream)
-        })
-        server.on("connect", (req: Http.IncomingMessage, socket: Net.Socket, head: Buffer) => {
-          const authorization = req.headers["proxy-authorization"]
-          seen.push({ method: "CONNECT", target: req.url ?? "", authorization })
-          if (!allowed(authorization)) {
-            socket.end("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
-            return
-          }
-          const [host, port] = (req.url ?? "").split(":")
-          const upstream = Net.connect(Number(port), host, () => {
-            socket.write("HTTP/1.1 200 Connection Established\r\n\r\n")
-            if (head.length > 0) upstream.write(head)
-            upstream.pipe(socket)
-            socket.pipe(upstream)
-          })
-          upstream.on("error", () => socket.destroy())
-          socket.on("error", () => upstream.destroy())
-        })
-        server.listen(0, "127.0.0.1", () => {
-          const { port } = server.address() as Net.AddressInfo
-          resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, port, seen, server }))
-        })
-      }
-    ),
-    ({ server }) =>
-      Effect.callback<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
+    Effect.promise(() => Loopback.startProxy(options)),
+    (served) => Effect.promise(() => Loopback.close(served))
   )
 
-/** An https origin on loopback (self-signed) that relays every request to `upstream` (an http origin). */
 export const serveTlsRelay = (upstream: string, tls: { readonly cert: string; readonly key: string }) =>
   Effect.acquireRelease(
-    Effect.callback<{ readonly baseUrl: string; server: Https.Server }>((resume) => {
-      {
-        const server = Https.createServer(tls, (req, res) => {
-          const relay = Http.request(
-            `${upstream}${req.url ?? "/"}`,
-            { method: req.method, headers: req.headers },
-            (r) => {
-              res.writeHead(r.statusCode ?? 502, r.headers)
-              r.pipe(res)
-            }
-          )
-          relay.on("error", () => res.destroy())
-          req.pipe(relay)
-        })
-        server.listen(0, "127.0.0.1", () => {
-          const { port } = server.address() as Net.AddressInfo
-          resume(Effect.succeed({ baseUrl: `https://127.0.0.1:${port}`, server }))
-        })
-      }
-    }),
-    ({ server }) =>
-      Effect.callback<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
+    Effect.promise(() => Loopback.startTlsRelay(upstream, tls)),
+    (served) => Effect.promise(() => Loopback.close(served))
   )

@@ -7,8 +7,17 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import type { Agents } from "../../BinanceHttpClient.js"
+import type { Agents, Proxy } from "../../BinanceHttpClient.js"
+import * as ProxyAgent from "../core/proxyAgent.js"
 import { NodeResponse, readAll } from "./response.js"
+
+/**
+ * The `Proxy-Authorization` value of a checked proxy, read only when a request goes out.
+ *
+ * @internal
+ */
+export const authorizationOf = (proxy: Proxy): ProxyAgent.Authorization => () =>
+  proxy.authorization === undefined ? undefined : Redacted.value(proxy.authorization)
 
 // Bodies announced at up to this size are read before the response is handed over; larger or chunked ones are
 // read on demand (or streamed).
@@ -88,17 +97,7 @@ export const send = (
     const proxy = agents.proxy
     let options: Http.RequestOptions
     if (proxy !== undefined && !https) {
-      // Forwarded through the proxy: the absolute URL as the request target, the proxy's credentials beside it.
-      const forwarded: Record<string, string> = { ...headers, host: url.host }
-      if (proxy.authorization !== undefined) forwarded["proxy-authorization"] = Redacted.value(proxy.authorization)
-      options = {
-        method: request.method,
-        hostname: proxy.hostname,
-        port: proxy.port,
-        path: url.origin + url.pathname + url.search,
-        headers: forwarded,
-        agent: agents.http
-      }
+      options = ProxyAgent.forwarded(proxy, authorizationOf(proxy), agents.http, request.method, url, headers)
     } else {
       options = {
         method: request.method,

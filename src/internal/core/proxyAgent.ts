@@ -1,30 +1,37 @@
-/** Forward proxies for `BinanceHttpClient`: the checked proxy, and the https agent that tunnels through it. */
-import * as Redacted from "effect/Redacted"
+/**
+ * Forward proxies in plain node, for both editions' `BinanceHttpClient`: the request options of a request forwarded
+ * to an `http:` target, and the https agent that tunnels to `https:` targets with `CONNECT`. The proxy's
+ * credentials are asked for (`authorization()`) only when a request goes out, so each edition keeps them in its
+ * `Redacted`; errors name the proxy's host and port only.
+ */
 import * as Http from "node:http"
 import * as Https from "node:https"
 import * as Tls from "node:tls"
 
-/** @internal */
-export interface Proxy {
+/** Where the proxy listens, without credentials. */
+export interface ProxyAddress {
   readonly hostname: string
   readonly port: number
+  /** `host:port`: safe to show. */
   readonly host: string
-  readonly authorization: Redacted.Redacted<string> | undefined
 }
 
-/**
- * An https agent whose connections are CONNECT tunnels through the proxy, then TLS to the target inside. Its
- * errors name the proxy's host and port only, never its credentials.
- *
- * @internal
- */
-export const tunnelAgent = (proxy: Proxy, agentOptions: Https.AgentOptions): Https.Agent => {
+/** The `Proxy-Authorization` value, or undefined: a secret. */
+export type Authorization = () => string | undefined
+
+/** An https agent whose connections are CONNECT tunnels through the proxy, then TLS to the target inside. */
+export const tunnelAgent = (
+  proxy: ProxyAddress,
+  authorization: Authorization,
+  agentOptions: Https.AgentOptions
+): Https.Agent => {
   const agent = new Https.Agent(agentOptions)
   agent.createConnection = (options, callback) => {
     const host = options.host ?? options.hostname ?? "localhost"
     const target = `${host.includes(":") ? `[${host}]` : host}:${options.port ?? 443}`
     const headers: Record<string, string> = { host: target }
-    if (proxy.authorization !== undefined) headers["proxy-authorization"] = Redacted.value(proxy.authorization)
+    const credentials = authorization()
+    if (credentials !== undefined) headers["proxy-authorization"] = credentials
     const connect = Http.request({
       hostname: proxy.hostname,
       port: proxy.port,
@@ -58,20 +65,20 @@ export const tunnelAgent = (proxy: Proxy, agentOptions: Https.AgentOptions): Htt
 }
 
 /**
- * The request options of a request forwarded through the proxy (an `http:` target): the absolute URL as the
- * request target, the proxy's credentials beside it.
- *
- * @internal
+ * The options of a request forwarded through the proxy (an `http:` target): the absolute URL as the request
+ * target, the proxy's credentials beside it.
  */
 export const forwarded = (
-  proxy: Proxy,
+  proxy: ProxyAddress,
+  authorization: Authorization,
   agent: Http.Agent,
   method: string,
   url: URL,
   headers: Readonly<Record<string, string>>
 ): Http.RequestOptions => {
   const sent: Record<string, string> = { ...headers, host: url.host }
-  if (proxy.authorization !== undefined) sent["proxy-authorization"] = Redacted.value(proxy.authorization)
+  const credentials = authorization()
+  if (credentials !== undefined) sent["proxy-authorization"] = credentials
   return {
     method,
     hostname: proxy.hostname,
