@@ -30,11 +30,13 @@ const request = (overrides: Partial<RateLimit.Request> = {}): RateLimit.Request 
 })
 
 /** Waits (in real time) until some fiber sleeps on the TestClock until `instant` or later. */
-const untilSleepingUntil = (instant: number) =>
+// Waits (in real time) until `sleepers` fibers have gone to sleep until `instant` or later. A fiber whose Redis
+// command is still in flight must not see the TestClock move: its command timeout runs on it.
+const untilSleepingUntil = (instant: number, sleepers = 1) =>
   Effect.gen(function*() {
     for (let i = 0; i < 500; i++) {
       const sleeps = Array.from(yield* TestClock.sleeps())
-      if (sleeps.some((end) => end >= instant)) return
+      if (sleeps.filter((end) => end >= instant).length >= sleepers) return
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
     }
     throw new Error(`no fiber went to sleep until ${instant}`)
@@ -159,7 +161,7 @@ describe.skipIf(server === undefined)(redisTitle("RateLimitRedis against Redis",
       const behind = Effect.map(Clock.currentTimeMillis, (t) => t - 60_000)
       const fromA = yield* Effect.fork(a.acquire(request({ weightLimit: 2400, now: ahead })))
       const fromB = yield* Effect.fork(b.acquire(request({ weightLimit: 2400, now: behind, maxWaitMs: 3_000 })))
-      yield* untilSleepingUntil(12_000)
+      yield* untilSleepingUntil(12_000, 2)
       yield* TestClock.adjust("1999 millis")
       expect(Option.isNone(yield* Fiber.poll(fromA))).toBe(true)
       expect(Option.isNone(yield* Fiber.poll(fromB))).toBe(true)

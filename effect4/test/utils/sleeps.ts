@@ -6,7 +6,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 
 export const withSleepSpy = <A, E, R>(
-  body: (untilSleepingUntil: (instant: number) => Effect.Effect<void>) => Effect.Effect<A, E, R>
+  body: (untilSleepingUntil: (instant: number, sleepers?: number) => Effect.Effect<void>) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> =>
   Effect.flatMap(Clock.clockWith(Effect.succeed), (clock) => {
     const ends: Array<number> = []
@@ -18,11 +18,14 @@ export const withSleepSpy = <A, E, R>(
           return Effect.ensuring(clock.sleep(duration), Effect.sync(() => ends.splice(ends.indexOf(end), 1)))
         })
     })
-    /** Waits (in real time) until some fiber has gone to sleep until `instant` or later. */
-    const untilSleepingUntil = (instant: number) =>
+    /**
+     * Waits (in real time) until `sleepers` fibers have gone to sleep until `instant` or later. A fiber whose Redis
+     * command is still in flight must not see the TestClock move: its command timeout runs on it.
+     */
+    const untilSleepingUntil = (instant: number, sleepers = 1) =>
       Effect.gen(function*() {
         for (let i = 0; i < 1_000; i++) {
-          if (ends.some((end) => end >= instant)) return
+          if (ends.filter((end) => end >= instant).length >= sleepers) return
           yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
         }
         return yield* Effect.die(new Error(`no fiber went to sleep until ${instant}`))
