@@ -17,6 +17,7 @@ import * as BinanceConfig from "./BinanceConfig.js"
 import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
 import * as BinanceHttpClient from "./BinanceHttpClient.js"
 import * as Credentials from "./Credentials.js"
+import * as AbortWatch from "./internal/core/abortWatch.js"
 import * as PortfolioMargin from "./PortfolioMargin.js"
 
 /**
@@ -277,31 +278,8 @@ export const createClient = (options: ClientOptions): Client => {
   let closed = false
   type Call = Fiber.RuntimeFiber<unknown, PmAccountInfoError>
   const running = new Set<Call>()
-  // One abort listener per signal, however many calls share it (a listener per call warns past ten).
-  const watched = new Map<AbortSignal, { readonly calls: Set<Call>; readonly onAbort: () => void }>()
-  const watch = (signal: AbortSignal, fiber: Call) => {
-    let entry = watched.get(signal)
-    if (entry === undefined) {
-      const calls = new Set<Call>()
-      const onAbort = () => {
-        watched.delete(signal)
-        for (const call of calls) call.unsafeInterruptAsFork(call.id())
-      }
-      entry = { calls, onAbort }
-      watched.set(signal, entry)
-      signal.addEventListener("abort", onAbort, { once: true })
-    }
-    const { calls, onAbort } = entry
-    calls.add(fiber)
-    return () => {
-      calls.delete(fiber)
-      // The last call on this signal is done: let go of it (a signal that never aborts must not be kept).
-      if (calls.size === 0 && watched.get(signal)?.calls === calls) {
-        watched.delete(signal)
-        signal.removeEventListener("abort", onAbort)
-      }
-    }
-  }
+  // An abort interrupts the calls of its signal (one listener per signal: see core/abortWatch).
+  const watch = AbortWatch.make<Call>((call) => call.unsafeInterruptAsFork(call.id()))
   const call = <A>(
     params: PortfolioMargin.PmAccountInfoParams,
     callOptions: CallOptions | undefined,

@@ -183,4 +183,12 @@ describe("bypassesProxy (NO_PROXY)", () => {
     expect(bypass("[::1]", "::1", "9")).toBe(true)
     expect(bypass(",,", "a.test")).toBe(false)
   })
+
+  it("hostOf: the base URL's host with its port, `unknown` for what is not a URL, the same answer every time", () => {
+    expect(Options.hostOf("https://fapi.binance.com")).toBe("fapi.binance.com")
+    expect(Options.hostOf("http://127.0.0.1:8080/")).toBe("127.0.0.1:8080")
+    expect(Options.hostOf("http://127.0.0.1:8080/")).toBe("127.0.0.1:8080")
+    expect(Options.hostOf("not a url")).toBe("unknown")
+    expect(Options.hostOf("not a url")).toBe("unknown")
+  })
 })

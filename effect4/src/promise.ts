@@ -18,6 +18,7 @@ import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoE
 import * as BinanceHttpClient from "./BinanceHttpClient.js"
 import * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
+import * as AbortWatch from "./internal/core/abortWatch.js"
 
 /**
  * @since 1.0.0
@@ -278,32 +279,8 @@ export const createClient = (options: ClientOptions): Client => {
   let closed = false
   type Running = Fiber.Fiber<unknown, PmAccountInfoError>
   const running = new Set<Running>()
-  // One abort listener per signal, however many calls share it (a listener per call warns past ten); removed
-  // when the last of its calls ends, so a long-lived signal keeps nothing of finished calls.
-  type Watch = { readonly fibers: Set<Running>; readonly onAbort: () => void }
-  const watched = new Map<AbortSignal, Watch>()
-  const watch = (signal: AbortSignal, fiber: Running) => {
-    let entry = watched.get(signal)
-    if (entry === undefined) {
-      const fibers = new Set<Running>()
-      const onAbort = () => {
-        watched.delete(signal)
-        for (const f of fibers) f.interruptUnsafe()
-      }
-      entry = { fibers, onAbort }
-      watched.set(signal, entry)
-      signal.addEventListener("abort", onAbort, { once: true })
-    }
-    const { fibers, onAbort } = entry
-    fibers.add(fiber)
-    return () => {
-      fibers.delete(fiber)
-      if (fibers.size === 0 && watched.get(signal) === entry) {
-        watched.delete(signal)
-        signal.removeEventListener("abort", onAbort)
-      }
-    }
-  }
+  // An abort interrupts the calls of its signal (one listener per signal: see core/abortWatch).
+  const watch = AbortWatch.make<Running>((fiber) => fiber.interruptUnsafe())
   const call = <A>(
     params: Call.Params,
     callOptions: CallOptions | undefined,

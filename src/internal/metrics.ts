@@ -6,6 +6,7 @@
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricLabel from "effect/MetricLabel"
+import * as PlainOptions from "./core/options.js"
 
 /** @internal */
 export const millisecondBoundaries: MetricBoundaries.MetricBoundaries = MetricBoundaries.exponential({
@@ -64,20 +65,6 @@ const labels = (key: string, build: () => ReadonlyArray<MetricLabel.MetricLabel>
   return cached
 }
 
-const hosts = new Map<string, string>()
-const hostOf = (baseUrl: string): string => {
-  let host = hosts.get(baseUrl)
-  if (host === undefined) {
-    try {
-      host = new URL(baseUrl).host
-    } catch {
-      host = "unknown"
-    }
-    hosts.set(baseUrl, host)
-  }
-  return host
-}
-
 /** Records one request that was sent: its outcome, duration and, when the answer carried it, the used weight. */
 export const unsafeRecordRequest = (
   endpoint: string,
@@ -104,7 +91,7 @@ export const unsafeRecordRequest = (
     ])
   )
   if (used !== undefined) {
-    const host = hostOf(baseUrl)
+    const host = PlainOptions.hostOf(baseUrl)
     usedWeight.unsafeUpdate(used, labels(`w\0${host}`, () => [MetricLabel.make("host", host)]))
   }
   if (status === 429 || status === 418 || status === 403) {

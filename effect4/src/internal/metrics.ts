@@ -2,6 +2,7 @@
 import type * as Context from "effect/Context"
 import * as Metric from "effect/Metric"
 import * as BinanceMetrics from "../BinanceMetrics.js"
+import * as PlainOptions from "./core/options.js"
 
 // One metric per distinct attribute set, built once and reused: each keeps its registry key cached, so recording
 // allocates nothing on the hot path (`Metric.withAttributes` would add a context per update). They share the
@@ -29,20 +30,6 @@ const histogram = (base: Metric.Histogram<number>, attributes: Metric.Metric.Att
     attributes: { ...base.attributes, ...attributes }
   })
 
-const hosts = new Map<string, string>()
-const hostOf = (baseUrl: string): string => {
-  let host = hosts.get(baseUrl)
-  if (host === undefined) {
-    try {
-      host = new URL(baseUrl).host
-    } catch {
-      host = "unknown"
-    }
-    hosts.set(baseUrl, host)
-  }
-  return host
-}
-
 /** Records one request that was sent: its outcome, duration and, when the answer carried it, the used weight. */
 export const recordRequestUnsafe = (
   context: Context.Context<never>,
@@ -61,7 +48,7 @@ export const recordRequestUnsafe = (
     () => histogram(BinanceMetrics.requestDuration, { endpoint, status: statusText })
   ).updateUnsafe(durationMs, context)
   if (used !== undefined) {
-    const host = hostOf(baseUrl)
+    const host = PlainOptions.hostOf(baseUrl)
     series(
       `w\0${host}`,
       () =>

@@ -188,3 +188,19 @@ export const bypassesProxy = (noProxy: string | undefined, hostname: string, por
     return host === bare || host.endsWith(`.${bare}`)
   })
 }
+
+const hosts = new Map<string, string>()
+
+/** The `host` of a base URL (the `binance.used_weight` metric's tag), worked out once per base URL. */
+export const hostOf = (baseUrl: string): string => {
+  let host = hosts.get(baseUrl)
+  if (host === undefined) {
+    try {
+      host = new URL(baseUrl).host
+    } catch {
+      host = "unknown"
+    }
+    hosts.set(baseUrl, host)
+  }
+  return host
+}
