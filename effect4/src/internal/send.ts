@@ -14,8 +14,10 @@ import * as ProxyAgent from "./core/proxyAgent.js"
  *
  * @internal
  */
-export const authorizationOf = (proxy: Proxy): ProxyAgent.Authorization => () =>
-  proxy.authorization === undefined ? undefined : Redacted.value(proxy.authorization)
+export const authorizationOf = (proxy: Proxy | undefined): ProxyAgent.Authorization =>
+  proxy?.authorization === undefined ? noAuthorization : () => Redacted.value(proxy.authorization!)
+
+const noAuthorization: ProxyAgent.Authorization = () => undefined
 
 /** @internal */
 export interface Answer {
@@ -56,21 +58,7 @@ export const send = (
   timeoutMs?: number | undefined
 ): () => void => {
   const https = url.protocol === "https:"
-  let options: Http.RequestOptions
-  if (agents.proxy !== undefined && !https) {
-    options = ProxyAgent.forwarded(agents.proxy, authorizationOf(agents.proxy), agents.http, method, url, headers)
-  } else {
-    options = {
-      method,
-      // URL keeps IPv6 literals bracketed; node wants them bare.
-      hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
-      path: url.pathname + url.search,
-      headers,
-      // Through a proxy, the https agent tunnels each connection with CONNECT.
-      agent: https ? agents.https : agents.http
-    }
-    if (url.port !== "") options.port = url.port
-  }
+  const options = ProxyAgent.requestOptions(agents, agents.proxy, authorizationOf(agents.proxy), method, url, headers)
   const req = https ? Https.request(options) : Http.request(options)
   let settled = false
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => {

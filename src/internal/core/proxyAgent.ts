@@ -65,10 +65,36 @@ export const tunnelAgent = (
 }
 
 /**
+ * The options of one request over the agents: to the target itself, or — through a proxy to an `http:` target —
+ * forwarded (an `https:` target goes to itself: the https agent tunnels each connection with `CONNECT`).
+ */
+export const requestOptions = (
+  agents: { readonly http: Http.Agent; readonly https: Https.Agent },
+  proxy: ProxyAddress | undefined,
+  authorization: Authorization,
+  method: string,
+  url: URL,
+  headers: Readonly<Record<string, string>>
+): Http.RequestOptions => {
+  const https = url.protocol === "https:"
+  if (proxy !== undefined && !https) return forwarded(proxy, authorization, agents.http, method, url, headers)
+  const options: Http.RequestOptions = {
+    method,
+    // URL keeps IPv6 literals bracketed; node wants them bare.
+    hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+    path: url.pathname + url.search,
+    headers,
+    agent: https ? agents.https : agents.http
+  }
+  if (url.port !== "") options.port = url.port
+  return options
+}
+
+/**
  * The options of a request forwarded through the proxy (an `http:` target): the absolute URL as the request
  * target, the proxy's credentials beside it.
  */
-export const forwarded = (
+const forwarded = (
   proxy: ProxyAddress,
   authorization: Authorization,
   agent: Http.Agent,

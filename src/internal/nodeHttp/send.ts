@@ -16,8 +16,10 @@ import { NodeResponse, readAll } from "./response.js"
  *
  * @internal
  */
-export const authorizationOf = (proxy: Proxy): ProxyAgent.Authorization => () =>
-  proxy.authorization === undefined ? undefined : Redacted.value(proxy.authorization)
+export const authorizationOf = (proxy: Proxy | undefined): ProxyAgent.Authorization =>
+  proxy?.authorization === undefined ? noAuthorization : () => Redacted.value(proxy.authorization!)
+
+const noAuthorization: ProxyAgent.Authorization = () => undefined
 
 // Bodies announced at up to this size are read before the response is handed over; larger or chunked ones are
 // read on demand (or streamed).
@@ -94,22 +96,14 @@ export const send = (
     const headers: Record<string, string> = contentType === undefined
       ? request.headers
       : { ...request.headers, "content-type": contentType }
-    const proxy = agents.proxy
-    let options: Http.RequestOptions
-    if (proxy !== undefined && !https) {
-      options = ProxyAgent.forwarded(proxy, authorizationOf(proxy), agents.http, request.method, url, headers)
-    } else {
-      options = {
-        method: request.method,
-        // URL keeps IPv6 literals bracketed; node wants them bare.
-        hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
-        path: url.pathname + url.search,
-        headers,
-        // Through a proxy, the https agent tunnels each connection with CONNECT.
-        agent: https ? agents.https : agents.http
-      }
-      if (url.port !== "") options.port = url.port
-    }
+    const options = ProxyAgent.requestOptions(
+      agents,
+      agents.proxy,
+      authorizationOf(agents.proxy),
+      request.method,
+      url,
+      headers
+    )
     const req = https ? Https.request(options) : Http.request(options)
     let settled = false
     let response: NodeResponse | undefined
