@@ -62,22 +62,13 @@ describe("differential: official connectors vs the Effect API", () => {
 
 describe.each(byName)("differential: official connectors vs the Promise API, %s", (_name, edition: Edition) => {
   for (const market of MARKETS) {
-    // An edition whose createClient does not take `market` yet can only call USDⓈ-M: its COIN-M comparison runs
-    // the moment it does, and until then this says so in the test list.
-    if (market === "coin-m" && !edition.supports("market")) {
-      it(`coin-m: not in this edition yet (createClient refuses \`market\` as an unknown option)`, () => {
-        expect(() => edition.promise.createClient({ apiKey: "k", secretKey: "s", market }))
-          .toThrow(expect.objectContaining({ _tag: "InvalidConfiguration", field: "market" }))
-      })
-      continue
-    }
     for (const scheme of schemes) {
       for (const asset of ASSET_NAMES) {
         it(`${market}, ${scheme.name}, ${asset}: same request, same signature, same strings`, () =>
           edition.withFake({ accounts: accountsOf(scheme) }, async ({ baseUrl, fake }) => {
             const now = Date.now()
             const theirs = await officialCall(market, scheme, baseUrl, now, asset)
-            // `market` only when not the default, so an edition without the option still runs USDⓈ-M.
+            // `market` only when not the default: USDⓈ-M is also the default market.
             const client = edition.promise.createClient({
               apiKey: scheme.apiKey,
               ...scheme.options,
