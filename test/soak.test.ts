@@ -1,10 +1,12 @@
 // The fault-injection soak at CI size: a few thousand calls through both APIs against misbehaving fakes, with
 // a weight limit low enough that the gate holds calls back for the next minute. Every figure that must be zero
 // is asserted; the rest proves the faults really happened. `npm run soak` runs the full size. The Promise API is
-// each edition's packed tarball in turn; the Effect API is Effect 3's (in the one-IP scenario it shares its budget
-// with the other edition's clients: every copy of the library in a process shares one).
+// each edition's packed tarball in turn. In the one-IP scenario the Effect program is that edition's too (Effect 3
+// from the sources, Effect 4 from its tarball) and shares its Promise clients' budget; the first scenario's Effect
+// API is Effect 3's, whose gate and client it instruments.
 import { describe, expect, it } from "@effect/vitest"
-import { type OneIpReport, runOneIp } from "../scripts/soak/oneIp.js"
+import { CLIENTS, type OneIpReport, runOneIp } from "../scripts/soak/oneIp.js"
+import { programOf } from "../scripts/soak/programOf.js"
 import { runSoak, type SoakReport } from "../scripts/soak/run.js"
 import { ONE_IP_NOTES, oneIpRows, oneIpZeros, table, zeros } from "../scripts/soak/table.js"
 import { byName, type Edition } from "./utils/editions.js"
@@ -21,7 +23,12 @@ const FAULTS = [
   "fault:respond 429"
 ]
 
-describe.each(byName)("soak, Promise API from the %s", (_name, { promise: promiseApi }: Edition) => {
+const withPrograms = await Promise.all(
+  byName.map(async ([name, edition]) => [name, edition, await programOf(edition)] as const)
+)
+
+describe.each(withPrograms)("soak, Promise API from the %s", (_name, edition: Edition, program) => {
+  const promiseApi = edition.promise
   describe("soak: 3,000 calls, two APIs, faults at ~10% of requests", () => {
     let report: SoakReport
 
@@ -62,11 +69,11 @@ describe.each(byName)("soak, Promise API from the %s", (_name, { promise: promis
     })
   })
 
-  describe("soak, one IP: two Promise clients and an Effect program share one budget against 429s, 403s and 418s", () => {
+  describe("soak, one IP: two Promise clients and the same edition's Effect program share one budget against 429s, 403s and 418s", () => {
     let report: OneIpReport
 
     it("runs to the end, every call accounted for", async () => {
-      report = await runOneIp({ calls: 900, faultScale: 2, burstEveryMs: 3_000, promiseApi })
+      report = await runOneIp({ calls: 900, faultScale: 2, burstEveryMs: 3_000, promiseApi, program })
       console.info(`${oneIpRows(report)}\n\n${ONE_IP_NOTES}\n${report.examples.join("\n")}`)
       for (const client of Object.values(report.clients)) {
         expect(client.calls).toBe(300)
@@ -78,6 +85,11 @@ describe.each(byName)("soak, Promise API from the %s", (_name, { promise: promis
       }
       // The watch at node:http saw every request the fake received.
       expect(report.wireRequests).toBe(report.requests)
+      // All three clients are this edition's (its User-Agent names its version): the budget they kept is its own.
+      const version = edition.edition === 3 ? "0.1.0" : "1.0.0"
+      for (const name of CLIENTS) {
+        expect(report.userAgents[name], name).toEqual([expect.stringMatching(`^effect-binance-pm/${version} `)])
+      }
     }, 90_000)
 
     it("the pauses were real: 429s with and without Retry-After, 403s and 418s", () => {
