@@ -32,15 +32,20 @@ export interface OneIpOptions {
   readonly faultScale?: number | undefined
   /** Bursts that make the back-offs double: one after 1 s, then again this long after each ends. Default 6 s. */
   readonly burstEveryMs?: number | undefined
-  /** Promise A and B's API: an edition's packed tarball (scripts/editions.ts). */
+  /** Promise A's API: an edition's packed tarball (scripts/editions.ts). */
   readonly promiseApi: PromiseClientApi
+  /** Promise B's API (default: A's): the other edition's, so that the one budget spans both editions' copies. */
+  readonly promiseApiB?: PromiseClientApi | undefined
   /** The Effect program: the same edition's (./programOf.ts), so that it shares the Promise clients' budget. */
   readonly program: MakeProgram
 }
 
 /** The options with their defaults filled in. */
 export type OneIpSettings = {
-  readonly [K in Exclude<keyof OneIpOptions, "promiseApi" | "program">]-?: Exclude<OneIpOptions[K], undefined>
+  readonly [K in Exclude<keyof OneIpOptions, "promiseApi" | "promiseApiB" | "program">]-?: Exclude<
+    OneIpOptions[K],
+    undefined
+  >
 }
 
 export const CLIENTS = ["Promise A", "Promise B", "Effect"] as const
@@ -109,16 +114,6 @@ export interface OneIpReport {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 
-class Tally {
-  calls = 0
-  successes = 0
-  defects = 0
-  readonly failures: Record<string, number> = {}
-  fail(tag: string) {
-    this.failures[tag] = (this.failures[tag] ?? 0) + 1
-  }
-}
-
 /** Fault rates per pmAccountInfo request, before `faultScale`. */
 export const oneIpFaultRates = (scale: number): ReadonlyArray<readonly [FakeBinance.Fault, number]> => [
   // The fake's own 429: a 2 s back-off on the fake, so a request arriving 1–2 s after it is banned.
@@ -138,6 +133,7 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
     burstEveryMs: input.burstEveryMs ?? 6_000
   }
   const started = Date.now()
+  const promiseApiB = input.promiseApiB ?? input.promiseApi
   // Rejections nobody handled, every line anything prints (scanned, not shown) and the sockets opened.
   const watched = setup.watchProcess()
   const { printed, tracker } = watched
@@ -198,7 +194,7 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       maxRetryAfterWaitMs: 2_000,
       weightLimit
     })
-    const promiseB = input.promiseApi.createClient({
+    const promiseB = promiseApiB.createClient({
       apiKey: keys.b.apiKey,
       privateKey: keys.b.privateKey,
       privateKeyPassphrase: keys.b.passphrase,
@@ -257,10 +253,10 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       }
     })()
 
-    const tallies: Record<ClientName, Tally> = {
-      "Promise A": new Tally(),
-      "Promise B": new Tally(),
-      Effect: new Tally()
+    const tallies: Record<ClientName, setup.Tally> = {
+      "Promise A": new setup.Tally(),
+      "Promise B": new setup.Tally(),
+      Effect: new setup.Tally()
     }
     // After a refusal, a caller waits half the pause it was told of (at least 100 ms): it comes back once while
     // the pause still runs, as an impatient bot would, without spinning.
@@ -268,28 +264,22 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       const retryAfterMs = (error as { readonly retryAfterMs?: number }).retryAfterMs
       return sleep(Math.min(5_000, Math.max(100, (retryAfterMs ?? 0) / 2)))
     }
-    const promiseCall = (client: typeof promiseA, tally: Tally) => async (asset: string) => {
-      tally.calls++
-      try {
-        await client.pmAccountInfo({ asset })
-        tally.successes++
-      } catch (error) {
-        scanner.scanError(error)
-        if (!input.promiseApi.isClientError(error)) return void tally.defects++
-        tally.fail(error._tag)
-        if (["RateLimited", "IpBanned", "WafBlocked"].includes(error._tag)) await backOff(error)
+    const promiseCall =
+      (client: typeof promiseA, tally: setup.Tally, api: PromiseClientApi) => async (asset: string) => {
+        tally.calls++
+        try {
+          await client.pmAccountInfo({ asset })
+          tally.successes++
+        } catch (error) {
+          scanner.scanError(error)
+          if (!api.isClientError(error)) return void tally.defects++
+          tally.fail(error._tag)
+          if (["RateLimited", "IpBanned", "WafBlocked"].includes(error._tag)) await backOff(error)
+        }
       }
-    }
     const effectCall = async (asset: string) => {
-      const tally = tallies.Effect
-      const outcome = await program.call(asset)
-      tally.calls++
-      if (outcome._tag === "Success") return void tally.successes++
-      scanner.scan(outcome.pretty)
-      if (outcome._tag === "Defect") return void tally.defects++
-      scanner.scanError(outcome.error)
-      tally.fail(outcome.error._tag)
-      if (["RateLimited", "IpBanned", "WafBlocked"].includes(outcome.error._tag)) await backOff(outcome.error)
+      const error = tallies.Effect.count(await program.call(asset), scanner)
+      if (error !== undefined && ["RateLimited", "IpBanned", "WafBlocked"].includes(error._tag)) await backOff(error)
     }
     const perClient = Math.ceil(options.calls / 3)
     const drive = async (call: (asset: string) => Promise<void>, seed: number) => {
@@ -303,8 +293,8 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       }))
     }
     await Promise.all([
-      drive(promiseCall(promiseA, tallies["Promise A"]), options.seed + 21),
-      drive(promiseCall(promiseB, tallies["Promise B"]), options.seed + 22),
+      drive(promiseCall(promiseA, tallies["Promise A"], input.promiseApi), options.seed + 21),
+      drive(promiseCall(promiseB, tallies["Promise B"], promiseApiB), options.seed + 22),
       drive(effectCall, options.seed + 23)
     ])
     stopped = true

@@ -10,6 +10,26 @@ export interface ProgramOptions {
   readonly baseUrl: string
   readonly maxRetryAfterWaitMs: number
   readonly weightLimit: number
+  /** The per-attempt timeout. Default: the library's. */
+  readonly timeoutMs?: number | undefined
+  /**
+   * Give the program a gate of its own, instrumented, and an instrumented HTTP client (see `Instruments`). Without
+   * it the program uses the process-wide gate, as the Promise clients do, and BinanceHttpClient.
+   */
+  readonly instrument?: boolean | undefined
+}
+
+/**
+ * With `instrument`: the gate's admissions and closings are numbered in the order they happen, and each send
+ * carries the number of the admission it follows (same fiber). A send is a violation when the gate let it through
+ * after it had closed (one admitted just before, whose bytes leave a moment after, was already in flight).
+ */
+export interface Instruments {
+  readonly sends: ReadonlyArray<{ readonly seq: number; readonly at: number }>
+  /** Each closing of the gate on a 429 or 418 it was told of, and until when. */
+  readonly closed: ReadonlyArray<{ readonly seq: number; readonly from: number; readonly to: number }>
+  /** When each 429 or 418 arrived (its headers, before its body was read). */
+  readonly receipts: ReadonlyArray<number>
 }
 
 /** One call's end: its typed error (with `retryAfterMs` for the gate's refusals), or a defect. */
@@ -29,6 +49,8 @@ export interface Program {
   readonly dispose: () => Promise<void>
   /** Every log line of the runtime, Debug included, in two formats (logfmt and JSON), to scan for secrets. */
   readonly logLines: ReadonlyArray<string>
+  /** Empty without `instrument`. */
+  readonly instruments: Instruments
 }
 
 export type MakeProgram = (options: ProgramOptions) => Program

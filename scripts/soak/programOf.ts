@@ -12,6 +12,7 @@ export const programOf = async (edition: Edition): Promise<MakeProgram> => {
   const { make } = await import(/* @vite-ignore */ path) as { make: (modules: unknown) => MakeProgram }
   return make({
     effect: await import(exported(edition.folder, "effect")),
+    http: await import(exported(edition.folder, "effect", "./http")),
     library: await import(exported(edition.folder, "effect-binance-pm"))
   })
 }
