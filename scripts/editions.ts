@@ -3,8 +3,7 @@
  * Effect. The specs and the soak drive an edition's Promise API and its FakeBinance through this; the fake's
  * effects run on that edition's own Effect runtime.
  *
- * Typed as the Effect 3 sources: both editions' Promise APIs and fakes have the same surface (an edition that lacks
- * an option says so at run time, see `supports`).
+ * Typed as the Effect 3 sources: both editions' Promise APIs and fakes have the same surface.
  */
 import type * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
@@ -37,11 +36,6 @@ export interface Edition {
   readonly reveal: (redacted: Redacted.Redacted) => string
   /** Serves this edition's fake until `body` settles. */
   readonly withFake: <A>(options: FakeBinance.Options, body: (served: Served) => Promise<A>) => Promise<A>
-  /**
-   * Whether `createClient` takes `option`: an edition refuses an option it does not know with InvalidConfiguration
-   * naming it, which is how the specs tell a missing feature from a broken one.
-   */
-  readonly supports: (option: keyof PromiseApi.ClientOptions) => boolean
 }
 
 /** An export of a package installed in `folder`, as an ESM URL (imported natively, never through vite's aliases). */
@@ -62,16 +56,6 @@ const load = async (edition: 3 | 4, folder: string): Promise<Edition> => {
   const { Effect: E, Redacted: R }: { Effect: typeof Effect; Redacted: typeof Redacted } = await import(
     exported(folder, "effect")
   )
-  const supports = (option: keyof PromiseApi.ClientOptions) => {
-    try {
-      // Nothing is sent: the client is closed at once.
-      void promise.createClient({ apiKey: "probe", secretKey: "probe", [option]: undefined }).close()
-      return true
-    } catch (error) {
-      if ((error as { field?: unknown }).field === option) return false
-      throw error
-    }
-  }
   return {
     edition,
     name: `Effect ${edition} tarball`,
@@ -83,8 +67,7 @@ const load = async (edition: 3 | 4, folder: string): Promise<Edition> => {
     withFake: (options, body) =>
       E.runPromise(
         E.scoped(E.flatMap(testing.FakeBinance.serve(options), (served: Served) => E.promise(() => body(served))))
-      ),
-    supports
+      )
   }
 }
 

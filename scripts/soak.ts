@@ -3,9 +3,11 @@
 // Drives calls through both APIs against misbehaving fakes, then the one-IP scenario (two Promise clients and an
 // Effect program sharing one budget against one fake that answers 429, 403 and 418), and prints one table per
 // edition; exits 1 if a figure that must be zero is not. The Promise API is each edition's packed tarball
-// (default: both, one after the other); the Effect API is Effect 3's.
+// (default: both, one after the other), and so is the Effect API (Effect 3's from the sources); the one-IP
+// scenario's Promise B is the other edition's, so its one budget spans both.
 import { loadEditions } from "./editions.js"
 import { runOneIp } from "./soak/oneIp.js"
+import { programOf } from "./soak/programOf.js"
 import { runSoak } from "./soak/run.js"
 import { ONE_IP_NOTES, oneIpRows, oneIpZeros, table, zeros } from "./soak/table.js"
 
@@ -35,8 +37,12 @@ const oneIpCalls = number("one-ip-calls", 3_000)
 const command = `npm run soak -- ${args.join(" ")}`.trim().replace(/ --$/, "")
 const bad: Array<string> = []
 const examples: Array<string> = []
-for (const { name, promise } of await loadEditions(edition === "both" ? [3, 4] : [Number(edition) as 3 | 4])) {
-  process.stderr.write(`soak, Promise API from the ${name}: ${calls} calls…\n`)
+// Both are loaded: the one-IP scenario's Promise B is the other edition's.
+const loadedEditions = await loadEditions([3, 4])
+for (const loaded of loadedEditions.filter((e) => edition === "both" || e.edition === Number(edition))) {
+  const { name, promise } = loaded
+  const program = await programOf(loaded)
+  process.stderr.write(`soak, both APIs from the ${name}: ${calls} calls…\n`)
   const report = await runSoak({
     calls,
     concurrency: number("concurrency", 32),
@@ -44,12 +50,21 @@ for (const { name, promise } of await loadEditions(edition === "both" ? [3, 4] :
     weightLimit: number("weight-limit", 12_000),
     strict429: args.includes("--strict-429"),
     onProgress: (done, total) => process.stderr.write(`  ${done}/${total}\n`),
-    promiseApi: promise
+    promiseApi: promise,
+    program
   })
   process.stderr.write(`soak, one IP, Promise clients from the ${name}: ${oneIpCalls} calls…\n`)
-  const oneIp = await runOneIp({ calls: oneIpCalls, seed: number("seed", 20261124), promiseApi: promise })
+  const oneIp = await runOneIp({
+    calls: oneIpCalls,
+    seed: number("seed", 20261124),
+    promiseApi: promise,
+    promiseApiB: loadedEditions.find((other) => other !== loaded)!.promise,
+    program
+  })
   process.stdout.write(
-    `## Promise API: ${name}; Effect API: Effect 3\n\n${table(report)}\n${oneIpRows(oneIp)}\n\n${ONE_IP_NOTES}\n\n`
+    `## Promise API and Effect API: ${name} (in the one-IP soak, Promise B is the other edition's)\n\n${
+      table(report)
+    }\n${oneIpRows(oneIp)}\n\n${ONE_IP_NOTES}\n\n`
   )
   const notZero = [
     ...Object.entries(zeros(report)),

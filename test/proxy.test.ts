@@ -167,15 +167,6 @@ const callInChild = (edition: Edition, options: Record<string, unknown>) =>
   })
 
 describe.each(byName)("proxy, Promise API of the %s, https: target", (_name, edition: Edition) => {
-  if (!edition.supports("proxy")) {
-    // Runs the two specs below the moment this edition's createClient takes `proxy`.
-    it("not in this edition yet: createClient refuses `proxy` as an unknown option", () => {
-      expect(() => edition.promise.createClient({ apiKey: KEY, secretKey: SECRET, proxy: "http://127.0.0.1:1" }))
-        .toThrow(expect.objectContaining({ _tag: "InvalidConfiguration", field: "proxy" }))
-    })
-    return
-  }
-
   it.scopedLive("createClient({ proxy }): a CONNECT tunnel with Proxy-Authorization, TLS end to end", () =>
     Effect.gen(function*() {
       const { fake, baseUrl: upstream } = yield* FakeBinance.serve({ accounts: [hmacAccount] })

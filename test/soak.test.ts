@@ -1,13 +1,15 @@
 // The fault-injection soak at CI size: a few thousand calls through both APIs against misbehaving fakes, with
 // a weight limit low enough that the gate holds calls back for the next minute. Every figure that must be zero
 // is asserted; the rest proves the faults really happened. `npm run soak` runs the full size. The Promise API is
-// each edition's packed tarball in turn; the Effect API is Effect 3's (in the one-IP scenario it shares its budget
-// with the other edition's clients: every copy of the library in a process shares one).
+// each edition's packed tarball in turn, and so is the Effect API (Effect 3's from the sources, Effect 4's from its
+// tarball): in the first scenario with a gate and client of its own, instrumented; in the one-IP scenario sharing
+// one budget with this edition's Promise client A and the other edition's B.
 import { describe, expect, it } from "@effect/vitest"
 import { type OneIpReport, runOneIp } from "../scripts/soak/oneIp.js"
+import { programOf } from "../scripts/soak/programOf.js"
 import { runSoak, type SoakReport } from "../scripts/soak/run.js"
 import { ONE_IP_NOTES, oneIpRows, oneIpZeros, table, zeros } from "../scripts/soak/table.js"
-import { byName, type Edition } from "./utils/editions.js"
+import { byName, type Edition, editions } from "./utils/editions.js"
 
 const FAULTS = [
   "fault:respond 500",
@@ -21,16 +23,24 @@ const FAULTS = [
   "fault:respond 429"
 ]
 
-describe.each(byName)("soak, Promise API from the %s", (_name, { promise: promiseApi }: Edition) => {
+const withPrograms = await Promise.all(
+  byName.map(async ([name, edition]) => [name, edition, await programOf(edition)] as const)
+)
+
+describe.each(withPrograms)("soak, both APIs from the %s", (_name, edition: Edition, program) => {
+  const promiseApi = edition.promise
+  const [thisEdition, otherEdition] = (edition.edition === 3 ? ["0.1.0", "1.0.0"] : ["1.0.0", "0.1.0"])
+    .map((version) => expect.stringMatching(`^effect-binance-pm/${version} `))
   describe("soak: 3,000 calls, two APIs, faults at ~10% of requests", () => {
     let report: SoakReport
 
     it("runs to the end, every call accounted for", async () => {
-      report = await runSoak({ calls: 3_000, weightLimit: 6_000, skewEveryMs: 8_000, promiseApi })
+      report = await runSoak({ calls: 3_000, weightLimit: 6_000, skewEveryMs: 8_000, promiseApi, program })
       // The table goes to the output, so a red run says everything at once.
       console.info(table(report))
       for (const api of [report.effect, report.promise]) {
         expect(api.calls).toBe(1_500)
+        expect(api.userAgents).toEqual([thisEdition])
         const failed = Object.values(api.failures).reduce((a, b) => a + b, 0)
         expect(api.successes + failed + api.defects).toBe(api.calls)
         // Not vacuous: most calls got through the faults. (Calls held for a minute by the gate while the server's
@@ -62,11 +72,12 @@ describe.each(byName)("soak, Promise API from the %s", (_name, { promise: promis
     })
   })
 
-  describe("soak, one IP: two Promise clients and an Effect program share one budget against 429s, 403s and 418s", () => {
+  describe("soak, one IP: this edition's Promise client and Effect program and the other's Promise client share one budget against 429s, 403s and 418s", () => {
     let report: OneIpReport
 
     it("runs to the end, every call accounted for", async () => {
-      report = await runOneIp({ calls: 900, faultScale: 2, burstEveryMs: 3_000, promiseApi })
+      const promiseApiB = editions.find((other) => other !== edition)!.promise
+      report = await runOneIp({ calls: 900, faultScale: 2, burstEveryMs: 3_000, promiseApi, promiseApiB, program })
       console.info(`${oneIpRows(report)}\n\n${ONE_IP_NOTES}\n${report.examples.join("\n")}`)
       for (const client of Object.values(report.clients)) {
         expect(client.calls).toBe(300)
@@ -78,6 +89,13 @@ describe.each(byName)("soak, Promise API from the %s", (_name, { promise: promis
       }
       // The watch at node:http saw every request the fake received.
       expect(report.wireRequests).toBe(report.requests)
+      // A and the Effect program are this edition's, B the other's (a User-Agent names its version): the budget
+      // they kept spans both editions' copies.
+      expect(report.userAgents).toEqual({
+        "Promise A": [thisEdition],
+        "Promise B": [otherEdition],
+        Effect: [thisEdition]
+      })
     }, 90_000)
 
     it("the pauses were real: 429s with and without Retry-After, 403s and 418s", () => {

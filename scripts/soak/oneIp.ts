@@ -5,20 +5,14 @@
  * timed bursts that make the back-offs double. Every request of the three is watched at `node:http`, and every
  * pause one of them learned of must hold for all three (see `pauses.ts`).
  */
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
-import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as FakeBinance from "../../src/FakeBinance.js"
-import { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, PortfolioMargin } from "../../src/index.js"
 import type { PromiseClientApi } from "../editions.js"
 import * as pauses from "./pauses.js"
+import type { MakeProgram } from "./program.js"
 import { type Leaks, LeakScanner } from "./secrets.js"
 import * as setup from "./setup.js"
 import type { Exchange } from "./wire.js"
@@ -38,13 +32,20 @@ export interface OneIpOptions {
   readonly faultScale?: number | undefined
   /** Bursts that make the back-offs double: one after 1 s, then again this long after each ends. Default 6 s. */
   readonly burstEveryMs?: number | undefined
-  /** Promise A and B's API: an edition's packed tarball (scripts/editions.ts); the Effect program's is Effect 3's. */
+  /** Promise A's API: an edition's packed tarball (scripts/editions.ts). */
   readonly promiseApi: PromiseClientApi
+  /** Promise B's API (default: A's): the other edition's, so that the one budget spans both editions' copies. */
+  readonly promiseApiB?: PromiseClientApi | undefined
+  /** The Effect program: the same edition's (./programOf.ts), so that it shares the Promise clients' budget. */
+  readonly program: MakeProgram
 }
 
 /** The options with their defaults filled in. */
 export type OneIpSettings = {
-  readonly [K in Exclude<keyof OneIpOptions, "promiseApi">]-?: Exclude<OneIpOptions[K], undefined>
+  readonly [K in Exclude<keyof OneIpOptions, "promiseApi" | "promiseApiB" | "program">]-?: Exclude<
+    OneIpOptions[K],
+    undefined
+  >
 }
 
 export const CLIENTS = ["Promise A", "Promise B", "Effect"] as const
@@ -106,20 +107,12 @@ export interface OneIpReport {
   readonly logLines: number
   readonly socketsAfterClose: number
   readonly verdicts: Readonly<Record<string, number>>
+  /** The User-Agents each client sent (they name the library's version): which edition each client really was. */
+  readonly userAgents: Readonly<Record<ClientName, ReadonlyArray<string>>>
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
-
-class Tally {
-  calls = 0
-  successes = 0
-  defects = 0
-  readonly failures: Record<string, number> = {}
-  fail(tag: string) {
-    this.failures[tag] = (this.failures[tag] ?? 0) + 1
-  }
-}
 
 /** Fault rates per pmAccountInfo request, before `faultScale`. */
 export const oneIpFaultRates = (scale: number): ReadonlyArray<readonly [FakeBinance.Fault, number]> => [
@@ -140,6 +133,7 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
     burstEveryMs: input.burstEveryMs ?? 6_000
   }
   const started = Date.now()
+  const promiseApiB = input.promiseApiB ?? input.promiseApi
   // Rejections nobody handled, every line anything prints (scanned, not shown) and the sockets opened.
   const watched = setup.watchProcess()
   const { printed, tracker } = watched
@@ -185,20 +179,13 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
     uninstallWire = watch.uninstall
     const onWire = watch.wires[0]!
 
-    // No RateLimit layer and no egress: the Effect program uses the process-wide gate, as the Promise clients do.
-    const logLines: Array<string> = []
-    const captureLogs = Logger.replace(
-      Logger.defaultLogger,
-      Logger.make((entry) => void logLines.push(Logger.logfmtLogger.log(entry), Logger.jsonLogger.log(entry)))
-    )
-    const runtime = ManagedRuntime.make(Layer.mergeAll(
-      Credentials.layerHmac(keys.effect),
-      BinanceConfig.layer({ baseUrl, maxRetryAfterWait: "2 seconds", weightLimit }),
-      BinanceClock.layer,
-      BinanceHttpClient.layer(),
-      captureLogs,
-      Logger.minimumLogLevel(LogLevel.All)
-    ))
+    const program = input.program({
+      apiKey: keys.effect.apiKey,
+      secretKey: keys.effect.secretKey,
+      baseUrl,
+      maxRetryAfterWaitMs: 2_000,
+      weightLimit
+    })
     // A waits out pauses up to 2 s; B only up to 500 ms, so B's callers fail at once on most pauses.
     const promiseA = input.promiseApi.createClient({
       apiKey: keys.a.apiKey,
@@ -207,7 +194,7 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       maxRetryAfterWaitMs: 2_000,
       weightLimit
     })
-    const promiseB = input.promiseApi.createClient({
+    const promiseB = promiseApiB.createClient({
       apiKey: keys.b.apiKey,
       privateKey: keys.b.privateKey,
       privateKeyPassphrase: keys.b.passphrase,
@@ -266,10 +253,10 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       }
     })()
 
-    const tallies: Record<ClientName, Tally> = {
-      "Promise A": new Tally(),
-      "Promise B": new Tally(),
-      Effect: new Tally()
+    const tallies: Record<ClientName, setup.Tally> = {
+      "Promise A": new setup.Tally(),
+      "Promise B": new setup.Tally(),
+      Effect: new setup.Tally()
     }
     // After a refusal, a caller waits half the pause it was told of (at least 100 ms): it comes back once while
     // the pause still runs, as an impatient bot would, without spinning.
@@ -277,29 +264,22 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       const retryAfterMs = (error as { readonly retryAfterMs?: number }).retryAfterMs
       return sleep(Math.min(5_000, Math.max(100, (retryAfterMs ?? 0) / 2)))
     }
-    const promiseCall = (client: typeof promiseA, tally: Tally) => async (asset: string) => {
-      tally.calls++
-      try {
-        await client.pmAccountInfo({ asset })
-        tally.successes++
-      } catch (error) {
-        scanner.scanError(error)
-        if (!input.promiseApi.isClientError(error)) return void tally.defects++
-        tally.fail(error._tag)
-        if (["RateLimited", "IpBanned", "WafBlocked"].includes(error._tag)) await backOff(error)
+    const promiseCall =
+      (client: typeof promiseA, tally: setup.Tally, api: PromiseClientApi) => async (asset: string) => {
+        tally.calls++
+        try {
+          await client.pmAccountInfo({ asset })
+          tally.successes++
+        } catch (error) {
+          scanner.scanError(error)
+          if (!api.isClientError(error)) return void tally.defects++
+          tally.fail(error._tag)
+          if (["RateLimited", "IpBanned", "WafBlocked"].includes(error._tag)) await backOff(error)
+        }
       }
-    }
     const effectCall = async (asset: string) => {
-      const tally = tallies.Effect
-      const exit = await runtime.runPromiseExit(PortfolioMargin.pmAccountInfo({ asset }))
-      tally.calls++
-      if (Exit.isSuccess(exit)) return void tally.successes++
-      scanner.scan(Cause.pretty(exit.cause))
-      const failure = Cause.failureOption(exit.cause)
-      if (Option.isNone(failure)) return void tally.defects++
-      scanner.scanError(failure.value)
-      tally.fail(failure.value._tag)
-      if (["RateLimited", "IpBanned", "WafBlocked"].includes(failure.value._tag)) await backOff(failure.value)
+      const error = tallies.Effect.count(await program.call(asset), scanner)
+      if (error !== undefined && ["RateLimited", "IpBanned", "WafBlocked"].includes(error._tag)) await backOff(error)
     }
     const perClient = Math.ceil(options.calls / 3)
     const drive = async (call: (asset: string) => Promise<void>, seed: number) => {
@@ -313,25 +293,29 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       }))
     }
     await Promise.all([
-      drive(promiseCall(promiseA, tallies["Promise A"]), options.seed + 21),
-      drive(promiseCall(promiseB, tallies["Promise B"]), options.seed + 22),
+      drive(promiseCall(promiseA, tallies["Promise A"], input.promiseApi), options.seed + 21),
+      drive(promiseCall(promiseB, tallies["Promise B"], promiseApiB), options.seed + 22),
       drive(effectCall, options.seed + 23)
     ])
     stopped = true
     for (const timer of timers.splice(0)) clearInterval(timer)
     await bursts
-    await Promise.all([promiseA.close(), promiseB.close(), runtime.dispose()])
+    await Promise.all([promiseA.close(), promiseB.close(), program.dispose()])
     await sleep(200)
     const socketsAfterClose = tracker.openTo(Number(new URL(baseUrl).port))
 
     const log = await run(fake.requests)
     const verdicts: Record<string, number> = {}
     const signatures: Array<string> = []
+    const userAgents: Record<ClientName, Array<string>> = { "Promise A": [], "Promise B": [], Effect: [] }
     for (const entry of log) {
       verdicts[entry.verdict] = (verdicts[entry.verdict] ?? 0) + 1
       if (entry.signature !== undefined) signatures.push(Redacted.value(entry.signature))
+      const client = entry.apiKey === undefined ? undefined : clientOf.get(Redacted.value(entry.apiKey))
+      const agent = entry.headers["user-agent"] ?? "none"
+      if (client !== undefined && !userAgents[client].includes(agent)) userAgents[client].push(agent)
     }
-    for (const line of [...logLines, ...printed]) scanner.scan(line)
+    for (const line of [...program.logLines, ...printed]) scanner.scan(line)
 
     const exchanges = onWire.exchanges
     const all = pauses.pausesOf(exchanges)
@@ -396,9 +380,10 @@ export const runOneIp = async (input: OneIpOptions): Promise<OneIpReport> => {
       unhandledRejections: watched.unhandled(),
       leaks: scanner.finish(signatures),
       scannedTexts: scanner.scanned,
-      logLines: logLines.length + printed.length,
+      logLines: program.logLines.length + printed.length,
       socketsAfterClose,
-      verdicts
+      verdicts,
+      userAgents
     }
   } finally {
     stopped = true

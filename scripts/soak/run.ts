@@ -3,22 +3,13 @@
  * the figures that say whether the client kept its promises (no defect, no lost rejection, no request while
  * its gate was closed, no 418, no secret anywhere, no socket left open).
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as FiberId from "effect/FiberId"
-import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
-import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import type * as FakeBinance from "../../src/FakeBinance.js"
-import { BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
 import type { PromiseClientApi } from "../editions.js"
+import type { MakeProgram } from "./program.js"
 import { type Leaks, LeakScanner } from "./secrets.js"
 import * as setup from "./setup.js"
 import * as wire from "./wire.js"
@@ -38,8 +29,10 @@ export interface SoakOptions {
   /** Move the server clocks by a minute or two this often (the clients must heal -1021). Default 4000 ms. */
   readonly skewEveryMs?: number | undefined
   readonly onProgress?: ((done: number, total: number) => void) | undefined
-  /** The Promise API driven: an edition's packed tarball (scripts/editions.ts). The Effect API is Effect 3's. */
+  /** The Promise API driven: an edition's packed tarball (scripts/editions.ts). */
   readonly promiseApi: PromiseClientApi
+  /** The Effect API driven, instrumented: the same edition's (./programOf.ts). */
+  readonly program: MakeProgram
 }
 
 export interface ApiReport {
@@ -66,10 +59,12 @@ export interface ApiReport {
    * 429's body was read, the earliest its gate can close.
    */
   readonly sentWhileClosed: number
+  /** The User-Agents the client sent (they name the library's version): which edition it really was. */
+  readonly userAgents: ReadonlyArray<string>
 }
 
 export interface SoakReport {
-  readonly options: Required<Omit<SoakOptions, "onProgress" | "promiseApi">>
+  readonly options: Required<Omit<SoakOptions, "onProgress" | "promiseApi" | "program">>
   readonly durationMs: number
   readonly effect: ApiReport
   readonly promise: ApiReport
@@ -100,17 +95,6 @@ export const SLACK_MS = 25
  */
 export const skewAfter = (step: number): number =>
   180_000 * Math.floor(step / 3) + [60_000, 180_000, 120_000][step % 3]!
-
-/** Counts outcomes for one API. */
-class Tally {
-  calls = 0
-  successes = 0
-  defects = 0
-  readonly failures: Record<string, number> = {}
-  fail(tag: string) {
-    this.failures[tag] = (this.failures[tag] ?? 0) + 1
-  }
-}
 
 export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
   const options = {
@@ -144,70 +128,19 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       await run(setup.injectFaults(fake, options.seed + 100 * i, options.timeoutMs, options.strict429))
     }
 
-    // The Effect API: a runtime whose gate and HTTP client are instrumented, and whose every log line
-    // (Debug included) is captured in two formats.
-    // The Promise API sends through its BinanceHttpClient (node:http): watch it there. The Effect API gets a client of its
-    // own (undici, closed with the runtime), watched by a transform.
+    // The Promise API sends through its BinanceHttpClient (node:http): watch it there. The Effect API's gate and
+    // client are instrumented (./program.ts), and every log line of it (Debug included) is captured.
     const { uninstall, wires } = wire.install([fakes.promise.baseUrl])
     uninstallWire = uninstall
-    // Admissions and gate closings are numbered in the order they happen, and each send carries the number of
-    // the admission it follows (same fiber): a send is a violation when the gate let it through after it had
-    // closed. (One admitted just before, whose bytes leave a moment after, was already in flight.)
-    let sequence = 0
-    const admissions = new Map<string, number>()
-    const effectSends: Array<{ readonly seq: number; readonly at: number }> = []
-    const effect429Receipts: Array<number> = []
-    const http = Layer.effect(
-      HttpClient.HttpClient,
-      Effect.map(
-        HttpClient.HttpClient,
-        HttpClient.transform((send) =>
-          Effect.flatMap(Effect.fiberId, (fiber) => {
-            effectSends.push({ seq: admissions.get(FiberId.threadName(fiber)) ?? sequence++, at: Date.now() })
-            return Effect.tap(send, (response) => {
-              if (response.status === 429 || response.status === 418) effect429Receipts.push(Date.now())
-            })
-          })
-        )
-      )
-    ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-    const closed: Array<{ readonly seq: number; readonly from: number; readonly to: number }> = []
-    const inner = RateLimit.makeUnsafe()
-    const gate: RateLimit.Service = {
-      acquire: (request) =>
-        Effect.flatMap(inner.acquire(request), (permit) =>
-          Effect.map(Effect.fiberId, (fiber) => {
-            admissions.set(FiberId.threadName(fiber), sequence++)
-            return permit
-          })),
-      release: (permit, outcome, now) =>
-        Effect.tap(inner.release(permit, outcome, now), () => {
-          const wait = outcome.status === 429 || outcome.status === 418 ? outcome.retryAfterMs : undefined
-          if (wait !== undefined) closed.push({ seq: sequence++, from: Date.now(), to: Date.now() + wait })
-        }),
-      snapshot: inner.snapshot
-    }
-    const logLines: Array<string> = []
-    const captureLogs = Logger.replace(
-      Logger.defaultLogger,
-      Logger.make((entry) => {
-        logLines.push(Logger.logfmtLogger.log(entry), Logger.jsonLogger.log(entry))
-      })
-    )
-    const runtime = ManagedRuntime.make(Layer.mergeAll(
-      Credentials.layerHmac(keys.effect),
-      BinanceConfig.layer({
-        baseUrl: fakes.effect.baseUrl,
-        timeout: options.timeoutMs,
-        maxRetryAfterWait: "2 seconds",
-        weightLimit: options.weightLimit
-      }),
-      BinanceClock.layer,
-      Layer.succeed(RateLimit.RateLimit, gate),
-      http,
-      captureLogs,
-      Logger.minimumLogLevel(LogLevel.All)
-    ))
+    const program = input.program({
+      ...keys.effect,
+      baseUrl: fakes.effect.baseUrl,
+      timeoutMs: options.timeoutMs,
+      maxRetryAfterWaitMs: 2_000,
+      weightLimit: options.weightLimit,
+      instrument: true
+    })
+    const { closed, receipts: effect429Receipts, sends: effectSends } = program.instruments
     const promiseClient = input.promiseApi.createClient({
       apiKey: keys.promise.apiKey,
       privateKey: keys.promise.privateKey,
@@ -249,24 +182,14 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
         )))
     }, 1_000))
 
-    const tallies = { effect: new Tally(), promise: new Tally() }
+    const tallies = { effect: new setup.Tally(), promise: new setup.Tally() }
     const perApi = Math.ceil(options.calls / 2)
     let done = 0
     const progress = () => {
       done++
       if (done % 500 === 0) input.onProgress?.(done, perApi * 2)
     }
-    const effectCall = async (asset: string) => {
-      const tally = tallies.effect
-      const exit = await runtime.runPromiseExit(PortfolioMargin.pmAccountInfo({ asset }))
-      tally.calls++
-      if (Exit.isSuccess(exit)) return void tally.successes++
-      scanner.scan(Cause.pretty(exit.cause))
-      const failure = Cause.failureOption(exit.cause)
-      if (Option.isNone(failure)) return void tally.defects++
-      scanner.scanError(failure.value)
-      tally.fail(failure.value._tag)
-    }
+    const effectCall = async (asset: string) => void tallies.effect.count(await program.call(asset), scanner)
     const promiseCall = async (asset: string) => {
       const tally = tallies.promise
       tally.calls++
@@ -305,7 +228,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       return { open, goneAfterMs }
     }
     const [effectSockets, promiseSockets] = await Promise.all([
-      drive(effectCall, options.seed + 1).then(() => closeAndCount(() => runtime.dispose(), fakes.effect.baseUrl)),
+      drive(effectCall, options.seed + 1).then(() => closeAndCount(() => program.dispose(), fakes.effect.baseUrl)),
       drive(promiseCall, options.seed + 2).then(() => closeAndCount(() => promiseClient.close(), fakes.promise.baseUrl))
     ])
     for (const timer of timers.splice(0)) clearInterval(timer)
@@ -323,9 +246,9 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       verdicts[what] = (verdicts[what] ?? 0) + 1
       if (entry.signature !== undefined) signatures.push(Redacted.value(entry.signature))
     }
-    for (const line of [...logLines, ...printed]) scanner.scan(line)
+    for (const line of [...program.logLines, ...printed]) scanner.scan(line)
     const report = (
-      tally: Tally,
+      tally: setup.Tally,
       log: ReadonlyArray<FakeBinance.LogEntry>,
       sentWhileClosed: number,
       socketsLeft: { readonly open: number; readonly goneAfterMs: number }
@@ -341,7 +264,8 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       bans418: log.filter((e) => e.status === 418).length,
       overLimit429: log.filter((e) => e.status === 429 && e.fault === undefined).length,
       overLimitAtMs: log.filter((e) => e.status === 429 && e.fault === undefined).map((e) => e.time % 60_000),
-      sentWhileClosed
+      sentWhileClosed,
+      userAgents: [...new Set(log.map((e) => e.headers["user-agent"] ?? "none"))]
     })
     const promiseWire = wires[0]!
     const promiseClosed = promiseWire.pauses.map((p) => ({ from: p.read + SLACK_MS, to: p.read + p.retryAfterMs }))
@@ -366,7 +290,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       closeLagMs,
       unhandledRejections: watched.unhandled(),
       leaks: scanner.finish(signatures),
-      logLines: logLines.length + printed.length,
+      logLines: program.logLines.length + printed.length,
       scannedTexts: scanner.scanned,
       rssBeforeMb: mb(rssBefore),
       rssAfterMb: mb(process.memoryUsage().rss),

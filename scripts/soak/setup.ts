@@ -6,7 +6,30 @@ import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as FakeBinance from "../../src/FakeBinance.js"
 import { mulberry32 } from "../../src/internal/core/fake/faults.js"
+import type { Outcome } from "./program.js"
+import type { LeakScanner } from "./secrets.js"
 import * as sockets from "./sockets.js"
+
+/** Counts outcomes for one client. */
+export class Tally {
+  calls = 0
+  successes = 0
+  defects = 0
+  readonly failures: Record<string, number> = {}
+  fail(tag: string) {
+    this.failures[tag] = (this.failures[tag] ?? 0) + 1
+  }
+  /** Counts an Effect program's call, scanning what it left for secrets; returns its typed error, if any. */
+  count(outcome: Outcome, scanner: LeakScanner) {
+    this.calls++
+    if (outcome._tag === "Success") return void this.successes++
+    scanner.scan(outcome.pretty)
+    if (outcome._tag === "Defect") return void this.defects++
+    scanner.scanError(outcome.error)
+    this.fail(outcome.error._tag)
+    return outcome.error
+  }
+}
 
 const Fault = FakeBinance.Fault
 
