@@ -18,56 +18,15 @@ import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoE
 import * as BinanceHttpClient from "./BinanceHttpClient.js"
 import * as Credentials from "./Credentials.js"
 import * as AbortWatch from "./internal/core/abortWatch.js"
+import type { Refusal } from "./internal/core/endpoint.js"
+import * as Api from "./internal/core/promiseApi.js"
 import * as PortfolioMargin from "./PortfolioMargin.js"
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export interface ClientOptions {
-  readonly apiKey: string
-  /** HMAC secret. Give exactly one of `secretKey` and `privateKey`. */
-  readonly secretKey?: string | undefined
-  /** PEM private key, RSA or Ed25519, PKCS#8 or PKCS#1. */
-  readonly privateKey?: string | undefined
-  readonly privateKeyPassphrase?: string | undefined
-  readonly baseUrl?: string | undefined
-  readonly environment?: BinanceConfig.Environment | undefined
-  readonly recvWindow?: number | undefined
-  /** Timeout of one attempt, in ms (default 10000). */
-  readonly timeoutMs?: number | undefined
-  /**
-   * Retries after the first attempt (default 3). One call sends at most `maxRetries + 1` requests, plus one
-   * re-send after healing a -1021, plus at most one `GET /fapi/v1/time`: `maxRetries: 2` makes at most 4
-   * pmAccountInfo requests and 1 time request.
-   */
-  readonly maxRetries?: number | undefined
-  /** Longest rate-limit or firewall pause worth waiting for, in ms (default 10000). */
-  readonly maxRetryAfterWaitMs?: number | undefined
-  /** The IP's weight limit per minute (default 2400). */
-  readonly weightLimit?: number | undefined
-  /**
-   * Names the IP this client leaves from when it is not the host's own (a proxy, another local address).
-   * Binance limits and bans per IP, so by default every client and Effect program in the process shares one
-   * budget per base URL; clients with the same `egress` share one of their own.
-   */
-  readonly egress?: string | undefined
-  /**
-   * `usds-m` (default: `GET /fapi/v1/pmAccountInfo` on `https://fapi.binance.com`) or `coin-m`
-   * (`GET /dapi/v1/pmAccountInfo` on `https://dapi.binance.com`, a budget of its own).
-   *
-   * @since 0.2.0
-   */
-  readonly market?: BinanceConfig.Market | undefined
-  /**
-   * A forward proxy, `http://[user:password@]host:port`: `http:` targets are forwarded, `https:` ones tunnelled
-   * with `CONNECT`. Its credentials are sent only as `Proxy-Authorization` and never appear in an error. The
-   * client's budget is then the proxy's (`egress` defaults to `proxy host:port`).
-   *
-   * @since 0.2.0
-   */
-  readonly proxy?: string | undefined
-}
+export type ClientOptions = Api.ClientOptions
 
 /**
  * The account information with Binance's own decimal strings.
@@ -75,11 +34,7 @@ export interface ClientOptions {
  * @since 0.1.0
  * @category Models
  */
-export interface PmAccountInfo {
-  readonly asset: string
-  readonly maxWithdrawAmount: string
-  readonly maxWithdrawAmountUSD: string
-}
+export type PmAccountInfo = Api.PmAccountInfo
 
 /**
  * The account information with what it took to get it.
@@ -87,48 +42,19 @@ export interface PmAccountInfo {
  * @since 0.2.0
  * @category Models
  */
-export interface PmAccountInfoResult {
-  /** Binance's own strings, as `pmAccountInfo` resolves them. */
-  readonly info: PmAccountInfo
-  /** `X-MBX-USED-WEIGHT-1M` of the successful response: the IP's weight used this minute. */
-  readonly usedWeight: number | undefined
-  /** `pmAccountInfo` requests sent for this call, retries included (a clock re-sync's time request is not). */
-  readonly attempts: number
-}
+export type PmAccountInfoResult = Api.PmAccountInfoResult
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export interface CallOptions {
-  /** Aborting it aborts the request in flight and rejects with an `AbortError`. */
-  readonly signal?: AbortSignal | undefined
-}
+export type CallOptions = Api.CallOptions
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export interface Client {
-  readonly pmAccountInfo: (
-    params: { readonly asset: string; readonly recvWindow?: number | undefined },
-    options?: CallOptions
-  ) => Promise<PmAccountInfo>
-  /**
-   * Like `pmAccountInfo`, with the used weight and the number of attempts.
-   *
-   * @since 0.2.0
-   */
-  readonly pmAccountInfoResult: (
-    params: { readonly asset: string; readonly recvWindow?: number | undefined },
-    options?: CallOptions
-  ) => Promise<PmAccountInfoResult>
-  /**
-   * Releases everything the client holds: calls still running are cancelled (they reject with
-   * `ClientClosed`), then sockets are closed. Later calls reject with `ClientClosed` too.
-   */
-  readonly close: () => Promise<void>
-}
+export type Client = Api.Client
 
 /**
  * The rejection when a call's `signal` is aborted.
@@ -136,13 +62,13 @@ export interface Client {
  * @since 0.1.0
  * @category Errors
  */
-export class AbortError extends Error {
-  readonly _tag = "Aborted" as const
-  override readonly name = "AbortError"
-  constructor(cause: unknown) {
-    super("The call was aborted", { cause })
-  }
-}
+export const AbortError: typeof Api.AbortError = Api.AbortError
+
+/**
+ * @since 0.1.0
+ * @category Errors
+ */
+export type AbortError = Api.AbortError
 
 /**
  * What `pmAccountInfo` rejects with (and `createClient` throws): one of the library's tagged errors, or
@@ -162,66 +88,24 @@ export type ClientError = PmAccountInfoError | ClientClosed | AbortError
  */
 export const isClientError = (u: unknown): u is ClientError => isBinanceError(u) || u instanceof AbortError
 
-const KNOWN_OPTIONS = new Set([
-  "apiKey",
-  "secretKey",
-  "privateKey",
-  "privateKeyPassphrase",
-  "baseUrl",
-  "environment",
-  "recvWindow",
-  "timeoutMs",
-  "maxRetries",
-  "maxRetryAfterWaitMs",
-  "weightLimit",
-  "egress",
-  "market",
-  "proxy"
-])
-
-const milliseconds = (field: string, value: unknown): number | undefined => {
-  if (value === undefined) return undefined
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new InvalidConfiguration({ field, reason: "must be a finite, non-negative number of milliseconds" })
-  }
-  return value
+const refuse = (refusal: Refusal): never => {
+  throw new InvalidConfiguration(refusal)
 }
 
 const buildLayer = (options: ClientOptions) => {
-  if (typeof options !== "object" || options === null) {
-    throw new InvalidConfiguration({ field: "options", reason: "must be an object" })
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new InvalidConfiguration({ field: key, reason: "is not a known option" })
-  }
-  const hasSecret = options.secretKey !== undefined
-  const hasPrivate = options.privateKey !== undefined
-  if (hasSecret === hasPrivate) {
-    throw new InvalidConfiguration({
-      field: "secretKey",
-      reason: hasSecret ? "give secretKey or privateKey, not both" : "give secretKey (HMAC) or privateKey (RSA/Ed25519)"
-    })
-  }
-  if (hasSecret && options.privateKeyPassphrase !== undefined) {
-    throw new InvalidConfiguration({ field: "privateKeyPassphrase", reason: "only applies to privateKey" })
-  }
-  const credentials = hasSecret
-    ? Credentials.makeHmac({ apiKey: options.apiKey, secretKey: options.secretKey! })
-    : Credentials.makePrivateKey({
-      apiKey: options.apiKey,
-      privateKey: options.privateKey!,
-      passphrase: options.privateKeyPassphrase
-    })
+  const key = Api.checkShape(options)
+  if ("field" in key) return refuse(key)
+  const credentials = key._tag === "Hmac"
+    ? Credentials.makeHmac({ apiKey: options.apiKey, secretKey: key.secretKey })
+    : Credentials.makePrivateKey({ apiKey: options.apiKey, privateKey: key.privateKey, passphrase: key.passphrase })
   if (Either.isLeft(credentials)) {
-    // Name the option the caller wrote.
-    const { field, reason } = credentials.left
-    throw field === "passphrase"
-      ? new InvalidConfiguration({ field: "privateKeyPassphrase", reason })
-      : credentials.left
+    const refusal = Api.keyRefusal(credentials.left)
+    throw refusal === credentials.left ? credentials.left : new InvalidConfiguration(refusal)
   }
-  const timeoutMs = milliseconds("timeoutMs", options.timeoutMs)
-  if (timeoutMs === 0) throw new InvalidConfiguration({ field: "timeoutMs", reason: "must be positive" })
-  const maxRetryAfterWaitMs = milliseconds("maxRetryAfterWaitMs", options.maxRetryAfterWaitMs)
+  const timeoutMs = Api.milliseconds("timeoutMs", options.timeoutMs, false)
+  if (typeof timeoutMs === "object") return refuse(timeoutMs)
+  const maxRetryAfterWaitMs = Api.milliseconds("maxRetryAfterWaitMs", options.maxRetryAfterWaitMs, true)
+  if (typeof maxRetryAfterWaitMs === "object") return refuse(maxRetryAfterWaitMs)
   const config = BinanceConfig.make({
     environment: options.environment,
     baseUrl: options.baseUrl,
@@ -234,9 +118,8 @@ const buildLayer = (options: ClientOptions) => {
     market: options.market
   })
   if (Either.isLeft(config)) throw config.left
-  if (options.proxy !== undefined && typeof options.proxy !== "string") {
-    throw new InvalidConfiguration({ field: "proxy", reason: "must be a URL string such as http://host:port" })
-  }
+  const proxyRefusal = Api.proxyRefusal(options.proxy)
+  if (proxyRefusal !== undefined) return refuse(proxyRefusal)
   const proxy = options.proxy === undefined ? undefined : BinanceHttpClient.validateProxy(options.proxy)
   if (proxy !== undefined && Either.isLeft(proxy)) throw proxy.left
   return Layer.mergeAll(
