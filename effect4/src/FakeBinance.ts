@@ -16,7 +16,7 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import type * as Model from "./internal/core/fake/model.js"
+import * as Model from "./internal/core/fake/model.js"
 import * as client from "./internal/fake/client.js"
 import * as internalError from "./internal/fake/error.js"
 import * as exchange from "./internal/fake/exchange.js"
@@ -83,63 +83,10 @@ export type Fault = Model.Fault
  * @since 1.0.0
  * @category Faults
  */
-export const Fault: {
-  /** Any status, body (a string is sent as is, anything else as JSON) and headers. */
-  readonly respond: (
-    options: { readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string> }
-  ) => Fault
-  /** A CDN "502 Bad Gateway" HTML page. */
-  readonly html502: Fault
-  /** The three documented 503s: unknown (-1000), unavailable (-1001), internal (-1001). */
-  readonly serviceUnavailable: (variant: "unknown" | "unavailable" | "internal") => Fault
+export const Fault: Omit<typeof Model.builders, "delay"> & {
   /** Process normally, answer after this long (interruptible). */
   readonly delay: (duration: Duration.Input) => Fault
-  /** Connection reset before any response byte. */
-  readonly reset: Fault
-  /** Process normally, then send the headers and only half the body before closing the connection. */
-  readonly truncate: Fault
-  /** A 200 whose body is not JSON. */
-  readonly nonJson200: Fault
-  /** A 200 with JSON of the wrong shape (numbers instead of strings, a field missing). */
-  readonly wrongSchema200: Fault
-  /** A 429 -1003 with `Retry-After`; it also starts a back-off, as a real 429 does. */
-  readonly rateLimited: (retryAfterSeconds: number) => Fault
-  /**
-   * A 429 without `Retry-After`, as a proxy or CDN in front of the exchange may send it: with the -1003 JSON
-   * body (`"json"`, the default), an empty body (`"empty"`) or an nginx HTML page (`"html"`). It starts no
-   * back-off on the fake: what the client does after it is for the caller to measure.
-   */
-  readonly rateLimitedBare: (body?: "json" | "empty" | "html") => Fault
-  /**
-   * A 403 from the web application firewall in front of fapi: CloudFront's "Request blocked" HTML page, no
-   * `Retry-After`. It starts no block on the fake.
-   */
-  readonly wafBlocked: Fault
-  /**
-   * A 418 -1003 "Way too many requests; IP(…) banned until <ms>" with `Retry-After`, that also bans the fake's IP
-   * for that many seconds, as a real 418 does: every request during the ban gets 418. It does not count towards
-   * the escalation of the fake's own bans.
-   */
-  readonly banned: (retryAfterSeconds: number) => Fault
-} = {
-  respond: ({ body, headers, status }) => ({
-    _tag: "Respond",
-    status,
-    body: body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body),
-    headers: { ...headers }
-  }),
-  html502: { _tag: "Html502" },
-  serviceUnavailable: (variant) => ({ _tag: "ServiceUnavailable", variant }),
-  delay: (duration) => ({ _tag: "Delay", millis: Duration.toMillis(duration) }),
-  reset: { _tag: "Reset" },
-  truncate: { _tag: "Truncate" },
-  nonJson200: { _tag: "NonJson200" },
-  wrongSchema200: { _tag: "WrongSchema200" },
-  rateLimited: (retryAfterSeconds) => ({ _tag: "RateLimited", retryAfterSeconds }),
-  rateLimitedBare: (body = "json") => ({ _tag: "RateLimitedBare", body }),
-  wafBlocked: { _tag: "WafBlocked" },
-  banned: (retryAfterSeconds) => ({ _tag: "Banned", retryAfterSeconds })
-}
+} = { ...Model.builders, delay: (duration) => Model.builders.delay(Duration.toMillis(duration)) }
 
 /**
  * A request as either transport sees it. `url` is a `URL`, an absolute URL string, or a raw
