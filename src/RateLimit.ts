@@ -71,18 +71,7 @@ export type Outcome = Gate.Outcome
  * @since 0.1.0
  * @category Models
  */
-export interface Snapshot {
-  readonly window: number
-  readonly usedWeight: number
-  /** Weight admitted and not yet answered (this minute's and the previous one's). */
-  readonly reservedWeight: number
-  /** End of a 429 pause. */
-  readonly pausedUntil: number
-  /** End of a 403 pause. */
-  readonly blockedUntil: number
-  /** End of a 418 ban. */
-  readonly bannedUntil: number
-}
+export type Snapshot = Gate.Snapshot
 
 /**
  * Why the gate refused to let a request go.
@@ -148,11 +137,11 @@ const refusal = (decision: Extract<Gate.Decision, { _tag: "Refuse" }>): RateLimi
   const retryAfterMs = decision.retryAfterMs
   switch (decision.reason) {
     case "418":
-      return new IpBanned({ status: 418, msg: "IP ban in force; no request sent", retryAfterMs })
+      return new IpBanned({ status: 418, msg: Gate.refusalMessages[418], retryAfterMs })
     case "403":
-      return new WafBlocked({ status: 403, excerpt: "firewall pause in force; no request sent", retryAfterMs })
+      return new WafBlocked({ status: 403, excerpt: Gate.refusalMessages[403], retryAfterMs })
     case "429":
-      return new RateLimited({ status: 429, msg: "rate-limit pause in force; no request sent", retryAfterMs })
+      return new RateLimited({ status: 429, msg: Gate.refusalMessages[429], retryAfterMs })
   }
 }
 
@@ -202,15 +191,7 @@ export const make = (store: Store): Service => {
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
     Effect.flatMap(Clock.currentTimeMillis, (local) => store.settle(permit.key, permit, outcome, now, local))
 
-  const snapshot = (key: string): Effect.Effect<Snapshot> =>
-    Effect.map(store.get(key), (state) => ({
-      window: state?.window ?? 0,
-      usedWeight: state?.used ?? 0,
-      reservedWeight: state === undefined ? 0 : state.reserved + state.carried,
-      pausedUntil: state?.pausedUntil ?? 0,
-      blockedUntil: state?.blockedUntil ?? 0,
-      bannedUntil: state?.bannedUntil ?? 0
-    }))
+  const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
 
   return { acquire, release, snapshot }
 }

@@ -272,3 +272,34 @@ export const ttlMs = (state: BudgetState, now: number, local: number): number =>
     state.blockedUntil - local,
     state.bannedUntil - local
   )
+
+/** A view of one budget, for dashboards and tests. Instants are on the host clock. */
+export interface Snapshot {
+  readonly window: number
+  readonly usedWeight: number
+  /** Weight admitted and not yet answered (this minute's and the previous one's). */
+  readonly reservedWeight: number
+  /** End of a 429 pause. */
+  readonly pausedUntil: number
+  /** End of a 403 pause. */
+  readonly blockedUntil: number
+  /** End of a 418 ban. */
+  readonly bannedUntil: number
+}
+
+/** The view of a budget (all zeros for one never used). */
+export const snapshotOf = (state: BudgetState | undefined): Snapshot => ({
+  window: state?.window ?? 0,
+  usedWeight: state?.used ?? 0,
+  reservedWeight: state === undefined ? 0 : state.reserved + state.carried,
+  pausedUntil: state?.pausedUntil ?? 0,
+  blockedUntil: state?.blockedUntil ?? 0,
+  bannedUntil: state?.bannedUntil ?? 0
+})
+
+/** What a refusal says: a pause or ban in force, and that nothing was sent. */
+export const refusalMessages = {
+  "418": "IP ban in force; no request sent",
+  "403": "firewall pause in force; no request sent",
+  "429": "rate-limit pause in force; no request sent"
+} as const
