@@ -23,7 +23,6 @@ import {
 } from "../BinanceError.js"
 import * as Responses from "./core/responses.js"
 import * as Direct from "./direct.js"
-import { NULL_BODY_STATUS } from "./response.js"
 import * as Send from "./send.js"
 
 /** @internal */
@@ -67,7 +66,8 @@ const fromFailure = (failure: Send.Failure): TransportError =>
 const fromAnswer = (answer: Send.Answer): RawResponse => ({
   status: answer.status,
   headers: answer.headers,
-  text: NULL_BODY_STATUS.has(answer.status) ? "" : Send.textOf(answer.bytes)
+  // A status without a body (204, 304) came with none: its text is "" as it is.
+  text: Send.textOf(answer.bytes)
 })
 
 /**
