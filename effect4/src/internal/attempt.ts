@@ -55,11 +55,10 @@ const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
   return Cause.hasInterruptsOnly(cause) ? "Interrupted" : "Defect"
 }
 
-// The budget of a client that leaves through a proxy is the proxy's (see `BinanceHttpClient` `proxy`).
-const withEgress = (config: BinanceConfig.Service, client: HttpClient.HttpClient): BinanceConfig.Service => {
-  const egress = clientEgress(client)
-  return egress === undefined ? config : { ...config, egress }
-}
+// The budget of a client that leaves through a proxy is the proxy's (see `BinanceHttpClient` `proxy`), unless the
+// config names the egress.
+const budgetKey = (config: BinanceConfig.Service, client: HttpClient.HttpClient): string =>
+  PlainOptions.budgetKey({ baseUrl: config.baseUrl, egress: config.egress ?? clientEgress(client) })
 
 /**
  * One attempt through the rate-limit gate: wait for (or fail at) the gate, stamp and sign, send, and tell the
@@ -74,9 +73,7 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
       restore(options.gate.acquire({
-        key: PlainOptions.budgetKey(
-          options.config.egress === undefined ? withEgress(options.config, options.client) : options.config
-        ),
+        key: budgetKey(options.config, options.client),
         weight: options.weight,
         weightLimit: options.config.weightLimit,
         maxWaitMs: Duration.toMillis(options.config.maxRetryAfterWait),
