@@ -34,6 +34,39 @@ const admitted = (state: Gate.BudgetState | undefined, now: number, overrides: P
 }
 
 describe("gate rules", () => {
+  it("a snapshot shows a budget as it stands: zeros for one never used, weight in flight from both minutes", () => {
+    expect(Gate.snapshotOf(undefined)).toEqual({
+      window: 0,
+      usedWeight: 0,
+      reservedWeight: 0,
+      pausedUntil: 0,
+      blockedUntil: 0,
+      bannedUntil: 0
+    })
+    const state: Gate.BudgetState = {
+      window: 7,
+      used: 40,
+      reserved: 5,
+      carried: 10,
+      previousUsed: 90,
+      pausedUntil: 1_000,
+      blockedUntil: 2_000,
+      bannedUntil: 3_000,
+      rateLimitStreak: 1,
+      rateLimitEpoch: 2,
+      wafStreak: 1,
+      wafEpoch: 1
+    }
+    expect(Gate.snapshotOf(state)).toEqual({
+      window: 7,
+      usedWeight: 40,
+      reservedWeight: 15,
+      pausedUntil: 1_000,
+      blockedUntil: 2_000,
+      bannedUntil: 3_000
+    })
+  })
+
   it("weight in flight counts: mid-minute, four requests of 5 fill a limit of 20 before any answer", () => {
     let state: Gate.BudgetState | undefined
     for (let i = 0; i < 4; i++) state = admitted(state, 30_000 + i).state
