@@ -82,8 +82,9 @@ const makeInternal: Effect.Effect<Internal> = Effect.sync(() => {
     })
   })
   return {
-    // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects.
-    currentTimeMillis: Effect.map(Clock.currentTimeMillis, (now) => Math.floor(now + offset)),
+    // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects. (Read
+    // from the fiber's clock in one step: every request asks for it.)
+    currentTimeMillis: Effect.clockWith((clock) => Effect.succeed(Math.floor(clock.currentTimeMillisUnsafe() + offset))),
     offset: Effect.sync(() => offset),
     setOffset: (offsetMs) =>
       Effect.sync(() => {
@@ -161,10 +162,11 @@ export const layerSynced = (
       // After a failed refresh, wait before the next try: every try costs weight, and Binance may be refusing us.
       const retryAfterFailureMs = Math.min(maxAgeMs / 10, 30_000)
       let failedAt = Number.NEGATIVE_INFINITY
-      const refreshIfStale = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      // The refresh a timestamp asked for at `now` must wait for, if any.
+      const refreshIfStale = (now: number): Effect.Effect<void> | undefined => {
         const syncedAt = base.syncedAt()
-        if (syncedAt !== undefined && now - syncedAt < maxAgeMs) return Effect.void
-        if (now - failedAt < retryAfterFailureMs || refreshing) return Effect.void
+        if (syncedAt !== undefined && now - syncedAt < maxAgeMs) return undefined
+        if (now - failedAt < retryAfterFailureMs || refreshing) return undefined
         refreshing = true
         return sync.pipe(
           Effect.asVoid,
@@ -181,10 +183,13 @@ export const layerSynced = (
             refreshing = false
           }))
         )
-      })
+      }
       return BinanceClock.of({
         ...base,
-        currentTimeMillis: Effect.andThen(refreshIfStale, base.currentTimeMillis),
+        currentTimeMillis: Effect.clockWith((clock) => {
+          const refresh = refreshIfStale(clock.currentTimeMillisUnsafe())
+          return refresh === undefined ? base.currentTimeMillis : Effect.andThen(refresh, base.currentTimeMillis)
+        }),
         sync,
         resync: (sentAt: number) => pin(base.resync(sentAt))
       })

@@ -196,19 +196,8 @@ export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
   // response tracking, and the request and response objects): they make no platform span, read the whole body,
   // and interruption stops them all the same. A client wrapped by the caller is another object, so it is used.
   Object.defineProperty(client, Direct.DirectKey, {
-    value: ((url, headers, timeoutMs) =>
-      Effect.callback<Send.Answer, Send.Failure>((resume) => {
-        const stop = Send.send(
-          agents,
-          "GET",
-          url,
-          headers,
-          undefined,
-          (result) => resume(Send.isAnswer(result) ? Effect.succeed(result) : Effect.fail(result)),
-          timeoutMs
-        )
-        return Effect.sync(stop)
-      })) satisfies Direct.Direct,
+    value: ((url, headers, timeoutMs, done) =>
+      Send.send(agents, "GET", url, headers, undefined, done, timeoutMs)) satisfies Direct.Direct,
     enumerable: false
   })
   if (agents.proxy !== undefined) {

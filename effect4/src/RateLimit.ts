@@ -201,7 +201,7 @@ export const make = (store: Store): Service => {
       }))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.flatMap(Clock.currentTimeMillis, (local) => store.settle(permit.key, permit, outcome, now, local))
+    Effect.clockWith((clock) => store.settle(permit.key, permit, outcome, now, clock.currentTimeMillisUnsafe()))
 
   const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
 

@@ -175,7 +175,10 @@ export const createClient = (options: ClientOptions): Client => {
     // The call without the public span or decimal decoding: Binance's strings are what this API returns.
     const program = Effect.map(Call.run(params), shape)
     return new Promise<A>((resolve, reject) => {
-      const fiber = runtime.runFork(program)
+      // Once the layer is built, straight on its services: the runtime's own fork also files every fiber in its
+      // scope, and this client already interrupts its running calls when it closes.
+      const context = runtime.cachedContext
+      const fiber = context === undefined ? runtime.runFork(program) : Effect.runForkWith(context)(program)
       running.add(fiber)
       const unwatch = signal === undefined ? undefined : watch(signal, fiber)
       fiber.addObserver((exit) => {

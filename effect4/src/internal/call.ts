@@ -17,7 +17,7 @@ import * as RateLimit from "../RateLimit.js"
 import { gatedGet } from "./attempt.js"
 import * as Endpoint from "./core/endpoint.js"
 import * as Responses from "./core/responses.js"
-import { usedWeight } from "./http.js"
+import * as Http from "./http.js"
 import * as Metrics from "./metrics.js"
 import { retryAfterFailure } from "./retry.js"
 
@@ -100,22 +100,22 @@ export const run = (
     // -1021: learn the server's clock and try once more with a new timestamp and signature — once per call,
     // so a call sends at most maxRetries + 2 requests and one /fapi/v1/time.
     let healed = false
-    const selfHealing = Effect.catchTag(attempt, "InvalidTimestamp", (error) => {
-      if (healed) return Effect.fail(error)
+    const recover = (error: PmAccountInfoError): Effect.Effect<Http.RawResponse, PmAccountInfoError> => {
+      if (error._tag !== "InvalidTimestamp" || healed) return Effect.fail(error)
       healed = true
       return Effect.andThen(clock.resync(sentAt).pipe(Effect.provideService(HttpClient.HttpClient, client)), attempt)
-    })
+    }
+    const logged = <A>(effect: Effect.Effect<A, PmAccountInfoError>) =>
+      Effect.tapError(effect, (error) => Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts }))
     const maxWaitMs = Duration.toMillis(config.maxRetryAfterWait)
-    const retried = retryAfterFailure(
-      Effect.tapError(selfHealing, (error) =>
-        Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts })),
-      {
+    // The first attempt carries one failure handler (most calls succeed): the heal, the log and the retries are
+    // built once it fails. Each retry is a whole attempt: healed (while the call has not healed yet) and logged.
+    const retried = Effect.catch(attempt, (error) =>
+      retryAfterFailure(logged(recover(error)), logged(Effect.catch(attempt, recover)), {
         // Effect 3's `Schedule.intersect`: recur while both do, with the longer delay.
         schedule: Schedule.max([config.retrySchedule, Schedule.recurs(config.maxRetries)]),
-        while: (error) =>
-          shouldRetry(error, maxWaitMs)
-      }
-    )
+        while: (error) => shouldRetry(error, maxWaitMs)
+      }))
     return Effect.flatMap(retried, (response) => {
       const body = Endpoint.decodeBody(response.text, asset)
       if (typeof body === "string") {
@@ -127,6 +127,6 @@ export const run = (
           })
         )
       }
-      return Effect.succeed({ response: body, usedWeight: usedWeight(response), attempts })
+      return Effect.succeed({ response: body, usedWeight: Http.usedWeight(response), attempts })
     })
   })

@@ -1,4 +1,3 @@
-import type * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as Send from "./send.js"
 
@@ -11,12 +10,17 @@ import type * as Send from "./send.js"
  */
 export const DirectKey: unique symbol = Symbol("effect-binance-pm/BinanceHttpClient/direct")
 
-/** @internal */
+/**
+ * `Send.send` of a GET over the client's agents: returns what stops the request.
+ *
+ * @internal
+ */
 export type Direct = (
   url: URL,
   headers: Readonly<Record<string, string>>,
-  timeoutMs: number | undefined
-) => Effect.Effect<Send.Answer, Send.Failure>
+  timeoutMs: number | undefined,
+  done: (result: Send.Answer | Send.Failure) => void
+) => () => void
 
 /** @internal */
 export const clientDirect = (client: HttpClient.HttpClient): Direct | undefined =>

@@ -71,23 +71,27 @@ const fromAnswer = (answer: Send.Answer): RawResponse => ({
 })
 
 /**
- * One HTTP exchange: GET `url` with the API key, read the whole body as text, within the per-attempt
- * timeout. Interruption or timeout aborts the request in flight.
+ * One HTTP exchange: GET the URL with the API key, read the whole body as text, within the per-attempt timeout,
+ * and go on with `onResponse`. `url` is called when the request goes out. Interruption or timeout aborts the
+ * request in flight.
  *
  * @internal
  */
-export const get = (
+export const get = <A, E>(
   client: HttpClient.HttpClient,
   config: BinanceConfig.Service,
-  url: string,
-  apiKey: Redacted.Redacted<string> | undefined
-): Effect.Effect<RawResponse, TransportError | Timeout> => {
+  /** The fiber's clock: the live one lets the socket's timer keep the deadline. */
+  clock: Clock.Clock,
+  url: () => string,
+  apiKey: Redacted.Redacted<string> | undefined,
+  onResponse: (response: RawResponse) => Effect.Effect<A, E>
+): Effect.Effect<A, E | TransportError | Timeout> => {
   const headers: Record<string, string> = { accept: "application/json", "user-agent": config.userAgent }
   if (apiKey !== undefined) headers[API_KEY_HEADER] = Redacted.value(apiKey)
   const direct = Direct.clientDirect(client)
   const timeoutMs = Duration.toMillis(config.timeout)
   if (direct === undefined) {
-    return client.execute(HttpClientRequest.get(url, { headers })).pipe(
+    return Effect.suspend(() => client.execute(HttpClientRequest.get(url(), { headers }))).pipe(
       Effect.flatMap((response) =>
         Effect.map(response.text, (text): RawResponse => ({ status: response.status, headers: response.headers, text }))
       ),
@@ -95,21 +99,37 @@ export const get = (
       // The platform's own client span would record the signed URL as `url.full` and the API key header: ours is
       // the span. (With no platform span, the redacted header names are never read.)
       Effect.provideService(HttpClient.TracerDisabledWhen, constTrue),
-      withTimeout(timeoutMs)
+      withTimeout(timeoutMs),
+      Effect.flatMap(onResponse)
     )
   }
-  return Effect.contextWith((context: Context.Context<never>) => {
-    // Effect's timeout races two forked fibers per attempt (a third of a call's Effect steps). On the live clock,
-    // the socket's own node timer keeps the same deadline; any other clock (a TestClock) keeps Effect's, and so
-    // does a deadline past what a node timer holds.
-    const live = Context.get(context, Clock.Clock) === LIVE_CLOCK && timeoutMs <= MAX_TIMER_MS
-    // The base URL was checked when the config was made: it parses.
-    const exchange = Effect.mapBoth(direct(new URL(url), headers, live ? timeoutMs : undefined), {
-      onFailure: (failure) => failure.timedOut === true ? new Timeout({ timeoutMs }) : fromFailure(failure),
-      onSuccess: fromAnswer
-    })
-    return live ? exchange : withTimeout(timeoutMs)(exchange)
-  })
+  // Effect's timeout races two forked fibers per attempt (a third of a call's Effect steps). On the live clock,
+  // the socket's own node timer keeps the same deadline; any other clock (a TestClock) keeps Effect's, and so
+  // does a deadline past what a node timer holds.
+  const live = clock === LIVE_CLOCK && timeoutMs <= MAX_TIMER_MS
+  // One step for the whole exchange: the answer goes on to `onResponse` from the socket's callback.
+  const exchange = Effect.callback<A, E | TransportError | Timeout>((resume) =>
+    Effect.sync(direct(
+      // The base URL was checked when the config was made: it parses.
+      new URL(url()),
+      headers,
+      live ? timeoutMs : undefined,
+      (result) => {
+        if (!Send.isAnswer(result)) {
+          return resume(Effect.fail(result.timedOut === true ? new Timeout({ timeoutMs }) : fromFailure(result)))
+        }
+        // A node callback: what `onResponse` throws must end the fiber (a defect), not the process.
+        let next: Effect.Effect<A, E>
+        try {
+          next = onResponse(fromAnswer(result))
+        } catch (defect) {
+          next = Effect.die(defect)
+        }
+        resume(next)
+      }
+    ))
+  )
+  return live ? exchange : withTimeout(timeoutMs)(exchange)
 }
 
 // What `Context.get` gives when no Clock was provided.
