@@ -95,15 +95,15 @@ export const validateParams: (
   defaultRecvWindow: number
 ) => Result.Result<Endpoint.Params, InvalidParameters> = Call.validateParams
 
-const toResult = (raw: Call.RawResult): PmAccountInfoResult => ({
-  ...raw,
-  info: new PmAccountInfo({
+const toInfo = (raw: Call.RawResult): PmAccountInfo =>
+  new PmAccountInfo({
     asset: raw.response.asset,
     // The body was checked against the decimal pattern already.
     maxWithdrawAmount: BigDecimal.fromStringUnsafe(raw.response.maxWithdrawAmount),
     maxWithdrawAmountUSD: BigDecimal.fromStringUnsafe(raw.response.maxWithdrawAmountUSD)
   }, { disableChecks: true })
-})
+
+const toResult = (raw: Call.RawResult): PmAccountInfoResult => ({ ...raw, info: toInfo(raw) })
 
 /**
  * Reads Classic Portfolio Margin Account Information for one asset.
@@ -122,7 +122,7 @@ export const pmAccountInfo: (
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
 > = Effect.fn("PortfolioMargin.pmAccountInfo")((params: PmAccountInfoParams) =>
-  Effect.map(Call.run(params), (raw) => toResult(raw).info)
+  Call.run(params, toInfo)
 )
 
 /**
@@ -138,5 +138,5 @@ export const pmAccountInfoResult: (
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
 > = Effect.fn("PortfolioMargin.pmAccountInfoResult")((params: PmAccountInfoParams) =>
-  Effect.map(Call.run(params), toResult)
+  Call.run(params, toResult)
 )

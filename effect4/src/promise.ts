@@ -173,7 +173,7 @@ export const createClient = (options: ClientOptions): Client => {
     const signal = callOptions?.signal
     if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
     // The call without the public span or decimal decoding: Binance's strings are what this API returns.
-    const program = Effect.map(Call.run(params), shape)
+    const program = Call.run(params, shape)
     return new Promise<A>((resolve, reject) => {
       // Once the layer is built, straight on its services: the runtime's own fork also files every fiber in its
       // scope, and this client already interrupts its running calls when it closes.

@@ -69,74 +69,76 @@ const budgetKey = (config: BinanceConfig.Service, client: HttpClient.HttpClient)
  *
  * @internal
  */
-export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccountInfoError> =>
-  // The fiber's context, read once: its clock stamps the answer and the release, its registry takes the metrics.
-  Effect.contextWith((context: Context.Context<never>) => {
-    const clock = Context.get(context, Clock.Clock)
-    return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(
-        restore(options.gate.acquire({
-          key: budgetKey(options.config, options.client),
-          weight: options.weight,
-          weightLimit: options.config.weightLimit,
-          maxWaitMs: Duration.toMillis(options.config.maxRetryAfterWait),
-          now: options.now
-        })),
-        (permit) => {
-          let outcome: RateLimit.Outcome = {}
-          // The host clock when the answer arrived, read once for the error and the release.
-          let answeredAt: number | undefined
-          // Whether the request left (an attempt stopped before it did is not counted).
-          let sent = false
-          let failedTag: string | undefined
-          const onResponse = (response: RawResponse): Effect.Effect<RawResponse, PmAccountInfoError> => {
-            const local = clock.currentTimeMillisUnsafe()
-            answeredAt = local
-            options.onStatus?.(response.status)
-            if (response.status >= 200 && response.status < 300) {
-              outcome = outcomeOf(response, undefined)
-              return Effect.succeed(response)
-            }
-            // Retry-After as an HTTP date is on Binance's clock.
-            const classified = Responses.classify({
-              status: response.status,
-              header: (name) => header(response, name),
-              text: response.text
-            }, local + permit.now - permit.local)
-            outcome = outcomeOf(response, classified)
-            const error = toError(classified)
-            failedTag = error._tag
-            return Effect.fail(error)
+export const gatedGet = (
+  options: GatedGet,
+  /** The calling fiber's: its clock stamps the answer and the release, its registry takes the metrics. */
+  context: Context.Context<never>
+): Effect.Effect<RawResponse, PmAccountInfoError> => {
+  const clock = Context.get(context, Clock.Clock)
+  return Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(
+      restore(options.gate.acquire({
+        key: budgetKey(options.config, options.client),
+        weight: options.weight,
+        weightLimit: options.config.weightLimit,
+        maxWaitMs: Duration.toMillis(options.config.maxRetryAfterWait),
+        now: options.now
+      })),
+      (permit) => {
+        let outcome: RateLimit.Outcome = {}
+        // The host clock when the answer arrived, read once for the error and the release.
+        let answeredAt: number | undefined
+        // Whether the request left (an attempt stopped before it did is not counted).
+        let sent = false
+        let failedTag: string | undefined
+        const onResponse = (response: RawResponse): Effect.Effect<RawResponse, PmAccountInfoError> => {
+          const local = clock.currentTimeMillisUnsafe()
+          answeredAt = local
+          options.onStatus?.(response.status)
+          if (response.status >= 200 && response.status < 300) {
+            outcome = outcomeOf(response, undefined)
+            return Effect.succeed(response)
           }
-          // Stamped with the clocks the gate admitted it on (nothing between the two sends or waits); built only
-          // once the attempt is interruptible again, when the request goes out.
-          const send = get(options.client, options.config, clock, () => {
-            sent = true
-            return options.url(permit.now, permit.local)
-          }, options.apiKey, onResponse)
-          return restore(send).pipe(
-            Effect.onExit((exit) => {
-              const local = answeredAt ?? clock.currentTimeMillisUnsafe()
-              if (sent) {
-                Metrics.recordRequestUnsafe(
-                  context,
-                  options.endpoint ?? DEFAULT_ENDPOINT,
-                  Exit.isSuccess(exit) ? "ok" : failedTag ?? failureTag(exit.cause),
-                  outcome.status,
-                  // From the gate's admission: the same synchronous step as the send.
-                  local - permit.local,
-                  options.config.baseUrl,
-                  outcome.usedWeight
-                )
-              }
-              // Binance's clock at the release: the host's plus the skew this request was stamped with.
-              return options.gate.release(permit, outcome, local + permit.now - permit.local)
-            })
-          )
+          // Retry-After as an HTTP date is on Binance's clock.
+          const classified = Responses.classify({
+            status: response.status,
+            header: (name) => header(response, name),
+            text: response.text
+          }, local + permit.now - permit.local)
+          outcome = outcomeOf(response, classified)
+          const error = toError(classified)
+          failedTag = error._tag
+          return Effect.fail(error)
         }
-      )
+        // Stamped with the clocks the gate admitted it on (nothing between the two sends or waits); built only
+        // once the attempt is interruptible again, when the request goes out.
+        const send = get(options.client, options.config, clock, () => {
+          sent = true
+          return options.url(permit.now, permit.local)
+        }, options.apiKey, onResponse)
+        return restore(send).pipe(
+          Effect.onExit((exit) => {
+            const local = answeredAt ?? clock.currentTimeMillisUnsafe()
+            if (sent) {
+              Metrics.recordRequestUnsafe(
+                context,
+                options.endpoint ?? DEFAULT_ENDPOINT,
+                Exit.isSuccess(exit) ? "ok" : failedTag ?? failureTag(exit.cause),
+                outcome.status,
+                // From the gate's admission: the same synchronous step as the send.
+                local - permit.local,
+                options.config.baseUrl,
+                outcome.usedWeight
+              )
+            }
+            // Binance's clock at the release: the host's plus the skew this request was stamped with.
+            return options.gate.release(permit, outcome, local + permit.now - permit.local)
+          })
+        )
+      }
     )
-  })
+  )
+}
 
 /** @internal */
 export interface LearnedOffset {
@@ -158,6 +160,7 @@ export const learnOffset = (options: {
   Effect.gen(function*() {
     let sentAt = 0
     const paths = Endpoint.pathsOf(options.config.market)
+    const context = yield* Effect.context<never>()
     const response = yield* gatedGet({
       ...options,
       weight: 1,
@@ -168,7 +171,7 @@ export const learnOffset = (options: {
         sentAt = local
         return `${options.config.baseUrl}${paths.timePath}`
       }
-    })
+    }, context)
     const receivedAt = yield* Clock.currentTimeMillis
     const serverTime = Responses.parseServerTime(response.text)
     if (serverTime === undefined) {

@@ -49,10 +49,12 @@ const shouldRetry = (error: PmAccountInfoError, maxWaitMs: number): boolean =>
   (error._tag === "RateLimited" && (error.retryAfterMs === undefined || error.retryAfterMs <= maxWaitMs))
 
 /** @internal */
-export const run = (
-  params: Params
+export const run = <A>(
+  params: Params,
+  /** What the caller makes of the result (in the same step as the decoding). */
+  shape: (result: RawResult) => A
 ): Effect.Effect<
-  RawResult,
+  A,
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
 > =>
@@ -96,7 +98,7 @@ export const run = (
       onStatus: (status) => {
         span?.attribute("http.response.status_code", status)
       }
-    })
+    }, context)
     // -1021: learn the server's clock and try once more with a new timestamp and signature — once per call,
     // so a call sends at most maxRetries + 2 requests and one /fapi/v1/time.
     let healed = false
@@ -127,6 +129,6 @@ export const run = (
           })
         )
       }
-      return Effect.succeed({ response: body, usedWeight: Http.usedWeight(response), attempts })
+      return Effect.succeed(shape({ response: body, usedWeight: Http.usedWeight(response), attempts }))
     })
   })
