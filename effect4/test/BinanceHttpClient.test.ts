@@ -10,19 +10,21 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/testing/TestClock"
-import * as Http from "node:http"
+import * as NodeHttp from "node:http"
 import type * as Net from "node:net"
 import * as BinanceClock from "../src/BinanceClock.js"
 import * as BinanceConfig from "../src/BinanceConfig.js"
 import * as BinanceHttpClient from "../src/BinanceHttpClient.js"
 import * as Credentials from "../src/Credentials.js"
 import * as PortfolioMargin from "../src/PortfolioMargin.js"
+import * as Http from "../src/internal/http.js"
 import * as RateLimit from "../src/RateLimit.js"
 import { KEY, SECRET } from "./helpers.js"
 
-type Handler = (req: Http.IncomingMessage, res: Http.ServerResponse) => void
+type Handler = (req: NodeHttp.IncomingMessage, res: NodeHttp.ServerResponse) => void
 
 interface TestServer {
   readonly baseUrl: string
@@ -33,10 +35,10 @@ interface TestServer {
 /** A loopback server for the scope; it counts requests and sockets. */
 const serve = (handler: Handler) =>
   Effect.acquireRelease(
-    Effect.callback<{ readonly server: Http.Server; readonly test: TestServer }>((resume) => {
+    Effect.callback<{ readonly server: NodeHttp.Server; readonly test: TestServer }>((resume) => {
       let requests = 0
       const sockets: Array<{ closed: boolean }> = []
-      const server = Http.createServer((req, res) => {
+      const server = NodeHttp.createServer((req, res) => {
         requests++
         req.resume()
         req.on("end", () => handler(req, res))
@@ -309,5 +311,27 @@ describe("pmAccountInfo over BinanceHttpClient: the direct path and the HttpClie
       while (server.sockets().closed === 0) {
         yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
       }
+    }))
+
+  it.live("what the answer's handler throws ends the call as a defect on both paths, never the process", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" })
+        res.end(BODY)
+      })
+      const { direct, wrapped } = yield* clients
+      const config = Result.getOrThrow(BinanceConfig.make({ baseUrl: server.baseUrl }))
+      const clock = yield* Effect.clockWith((clock) => Effect.succeed(clock))
+      const boom = new Error("the handler broke")
+      for (const client of [direct, wrapped]) {
+        const exit = yield* Effect.exit(
+          Http.get(client, config, clock, () => `${server.baseUrl}/fapi/v1/time`, undefined, () => {
+            throw boom
+          })
+        )
+        expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
+        expect(Exit.isFailure(exit) && Cause.squash(exit.cause)).toBe(boom)
+      }
+      expect(server.requests()).toBe(2)
     }))
 })
