@@ -84,7 +84,9 @@ const makeInternal: Effect.Effect<Internal> = Effect.sync(() => {
   return {
     // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects. (Read
     // from the fiber's clock in one step: every request asks for it.)
-    currentTimeMillis: Effect.clockWith((clock) => Effect.succeed(Math.floor(clock.currentTimeMillisUnsafe() + offset))),
+    currentTimeMillis: Effect.clockWith((clock) =>
+      Effect.succeed(Math.floor(clock.currentTimeMillisUnsafe() + offset))
+    ),
     offset: Effect.sync(() => offset),
     setOffset: (offsetMs) =>
       Effect.sync(() => {

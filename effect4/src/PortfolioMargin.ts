@@ -121,9 +121,7 @@ export const pmAccountInfo: (
   PmAccountInfo,
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-> = Effect.fn("PortfolioMargin.pmAccountInfo")((params: PmAccountInfoParams) =>
-  Call.run(params, toInfo)
-)
+> = Effect.fn("PortfolioMargin.pmAccountInfo")((params: PmAccountInfoParams) => Call.run(params, toInfo))
 
 /**
  * Like `pmAccountInfo`, with the body's own strings, the used weight and the number of attempts.
@@ -137,6 +135,4 @@ export const pmAccountInfoResult: (
   PmAccountInfoResult,
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-> = Effect.fn("PortfolioMargin.pmAccountInfoResult")((params: PmAccountInfoParams) =>
-  Call.run(params, toResult)
-)
+> = Effect.fn("PortfolioMargin.pmAccountInfoResult")((params: PmAccountInfoParams) => Call.run(params, toResult))

@@ -112,10 +112,17 @@ export const gatedGet = (
         }
         // Stamped with the clocks the gate admitted it on (nothing between the two sends or waits); built only
         // once the attempt is interruptible again, when the request goes out.
-        const send = get(options.client, options.config, clock, () => {
-          sent = true
-          return options.url(permit.now, permit.local)
-        }, options.apiKey, onResponse)
+        const send = get(
+          options.client,
+          options.config,
+          clock,
+          () => {
+            sent = true
+            return options.url(permit.now, permit.local)
+          },
+          options.apiKey,
+          onResponse
+        )
         return restore(send).pipe(
           Effect.onExit((exit) => {
             const local = answeredAt ?? clock.currentTimeMillisUnsafe()

@@ -107,8 +107,11 @@ export const run = <A>(
       healed = true
       return Effect.andThen(clock.resync(sentAt).pipe(Effect.provideService(HttpClient.HttpClient, client)), attempt)
     }
-    const logged = <A>(effect: Effect.Effect<A, PmAccountInfoError>) =>
-      Effect.tapError(effect, (error) => Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts }))
+    const logged = <B>(effect: Effect.Effect<B, PmAccountInfoError>) =>
+      Effect.tapError(
+        effect,
+        (error) => Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts })
+      )
     const maxWaitMs = Duration.toMillis(config.maxRetryAfterWait)
     // The first attempt carries one failure handler (most calls succeed): the heal, the log and the retries are
     // built once it fails. Each retry is a whole attempt: healed (while the call has not healed yet) and logged.
@@ -116,7 +119,8 @@ export const run = <A>(
       retryAfterFailure(logged(recover(error)), logged(Effect.catch(attempt, recover)), {
         // Effect 3's `Schedule.intersect`: recur while both do, with the longer delay.
         schedule: Schedule.max([config.retrySchedule, Schedule.recurs(config.maxRetries)]),
-        while: (error) => shouldRetry(error, maxWaitMs)
+        while: (error) =>
+          shouldRetry(error, maxWaitMs)
       }))
     return Effect.flatMap(retried, (response) => {
       const body = Endpoint.decodeBody(response.text, asset)
