@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url"
 import { concurrent, median, sequential } from "./measure.js"
 import { type CallRow, type ColdRow, type Memory, render } from "./report.js"
 import { effectFetch, effectNode, effectPlatformHttp, effectPlatformUndici } from "./rows/effect.js"
-import { floor } from "./rows/floor.js"
+import { floor, floorNodeHttp } from "./rows/floor.js"
 import { ccxtRow, officialDefaults, officialKeepAlive } from "./rows/peers.js"
 import { promiseApi } from "./rows/promise.js"
 import {
@@ -27,6 +27,7 @@ import { runSigning } from "./signing.js"
 const ROOT = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const SPECS: ReadonlyArray<RowSpec> = [
   floor,
+  floorNodeHttp,
   effectNode,
   effectFetch,
   effectPlatformUndici,
