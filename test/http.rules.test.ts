@@ -21,7 +21,7 @@ import {
   TransportError,
   Unauthorized
 } from "../src/BinanceError.js"
-import { bannedUntil, parseServerTime } from "../src/internal/core/responses.js"
+import { bannedUntil, judge, parseServerTime } from "../src/internal/core/responses.js"
 import {
   classifyError,
   describeCause,
@@ -386,4 +386,60 @@ describe("bannedUntil and describeCause", () => {
       )
       expectError(response, new TransportError({ description: "response Decode: body cut short" }))
     }).pipe(Effect.runPromise))
+})
+
+describe("judge: what an answer tells the gate, and which error it is", () => {
+  const answer = (status: number, headers: Record<string, string>, text: string) => ({
+    status,
+    header: (name: string) => headers[name],
+    text
+  })
+  it("a 2xx (200 and 299) is no error: its status and used weight", () => {
+    for (const status of [200, 299]) {
+      expect(judge(answer(status, { "x-mbx-used-weight-1m": "7" }, "{}"), 0)).toEqual({
+        outcome: { status, usedWeight: 7 },
+        classified: undefined
+      })
+    }
+  })
+  it("a 300 and a 199 are classified", () => {
+    for (const status of [199, 300]) {
+      expect(judge(answer(status, {}, "{}"), 0).classified).toMatchObject({ _tag: "BinanceApiError", status })
+    }
+  })
+  it("a 429 carries its Retry-After (a date measured on Binance's clock) and no ban", () => {
+    const judged = judge(
+      answer(429, { "retry-after": new Date(1_700_000_030_000).toUTCString(), "x-mbx-used-weight-1m": "2400" }, ""),
+      1_700_000_000_000
+    )
+    expect(judged.outcome).toEqual({ status: 429, usedWeight: 2400, retryAfterMs: 30_000, bannedUntil: undefined })
+    expect(judged.classified?._tag).toBe("RateLimited")
+  })
+  it("a 418 carries when the ban ends, from its message", () => {
+    const judged = judge(
+      answer(
+        418,
+        { "retry-after": "120" },
+        "{\"code\":-1003,\"msg\":\"Way too many requests; IP banned until 1700000123456.\"}"
+      ),
+      0
+    )
+    expect(judged.outcome).toEqual({
+      status: 418,
+      usedWeight: undefined,
+      retryAfterMs: 120_000,
+      bannedUntil: 1_700_000_123_456
+    })
+    expect(judged.classified?._tag).toBe("IpBanned")
+  })
+  it("an error without Retry-After (a -1021) has none in its outcome", () => {
+    const judged = judge(answer(400, {}, "{\"code\":-1021,\"msg\":\"Timestamp outside recvWindow.\"}"), 0)
+    expect(judged.outcome).toEqual({
+      status: 400,
+      usedWeight: undefined,
+      retryAfterMs: undefined,
+      bannedUntil: undefined
+    })
+    expect(judged.classified?._tag).toBe("InvalidTimestamp")
+  })
 })

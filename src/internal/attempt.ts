@@ -34,17 +34,6 @@ export interface GatedGet {
   readonly endpoint?: string | undefined
 }
 
-const outcomeOf = (response: RawResponse, classified: Responses.Classified | undefined): RateLimit.Outcome => {
-  const used = Responses.usedWeight(response.headers["x-mbx-used-weight-1m"])
-  if (classified === undefined) return { status: response.status, usedWeight: used }
-  return {
-    status: response.status,
-    usedWeight: used,
-    retryAfterMs: "retryAfterMs" in classified ? classified.retryAfterMs : undefined,
-    bannedUntil: classified._tag === "IpBanned" ? Responses.bannedUntil(classified.msg) : undefined
-  }
-}
-
 const DEFAULT_ENDPOINT = `GET ${Endpoint.PATH}`
 
 const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
@@ -92,18 +81,15 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
           Effect.flatMap((response) =>
             Effect.flatMap(Clock.currentTimeMillis, (local) => {
               options.onStatus?.(response.status)
-              if (response.status >= 200 && response.status < 300) {
-                outcome = outcomeOf(response, undefined)
-                return Effect.succeed(response)
-              }
               // Retry-After as an HTTP date is on Binance's clock.
-              const classified = Responses.classify({
+              const judged = Responses.judge({
                 status: response.status,
                 header: (name) => response.headers[name],
                 text: response.text
               }, local + skew)
-              outcome = outcomeOf(response, classified)
-              const error = toError(classified)
+              outcome = judged.outcome
+              if (judged.classified === undefined) return Effect.succeed(response)
+              const error = toError(judged.classified)
               failedTag = error._tag
               return Effect.fail(error)
             })

@@ -13,7 +13,7 @@ import * as Endpoint from "./core/endpoint.js"
 import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
 import { clientEgress } from "./egress.js"
-import { get, header, type RawResponse, toError, usedWeight } from "./http.js"
+import { get, header, type RawResponse, toError } from "./http.js"
 import * as Metrics from "./metrics.js"
 
 /** @internal */
@@ -34,17 +34,6 @@ export interface GatedGet {
   readonly onStatus?: ((status: number) => void) | undefined
   /** The `endpoint` attribute of the request metrics, e.g. `GET /fapi/v1/pmAccountInfo`. */
   readonly endpoint?: string | undefined
-}
-
-const outcomeOf = (response: RawResponse, classified: Responses.Classified | undefined): RateLimit.Outcome => {
-  const used = usedWeight(response)
-  if (classified === undefined) return { status: response.status, usedWeight: used }
-  return {
-    status: response.status,
-    usedWeight: used,
-    retryAfterMs: "retryAfterMs" in classified ? classified.retryAfterMs : undefined,
-    bannedUntil: classified._tag === "IpBanned" ? Responses.bannedUntil(classified.msg) : undefined
-  }
 }
 
 const DEFAULT_ENDPOINT = `GET ${Endpoint.PATH}`
@@ -95,18 +84,15 @@ export const gatedGet = (
           const local = clock.currentTimeMillisUnsafe()
           answeredAt = local
           options.onStatus?.(response.status)
-          if (response.status >= 200 && response.status < 300) {
-            outcome = outcomeOf(response, undefined)
-            return Effect.succeed(response)
-          }
           // Retry-After as an HTTP date is on Binance's clock.
-          const classified = Responses.classify({
+          const judged = Responses.judge({
             status: response.status,
             header: (name) => header(response, name),
             text: response.text
           }, local + permit.now - permit.local)
-          outcome = outcomeOf(response, classified)
-          const error = toError(classified)
+          outcome = judged.outcome
+          if (judged.classified === undefined) return Effect.succeed(response)
+          const error = toError(judged.classified)
           failedTag = error._tag
           return Effect.fail(error)
         }

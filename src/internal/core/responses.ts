@@ -3,6 +3,8 @@
  * answer is. No Effect here: both editions build their typed errors from `classify`'s plain description.
  */
 
+import type { Outcome } from "./gate.js"
+
 /** A response as the rules need it: a header reader (case-insensitive names) and the whole body. */
 export interface Answer {
   readonly status: number
@@ -126,6 +128,29 @@ export const classify = (answer: Answer, nowMs: number): Classified => {
     return { _tag: "ServerError", status, ...bodyFields }
   }
   return { _tag: "BinanceApiError", status, ...bodyFields }
+}
+
+/**
+ * What an answer tells: the gate's outcome (its status and used weight, and for a refusal its Retry-After and when a
+ * ban ends) and, unless it is a 2xx, which error it is. `nowMs` is Binance's clock.
+ */
+export const judge = (
+  answer: Answer,
+  nowMs: number
+): { readonly outcome: Outcome; readonly classified: Classified | undefined } => {
+  const { status } = answer
+  const used = usedWeight(answer.header("x-mbx-used-weight-1m"))
+  if (status >= 200 && status < 300) return { outcome: { status, usedWeight: used }, classified: undefined }
+  const classified = classify(answer, nowMs)
+  return {
+    outcome: {
+      status,
+      usedWeight: used,
+      retryAfterMs: "retryAfterMs" in classified ? classified.retryAfterMs : undefined,
+      bannedUntil: classified._tag === "IpBanned" ? bannedUntil(classified.msg) : undefined
+    },
+    classified
+  }
 }
 
 /** When a 418 ban ends (Binance's clock), from "banned until 1700000000000" in its message. */
