@@ -432,6 +432,11 @@ describe("judge: what an answer tells the gate, and which error it is", () => {
     })
     expect(judged.classified?._tag).toBe("IpBanned")
   })
+  it("only a 418 is a ban: a 429 whose message mentions one carries no ban end", () => {
+    const judged = judge(answer(429, {}, "{\"code\":-1003,\"msg\":\"IP banned until 1700000123456.\"}"), 0)
+    expect(judged.outcome.bannedUntil).toBeUndefined()
+    expect(judged.classified?._tag).toBe("RateLimited")
+  })
   it("an error without Retry-After (a -1021) has none in its outcome", () => {
     const judged = judge(answer(400, {}, "{\"code\":-1021,\"msg\":\"Timestamp outside recvWindow.\"}"), 0)
     expect(judged.outcome).toEqual({
