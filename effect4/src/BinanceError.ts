@@ -7,6 +7,7 @@
  */
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import { isTransientTag } from "./internal/core/errors.js"
 
 /**
  * @since 1.0.0
@@ -414,5 +415,4 @@ export const PmAccountInfoError: Schema.Union<
  * @since 1.0.0
  * @category Guards
  */
-export const isTransient = (error: PmAccountInfoError): boolean =>
-  error._tag === "TransportError" || error._tag === "Timeout" || error._tag === "ServerError"
+export const isTransient = (error: PmAccountInfoError): boolean => isTransientTag(error._tag)
