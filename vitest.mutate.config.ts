@@ -8,7 +8,7 @@ export default defineConfig({
     include: [
       "test/Credentials.test.ts",
       "test/Credentials.order.test.ts",
-      "test/http.rules.test.ts",
+      "test/responses.test.ts",
       "test/endpoint.rules.test.ts",
       "test/options.rules.test.ts",
       "test/keys.rules.test.ts",

@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import * as BinanceConfig from "./BinanceConfig.js"
 import type * as BinanceError from "./BinanceError.js"
 import { learnOffset } from "./internal/attempt.js"
+import * as ClockRules from "./internal/core/clock.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -98,7 +99,7 @@ export const make: Effect.Effect<Service> = Effect.sync(() => {
     sync,
     resync: (sentAt) =>
       Effect.suspend(() =>
-        running === undefined && syncedAt !== undefined && syncedAt >= sentAt ? Effect.succeed(offset) : sync
+        ClockRules.needsSync(sentAt, syncedAt, running !== undefined) ? sync : Effect.succeed(offset)
       ),
     syncedAt: () => syncedAt
   }
@@ -140,7 +141,7 @@ export const layerSynced = (
   Layer.effect(
     BinanceClock,
     Effect.gen(function*() {
-      const maxAgeMs = Duration.toMillis(options.maxAge ?? Duration.minutes(10))
+      const maxAgeMs = options.maxAge === undefined ? ClockRules.DEFAULT_MAX_AGE_MS : Duration.toMillis(options.maxAge)
       const client = yield* HttpClient.HttpClient
       const config = yield* BinanceConfig.BinanceConfig
       const gate = yield* RateLimit.RateLimit
@@ -157,12 +158,9 @@ export const layerSynced = (
       // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing.
       const refreshing = yield* Effect.makeSemaphore(1)
       // After a failed refresh, wait before the next try: every try costs weight, and Binance may be refusing us.
-      const retryAfterFailureMs = Math.min(maxAgeMs / 10, 30_000)
-      let failedAt = Number.NEGATIVE_INFINITY
+      let failedAt: number | undefined
       const refreshIfStale = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const syncedAt = base.syncedAt()
-        if (syncedAt !== undefined && now - syncedAt < maxAgeMs) return Effect.void
-        if (now - failedAt < retryAfterFailureMs) return Effect.void
+        if (!ClockRules.refreshDue(now, base.syncedAt(), failedAt, maxAgeMs)) return Effect.void
         return refreshing.withPermitsIfAvailable(1)(
           sync.pipe(
             Effect.catchAll((error) =>

@@ -5,26 +5,18 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as BigDecimal from "effect/BigDecimal"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import * as Tracer from "effect/Tracer"
 import * as Amount from "./Amount.js"
-import * as BinanceClock from "./BinanceClock.js"
-import * as BinanceConfig from "./BinanceConfig.js"
-import { InvalidParameters, isTransient, type PmAccountInfoError, ResponseDecodeError } from "./BinanceError.js"
-import * as Credentials from "./Credentials.js"
-import { gatedGet } from "./internal/attempt.js"
+import type * as BinanceClock from "./BinanceClock.js"
+import { InvalidParameters, type PmAccountInfoError } from "./BinanceError.js"
+import type * as Credentials from "./Credentials.js"
+import * as Call from "./internal/call.js"
+import type * as CallRules from "./internal/core/call.js"
 import * as Endpoint from "./internal/core/endpoint.js"
-import { excerpt, usedWeight } from "./internal/http.js"
-import * as Metrics from "./internal/metrics.js"
-import { retryAfterFailure } from "./internal/retry.js"
-import * as RateLimit from "./RateLimit.js"
 
 /**
  * @since 0.1.0
@@ -128,91 +120,13 @@ export const validateParams = (
   return Endpoint.isRefusal(checked) ? Either.left(new InvalidParameters(checked)) : Either.right(checked)
 }
 
-const shouldRetry = (error: PmAccountInfoError, maxWaitMs: number): boolean =>
-  isTransient(error) ||
-  (error._tag === "RateLimited" && (error.retryAfterMs === undefined || error.retryAfterMs <= maxWaitMs))
-
-const run = (
-  params: PmAccountInfoParams
-): Effect.Effect<
-  PmAccountInfoResult,
-  PmAccountInfoError,
-  Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-> =>
-  // One context read and plain code in between: every Effect step on this path is paid on every call.
-  Effect.contextWithEffect((
-    context: Context.Context<Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient>
-  ) => {
-    const config = Context.get(context, BinanceConfig.BinanceConfig)
-    const validated = validateParams(params, config.recvWindow)
-    if (Either.isLeft(validated)) return Effect.fail(validated.left)
-    const { asset } = validated.right
-    const credentials = Context.get(context, Credentials.Credentials)
-    const clock = Context.get(context, BinanceClock.BinanceClock)
-    const client = Context.get(context, HttpClient.HttpClient)
-    const gate = Context.get(context, RateLimit.RateLimit)
-    // Attributes go straight onto the call's span as things happen (no finalizer to run at the end).
-    const parent = Context.getOption(context, Tracer.ParentSpan)
-    const span = parent._tag === "Some" && parent.value._tag === "Span" ? parent.value : undefined
-    span?.attribute("binance.asset", asset)
-    let attempts = 0
-    // Host clock when the latest request left: a -1021 heals from it.
-    let sentAt = 0
-    const fixed = Endpoint.queryPrefix(validated.right)
-    const paths = Endpoint.pathsOf(config.market)
-    const prefix = `${config.baseUrl}${paths.path}?${fixed}`
-    const attempt = gatedGet({
-      client,
-      config,
-      gate,
-      now: clock.currentTimeMillis,
-      weight: Endpoint.WEIGHT,
-      apiKey: credentials.apiKey,
-      endpoint: paths.endpoint,
-      // Sign exactly the bytes that are sent, freshly for every attempt.
-      url: (timestamp, local) => {
-        if (++attempts > 1) Metrics.unsafeRecordRetry()
-        sentAt = local
-        span?.attribute("binance.attempts", attempts)
-        return `${prefix}${timestamp}&signature=${credentials.sign(fixed + timestamp)}`
-      },
-      onStatus: (status) => {
-        span?.attribute("http.response.status_code", status)
-      }
-    })
-    // -1021: learn the server's clock and try once more with a new timestamp and signature — once per call,
-    // so a call sends at most maxRetries + 2 requests and one /fapi/v1/time.
-    let healed = false
-    const selfHealing = Effect.catchTag(attempt, "InvalidTimestamp", (error) => {
-      if (healed) return Effect.fail(error)
-      healed = true
-      return Effect.zipRight(clock.resync(sentAt).pipe(Effect.provideService(HttpClient.HttpClient, client)), attempt)
-    })
-    const maxWaitMs = Duration.toMillis(config.maxRetryAfterWait)
-    const retried = retryAfterFailure(
-      Effect.tapError(selfHealing, (error) =>
-        Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts })),
-      {
-        schedule: Schedule.intersect(config.retrySchedule, Schedule.recurs(config.maxRetries)),
-        while: (error) =>
-          shouldRetry(error, maxWaitMs)
-      }
-    )
-    return Effect.flatMap(retried, (response) => {
-      const body = Endpoint.decodeBody(response.text, asset)
-      if (typeof body === "string") {
-        return Effect.fail(
-          new ResponseDecodeError({ status: response.status, reason: body, excerpt: excerpt(response.text, 120) })
-        )
-      }
-      const info = new PmAccountInfo({
-        asset: body.asset,
-        maxWithdrawAmount: BigDecimal.unsafeFromString(body.maxWithdrawAmount),
-        maxWithdrawAmountUSD: BigDecimal.unsafeFromString(body.maxWithdrawAmountUSD)
-      }, { disableValidation: true })
-      return Effect.succeed({ info, response: body, usedWeight: usedWeight(response.headers), attempts })
-    })
-  })
+const toInfo = (success: CallRules.Success): PmAccountInfo =>
+  // The body's amounts were checked by the call: no second validation on the hot path.
+  new PmAccountInfo({
+    asset: success.body.asset,
+    maxWithdrawAmount: BigDecimal.unsafeFromString(success.body.maxWithdrawAmount),
+    maxWithdrawAmountUSD: BigDecimal.unsafeFromString(success.body.maxWithdrawAmountUSD)
+  }, { disableValidation: true })
 
 /**
  * Reads Classic Portfolio Margin Account Information for one asset.
@@ -230,9 +144,7 @@ export const pmAccountInfo: (
   PmAccountInfo,
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-> = Effect.fn("PortfolioMargin.pmAccountInfo")((params: PmAccountInfoParams) =>
-  Effect.map(run(params), (result) => result.info)
-)
+> = Effect.fn("PortfolioMargin.pmAccountInfo")((params: PmAccountInfoParams) => Call.run(params, toInfo))
 
 /**
  * Like `pmAccountInfo`, with the body's own strings, the used weight and the number of attempts.
@@ -246,20 +158,11 @@ export const pmAccountInfoResult: (
   PmAccountInfoResult,
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-> = Effect.fn("PortfolioMargin.pmAccountInfoResult")(run)
-
-/**
- * `pmAccountInfoResult` without its span: for callers that have no tracer to see it (the Promise API), where
- * the span's bookkeeping would be a third of the Effect steps of a call.
- *
- * @since 0.1.0
- * @category Endpoints
- * @internal
- */
-export const pmAccountInfoResultUntraced: (
-  params: PmAccountInfoParams
-) => Effect.Effect<
-  PmAccountInfoResult,
-  PmAccountInfoError,
-  Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-> = run
+> = Effect.fn("PortfolioMargin.pmAccountInfoResult")((params: PmAccountInfoParams) =>
+  Call.run(params, (success): PmAccountInfoResult => ({
+    info: toInfo(success),
+    response: success.body,
+    usedWeight: success.usedWeight,
+    attempts: success.attempts
+  }))
+)

@@ -17,10 +17,11 @@ import * as BinanceConfig from "./BinanceConfig.js"
 import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
 import * as BinanceHttpClient from "./BinanceHttpClient.js"
 import * as Credentials from "./Credentials.js"
+import * as Call from "./internal/call.js"
 import * as AbortWatch from "./internal/core/abortWatch.js"
+import type * as CallRules from "./internal/core/call.js"
 import type { Refusal } from "./internal/core/endpoint.js"
 import * as Api from "./internal/core/promiseApi.js"
-import * as PortfolioMargin from "./PortfolioMargin.js"
 
 /**
  * @since 0.1.0
@@ -142,10 +143,10 @@ const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal
   return Object.assign(new Error(`Unexpected failure: ${String(defect)}`, { cause: defect }), { _tag: "Defect" })
 }
 
-const toInfo = (result: PortfolioMargin.PmAccountInfoResult): PmAccountInfo => ({
-  asset: result.response.asset,
-  maxWithdrawAmount: result.response.maxWithdrawAmount,
-  maxWithdrawAmountUSD: result.response.maxWithdrawAmountUSD
+const toInfo = (success: CallRules.Success): PmAccountInfo => ({
+  asset: success.body.asset,
+  maxWithdrawAmount: success.body.maxWithdrawAmount,
+  maxWithdrawAmountUSD: success.body.maxWithdrawAmountUSD
 })
 
 /**
@@ -164,14 +165,15 @@ export const createClient = (options: ClientOptions): Client => {
   // An abort interrupts the calls of its signal (one listener per signal: see core/abortWatch).
   const watch = AbortWatch.make<Call>((call) => call.unsafeInterruptAsFork(call.id()))
   const call = <A>(
-    params: PortfolioMargin.PmAccountInfoParams,
+    params: unknown,
     callOptions: CallOptions | undefined,
-    shape: (result: PortfolioMargin.PmAccountInfoResult) => A
+    shape: (success: CallRules.Success) => A
   ): Promise<A> => {
     if (closed) return Promise.reject(new ClientClosed({ during: false }))
     const signal = callOptions?.signal
     if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
-    const program = Effect.map(PortfolioMargin.pmAccountInfoResultUntraced(params), shape)
+    // The call without the public span or decimal decoding: Binance's strings are what this API returns.
+    const program = Call.run(params, shape)
     return new Promise<A>((resolve, reject) => {
       const fiber = runtime.runFork(program)
       running.add(fiber)
@@ -190,10 +192,10 @@ export const createClient = (options: ClientOptions): Client => {
   return {
     pmAccountInfo: (params, callOptions) => call(params, callOptions, toInfo),
     pmAccountInfoResult: (params, callOptions) =>
-      call(params, callOptions, (result): PmAccountInfoResult => ({
-        info: toInfo(result),
-        usedWeight: result.usedWeight,
-        attempts: result.attempts
+      call(params, callOptions, (success): PmAccountInfoResult => ({
+        info: toInfo(success),
+        usedWeight: success.usedWeight,
+        attempts: success.attempts
       })),
     close: async () => {
       closed = true

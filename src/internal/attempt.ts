@@ -3,19 +3,28 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import type * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
+import * as ClockRules from "./core/clock.js"
 import * as Endpoint from "./core/endpoint.js"
 import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
 import { clientEgress, get, type RawResponse, toError } from "./http.js"
 import * as Metrics from "./metrics.js"
 
+/** What an answer means to the caller: what it tells the gate, the request metric's tag, and the caller's result. */
+export interface Judged<A> {
+  readonly outcome: RateLimit.Outcome
+  readonly tag: string
+  readonly result: A
+}
+
 /** @internal */
-export interface GatedGet {
+export interface GatedGet<A> {
   readonly client: HttpClient.HttpClient
   readonly config: BinanceConfig.Service
   readonly gate: RateLimit.Service
@@ -23,18 +32,13 @@ export interface GatedGet {
   readonly now: Effect.Effect<number>
   readonly weight: number
   readonly apiKey?: Redacted.Redacted<string> | undefined
-  /**
-   * Builds the URL once the gate has let the request through, from the timestamp to sign (Binance's clock,
-   * estimated) and the host clock at that instant.
-   */
-  readonly url: (timestamp: number, local: number) => string
-  /** Called with the status of every response (for span attributes). */
-  readonly onStatus?: ((status: number) => void) | undefined
+  /** The URL, once the gate has let the request through: from the timestamp to sign and the host clock then. */
+  readonly request: (timestamp: number, local: number) => string
+  /** What the answer means (`nowMs`: Binance's clock when it arrived). */
+  readonly judge: (answer: Responses.Answer, nowMs: number) => Judged<A>
   /** The `endpoint` tag of the request metrics, e.g. `GET /fapi/v1/pmAccountInfo`. */
-  readonly endpoint?: string | undefined
+  readonly endpoint: string
 }
-
-const DEFAULT_ENDPOINT = `GET ${Endpoint.PATH}`
 
 const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
   const failure = Cause.failureOption(cause)
@@ -47,16 +51,22 @@ const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
 const budgetKey = (config: BinanceConfig.Service, client: HttpClient.HttpClient): string =>
   PlainOptions.budgetKey({ baseUrl: config.baseUrl, egress: config.egress ?? clientEgress(client) })
 
+const answerOf = (response: RawResponse): Responses.Answer => ({
+  status: response.status,
+  header: (name) => response.headers[name],
+  text: response.text
+})
+
 /**
- * One attempt through the rate-limit gate: wait for (or fail at) the gate, stamp and sign, send, and tell the
- * gate what came back. Non-2xx responses fail with their typed error.
+ * One attempt through the rate-limit gate: gate → sign → send → judge → release. It fails only when no answer was
+ * judged (the gate refused, the transport failed, the attempt timed out); what an answer means is `judge`'s.
  *
  * Only the hand-back of the permit runs uninterruptibly, and it neither sends nor waits: it reads the host
  * clock (not `now`, which a synced clock may refresh over the network) and the gate's release is one step.
  *
  * @internal
  */
-export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccountInfoError> =>
+export const gatedGet = <A>(options: GatedGet<A>): Effect.Effect<A, PmAccountInfoError> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
       restore(options.gate.acquire({
@@ -68,30 +78,23 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
       })),
       (permit) => {
         let outcome: RateLimit.Outcome = {}
+        let tag: string | undefined
         // Binance's clock minus the host's, as used to stamp this request.
         let skew = 0
         // Host clock when the request left (for the duration metric); undefined until it did.
         let sentLocal: number | undefined
-        let failedTag: string | undefined
         const send = Effect.flatMap(Effect.zip(options.now, Clock.currentTimeMillis), ([timestamp, local]) => {
           skew = timestamp - local
           sentLocal = local
-          return get(options.client, options.config, options.url(timestamp, local), options.apiKey)
+          return get(options.client, options.config, options.request(timestamp, local), options.apiKey)
         }).pipe(
           Effect.flatMap((response) =>
-            Effect.flatMap(Clock.currentTimeMillis, (local) => {
-              options.onStatus?.(response.status)
+            Effect.map(Clock.currentTimeMillis, (local) => {
               // Retry-After as an HTTP date is on Binance's clock.
-              const judged = Responses.judge({
-                status: response.status,
-                header: (name) => response.headers[name],
-                text: response.text
-              }, local + skew)
+              const judged = options.judge(answerOf(response), local + skew)
               outcome = judged.outcome
-              if (judged.classified === undefined) return Effect.succeed(response)
-              const error = toError(judged.classified)
-              failedTag = error._tag
-              return Effect.fail(error)
+              tag = judged.tag
+              return judged.result
             })
           )
         )
@@ -100,8 +103,8 @@ export const gatedGet = (options: GatedGet): Effect.Effect<RawResponse, PmAccoun
             Effect.flatMap(Clock.currentTimeMillis, (local) => {
               if (sentLocal !== undefined) {
                 Metrics.unsafeRecordRequest(
-                  options.endpoint ?? DEFAULT_ENDPOINT,
-                  Exit.isSuccess(exit) ? "ok" : failedTag ?? failureTag(exit.cause),
+                  options.endpoint,
+                  Exit.isSuccess(exit) ? tag ?? "ok" : failureTag(exit.cause),
                   outcome.status,
                   local - sentLocal,
                   options.config.baseUrl,
@@ -123,7 +126,7 @@ export interface LearnedOffset {
 }
 
 /**
- * `GET /fapi/v1/time` (or COIN-M's `/dapi/v1/time`), and the offset `serverTime − (sentAt + receivedAt) / 2` on the local clock.
+ * `GET /fapi/v1/time` (or COIN-M's `/dapi/v1/time`) through the gate, and the offset it teaches (core/clock).
  *
  * @internal
  */
@@ -132,29 +135,39 @@ export const learnOffset = (options: {
   readonly config: BinanceConfig.Service
   readonly gate: RateLimit.Service
   readonly now: Effect.Effect<number>
-}): Effect.Effect<LearnedOffset, PmAccountInfoError> =>
-  Effect.gen(function*() {
-    let sentAt = 0
-    const paths = Endpoint.pathsOf(options.config.market)
-    const response = yield* gatedGet({
+}): Effect.Effect<LearnedOffset, PmAccountInfoError> => {
+  let sentAt = 0
+  const paths = Endpoint.pathsOf(options.config.market)
+  return Effect.flatMap(
+    gatedGet<Either.Either<Responses.Answer, PmAccountInfoError>>({
       ...options,
-      weight: 1,
+      weight: Endpoint.TIME_WEIGHT,
+      endpoint: paths.timeEndpoint,
       // Stamped on the host clock when the gate lets the request go: time spent waiting at the gate is not
       // round trip, and an offset learned meanwhile by someone else cannot skew this one.
-      endpoint: paths.timeEndpoint,
-      url: (_, local) => {
+      request: (_, local) => {
         sentAt = local
         return `${options.config.baseUrl}${paths.timePath}`
+      },
+      judge: (answer, nowMs) => {
+        const judged = Responses.judge(answer, nowMs)
+        const classified = judged.classified
+        return {
+          outcome: judged.outcome,
+          tag: classified?._tag ?? "ok",
+          result: classified === undefined ? Either.right(answer) : Either.left(toError(classified))
+        }
       }
+    }),
+    Either.match({
+      onLeft: Effect.fail,
+      onRight: (answer) =>
+        Effect.flatMap(Clock.currentTimeMillis, (receivedAt) => {
+          const learned = ClockRules.learn(answer.text, sentAt, receivedAt, options.config.market)
+          return "offset" in learned
+            ? Effect.succeed({ offset: learned.offset, receivedAt })
+            : Effect.fail(new ResponseDecodeError({ status: answer.status, ...learned }))
+        })
     })
-    const receivedAt = yield* Clock.currentTimeMillis
-    const serverTime = Responses.parseServerTime(response.text)
-    if (serverTime === undefined) {
-      return yield* new ResponseDecodeError({
-        status: response.status,
-        reason: `expected {"serverTime": <ms>} from ${paths.timePath}`,
-        excerpt: Responses.excerpt(response.text, 120)
-      })
-    }
-    return { offset: Math.round(serverTime - (sentAt + receivedAt) / 2), receivedAt }
-  })
+  )
+}

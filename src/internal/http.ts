@@ -9,17 +9,20 @@ import * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import {
   BinanceApiError,
+  InvalidParameters,
   InvalidSignature,
   InvalidTimestamp,
   IpBanned,
   type PmAccountInfoError,
   RateLimited,
+  ResponseDecodeError,
   ServerError,
   Timeout,
   TransportError,
   Unauthorized,
   WafBlocked
 } from "../BinanceError.js"
+import type * as CallRules from "./core/call.js"
 import * as Responses from "./core/responses.js"
 
 /** @internal */
@@ -46,17 +49,11 @@ export const clientEgress = (client: HttpClient.HttpClient): string | undefined 
 const addRedactedName = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
   names.includes(API_KEY_HEADER) ? names : [...names, API_KEY_HEADER]
 
-/** @internal */
-export const describeCause = Responses.describeCause
-
-/** @internal */
-export const scrub = Responses.scrub
-
 const fromHttpClientError = (error: HttpClientError.HttpClientError): TransportError => {
   if (error._tag === "RequestError") {
-    return new TransportError({ description: `${error.reason}: ${describeCause(error.cause)}` })
+    return new TransportError({ description: `${error.reason}: ${Responses.describeCause(error.cause)}` })
   }
-  return new TransportError({ description: `response ${error.reason}: ${describeCause(error.cause)}` })
+  return new TransportError({ description: `response ${error.reason}: ${Responses.describeCause(error.cause)}` })
 }
 
 /**
@@ -89,27 +86,17 @@ export const get = (
   )
 }
 
-/** @internal */
-export const usedWeight = (headers: Headers.Headers): number | undefined =>
-  Responses.usedWeight(headers["x-mbx-used-weight-1m"])
-
-/** `Retry-After` as ms: delta-seconds or an HTTP date. @internal */
-export const retryAfterMs = (headers: Headers.Headers, nowMs: number): number | undefined =>
-  Responses.retryAfterMs(headers["retry-after"], nowMs)
-
-/** @internal */
-export const excerpt = Responses.excerpt
-
-/** @internal */
-export const parseBinanceBody = Responses.parseBinanceBody
-
 /**
- * The typed error of a classified answer.
+ * The typed error of an error the call machine described (a classified answer, bad parameters, a bad body).
  *
  * @internal
  */
-export const toError = (classified: Responses.Classified): PmAccountInfoError => {
+export const toError = (classified: CallRules.Description): PmAccountInfoError => {
   switch (classified._tag) {
+    case "InvalidParameters":
+      return new InvalidParameters(classified)
+    case "ResponseDecodeError":
+      return new ResponseDecodeError(classified)
     case "IpBanned":
       return new IpBanned(classified)
     case "RateLimited":
@@ -128,14 +115,3 @@ export const toError = (classified: Responses.Classified): PmAccountInfoError =>
       return new BinanceApiError(classified)
   }
 }
-
-/**
- * Maps a non-2xx response to its typed error.
- *
- * @internal
- */
-export const classifyError = (response: RawResponse, nowMs: number): PmAccountInfoError =>
-  toError(Responses.classify(
-    { status: response.status, header: (name) => response.headers[name], text: response.text },
-    nowMs
-  ))

@@ -1,5 +1,5 @@
 // How a non-2xx answer becomes a typed error: status, body and headers in, the tag and the fields that must be
-// set out. Plain data, no Effect: test/http.rules.test.ts (Effect 3) and effect4/test/errorMapping.test.ts
+// set out. Plain data, no Effect: test/responses.test.ts (Effect 3) and effect4/test/errorMapping.test.ts
 // (Effect 4) run it through each edition's classifier, and the Effect 4 spec also end to end through FakeBinance.
 export interface ErrorCase {
   readonly name: string

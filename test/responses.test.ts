@@ -1,5 +1,5 @@
-// The pure rules of src/internal/core/responses.ts (through src/internal/http.ts, the Effect 3 edition's adapter),
-// one table each: how a non-2xx response becomes a typed error, how
+// The pure rules of src/internal/core/responses.ts (errors made by src/internal/http.ts's toError, the Effect 3
+// edition's), one table each: how a non-2xx response becomes a typed error, how
 // `Retry-After` and the used-weight header are read, and how free text loses anything that looks signed.
 // These are the rules `npm run mutate` mutates; each row is here because some plausible slip would change it.
 import * as Headers from "@effect/platform/Headers"
@@ -21,17 +21,19 @@ import {
   TransportError,
   Unauthorized
 } from "../src/BinanceError.js"
-import { bannedUntil, judge, parseServerTime } from "../src/internal/core/responses.js"
 import {
-  classifyError,
+  bannedUntil,
+  classify,
   describeCause,
   excerpt,
-  get,
+  judge,
   parseBinanceBody,
-  retryAfterMs,
+  parseServerTime,
+  retryAfterMs as retryAfterHeader,
   scrub,
-  usedWeight
-} from "../src/internal/http.js"
+  usedWeight as usedWeightHeader
+} from "../src/internal/core/responses.js"
+import { get, toError } from "../src/internal/http.js"
 import { errorCases } from "./cases/errorMapping.js"
 
 const NOW = 1_700_000_000_000 // a whole second, so an HTTP date (second precision) lands exactly
@@ -40,6 +42,10 @@ const response = (status: number, text: string, headers: Record<string, string> 
   text,
   headers: Headers.fromInput(headers)
 })
+const classifyError = (r: ReturnType<typeof response>, nowMs: number) =>
+  toError(classify({ status: r.status, header: (name) => r.headers[name], text: r.text }, nowMs))
+const retryAfterMs = (headers: Headers.Headers, nowMs: number) => retryAfterHeader(headers["retry-after"], nowMs)
+const usedWeight = (headers: Headers.Headers) => usedWeightHeader(headers["x-mbx-used-weight-1m"])
 const json = (code: number, msg: string) => JSON.stringify({ code, msg })
 const HTML_429 = "<html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1></body></html>"
 
