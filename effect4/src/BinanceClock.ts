@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import * as BinanceConfig from "./BinanceConfig.js"
 import type * as BinanceError from "./BinanceError.js"
 import { learnOffset } from "./internal/attempt.js"
+import * as ClockRules from "./internal/core/clock.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -95,7 +96,7 @@ const makeInternal: Effect.Effect<Internal> = Effect.sync(() => {
     sync,
     resync: (sentAt) =>
       Effect.suspend(() =>
-        running === undefined && syncedAt !== undefined && syncedAt >= sentAt ? Effect.succeed(offset) : sync
+        ClockRules.needsSync(sentAt, syncedAt, running !== undefined) ? sync : Effect.succeed(offset)
       ),
     syncedAt: () => syncedAt
   }
@@ -144,7 +145,7 @@ export const layerSynced = (
   Layer.effect(
     BinanceClock,
     Effect.gen(function*() {
-      const maxAgeMs = Duration.toMillis(options.maxAge ?? Duration.minutes(10))
+      const maxAgeMs = options.maxAge === undefined ? ClockRules.DEFAULT_MAX_AGE_MS : Duration.toMillis(options.maxAge)
       const client = yield* HttpClient.HttpClient
       const config = yield* BinanceConfig.BinanceConfig
       const gate = yield* RateLimit.RateLimit
@@ -162,13 +163,10 @@ export const layerSynced = (
       // is enough: the check and the set happen in one synchronous step.)
       let refreshing = false
       // After a failed refresh, wait before the next try: every try costs weight, and Binance may be refusing us.
-      const retryAfterFailureMs = Math.min(maxAgeMs / 10, 30_000)
-      let failedAt = Number.NEGATIVE_INFINITY
+      let failedAt: number | undefined
       // The refresh a timestamp asked for at `now` must wait for, if any.
       const refreshIfStale = (now: number): Effect.Effect<void> | undefined => {
-        const syncedAt = base.syncedAt()
-        if (syncedAt !== undefined && now - syncedAt < maxAgeMs) return undefined
-        if (now - failedAt < retryAfterFailureMs || refreshing) return undefined
+        if (refreshing || !ClockRules.refreshDue(now, base.syncedAt(), failedAt, maxAgeMs)) return undefined
         refreshing = true
         return sync.pipe(
           Effect.asVoid,

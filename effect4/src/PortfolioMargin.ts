@@ -15,6 +15,7 @@ import type * as BinanceClock from "./BinanceClock.js"
 import type { InvalidParameters, PmAccountInfoError } from "./BinanceError.js"
 import type * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
+import type * as CallRules from "./internal/core/call.js"
 import * as Endpoint from "./internal/core/endpoint.js"
 
 /**
@@ -95,15 +96,20 @@ export const validateParams: (
   defaultRecvWindow: number
 ) => Result.Result<Endpoint.Params, InvalidParameters> = Call.validateParams
 
-const toInfo = (raw: Call.RawResult): PmAccountInfo =>
+const toInfo = (success: CallRules.Success): PmAccountInfo =>
   new PmAccountInfo({
-    asset: raw.response.asset,
+    asset: success.body.asset,
     // The body was checked against the decimal pattern already.
-    maxWithdrawAmount: BigDecimal.fromStringUnsafe(raw.response.maxWithdrawAmount),
-    maxWithdrawAmountUSD: BigDecimal.fromStringUnsafe(raw.response.maxWithdrawAmountUSD)
+    maxWithdrawAmount: BigDecimal.fromStringUnsafe(success.body.maxWithdrawAmount),
+    maxWithdrawAmountUSD: BigDecimal.fromStringUnsafe(success.body.maxWithdrawAmountUSD)
   }, { disableChecks: true })
 
-const toResult = (raw: Call.RawResult): PmAccountInfoResult => ({ ...raw, info: toInfo(raw) })
+const toResult = (success: CallRules.Success): PmAccountInfoResult => ({
+  info: toInfo(success),
+  response: success.body,
+  usedWeight: success.usedWeight,
+  attempts: success.attempts
+})
 
 /**
  * Reads Classic Portfolio Margin Account Information for one asset.

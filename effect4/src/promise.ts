@@ -19,6 +19,7 @@ import * as BinanceHttpClient from "./BinanceHttpClient.js"
 import * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
 import * as AbortWatch from "./internal/core/abortWatch.js"
+import type * as CallRules from "./internal/core/call.js"
 import type { Refusal } from "./internal/core/endpoint.js"
 import * as Api from "./internal/core/promiseApi.js"
 
@@ -143,10 +144,10 @@ const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal
   return Object.assign(new Error(`Unexpected failure: ${String(defect)}`, { cause: defect }), { _tag: "Defect" })
 }
 
-const toInfo = (result: Call.RawResult): PmAccountInfo => ({
-  asset: result.response.asset,
-  maxWithdrawAmount: result.response.maxWithdrawAmount,
-  maxWithdrawAmountUSD: result.response.maxWithdrawAmountUSD
+const toInfo = (success: CallRules.Success): PmAccountInfo => ({
+  asset: success.body.asset,
+  maxWithdrawAmount: success.body.maxWithdrawAmount,
+  maxWithdrawAmountUSD: success.body.maxWithdrawAmountUSD
 })
 
 /**
@@ -165,9 +166,9 @@ export const createClient = (options: ClientOptions): Client => {
   // An abort interrupts the calls of its signal (one listener per signal: see core/abortWatch).
   const watch = AbortWatch.make<Running>((fiber) => fiber.interruptUnsafe())
   const call = <A>(
-    params: Call.Params,
+    params: unknown,
     callOptions: CallOptions | undefined,
-    shape: (result: Call.RawResult) => A
+    shape: (success: CallRules.Success) => A
   ): Promise<A> => {
     if (closed) return Promise.reject(new ClientClosed({ during: false }))
     const signal = callOptions?.signal
@@ -195,10 +196,10 @@ export const createClient = (options: ClientOptions): Client => {
   return {
     pmAccountInfo: (params, callOptions) => call(params, callOptions, toInfo),
     pmAccountInfoResult: (params, callOptions) =>
-      call(params, callOptions, (result): PmAccountInfoResult => ({
-        info: toInfo(result),
-        usedWeight: result.usedWeight,
-        attempts: result.attempts
+      call(params, callOptions, (success): PmAccountInfoResult => ({
+        info: toInfo(success),
+        usedWeight: success.usedWeight,
+        attempts: success.attempts
       })),
     close: async () => {
       closed = true

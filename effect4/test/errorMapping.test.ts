@@ -3,10 +3,10 @@
 // error must come back after exactly one request.
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Headers from "effect/http/Headers"
 import { errorCases } from "../../test/cases/errorMapping.js"
 import * as FakeBinance from "../src/FakeBinance.js"
-import { classifyError } from "../src/internal/http.js"
+import { classify } from "../src/internal/core/responses.js"
+import { toError } from "../src/internal/http.js"
 import * as PortfolioMargin from "../src/PortfolioMargin.js"
 import { env, PM, requests, runWithTime } from "./helpers.js"
 
@@ -15,7 +15,8 @@ const NOW = 1_700_000_000_000
 describe("error mapping", () => {
   for (const c of errorCases) {
     it(`classifier: ${c.name}`, () => {
-      const error = classifyError({ status: c.status, text: c.body, headers: Headers.fromInput({ ...c.headers }) }, NOW)
+      const headers: Record<string, string> = { ...c.headers }
+      const error = toError(classify({ status: c.status, text: c.body, header: (name) => headers[name] }, NOW))
       expect(error).toMatchObject(c.expected)
     })
   }

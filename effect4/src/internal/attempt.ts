@@ -6,9 +6,11 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
+import * as ClockRules from "./core/clock.js"
 import * as Endpoint from "./core/endpoint.js"
 import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
@@ -16,8 +18,15 @@ import { clientEgress } from "./egress.js"
 import { get, header, type RawResponse, toError } from "./http.js"
 import * as Metrics from "./metrics.js"
 
+/** What an answer means to the caller: what it tells the gate, the request metric's tag, and the caller's result. */
+export interface Judged<A> {
+  readonly outcome: RateLimit.Outcome
+  readonly tag: string
+  readonly result: A
+}
+
 /** @internal */
-export interface GatedGet {
+export interface GatedGet<A> {
   readonly client: HttpClient.HttpClient
   readonly config: BinanceConfig.Service
   readonly gate: RateLimit.Service
@@ -25,18 +34,13 @@ export interface GatedGet {
   readonly now: Effect.Effect<number>
   readonly weight: number
   readonly apiKey?: Redacted.Redacted<string> | undefined
-  /**
-   * Builds the URL once the gate has let the request through, from the timestamp to sign (Binance's clock,
-   * estimated) and the host clock at that instant.
-   */
-  readonly url: (timestamp: number, local: number) => string
-  /** Called with the status of every response (for span attributes). */
-  readonly onStatus?: ((status: number) => void) | undefined
+  /** The URL, once the gate has let the request through: from the timestamp to sign and the host clock then. */
+  readonly request: (timestamp: number, local: number) => string
+  /** What the answer means (`nowMs`: Binance's clock when it arrived). */
+  readonly judge: (answer: Responses.Answer, nowMs: number) => Judged<A>
   /** The `endpoint` attribute of the request metrics, e.g. `GET /fapi/v1/pmAccountInfo`. */
-  readonly endpoint?: string | undefined
+  readonly endpoint: string
 }
-
-const DEFAULT_ENDPOINT = `GET ${Endpoint.PATH}`
 
 const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
   const failure = Cause.findErrorOption(cause)
@@ -50,19 +54,19 @@ const budgetKey = (config: BinanceConfig.Service, client: HttpClient.HttpClient)
   PlainOptions.budgetKey({ baseUrl: config.baseUrl, egress: config.egress ?? clientEgress(client) })
 
 /**
- * One attempt through the rate-limit gate: wait for (or fail at) the gate, stamp and sign, send, and tell the
- * gate what came back. Non-2xx responses fail with their typed error.
+ * One attempt through the rate-limit gate: gate → sign → send → judge → release. It fails only when no answer was
+ * judged (the gate refused, the transport failed, the attempt timed out); what an answer means is `judge`'s.
  *
  * Only the hand-back of the permit runs uninterruptibly, and it neither sends nor waits: it reads the host
  * clock (not `now`, which a synced clock may refresh over the network) and the gate's release is one step.
  *
  * @internal
  */
-export const gatedGet = (
-  options: GatedGet,
+export const gatedGet = <A>(
+  options: GatedGet<A>,
   /** The calling fiber's: its clock stamps the answer and the release, its registry takes the metrics. */
   context: Context.Context<never>
-): Effect.Effect<RawResponse, PmAccountInfoError> => {
+): Effect.Effect<A, PmAccountInfoError> => {
   const clock = Context.get(context, Clock.Clock)
   return Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
@@ -79,22 +83,19 @@ export const gatedGet = (
         let answeredAt: number | undefined
         // Whether the request left (an attempt stopped before it did is not counted).
         let sent = false
-        let failedTag: string | undefined
-        const onResponse = (response: RawResponse): Effect.Effect<RawResponse, PmAccountInfoError> => {
+        let tag: string | undefined
+        const onResponse = (response: RawResponse): Effect.Effect<A> => {
           const local = clock.currentTimeMillisUnsafe()
           answeredAt = local
-          options.onStatus?.(response.status)
           // Retry-After as an HTTP date is on Binance's clock.
-          const judged = Responses.judge({
+          const judged = options.judge({
             status: response.status,
             header: (name) => header(response, name),
             text: response.text
           }, local + permit.now - permit.local)
           outcome = judged.outcome
-          if (judged.classified === undefined) return Effect.succeed(response)
-          const error = toError(judged.classified)
-          failedTag = error._tag
-          return Effect.fail(error)
+          tag = judged.tag
+          return Effect.succeed(judged.result)
         }
         // Stamped with the clocks the gate admitted it on (nothing between the two sends or waits); built only
         // once the attempt is interruptible again, when the request goes out.
@@ -104,7 +105,7 @@ export const gatedGet = (
           clock,
           () => {
             sent = true
-            return options.url(permit.now, permit.local)
+            return options.request(permit.now, permit.local)
           },
           options.apiKey,
           onResponse
@@ -115,8 +116,8 @@ export const gatedGet = (
             if (sent) {
               Metrics.recordRequestUnsafe(
                 context,
-                options.endpoint ?? DEFAULT_ENDPOINT,
-                Exit.isSuccess(exit) ? "ok" : failedTag ?? failureTag(exit.cause),
+                options.endpoint,
+                Exit.isSuccess(exit) ? tag ?? "ok" : failureTag(exit.cause),
                 outcome.status,
                 // From the gate's admission: the same synchronous step as the send.
                 local - permit.local,
@@ -140,7 +141,7 @@ export interface LearnedOffset {
 }
 
 /**
- * `GET /fapi/v1/time` (or COIN-M's `/dapi/v1/time`), and the offset `serverTime − (sentAt + receivedAt) / 2` on the local clock.
+ * `GET /fapi/v1/time` (or COIN-M's `/dapi/v1/time`) through the gate, and the offset it teaches (core/clock).
  *
  * @internal
  */
@@ -150,29 +151,39 @@ export const learnOffset = (options: {
   readonly gate: RateLimit.Service
   readonly now: Effect.Effect<number>
 }): Effect.Effect<LearnedOffset, PmAccountInfoError> =>
-  Effect.gen(function*() {
+  Effect.contextWith((context: Context.Context<never>) => {
     let sentAt = 0
     const paths = Endpoint.pathsOf(options.config.market)
-    const context = yield* Effect.context<never>()
-    const response = yield* gatedGet({
-      ...options,
-      weight: 1,
-      endpoint: paths.timeEndpoint,
-      // Stamped on the host clock when the gate lets the request go: time spent waiting at the gate is not
-      // round trip, and an offset learned meanwhile by someone else cannot skew this one.
-      url: (_, local) => {
-        sentAt = local
-        return `${options.config.baseUrl}${paths.timePath}`
+    const clock = Context.get(context, Clock.Clock)
+    return Effect.flatMap(
+      gatedGet<Result.Result<Responses.Answer, PmAccountInfoError>>({
+        ...options,
+        weight: Endpoint.TIME_WEIGHT,
+        endpoint: paths.timeEndpoint,
+        // Stamped on the host clock when the gate lets the request go: time spent waiting at the gate is not
+        // round trip, and an offset learned meanwhile by someone else cannot skew this one.
+        request: (_, local) => {
+          sentAt = local
+          return `${options.config.baseUrl}${paths.timePath}`
+        },
+        judge: (answer, nowMs) => {
+          const judged = Responses.judge(answer, nowMs)
+          const classified = judged.classified
+          return {
+            outcome: judged.outcome,
+            tag: classified?._tag ?? "ok",
+            result: classified === undefined ? Result.succeed(answer) : Result.fail(toError(classified))
+          }
+        }
+      }, context),
+      (result) => {
+        if (Result.isFailure(result)) return Effect.fail(result.failure)
+        const answer = result.success
+        const receivedAt = clock.currentTimeMillisUnsafe()
+        const learned = ClockRules.learn(answer.text, sentAt, receivedAt, options.config.market)
+        return "offset" in learned
+          ? Effect.succeed({ offset: learned.offset, receivedAt })
+          : Effect.fail(new ResponseDecodeError({ status: answer.status, ...learned }))
       }
-    }, context)
-    const receivedAt = yield* Clock.currentTimeMillis
-    const serverTime = Responses.parseServerTime(response.text)
-    if (serverTime === undefined) {
-      return yield* new ResponseDecodeError({
-        status: response.status,
-        reason: `expected {"serverTime": <ms>} from ${paths.timePath}`,
-        excerpt: Responses.excerpt(response.text, 120)
-      })
-    }
-    return { offset: Math.round(serverTime - (sentAt + receivedAt) / 2), receivedAt }
+    )
   })

@@ -10,17 +10,20 @@ import * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import {
   BinanceApiError,
+  InvalidParameters,
   InvalidSignature,
   InvalidTimestamp,
   IpBanned,
   type PmAccountInfoError,
   RateLimited,
+  ResponseDecodeError,
   ServerError,
   Timeout,
   TransportError,
   Unauthorized,
   WafBlocked
 } from "../BinanceError.js"
+import type * as CallRules from "./core/call.js"
 import * as Responses from "./core/responses.js"
 import * as Direct from "./direct.js"
 import * as Send from "./send.js"
@@ -143,19 +146,26 @@ const withTimeout = (timeoutMs: number) => <A, E>(self: Effect.Effect<A, E>): Ef
     orElse: () => Effect.fail(new Timeout({ timeoutMs }))
   })
 
-/** @internal */
-export const usedWeight = (response: RawResponse): number | undefined =>
-  Responses.usedWeight(header(response, "x-mbx-used-weight-1m"))
-
 /**
- * The typed error of a classified answer.
+ * The typed error of an error the call machine described (a classified answer, bad parameters, a bad body).
  *
  * @internal
  */
-export const toError = (classified: Responses.Classified): PmAccountInfoError => {
+export const toError = (description: CallRules.Description): PmAccountInfoError => {
   // The fields without the description's `_tag`: each class sets its own.
-  const { _tag, ...fields } = classified as Responses.Classified & { readonly code: number; readonly msg: string }
+  const { _tag, ...fields } = description as CallRules.Description & {
+    readonly status: number
+    readonly code: number
+    readonly msg: string
+    readonly field: string
+    readonly reason: string
+    readonly excerpt: string
+  }
   switch (_tag) {
+    case "InvalidParameters":
+      return new InvalidParameters(fields)
+    case "ResponseDecodeError":
+      return new ResponseDecodeError(fields)
     case "IpBanned":
       return new IpBanned(fields)
     case "RateLimited":
@@ -174,14 +184,3 @@ export const toError = (classified: Responses.Classified): PmAccountInfoError =>
       return new BinanceApiError(fields)
   }
 }
-
-/**
- * Maps a non-2xx response to its typed error.
- *
- * @internal
- */
-export const classifyError = (response: RawResponse, nowMs: number): PmAccountInfoError =>
-  toError(Responses.classify(
-    { status: response.status, header: (name) => header(response, name), text: response.text },
-    nowMs
-  ))
