@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
@@ -18,44 +19,22 @@ import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoE
 import * as BinanceHttpClient from "./BinanceHttpClient.js"
 import * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
-import * as AbortWatch from "./internal/core/abortWatch.js"
-import type * as CallRules from "./internal/core/call.js"
-import type { Refusal } from "./internal/core/endpoint.js"
 import * as Api from "./internal/core/promiseApi.js"
+import * as PromiseClient from "./internal/core/promiseClient.js"
 
 /**
- * @since 0.1.0
- * @category Models
- */
-export type ClientOptions = Api.ClientOptions
-
-/**
- * The account information with Binance's own decimal strings.
+ * The Promise API's shapes: `createClient`'s options, a `Client`, a call's options, and what a call resolves.
  *
  * @since 0.1.0
  * @category Models
  */
-export type PmAccountInfo = Api.PmAccountInfo
-
-/**
- * The account information with what it took to get it.
- *
- * @since 0.2.0
- * @category Models
- */
-export type PmAccountInfoResult = Api.PmAccountInfoResult
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type CallOptions = Api.CallOptions
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type Client = Api.Client
+export type {
+  CallOptions,
+  Client,
+  ClientOptions,
+  PmAccountInfo,
+  PmAccountInfoResult
+} from "./internal/core/promiseApi.js"
 
 /**
  * The rejection when a call's `signal` is aborted.
@@ -63,13 +42,7 @@ export type Client = Api.Client
  * @since 0.1.0
  * @category Errors
  */
-export const AbortError: typeof Api.AbortError = Api.AbortError
-
-/**
- * @since 0.1.0
- * @category Errors
- */
-export type AbortError = Api.AbortError
+export { AbortError } from "./internal/core/promiseApi.js"
 
 /**
  * What `pmAccountInfo` rejects with (and `createClient` throws): one of the library's tagged errors, or
@@ -78,7 +51,7 @@ export type AbortError = Api.AbortError
  * @since 0.1.0
  * @category Errors
  */
-export type ClientError = PmAccountInfoError | ClientClosed | AbortError
+export type ClientError = PmAccountInfoError | ClientClosed | Api.AbortError
 
 /**
  * Narrows a caught value to a `ClientError`, to read its `_tag` (and `status`, `code`, `retryAfterMs` where
@@ -87,67 +60,30 @@ export type ClientError = PmAccountInfoError | ClientClosed | AbortError
  * @since 0.1.0
  * @category Errors
  */
-export const isClientError = (u: unknown): u is ClientError => isBinanceError(u) || u instanceof AbortError
+export const isClientError = (u: unknown): u is ClientError => isBinanceError(u) || u instanceof Api.AbortError
 
-const refuse = (refusal: Refusal): never => {
-  throw new InvalidConfiguration(refusal)
-}
-
-const buildLayer = (options: ClientOptions) => {
-  const key = Api.checkShape(options)
-  if ("field" in key) return refuse(key)
+const buildLayer = (options: Api.ClientOptions) => {
+  const plan = PromiseClient.plan(options)
+  if ("field" in plan) throw new InvalidConfiguration(plan)
+  const { apiKey, key } = plan
   const credentials = key._tag === "Hmac"
-    ? Credentials.makeHmac({ apiKey: options.apiKey, secretKey: key.secretKey })
-    : Credentials.makePrivateKey({ apiKey: options.apiKey, privateKey: key.privateKey, passphrase: key.passphrase })
+    ? Credentials.makeHmac({ apiKey, secretKey: key.secretKey })
+    : Credentials.makePrivateKey({ apiKey, privateKey: key.privateKey, passphrase: key.passphrase })
   if (Either.isLeft(credentials)) {
     const refusal = Api.keyRefusal(credentials.left)
     throw refusal === credentials.left ? credentials.left : new InvalidConfiguration(refusal)
   }
-  const timeoutMs = Api.milliseconds("timeoutMs", options.timeoutMs, false)
-  if (typeof timeoutMs === "object") return refuse(timeoutMs)
-  const maxRetryAfterWaitMs = Api.milliseconds("maxRetryAfterWaitMs", options.maxRetryAfterWaitMs, true)
-  if (typeof maxRetryAfterWaitMs === "object") return refuse(maxRetryAfterWaitMs)
-  const config = BinanceConfig.make({
-    environment: options.environment,
-    baseUrl: options.baseUrl,
-    recvWindow: options.recvWindow,
-    maxRetries: options.maxRetries,
-    weightLimit: options.weightLimit,
-    timeout: timeoutMs,
-    maxRetryAfterWait: maxRetryAfterWaitMs,
-    egress: options.egress,
-    market: options.market
-  })
-  if (Either.isLeft(config)) throw config.left
-  const proxyRefusal = Api.proxyRefusal(options.proxy)
-  if (proxyRefusal !== undefined) return refuse(proxyRefusal)
-  const proxy = options.proxy === undefined ? undefined : BinanceHttpClient.validateProxy(options.proxy)
-  if (proxy !== undefined && Either.isLeft(proxy)) throw proxy.left
+  const config = Either.getOrThrowWith(BinanceConfig.make(plan.config), identity)
+  if (plan.proxy !== undefined) Either.getOrThrowWith(BinanceHttpClient.validateProxy(plan.proxy), identity)
   return Layer.mergeAll(
     Layer.succeed(Credentials.Credentials, credentials.right),
-    Layer.succeed(BinanceConfig.BinanceConfig, config.right),
+    Layer.succeed(BinanceConfig.BinanceConfig, config),
     BinanceClock.layer,
     // No RateLimit layer: the process-wide gate, shared with every other client and Effect program.
     // Through a proxy, the budget is the proxy's (the client carries its egress), unless `egress` names one.
-    options.proxy === undefined
-      ? BinanceHttpClient.layer()
-      : Layer.orDie(BinanceHttpClient.layer({ proxy: options.proxy }))
+    plan.proxy === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: plan.proxy }))
   )
 }
-
-const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal | undefined): Error => {
-  const failure = Cause.failureOption(cause)
-  if (Option.isSome(failure)) return failure.value
-  if (signal?.aborted === true && Cause.isInterruptedOnly(cause)) return new AbortError(signal.reason)
-  const defect = Cause.squash(cause)
-  return Object.assign(new Error(`Unexpected failure: ${String(defect)}`, { cause: defect }), { _tag: "Defect" })
-}
-
-const toInfo = (success: CallRules.Success): PmAccountInfo => ({
-  asset: success.body.asset,
-  maxWithdrawAmount: success.body.maxWithdrawAmount,
-  maxWithdrawAmountUSD: success.body.maxWithdrawAmountUSD
-})
 
 /**
  * Creates a client. Throws `InvalidConfiguration` (an `Error` with `_tag`) synchronously for bad options.
@@ -157,50 +93,28 @@ const toInfo = (success: CallRules.Success): PmAccountInfo => ({
  * @since 0.1.0
  * @category Constructors
  */
-export const createClient = (options: ClientOptions): Client => {
+export const createClient = (options: Api.ClientOptions): Api.Client => {
   const runtime = ManagedRuntime.make(buildLayer(options))
-  let closed = false
-  type Call = Fiber.RuntimeFiber<unknown, PmAccountInfoError>
-  const running = new Set<Call>()
-  // An abort interrupts the calls of its signal (one listener per signal: see core/abortWatch).
-  const watch = AbortWatch.make<Call>((call) => call.unsafeInterruptAsFork(call.id()))
-  const call = <A>(
-    params: unknown,
-    callOptions: CallOptions | undefined,
-    shape: (success: CallRules.Success) => A
-  ): Promise<A> => {
-    if (closed) return Promise.reject(new ClientClosed({ during: false }))
-    const signal = callOptions?.signal
-    if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
-    // The call without the public span or decimal decoding: Binance's strings are what this API returns.
-    const program = Call.run(params, shape)
-    return new Promise<A>((resolve, reject) => {
-      const fiber = runtime.runFork(program)
-      running.add(fiber)
-      const unwatch = signal === undefined ? undefined : watch(signal, fiber)
+  return PromiseClient.make<Fiber.RuntimeFiber<unknown, PmAccountInfoError>>({
+    start: (params, shape, done) => {
+      const fiber = runtime.runFork(Call.run(params, shape))
       fiber.addObserver((exit) => {
-        running.delete(fiber)
-        unwatch?.()
-        if (Exit.isSuccess(exit)) return resolve(exit.value)
-        if (closed && signal?.aborted !== true && Cause.isInterruptedOnly(exit.cause)) {
-          return reject(new ClientClosed({ during: true }))
-        }
-        reject(toRejection(exit.cause, signal))
+        if (Exit.isSuccess(exit)) return done({ _tag: "Success", value: exit.value })
+        const failure = Cause.failureOption(exit.cause)
+        if (Option.isSome(failure)) return done({ _tag: "Failure", error: failure.value })
+        done(
+          Cause.isInterruptedOnly(exit.cause)
+            ? { _tag: "Interrupted" }
+            : { _tag: "Defect", defect: Cause.squash(exit.cause) }
+        )
       })
-    })
-  }
-  return {
-    pmAccountInfo: (params, callOptions) => call(params, callOptions, toInfo),
-    pmAccountInfoResult: (params, callOptions) =>
-      call(params, callOptions, (success): PmAccountInfoResult => ({
-        info: toInfo(success),
-        usedWeight: success.usedWeight,
-        attempts: success.attempts
-      })),
-    close: async () => {
-      closed = true
+      return fiber
+    },
+    stop: (fiber) => fiber.unsafeInterruptAsFork(fiber.id()),
+    close: async (running) => {
       await Effect.runPromise(Fiber.interruptAll(running))
       await runtime.dispose()
-    }
-  }
+    },
+    closed: (during) => new ClientClosed({ during })
+  })
 }

@@ -8,6 +8,7 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
@@ -18,44 +19,22 @@ import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoE
 import * as BinanceHttpClient from "./BinanceHttpClient.js"
 import * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
-import * as AbortWatch from "./internal/core/abortWatch.js"
-import type * as CallRules from "./internal/core/call.js"
-import type { Refusal } from "./internal/core/endpoint.js"
 import * as Api from "./internal/core/promiseApi.js"
+import * as PromiseClient from "./internal/core/promiseClient.js"
 
 /**
- * @since 1.0.0
- * @category Models
- */
-export type ClientOptions = Api.ClientOptions
-
-/**
- * The account information with Binance's own decimal strings.
+ * The Promise API's shapes: `createClient`'s options, a `Client`, a call's options, and what a call resolves.
  *
  * @since 1.0.0
  * @category Models
  */
-export type PmAccountInfo = Api.PmAccountInfo
-
-/**
- * The account information with what it took to get it.
- *
- * @since 1.0.0
- * @category Models
- */
-export type PmAccountInfoResult = Api.PmAccountInfoResult
-
-/**
- * @since 1.0.0
- * @category Models
- */
-export type CallOptions = Api.CallOptions
-
-/**
- * @since 1.0.0
- * @category Models
- */
-export type Client = Api.Client
+export type {
+  CallOptions,
+  Client,
+  ClientOptions,
+  PmAccountInfo,
+  PmAccountInfoResult
+} from "./internal/core/promiseApi.js"
 
 /**
  * The rejection when a call's `signal` is aborted.
@@ -63,13 +42,7 @@ export type Client = Api.Client
  * @since 1.0.0
  * @category Errors
  */
-export const AbortError: typeof Api.AbortError = Api.AbortError
-
-/**
- * @since 1.0.0
- * @category Errors
- */
-export type AbortError = Api.AbortError
+export { AbortError } from "./internal/core/promiseApi.js"
 
 /**
  * What `pmAccountInfo` rejects with (and `createClient` throws): one of the library's tagged errors, or
@@ -78,7 +51,7 @@ export type AbortError = Api.AbortError
  * @since 1.0.0
  * @category Errors
  */
-export type ClientError = PmAccountInfoError | ClientClosed | AbortError
+export type ClientError = PmAccountInfoError | ClientClosed | Api.AbortError
 
 /**
  * Narrows a caught value to a `ClientError`, to read its `_tag` (and `status`, `code`, `retryAfterMs` where
@@ -87,68 +60,31 @@ export type ClientError = PmAccountInfoError | ClientClosed | AbortError
  * @since 1.0.0
  * @category Errors
  */
-export const isClientError = (u: unknown): u is ClientError => isBinanceError(u) || u instanceof AbortError
+export const isClientError = (u: unknown): u is ClientError => isBinanceError(u) || u instanceof Api.AbortError
 
-const refuse = (refusal: Refusal): never => {
-  throw new InvalidConfiguration(refusal)
-}
-
-const buildLayer = (options: ClientOptions) => {
-  const key = Api.checkShape(options)
-  if ("field" in key) return refuse(key)
+const buildLayer = (options: Api.ClientOptions) => {
+  const plan = PromiseClient.plan(options)
+  if ("field" in plan) throw new InvalidConfiguration(plan)
+  const { apiKey, key } = plan
   const credentials = key._tag === "Hmac"
-    ? Credentials.makeHmac({ apiKey: options.apiKey, secretKey: key.secretKey })
-    : Credentials.makePrivateKey({ apiKey: options.apiKey, privateKey: key.privateKey, passphrase: key.passphrase })
+    ? Credentials.makeHmac({ apiKey, secretKey: key.secretKey })
+    : Credentials.makePrivateKey({ apiKey, privateKey: key.privateKey, passphrase: key.passphrase })
   if (Result.isFailure(credentials)) {
     const refusal = Api.keyRefusal(credentials.failure)
     throw refusal === credentials.failure ? credentials.failure : new InvalidConfiguration(refusal)
   }
-  const timeoutMs = Api.milliseconds("timeoutMs", options.timeoutMs, false)
-  if (typeof timeoutMs === "object") return refuse(timeoutMs)
-  const maxRetryAfterWaitMs = Api.milliseconds("maxRetryAfterWaitMs", options.maxRetryAfterWaitMs, true)
-  if (typeof maxRetryAfterWaitMs === "object") return refuse(maxRetryAfterWaitMs)
-  const config = BinanceConfig.make({
-    environment: options.environment,
-    baseUrl: options.baseUrl,
-    recvWindow: options.recvWindow,
-    maxRetries: options.maxRetries,
-    weightLimit: options.weightLimit,
-    timeout: timeoutMs,
-    maxRetryAfterWait: maxRetryAfterWaitMs,
-    egress: options.egress,
-    market: options.market
-  })
-  if (Result.isFailure(config)) throw config.failure
-  const proxyRefusal = Api.proxyRefusal(options.proxy)
-  if (proxyRefusal !== undefined) return refuse(proxyRefusal)
-  const proxy = options.proxy === undefined ? undefined : BinanceHttpClient.validateProxy(options.proxy)
-  if (proxy !== undefined && Result.isFailure(proxy)) throw proxy.failure
+  const config = Result.getOrThrowWith(BinanceConfig.make(plan.config), identity)
+  if (plan.proxy !== undefined) Result.getOrThrowWith(BinanceHttpClient.validateProxy(plan.proxy), identity)
   return Layer.mergeAll(
     Layer.succeed(Credentials.Credentials, credentials.success),
-    Layer.succeed(BinanceConfig.BinanceConfig, config.success),
+    Layer.succeed(BinanceConfig.BinanceConfig, config),
     BinanceClock.layer,
     // No RateLimit layer: the process-wide gate, shared with every other client and Effect program.
-    // Through a proxy, the budget is the proxy's (the client carries its egress), unless `egress` names one.
-    // The proxy URL was checked above, so the layer cannot fail.
-    options.proxy === undefined
-      ? BinanceHttpClient.layer()
-      : Layer.orDie(BinanceHttpClient.layer({ proxy: options.proxy }))
+    // Through a proxy, the budget is the proxy's (the client carries its egress), unless `egress` names one; the
+    // proxy URL was checked above, so the layer cannot fail.
+    plan.proxy === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: plan.proxy }))
   )
 }
-
-const toRejection = (cause: Cause.Cause<PmAccountInfoError>, signal: AbortSignal | undefined): Error => {
-  const failure = Cause.findErrorOption(cause)
-  if (Option.isSome(failure)) return failure.value
-  if (signal?.aborted === true && Cause.hasInterruptsOnly(cause)) return new AbortError(signal.reason)
-  const defect = Cause.squash(cause)
-  return Object.assign(new Error(`Unexpected failure: ${String(defect)}`, { cause: defect }), { _tag: "Defect" })
-}
-
-const toInfo = (success: CallRules.Success): PmAccountInfo => ({
-  asset: success.body.asset,
-  maxWithdrawAmount: success.body.maxWithdrawAmount,
-  maxWithdrawAmountUSD: success.body.maxWithdrawAmountUSD
-})
 
 /**
  * Creates a client. Throws `InvalidConfiguration` (an `Error` with `_tag`) synchronously for bad options.
@@ -158,53 +94,32 @@ const toInfo = (success: CallRules.Success): PmAccountInfo => ({
  * @since 1.0.0
  * @category Constructors
  */
-export const createClient = (options: ClientOptions): Client => {
+export const createClient = (options: Api.ClientOptions): Api.Client => {
   const runtime = ManagedRuntime.make(buildLayer(options))
-  let closed = false
-  type Running = Fiber.Fiber<unknown, PmAccountInfoError>
-  const running = new Set<Running>()
-  // An abort interrupts the calls of its signal (one listener per signal: see core/abortWatch).
-  const watch = AbortWatch.make<Running>((fiber) => fiber.interruptUnsafe())
-  const call = <A>(
-    params: unknown,
-    callOptions: CallOptions | undefined,
-    shape: (success: CallRules.Success) => A
-  ): Promise<A> => {
-    if (closed) return Promise.reject(new ClientClosed({ during: false }))
-    const signal = callOptions?.signal
-    if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason))
-    // The call without the public span or decimal decoding: Binance's strings are what this API returns.
-    const program = Call.run(params, shape)
-    return new Promise<A>((resolve, reject) => {
+  return PromiseClient.make<Fiber.Fiber<unknown, PmAccountInfoError>>({
+    start: (params, shape, done) => {
+      const program = Call.run(params, shape)
       // Once the layer is built, straight on its services: the runtime's own fork also files every fiber in its
       // scope, and this client already interrupts its running calls when it closes.
       const context = runtime.cachedContext
       const fiber = context === undefined ? runtime.runFork(program) : Effect.runForkWith(context)(program)
-      running.add(fiber)
-      const unwatch = signal === undefined ? undefined : watch(signal, fiber)
       fiber.addObserver((exit) => {
-        running.delete(fiber)
-        unwatch?.()
-        if (Exit.isSuccess(exit)) return resolve(exit.value)
-        if (closed && signal?.aborted !== true && Cause.hasInterruptsOnly(exit.cause)) {
-          return reject(new ClientClosed({ during: true }))
-        }
-        reject(toRejection(exit.cause, signal))
+        if (Exit.isSuccess(exit)) return done({ _tag: "Success", value: exit.value })
+        const failure = Cause.findErrorOption(exit.cause)
+        if (Option.isSome(failure)) return done({ _tag: "Failure", error: failure.value })
+        done(
+          Cause.hasInterruptsOnly(exit.cause)
+            ? { _tag: "Interrupted" }
+            : { _tag: "Defect", defect: Cause.squash(exit.cause) }
+        )
       })
-    })
-  }
-  return {
-    pmAccountInfo: (params, callOptions) => call(params, callOptions, toInfo),
-    pmAccountInfoResult: (params, callOptions) =>
-      call(params, callOptions, (success): PmAccountInfoResult => ({
-        info: toInfo(success),
-        usedWeight: success.usedWeight,
-        attempts: success.attempts
-      })),
-    close: async () => {
-      closed = true
+      return fiber
+    },
+    stop: (fiber) => fiber.interruptUnsafe(),
+    close: async (running) => {
       await Effect.runPromise(Fiber.interruptAll(running))
       await runtime.dispose()
-    }
-  }
+    },
+    closed: (during) => new ClientClosed({ during })
+  })
 }

@@ -34,13 +34,18 @@ export const run = <A>(
   Effect.contextWithEffect((context: Context.Context<Requirements>) => {
     const config = Context.get(context, BinanceConfig.BinanceConfig)
     const credentials = Context.get(context, Credentials.Credentials)
-    const call = new CallRules.Call<PmAccountInfoError>(params, {
-      baseUrl: config.baseUrl,
-      market: config.market,
-      recvWindow: config.recvWindow,
-      maxRetries: config.maxRetries,
-      maxRetryAfterWaitMs: Duration.toMillis(config.maxRetryAfterWait)
-    }, credentials.sign, toError)
+    const call = new CallRules.Call<PmAccountInfoError>(
+      params,
+      {
+        baseUrl: config.baseUrl,
+        market: config.market,
+        recvWindow: config.recvWindow,
+        maxRetries: config.maxRetries,
+        maxRetryAfterWaitMs: Duration.toMillis(config.maxRetryAfterWait)
+      },
+      credentials.sign,
+      toError
+    )
     const first = call.start()
     if (first._tag === "Fail") return Effect.fail(first.error)
     const clock = Context.get(context, BinanceClock.BinanceClock)
@@ -82,7 +87,10 @@ export const run = <A>(
       })
     }
     const logged = (error: PmAccountInfoError, next: Effect.Effect<A, PmAccountInfoError>) =>
-      Effect.zipRight(Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts: call.attempts }), next)
+      Effect.zipRight(
+        Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts: call.attempts }),
+        next
+      )
     const step = (decision: Decision): Effect.Effect<A, PmAccountInfoError> => {
       switch (decision._tag) {
         case "Send":

@@ -45,13 +45,18 @@ export const run = <A>(
   Effect.contextWith((context: Context.Context<Requirements>) => {
     const config = Context.get(context, BinanceConfig.BinanceConfig)
     const credentials = Context.get(context, Credentials.Credentials)
-    const call = new CallRules.Call<PmAccountInfoError>(params, {
-      baseUrl: config.baseUrl,
-      market: config.market,
-      recvWindow: config.recvWindow,
-      maxRetries: config.maxRetries,
-      maxRetryAfterWaitMs: Duration.toMillis(config.maxRetryAfterWait)
-    }, credentials.sign, toError)
+    const call = new CallRules.Call<PmAccountInfoError>(
+      params,
+      {
+        baseUrl: config.baseUrl,
+        market: config.market,
+        recvWindow: config.recvWindow,
+        maxRetries: config.maxRetries,
+        maxRetryAfterWaitMs: Duration.toMillis(config.maxRetryAfterWait)
+      },
+      credentials.sign,
+      toError
+    )
     const first = call.start()
     if (first._tag === "Fail") return Effect.fail(first.error)
     const clock = Context.get(context, BinanceClock.BinanceClock)

@@ -61,7 +61,8 @@ const SEND: Decision<never> = { _tag: "Send" }
 /** Whether one more attempt may cure the failure: a transient one, or a rate limit whose wait is acceptable. */
 export const shouldRetry = (failure: Failure, maxRetryAfterWaitMs: number): boolean =>
   isTransientTag(failure._tag) ||
-  (failure._tag === "RateLimited" && (failure.retryAfterMs === undefined || failure.retryAfterMs <= maxRetryAfterWaitMs))
+  (failure._tag === "RateLimited" &&
+    (failure.retryAfterMs === undefined || failure.retryAfterMs <= maxRetryAfterWaitMs))
 
 /**
  * One call. `sign` signs the query bytes (the credentials'), `toError` makes the edition's tagged error of a
