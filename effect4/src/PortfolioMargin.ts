@@ -51,31 +51,20 @@ export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-p
 }) {}
 
 /**
- * @since 1.0.0
- * @category Models
- */
-export interface PmAccountInfoParams {
-  /** Upper-case asset symbol, e.g. "BTC". */
-  readonly asset: string
-  /** Overrides `BinanceConfig.recvWindow` for this call (1..60000 ms). */
-  readonly recvWindow?: number | undefined
-}
-
-/**
- * The information with what it took to get it.
+ * The parameters of a call: the asset, and a recvWindow for this call only.
  *
  * @since 1.0.0
  * @category Models
  */
-export interface PmAccountInfoResult {
-  readonly info: PmAccountInfo
-  /** The body's own strings (trailing zeros included). */
-  readonly response: PmAccountInfoResponse
-  /** `X-MBX-USED-WEIGHT-1M` of the successful response. */
-  readonly usedWeight: number | undefined
-  /** `pmAccountInfo` requests sent for this call, retries included (a clock re-sync's `/fapi/v1/time` is not). */
-  readonly attempts: number
-}
+export type PmAccountInfoParams = Endpoint.PmAccountInfoParams
+
+/**
+ * The information with what it took to get it: the body's own strings, the used weight, the attempts.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type PmAccountInfoResult = CallRules.PmAccountInfoResult<PmAccountInfo>
 
 /**
  * The request weight of `GET /fapi/v1/pmAccountInfo`.

@@ -38,10 +38,21 @@ export type Description =
 /** What the call succeeded with. */
 export interface Success {
   /** The body's own strings (trailing zeros included). */
-  readonly body: Endpoint.Body
+  readonly body: Endpoint.PmAccountInfoResponse
   /** `X-MBX-USED-WEIGHT-1M` of the successful answer. */
   readonly usedWeight: number | undefined
   /** `pmAccountInfo` requests sent, retries included (the time request is not one). */
+  readonly attempts: number
+}
+
+/** The information (`Info`: each API's own form of it) with what it took to get it. */
+export interface PmAccountInfoResult<Info> {
+  readonly info: Info
+  /** The body's own strings (trailing zeros included). */
+  readonly response: Endpoint.PmAccountInfoResponse
+  /** `X-MBX-USED-WEIGHT-1M` of the successful response. */
+  readonly usedWeight: number | undefined
+  /** `pmAccountInfo` requests sent for this call, retries included (a clock re-sync's time request is not). */
   readonly attempts: number
 }
 

@@ -103,17 +103,27 @@ export const isRefusal = (u: Params | Refusal): u is Refusal => "field" in u
 export const queryPrefix = (params: Params): string =>
   `asset=${params.asset}&recvWindow=${params.recvWindow}&timestamp=`
 
-/** The body exactly as Binance sends it; amounts stay strings. */
-export interface Body {
+/** The parameters of a call. */
+export interface PmAccountInfoParams {
+  /** Upper-case asset symbol, e.g. "BTC". */
   readonly asset: string
+  /** Overrides `BinanceConfig.recvWindow` for this call (1..60000 ms). */
+  readonly recvWindow?: number | undefined
+}
+
+/** The answer's body exactly as Binance sends it: amounts stay Binance's own decimal strings. */
+export interface PmAccountInfoResponse {
+  readonly asset: string
+  /** How much of the asset can be transferred out to the spot wallet. */
   readonly maxWithdrawAmount: string
+  /** The Classic Portfolio Margin maximum virtual amount for transfer out, in USD. */
   readonly maxWithdrawAmountUSD: string
 }
 
 const AMOUNTS = ["maxWithdrawAmount", "maxWithdrawAmountUSD"] as const
 
 /** Checks a 2xx body: JSON, the three fields, decimal amounts, the asset asked for. A string is the reason. */
-export const decodeBody = (text: string, asset: string): Body | string => {
+export const decodeBody = (text: string, asset: string): PmAccountInfoResponse | string => {
   let json: unknown
   try {
     json = JSON.parse(text)

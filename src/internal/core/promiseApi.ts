@@ -2,7 +2,7 @@
  * The Promise API's shapes and the checks of its options that need no Effect, for both editions' `promise`
  * module: what a client takes, resolves and is, and the refusals `createClient` throws before it builds anything.
  */
-import type { Market, Refusal } from "./endpoint.js"
+import type { Market, PmAccountInfoResponse, Refusal } from "./endpoint.js"
 import type { Environment } from "./options.js"
 
 /** The options of `createClient`. */
@@ -47,12 +47,8 @@ export interface ClientOptions {
   readonly proxy?: string | undefined
 }
 
-/** The account information with Binance's own decimal strings. */
-export interface PmAccountInfo {
-  readonly asset: string
-  readonly maxWithdrawAmount: string
-  readonly maxWithdrawAmountUSD: string
-}
+/** The account information with Binance's own decimal strings: the answer's body as Binance sends it. */
+export type PmAccountInfo = PmAccountInfoResponse
 
 /** The account information with what it took to get it. */
 export interface PmAccountInfoResult {
