@@ -16,6 +16,10 @@ export default {
     "src/internal/core/endpoint.ts",
     "src/internal/core/options.ts",
     "src/internal/core/keys.ts",
+    // the call machine, the clock's rules and the Promise client: every rule of one call
+    "src/internal/core/call.ts",
+    "src/internal/core/clock.ts",
+    "src/internal/core/promiseClient.ts",
     // the clock offset (learnOffset) and one attempt through the gate
     "src/internal/attempt.ts"
   ],
