@@ -37,9 +37,9 @@ import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import { InvalidConfiguration } from "./BinanceError.js"
+import { EgressKey } from "./internal/core/egress.js"
 import * as PlainOptions from "./internal/core/options.js"
 import * as ProxyAgent from "./internal/core/proxyAgent.js"
-import { EgressKey } from "./internal/http.js"
 import * as internal from "./internal/nodeHttp/send.js"
 
 /**

@@ -9,7 +9,7 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as TestClock from "effect/TestClock"
 import { BinanceClock, BinanceConfig, BinanceMetrics, PortfolioMargin, RateLimit } from "../src/index.js"
-import { EgressKey } from "../src/internal/http.js"
+import { EgressKey } from "../src/internal/core/egress.js"
 import { hmacCredentials, testEnv } from "./utils/env.js"
 import { binance, mockHttp, ok, script } from "./utils/mockHttp.js"
 

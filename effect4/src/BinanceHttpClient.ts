@@ -33,12 +33,12 @@ import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import { InvalidConfiguration } from "./BinanceError.js"
+import { EgressKey } from "./internal/core/egress.js"
 import * as PlainOptions from "./internal/core/options.js"
 import * as ProxyAgent from "./internal/core/proxyAgent.js"
-import * as Direct from "./internal/direct.js"
-import { EgressKey } from "./internal/egress.js"
-import { BufferedResponse, NULL_BODY_STATUS } from "./internal/response.js"
-import * as Send from "./internal/send.js"
+import * as Direct from "./internal/nodeHttp/direct.js"
+import { BufferedResponse, NULL_BODY_STATUS } from "./internal/nodeHttp/response.js"
+import * as Send from "./internal/nodeHttp/send.js"
 
 /**
  * @since 1.0.0

@@ -10,10 +10,11 @@ import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
 import * as ClockRules from "./core/clock.js"
+import { clientEgress } from "./core/egress.js"
 import * as Endpoint from "./core/endpoint.js"
 import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
-import { clientEgress, get, type RawResponse, toError } from "./http.js"
+import { get, type RawResponse, toError } from "./http.js"
 import * as Metrics from "./metrics.js"
 
 /** What an answer means to the caller: what it tells the gate, the request metric's tag, and the caller's result. */

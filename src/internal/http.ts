@@ -34,18 +34,6 @@ export interface RawResponse {
 
 const API_KEY_HEADER = "x-mbx-apikey"
 
-/**
- * Where a client built by `BinanceHttpClient` with a proxy keeps its egress (`proxy host:port`), so that the
- * gate keys its budget by proxy and base URL unless `BinanceConfig.egress` names one.
- *
- * @internal
- */
-export const EgressKey: unique symbol = Symbol.for("effect-binance-pm/BinanceHttpClient/egress")
-
-/** @internal */
-export const clientEgress = (client: HttpClient.HttpClient): string | undefined =>
-  (client as { readonly [EgressKey]?: string })[EgressKey]
-
 const addRedactedName = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
   names.includes(API_KEY_HEADER) ? names : [...names, API_KEY_HEADER]
 

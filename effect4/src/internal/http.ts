@@ -25,8 +25,8 @@ import {
 } from "../BinanceError.js"
 import type * as CallRules from "./core/call.js"
 import * as Responses from "./core/responses.js"
-import * as Direct from "./direct.js"
-import * as Send from "./send.js"
+import * as Direct from "./nodeHttp/direct.js"
+import * as Send from "./nodeHttp/send.js"
 
 /** @internal */
 export interface RawResponse {

@@ -6,8 +6,8 @@
 import * as Redacted from "effect/Redacted"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import type { Agents, Proxy } from "../BinanceHttpClient.js"
-import * as ProxyAgent from "./core/proxyAgent.js"
+import type { Agents, Proxy } from "../../BinanceHttpClient.js"
+import * as ProxyAgent from "../core/proxyAgent.js"
 
 /**
  * The `Proxy-Authorization` value of a checked proxy, read only when a request goes out.
