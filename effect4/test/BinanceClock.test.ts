@@ -1,5 +1,5 @@
 // The clock through the Effect 4 API, against the in-memory FakeBinance on the TestClock. Ported from the root's
-// test/BinanceClock.test.ts and test/bounds.test.ts: the -1021 heal, the offset's arithmetic, one heal per call,
+// test/BinanceClock.test.ts and test/BinanceClock.sync.test.ts: the -1021 heal, the offset's arithmetic, one heal per call,
 // and layerSynced's refreshes (failed ones included).
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"

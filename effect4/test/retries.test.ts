@@ -1,5 +1,5 @@
 // Retries and the per-call bound through the Effect 4 API, against the in-memory FakeBinance on the TestClock.
-// Ported from the root's test/retries.test.ts and test/bounds.test.ts; the retried answers are the shared
+// Ported from the root's test/retries.test.ts and test/callBound.test.ts; the retried answers are the shared
 // error-mapping table's (test/cases/errorMapping.ts, `retried: true`).
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"

@@ -1,23 +1,19 @@
-// How much one call may send, and the clock re-sync shared by concurrent calls (TestClock, in-memory HTTP).
+// The clock's re-sync shared by concurrent calls, measured on the host clock, and a synced clock's refresh
+// (TestClock, in-memory HTTP).
 import { describe, expect, it } from "@effect/vitest"
-import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import * as TestContext from "effect/TestContext"
-import * as fc from "fast-check"
-import { Amount, BinanceClock, BinanceConfig, PortfolioMargin, RateLimit } from "../src/index.js"
+import { BinanceClock, BinanceConfig, PortfolioMargin, RateLimit } from "../src/index.js"
 import { hmacCredentials, testEnv } from "./utils/env.js"
 import { binance, type Handler, mockHttp, ok, type Reply } from "./utils/mockHttp.js"
 
 const PM = "/fapi/v1/pmAccountInfo"
 const TIME = "/fapi/v1/time"
 const rejected = binance(400, -1021, "Timestamp for this request is outside of the recvWindow.")
-const unavailable = binance(503, -1001, "Service Unavailable.")
 const serverTime = (request: { readonly time: number }, skew: number): Reply => ({
   status: 200,
   body: JSON.stringify({ serverTime: request.time + skew })
@@ -37,63 +33,6 @@ const settle = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     }
     return yield* Fiber.await(fiber)
   })
-
-describe("requests per call", () => {
-  it.effect("-1021 and 503 alternating, maxRetries 2: one heal, one /fapi/v1/time, then the next -1021 ends the call", () =>
-    Effect.gen(function*() {
-      const env = testEnv((request) =>
-        Effect.succeed(
-          request.url.pathname === TIME
-            ? serverTime(request, 0)
-            : count(env.requests, PM) % 2 === 1
-            ? rejected
-            : unavailable
-        ), { maxRetries: 2 })
-      const exit = yield* settle(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer)))
-      expect(exit).toMatchObject({ _tag: "Failure" })
-      expect(Exit.isFailure(exit) && Option.getOrThrow(Exit.causeOption(exit))).toBeTruthy()
-      expect(count(env.requests, PM)).toBe(3)
-      expect(count(env.requests, TIME)).toBe(1)
-    }))
-
-  it.effect("the bound holds for any sequence of answers: maxRetries + 1 attempts + 1 re-send, and one /time", () =>
-    Effect.promise(() =>
-      fc.assert(
-        fc.asyncProperty(
-          fc.integer({ min: 0, max: 4 }),
-          fc.array(fc.constantFrom("ok", "-1021", "503", "500", "429", "reset"), { minLength: 1, maxLength: 12 }),
-          async (maxRetries, answers) => {
-            const env = testEnv((request) => {
-              if (request.url.pathname === TIME) return Effect.succeed(serverTime(request, 0))
-              const answer = answers[Math.min(count(env.requests, PM) - 1, answers.length - 1)]!
-              return Effect.succeed(
-                answer === "ok"
-                  ? ok()
-                  : answer === "-1021"
-                  ? rejected
-                  : answer === "503"
-                  ? unavailable
-                  : answer === "500"
-                  ? { status: 500, body: "" }
-                  : answer === "429"
-                  ? binance(429, -1003, "Too many requests.")
-                  : "reset"
-              )
-            }, { maxRetries })
-            await Effect.runPromise(
-              settle(PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(env.layer))).pipe(
-                Effect.provide(TestContext.TestContext)
-              )
-            )
-            expect(count(env.requests, PM)).toBeLessThanOrEqual(maxRetries + 2)
-            expect(count(env.requests, PM)).toBeGreaterThanOrEqual(1)
-            expect(count(env.requests, TIME)).toBeLessThanOrEqual(1)
-          }
-        ),
-        { numRuns: 60, seed: 20261129 }
-      )
-    ))
-})
 
 describe("shared re-sync", () => {
   const skewed = (skew: number): Handler => (request) => {
@@ -149,7 +88,6 @@ describe("shared re-sync", () => {
       const http = mockHttp((request) => {
         if (request.url.pathname !== TIME) return Effect.as(Effect.sleep("2 seconds"), ok())
         timeRequests++
-        console.log("TIME", request.time, timeRequests)
         // the first sync answers; every refresh hangs
         return timeRequests === 1 ? Effect.succeed(serverTime(request, 0)) : Effect.never
       })
@@ -173,36 +111,4 @@ describe("shared re-sync", () => {
       expect(timeRequests).toBe(2)
       expect(Exit.isInterrupted(yield* Fiber.interrupt(second))).toBe(true)
     }))
-})
-
-describe("decimals", () => {
-  const decimal = fc.tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: -20, max: 40 }))
-
-  it("exponent notation decodes exactly and formats plainly: every spelling of a value gives the same BigDecimal", () =>
-    fc.assert(
-      fc.property(decimal, fc.constantFrom("E", "e"), fc.boolean(), ([value, scale], e, plus) => {
-        const exact = BigDecimal.make(value, scale)
-        const sign = value < 0n ? "-" : ""
-        const digits = (value < 0n ? -value : value).toString()
-        const exponent = -scale
-        const exponentForm = `${sign}${digits}${e}${exponent >= 0 && plus ? "+" : ""}${exponent}`
-        const plain = Amount.formatPlain(exact)
-        expect(plain).toMatch(/^-?\d+(\.\d+)?$/)
-        const decode = Schema.decodeSync(Amount.DecimalFromString)
-        expect(BigDecimal.equals(decode(exponentForm), exact)).toBe(true)
-        expect(BigDecimal.equals(decode(plain), exact)).toBe(true)
-        expect(Schema.encodeSync(Amount.DecimalFromString)(decode(exponentForm))).toBe(plain)
-      }),
-      { numRuns: 500, seed: 20261129 }
-    ))
-
-  for (const [text, plain] of [["0E-8", "0"], ["1.5E+3", "1500"], ["-2.50E-3", "-0.0025"]] as const) {
-    it.effect(`a body with ${text} decodes exactly; the result keeps Binance's string`, () =>
-      Effect.gen(function*() {
-        const env = testEnv(() => Effect.succeed(ok("BTC", text, text)))
-        const result = yield* PortfolioMargin.pmAccountInfoResult({ asset: "BTC" }).pipe(Effect.provide(env.layer))
-        expect(Amount.formatPlain(result.info.maxWithdrawAmount)).toBe(plain)
-        expect(result.response.maxWithdrawAmountUSD).toBe(text)
-      }))
-  }
 })
