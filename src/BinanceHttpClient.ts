@@ -38,6 +38,7 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { EgressKey } from "./internal/core/egress.js"
+import * as NodeSend from "./internal/core/nodeSend.js"
 import * as PlainOptions from "./internal/core/options.js"
 import * as ProxyAgent from "./internal/core/proxyAgent.js"
 import * as internal from "./internal/nodeHttp/send.js"
@@ -132,6 +133,12 @@ export const validateProxy = (
  */
 export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
   const client = makeClient(agents)
+  // This library's own requests skip the platform's per-request wrapper (see internal/http's `get`): they make no
+  // platform span and read the whole body. A client wrapped by the caller is another object, so it is used.
+  Object.defineProperty(client, NodeSend.DirectKey, {
+    value: NodeSend.directOf(agents, internal.authorizationOf(agents.proxy)),
+    enumerable: false
+  })
   if (agents.proxy !== undefined) {
     Object.defineProperty(client, EgressKey, {
       value: PlainOptions.proxyEgress({ ...agents.proxy, authorization: undefined }),

@@ -34,9 +34,9 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { EgressKey } from "./internal/core/egress.js"
+import * as NodeSend from "./internal/core/nodeSend.js"
 import * as PlainOptions from "./internal/core/options.js"
 import * as ProxyAgent from "./internal/core/proxyAgent.js"
-import * as Direct from "./internal/nodeHttp/direct.js"
 import { BufferedResponse, NULL_BODY_STATUS } from "./internal/nodeHttp/response.js"
 import * as Send from "./internal/nodeHttp/send.js"
 
@@ -149,7 +149,7 @@ const exchange = (
     const onAbort = () => stop()
     const stop = Send.send(agents, request.method, url, request.headers, body, (result) => {
       signal.removeEventListener("abort", onAbort)
-      if (Send.isAnswer(result)) {
+      if (NodeSend.isReceived(result)) {
         const { bytes, headers, remoteAddress, status } = result
         return resume(Effect.succeed(
           new BufferedResponse(
@@ -195,11 +195,7 @@ export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
   // This library's own requests skip `HttpClient.make`'s per-request wrapper (its AbortController, URL re-parse,
   // response tracking, and the request and response objects): they make no platform span, read the whole body,
   // and interruption stops them all the same. A client wrapped by the caller is another object, so it is used.
-  Object.defineProperty(client, Direct.DirectKey, {
-    value: ((url, headers, timeoutMs, done) =>
-      Send.send(agents, "GET", url, headers, undefined, done, timeoutMs)) satisfies Direct.Direct,
-    enumerable: false
-  })
+  Object.defineProperty(client, NodeSend.DirectKey, { value: Send.direct(agents), enumerable: false })
   if (agents.proxy !== undefined) {
     // The gate keys this client's budget by the proxy (never by its credentials).
     Object.defineProperty(client, EgressKey, {

@@ -14,7 +14,7 @@ import { clientEgress } from "./core/egress.js"
 import * as Endpoint from "./core/endpoint.js"
 import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
-import { get, type RawResponse, toError } from "./http.js"
+import { get, header, type RawResponse, toError } from "./http.js"
 import * as Metrics from "./metrics.js"
 
 /** What an answer means to the caller: what it tells the gate, the request metric's tag, and the caller's result. */
@@ -54,7 +54,7 @@ const budgetKey = (config: BinanceConfig.Service, client: HttpClient.HttpClient)
 
 const answerOf = (response: RawResponse): Responses.Answer => ({
   status: response.status,
-  header: (name) => response.headers[name],
+  header: (name) => header(response, name),
   text: response.text
 })
 

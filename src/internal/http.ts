@@ -2,6 +2,9 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { constTrue } from "effect/Function"
@@ -23,13 +26,21 @@ import {
   WafBlocked
 } from "../BinanceError.js"
 import type * as CallRules from "./core/call.js"
+import * as NodeSend from "./core/nodeSend.js"
 import * as Responses from "./core/responses.js"
 
 /** @internal */
 export interface RawResponse {
   readonly status: number
-  readonly headers: Headers.Headers
+  /** Lower-case names (node's parse, or the platform's `Headers`). */
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
   readonly text: string
+}
+
+/** A header's value, when it came once. @internal */
+export const header = (response: RawResponse, name: string): string | undefined => {
+  const value = response.headers[name]
+  return typeof value === "string" ? value : undefined
 }
 
 const API_KEY_HEADER = "x-mbx-apikey"
@@ -44,9 +55,24 @@ const fromHttpClientError = (error: HttpClientError.HttpClientError): TransportE
   return new TransportError({ description: `response ${error.reason}: ${Responses.describeCause(error.cause)}` })
 }
 
+// What `Clock` is when no TestClock (or other clock) was provided.
+const LIVE_CLOCK = Context.get(DefaultServices.liveServices, Clock.Clock)
+// Node fires a longer timer at once (with a warning).
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+const timeoutOf = (config: BinanceConfig.Service) => {
+  const timeoutMs = Duration.toMillis(config.timeout)
+  return Effect.timeoutFail({ duration: config.timeout, onTimeout: () => new Timeout({ timeoutMs }) })
+}
+
 /**
- * One HTTP exchange: GET `url` with the API key, read the whole body as text, within the per-attempt
+ * One HTTP round trip: GET `url` with the API key, read the whole body as text, within the per-attempt
  * timeout. Interruption or timeout aborts the request in flight.
+ *
+ * A client built by `BinanceHttpClient` is sent to directly (core/nodeSend): one step from the call to the
+ * socket and back, without the platform's per-request wrapper; on the live clock the socket's own node timer keeps
+ * the deadline (Effect 3's timeout forks two fibers per attempt). Any other client, or clock, goes the platform's
+ * way.
  *
  * @internal
  */
@@ -58,6 +84,31 @@ export const get = (
 ): Effect.Effect<RawResponse, TransportError | Timeout> => {
   const headers: Record<string, string> = { accept: "application/json", "user-agent": config.userAgent }
   if (apiKey !== undefined) headers[API_KEY_HEADER] = Redacted.value(apiKey)
+  const direct = NodeSend.clientDirect(client)
+  if (direct !== undefined) {
+    return Effect.clockWith((clock) => {
+      const timeoutMs = Duration.toMillis(config.timeout)
+      const live = clock === LIVE_CLOCK && timeoutMs <= MAX_TIMER_MS
+      const roundTrip = Effect.async<RawResponse, TransportError | Timeout>((resume) => {
+        // The base URL was checked when the config was made: it parses.
+        const stop = direct(new URL(url), headers, live ? timeoutMs : undefined, (result) => {
+          if (NodeSend.isReceived(result)) {
+            // A status without a body (204, 304) came with none: its text is "" as it is.
+            return resume(
+              Effect.succeed({ status: result.status, headers: result.headers, text: NodeSend.textOf(result.bytes) })
+            )
+          }
+          resume(Effect.fail(
+            result.timedOut === true
+              ? new Timeout({ timeoutMs })
+              : new TransportError({ description: NodeSend.describeFailure(result) })
+          ))
+        })
+        return Effect.sync(stop)
+      })
+      return live ? roundTrip : timeoutOf(config)(roundTrip)
+    })
+  }
   const request = HttpClientRequest.get(url, { headers })
   return client.execute(request).pipe(
     Effect.flatMap((response) =>
@@ -67,10 +118,7 @@ export const get = (
     // The platform's own client span would record the signed URL as `url.full`: ours is the span.
     Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
     Effect.locallyWith(Headers.currentRedactedNames, addRedactedName),
-    Effect.timeoutFail({
-      duration: config.timeout,
-      onTimeout: () => new Timeout({ timeoutMs: Duration.toMillis(config.timeout) })
-    })
+    timeoutOf(config)
   )
 }
 

@@ -24,9 +24,8 @@ import {
   WafBlocked
 } from "../BinanceError.js"
 import type * as CallRules from "./core/call.js"
+import * as NodeSend from "./core/nodeSend.js"
 import * as Responses from "./core/responses.js"
-import * as Direct from "./nodeHttp/direct.js"
-import * as Send from "./nodeHttp/send.js"
 
 /** @internal */
 export interface RawResponse {
@@ -59,22 +58,18 @@ const fromHttpClientError = (error: HttpClientError.HttpClientError): TransportE
 
 // The same descriptions on the direct path: a failed request is the platform's TransportError, a body cut short
 // its DecodeError.
-const fromFailure = (failure: Send.Failure): TransportError =>
-  new TransportError({
-    description: `${KIND[failure.body === undefined ? "TransportError" : "DecodeError"]}: ${
-      Responses.describeCause(failure.cause)
-    }`
-  })
+const fromFailure = (failure: NodeSend.Failure): TransportError =>
+  new TransportError({ description: NodeSend.describeFailure(failure) })
 
-const fromAnswer = (answer: Send.Answer): RawResponse => ({
-  status: answer.status,
-  headers: answer.headers,
+const fromReceived = (received: NodeSend.Received): RawResponse => ({
+  status: received.status,
+  headers: received.headers,
   // A status without a body (204, 304) came with none: its text is "" as it is.
-  text: Send.textOf(answer.bytes)
+  text: NodeSend.textOf(received.bytes)
 })
 
 /**
- * One HTTP exchange: GET the URL with the API key, read the whole body as text, within the per-attempt timeout,
+ * One HTTP round trip: GET the URL with the API key, read the whole body as text, within the per-attempt timeout,
  * and go on with `onResponse`. `url` is called when the request goes out. Interruption or timeout aborts the
  * request in flight.
  *
@@ -91,7 +86,7 @@ export const get = <A, E>(
 ): Effect.Effect<A, E | TransportError | Timeout> => {
   const headers: Record<string, string> = { accept: "application/json", "user-agent": config.userAgent }
   if (apiKey !== undefined) headers[API_KEY_HEADER] = Redacted.value(apiKey)
-  const direct = Direct.clientDirect(client)
+  const direct = NodeSend.clientDirect(client)
   const timeoutMs = Duration.toMillis(config.timeout)
   if (direct === undefined) {
     return Effect.suspend(() => client.execute(HttpClientRequest.get(url(), { headers }))).pipe(
@@ -110,21 +105,21 @@ export const get = <A, E>(
   // the socket's own node timer keeps the same deadline; any other clock (a TestClock) keeps Effect's, and so
   // does a deadline past what a node timer holds.
   const live = clock === LIVE_CLOCK && timeoutMs <= MAX_TIMER_MS
-  // One step for the whole exchange: the answer goes on to `onResponse` from the socket's callback.
-  const exchange = Effect.callback<A, E | TransportError | Timeout>((resume) =>
+  // One step for the whole round trip: the answer goes on to `onResponse` from the socket's callback.
+  const roundTrip = Effect.callback<A, E | TransportError | Timeout>((resume) =>
     Effect.sync(direct(
       // The base URL was checked when the config was made: it parses.
       new URL(url()),
       headers,
       live ? timeoutMs : undefined,
       (result) => {
-        if (!Send.isAnswer(result)) {
+        if (!NodeSend.isReceived(result)) {
           return resume(Effect.fail(result.timedOut === true ? new Timeout({ timeoutMs }) : fromFailure(result)))
         }
         // A node callback: what `onResponse` throws must end the fiber (a defect), not the process.
         let next: Effect.Effect<A, E>
         try {
-          next = onResponse(fromAnswer(result))
+          next = onResponse(fromReceived(result))
         } catch (defect) {
           next = Effect.die(defect)
         }
@@ -132,7 +127,7 @@ export const get = <A, E>(
       }
     ))
   )
-  return live ? exchange : withTimeout(timeoutMs)(exchange)
+  return live ? roundTrip : withTimeout(timeoutMs)(roundTrip)
 }
 
 // What `Context.get` gives when no Clock was provided.

@@ -19,7 +19,7 @@ import type * as Schema from "effect/Schema"
 import type * as Socket from "effect/socket/Socket"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
-import * as Send from "./send.js"
+import * as NodeSend from "../core/nodeSend.js"
 
 /** Statuses whose response has no body at all (a web `Response` refuses one). @internal */
 export const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 204, 205, 304])
@@ -78,7 +78,7 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
 
   get text(): Effect.Effect<string, HttpClientError.HttpClientError> {
     if (this.cachedText !== undefined) return this.cachedText
-    return this.cachedText = Effect.succeed(this.bytes === undefined ? "" : Send.textOf(this.bytes))
+    return this.cachedText = Effect.succeed(this.bytes === undefined ? "" : NodeSend.textOf(this.bytes))
   }
 
   get json(): Effect.Effect<Schema.Json, HttpClientError.HttpClientError> {
