@@ -57,6 +57,11 @@ export interface Options {
   } | undefined
 }
 
+/** How a served fake starts: {@link Options} and the port (default 0: a free one). */
+export interface ServeOptions extends Options {
+  readonly port?: number | undefined
+}
+
 /**
  * What the exchange decided. Header names are lower-case. `Truncate` carries the full body and the byte offset
  * where transports cut it; `Reset` means: close the connection, send nothing.
