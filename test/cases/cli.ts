@@ -1,5 +1,6 @@
 // The command's cases, the same for both editions: each edition's cli spec runs them in process through the core's
 // `run` with its own edition (its library and its FakeBinance.start). Plain data plus one runner without Effect.
+import * as ChildProcess from "node:child_process"
 import * as Net from "node:net"
 import * as Model from "../../src/internal/core/fake/model.js"
 import { API_KEY, HMAC_SECRET } from "../utils/keys.js"
@@ -362,3 +363,36 @@ export const expected = (c: CliCase) => ({
   contains: c.stderr?.contains ?? [],
   lacks: c.stderr?.lacks ?? []
 })
+
+export interface Child {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Runs a command as a child process and resolves when it ends by itself (no kill here: the test timeout is the
+ * only backstop). `onSpawn` gets the child, to signal it.
+ */
+export const spawn = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: {
+    readonly cwd?: string
+    readonly env?: NodeJS.ProcessEnv
+    readonly onSpawn?: (child: ChildProcess.ChildProcess) => void
+  } = {}
+): Promise<Child> =>
+  new Promise((resolve) => {
+    const child = ChildProcess.spawn(command, args, {
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env ?? { PATH: process.env.PATH },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    options.onSpawn?.(child)
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })

@@ -143,6 +143,14 @@ const asTagged = (error: unknown): Render.TaggedError =>
     ? error as Render.TaggedError
     : { _tag: "Defect", message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }
 
+// A variable that is absent is "not set", whatever the edition's config reader called it (Effect 4's reads a
+// missing string as an invalid one).
+const unset = (error: Render.TaggedError, env: Io["env"]): Render.TaggedError =>
+  error._tag === "InvalidConfiguration" && error.field?.startsWith("BINANCE_") === true &&
+    error.reason !== "is not set" && (env[error.field] ?? "") === ""
+    ? { _tag: error._tag, message: error.message, field: error.field, reason: "is not set" }
+    : error
+
 const accountInfo = async (flags: Args.Flags, io: Io, edition: Edition): Promise<number> => {
   const signal = io.signal ?? new AbortController().signal
   // 1. The flags alone: nothing is started, read or sent before they are right.
@@ -204,7 +212,7 @@ const accountInfo = async (flags: Args.Flags, io: Io, edition: Edition): Promise
   } else {
     connection = await edition.connect(settings({ _tag: "Environment", env: io.env }, flags.baseUrl)).catch(
       (error) => {
-        const tagged = asTagged(error)
+        const tagged = unset(asTagged(error), io.env)
         throw tagged._tag === "InvalidConfiguration" && Render.isCredentialsError(tagged)
           ? new Usage(Render.invalidConfigurationText(tagged) + demoTradingHint(flags))
           : error
