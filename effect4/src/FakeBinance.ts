@@ -86,46 +86,21 @@ export const Fault: Omit<typeof Model.builders, "delay"> & {
 export type LogEntry = Model.LogEntry<Redacted.Redacted<string>>
 
 /**
+ * The fake exchange: `handle`, and the scripting calls (documented on `ServiceShape`, shared by both editions).
+ *
  * @since 1.0.0
  * @category Models
  */
-export interface Service {
-  /** `http://127.0.0.1:<port>` when served over loopback; `undefined` for the in-memory client. */
-  readonly baseUrl: string | undefined
+export interface Service extends
+  Model.ServiceShape<
+    Effect.Effect<void, FakeBinanceError>,
+    Effect.Effect<void>,
+    Effect.Effect<ReadonlyArray<LogEntry>>,
+    Effect.Effect<number>
+  >
+{
   /** The exchange itself; both transports call this. */
   readonly handle: (request: Model.FakeRequest) => Effect.Effect<Model.FakeResponse>
-  readonly addAccount: (account: Model.Account) => Effect.Effect<void, FakeBinanceError>
-  readonly setAsset: (
-    apiKey: string,
-    asset: string,
-    amounts: Model.AssetAmounts
-  ) => Effect.Effect<void, FakeBinanceError>
-  readonly setPortfolioMargin: (apiKey: string, enabled: boolean) => Effect.Effect<void, FakeBinanceError>
-  readonly setServerSkew: (millis: number) => Effect.Effect<void, FakeBinanceError>
-  readonly setWeightLimit: (limit: number) => Effect.Effect<void, FakeBinanceError>
-  /** The next `count` (default 1) requests to `path` (default any) get this fault. */
-  readonly enqueueFault: (
-    fault: Fault,
-    options?: { readonly path?: string | undefined; readonly count?: number | undefined }
-  ) => Effect.Effect<void, FakeBinanceError>
-  /**
-   * Each request to `path` (default any) gets this fault with probability `rate`; rate 0 removes it.
-   * With `seed`, draws come from a private mulberry32 stream; without, from Effect's `Random`.
-   */
-  readonly setFaultRate: (
-    fault: Fault,
-    rate: number,
-    options?: { readonly path?: string | undefined; readonly seed?: number | undefined }
-  ) => Effect.Effect<void, FakeBinanceError>
-  readonly clearFaults: Effect.Effect<void>
-  readonly requests: Effect.Effect<ReadonlyArray<LogEntry>>
-  readonly requestCount: Effect.Effect<number>
-  readonly clearRequests: Effect.Effect<void>
-  /** Used weight of the current one-minute window. */
-  readonly usedWeight: Effect.Effect<number>
-  readonly serverTime: Effect.Effect<number>
-  /** Forget weight, back-off, bans, faults and the log; accounts and settings stay. */
-  readonly reset: Effect.Effect<void>
 }
 
 /**
