@@ -12,7 +12,18 @@ import * as Path from "node:path"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { edition } from "../src/internal/cli/edition.js"
 import * as Cli from "../src/internal/core/cli/main.js"
-import { account, BTC, cliCases, credentials, expected, helpTexts, observe, runCase } from "./cases/cli.js"
+import {
+  account,
+  BTC,
+  cliCases,
+  credentials,
+  expected,
+  helpTexts,
+  observe,
+  runCase,
+  throughProxy,
+  throughProxyExpected
+} from "./cases/cli.js"
 
 const run = (args: ReadonlyArray<string>, io: Omit<Cli.Io, "signal">) => Cli.run(args, io, edition)
 
@@ -29,6 +40,10 @@ describe("CLI in process: the shared cases", () => {
       expect(observe(c, ran)).toEqual(expected(c))
     })
   }
+
+  it("HTTP_PROXY with credentials: the call goes through it, named by host:port, its credentials never printed", async () => {
+    expect(await throughProxy(run, serve)).toEqual(throughProxyExpected)
+  })
 
   it("--help: the command's and account-info's, on stdout, exit 0", async () => {
     const root = await runCase({ name: "", args: ["--help"], code: 0 }, run, serve)

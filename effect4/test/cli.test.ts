@@ -15,7 +15,9 @@ import {
   helpTexts,
   observe,
   runCase,
-  spawn
+  spawn,
+  throughProxy,
+  throughProxyExpected
 } from "../../test/cases/cli.js"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { edition } from "../src/internal/cli/edition.js"
@@ -36,6 +38,10 @@ describe("CLI in process: the shared cases", () => {
       expect(observe(c, ran)).toEqual(expected(c))
     })
   }
+
+  it("HTTP_PROXY with credentials: the call goes through it, named by host:port, its credentials never printed", async () => {
+    expect(await throughProxy(run, serve)).toEqual(throughProxyExpected)
+  })
 
   it("--help: the command's and account-info's, on stdout, exit 0", async () => {
     const root = await runCase({ name: "", args: ["--help"], code: 0 }, run, serve)

@@ -4,6 +4,7 @@ import * as ChildProcess from "node:child_process"
 import * as Net from "node:net"
 import * as Model from "../../src/internal/core/fake/model.js"
 import { API_KEY, HMAC_SECRET } from "../utils/keys.js"
+import * as Loopback from "../utils/loopback.js"
 
 export const BTC = { maxWithdrawAmount: "27.43689636", maxWithdrawAmountUSD: "1627523.32459208" }
 export const credentials = { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: HMAC_SECRET }
@@ -396,3 +397,45 @@ export const spawn = (
     child.stderr.on("data", (chunk) => (stderr += chunk))
     child.on("close", (code) => resolve({ code, stdout, stderr }))
   })
+
+/**
+ * The call through a live proxy that wants credentials (given in HTTP_PROXY): what the proxy saw, and whether the
+ * command named the proxy without its credentials. Both editions' specs expect {@link throughProxyExpected}.
+ */
+export const throughProxy = async (
+  run: Parameters<typeof runCase>[1],
+  serve: Parameters<typeof runCase>[2]
+) => {
+  const proxy = await Loopback.startProxy({
+    authorization: `Basic ${Buffer.from("u:s3cr3t-proxy").toString("base64")}`
+  })
+  const served = await serve([])
+  try {
+    const stdout: Array<string> = []
+    const stderr: Array<string> = []
+    const code = await run(["account-info", "-a", "BTC", "--base-url", served.baseUrl, "--verbose", "--json"], {
+      env: { ...credentials, HTTP_PROXY: proxy.url.replace("http://", "http://u:s3cr3t-proxy@") },
+      stdout: (text) => void stdout.push(text),
+      stderr: (text) => void stderr.push(text)
+    })
+    const printed = stdout.join("\n") + stderr.join("\n")
+    return {
+      code,
+      stdout: JSON.parse(stdout.join("\n")) as unknown,
+      seen: proxy.seen.map((seen) => seen.method),
+      named: stderr.join("\n").includes(`through the proxy 127.0.0.1:${proxy.port}`),
+      leaked: printed.includes("s3cr3t")
+    }
+  } finally {
+    await served.close()
+    await Loopback.close(proxy)
+  }
+}
+
+export const throughProxyExpected = {
+  code: 0,
+  stdout: { asset: "BTC", ...BTC },
+  seen: ["GET"],
+  named: true,
+  leaked: false
+}
