@@ -143,6 +143,29 @@ describe("CLI as a process", () => {
       expect(missing.stderr).toContain("No Binance credentials: BINANCE_API_KEY is not set.")
     }))
 
+  it.live("--json --log-level debug on a retried call: stdout is the JSON alone, the debug log is on stderr", () =>
+    Effect.gen(function*() {
+      const { baseUrl, close, fake } = yield* Effect.promise(() => FakeBinance.start({ accounts: [account] }))
+      yield* fake.enqueueFault(FakeBinance.Fault.serviceUnavailable("unavailable"))
+      const result = yield* tsxWith(
+        { env: { PATH: process.env.PATH, ...credentials } },
+        "account-info",
+        "--json",
+        "--log-level",
+        "debug",
+        "-a",
+        "BTC",
+        "--base-url",
+        baseUrl
+      )
+      const requests = yield* fake.requestCount
+      yield* Effect.promise(close)
+      expect(result.code).toBe(0)
+      expect(JSON.parse(result.stdout)).toEqual({ asset: "BTC", ...BTC })
+      expect(result.stderr).toMatch(/ DEBUG pmAccountInfo attempt failed error=ServerError attempts=1$/m)
+      expect(requests).toBe(2)
+    }))
+
   it.live("Ctrl-C during a call that hangs: the call is interrupted and the process exits 130 at once", () =>
     Effect.gen(function*() {
       const { baseUrl, close, fake } = yield* Effect.promise(() => FakeBinance.start({ accounts: [account] }))
