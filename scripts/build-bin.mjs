@@ -1,13 +1,16 @@
-// Bundles the CLI (src/bin.ts) and everything it imports into one ESM file, dist/bin.js, so that `bin` works
-// with nothing installed beyond the package itself: @effect/cli and @effect/platform-node stay devDependencies.
+// Bundles the command (src/bin.ts) and everything it imports, effect included, into one ESM file, dist/bin.js, so
+// that `bin` works with nothing installed beyond the package itself, whichever effect the app has. Both editions
+// use it: `node scripts/build-bin.mjs [outfile] [entry]`, run from the edition's directory (effect4/scripts/build.mjs
+// runs it from effect4/, so effect 4 is the one bundled).
 import * as esbuild from "esbuild"
 import { chmod, stat } from "node:fs/promises"
 
-// An optional argument writes elsewhere (the CLI spec bundles into a temporary directory).
+// An optional argument writes elsewhere (the CLI specs bundle into a temporary directory).
 const outfile = process.argv[2] ?? "dist/bin.js"
+const entry = process.argv[3] ?? "src/bin.ts"
 
 const result = await esbuild.build({
-  entryPoints: ["src/bin.ts"],
+  entryPoints: [entry],
   outfile,
   bundle: true,
   platform: "node",

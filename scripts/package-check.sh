@@ -28,5 +28,9 @@ cp scripts/smoke/esm.mjs scripts/smoke/cjs.cjs scripts/smoke/types.mts scripts/s
   echo "consumer type-check (ESM and CommonJS, every entry, skipLibCheck: false) passed"
   node esm.mjs
   node cjs.cjs
+  # The command this edition installs: `npx effect-binance-pm` runs its bundle, and stdout is the JSON alone.
+  npx --no-install effect-binance-pm account-info --demo --json --asset BTC |
+    node -e 'const line = require("fs").readFileSync(0, "utf8").trim(); if (JSON.parse(line).asset !== "BTC") process.exit(1)'
+  echo "npx effect-binance-pm (0.x) passed"
 )
 echo "package checks passed"

@@ -37,7 +37,16 @@ const EDITIONS = {
   },
   4: {
     dir: Path.join(root, "effect4"),
-    inputs: ["src", "package.json", "tsconfig.build.json", "tsconfig.build.cjs.json", "scripts/build.mjs", "README.md"],
+    // ../scripts/build-bin.mjs: the root's bundler builds this edition's dist/bin.js too.
+    inputs: [
+      "src",
+      "package.json",
+      "tsconfig.build.json",
+      "tsconfig.build.cjs.json",
+      "scripts/build.mjs",
+      "../scripts/build-bin.mjs",
+      "README.md"
+    ],
     peers: ["effect"]
   }
 }

@@ -38,35 +38,23 @@ export const FakeBinanceError: typeof internalError.FakeBinanceError = internalE
 export type FakeBinanceError = internalError.FakeBinanceError
 
 /**
- * What `pmAccountInfo` answers for one asset. The strings are returned exactly as given.
+ * The fake's plain shapes, shared by both editions (each documented where it is declared): `Options` and
+ * `ServeOptions` (how a fake starts), `Account` (an API key and how it signs), `AssetAmounts` (what
+ * `pmAccountInfo` answers for one asset), `ErrorReply` (a `{code,msg}` reply), and `FakeRequest` /
+ * `FakeResponse` (a request as either transport sees it, and what the exchange decided).
  *
  * @since 0.1.0
  * @category Models
  */
-export type AssetAmounts = Model.AssetAmounts
-
-/**
- * An API key and how its requests are signed: `hmacSecret` for HMAC-SHA256 keys, or `publicKey`
- * (PEM or `KeyObject`, RSA or Ed25519; a private key is accepted and its public half used).
- *
- * @since 0.1.0
- * @category Models
- */
-export type Account = Model.Account
-
-/**
- * A Binance error reply: HTTP status and the `{code,msg}` body.
- *
- * @since 0.1.0
- * @category Models
- */
-export type ErrorReply = Model.ErrorReply
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type Options = Model.Options
+export type {
+  Account,
+  AssetAmounts,
+  ErrorReply,
+  FakeRequest,
+  FakeResponse,
+  Options,
+  ServeOptions
+} from "./internal/core/fake/model.js"
 
 /**
  * A scripted misbehaviour of the network, the CDN or the exchange. Build them with {@link Fault}.
@@ -89,24 +77,6 @@ export const Fault: Omit<typeof Model.builders, "delay"> & {
 } = { ...Model.builders, delay: (duration) => Model.builders.delay(Duration.toMillis(duration)) }
 
 /**
- * A request as either transport sees it. `url` is a `URL`, an absolute URL string, or a raw
- * `path?query` string; the query is used byte for byte (never re-encoded).
- *
- * @since 0.1.0
- * @category Models
- */
-export type FakeRequest = Model.FakeRequest
-
-/**
- * What the exchange decided. Header names are lower-case. `Truncate` carries the full body and
- * the byte offset where transports cut it; `Reset` means: close the connection, send nothing.
- *
- * @since 0.1.0
- * @category Models
- */
-export type FakeResponse = Model.FakeResponse
-
-/**
  * One line of the request log. Secrets stay out of it: the signature value in `query` and the
  * `x-mbx-apikey` header read `<redacted>`; the originals are kept in `Redacted` fields.
  *
@@ -116,42 +86,21 @@ export type FakeResponse = Model.FakeResponse
 export type LogEntry = Model.LogEntry<Redacted.Redacted<string>>
 
 /**
+ * The fake exchange: `handle`, and the scripting calls (documented on `ServiceShape`, shared by both editions).
+ *
  * @since 0.1.0
  * @category Models
  */
-export interface Service {
-  /** `http://127.0.0.1:<port>` when served over loopback; `undefined` for the in-memory client. */
-  readonly baseUrl: string | undefined
+export interface Service extends
+  Model.ServiceShape<
+    Effect.Effect<void, FakeBinanceError>,
+    Effect.Effect<void>,
+    Effect.Effect<ReadonlyArray<LogEntry>>,
+    Effect.Effect<number>
+  >
+{
   /** The exchange itself; both transports call this. */
-  readonly handle: (request: FakeRequest) => Effect.Effect<FakeResponse>
-  readonly addAccount: (account: Account) => Effect.Effect<void, FakeBinanceError>
-  readonly setAsset: (apiKey: string, asset: string, amounts: AssetAmounts) => Effect.Effect<void, FakeBinanceError>
-  readonly setPortfolioMargin: (apiKey: string, enabled: boolean) => Effect.Effect<void, FakeBinanceError>
-  readonly setServerSkew: (millis: number) => Effect.Effect<void, FakeBinanceError>
-  readonly setWeightLimit: (limit: number) => Effect.Effect<void, FakeBinanceError>
-  /** The next `count` (default 1) requests to `path` (default any) get this fault. */
-  readonly enqueueFault: (
-    fault: Fault,
-    options?: { readonly path?: string | undefined; readonly count?: number | undefined }
-  ) => Effect.Effect<void, FakeBinanceError>
-  /**
-   * Each request to `path` (default any) gets this fault with probability `rate`; rate 0 removes it.
-   * With `seed`, draws come from a private mulberry32 stream; without, from Effect's `Random`.
-   */
-  readonly setFaultRate: (
-    fault: Fault,
-    rate: number,
-    options?: { readonly path?: string | undefined; readonly seed?: number | undefined }
-  ) => Effect.Effect<void, FakeBinanceError>
-  readonly clearFaults: Effect.Effect<void>
-  readonly requests: Effect.Effect<ReadonlyArray<LogEntry>>
-  readonly requestCount: Effect.Effect<number>
-  readonly clearRequests: Effect.Effect<void>
-  /** Used weight of the current one-minute window. */
-  readonly usedWeight: Effect.Effect<number>
-  readonly serverTime: Effect.Effect<number>
-  /** Forget weight, back-off, bans, faults and the log; accounts and settings stay. */
-  readonly reset: Effect.Effect<void>
+  readonly handle: (request: Model.FakeRequest) => Effect.Effect<Model.FakeResponse>
 }
 
 /**
@@ -166,7 +115,7 @@ export class FakeBinance extends Context.Tag("effect-binance-pm/FakeBinance")<Fa
  * @since 0.1.0
  * @category Constructors
  */
-export const make = (options?: Options): Effect.Effect<Service, FakeBinanceError> =>
+export const make = (options?: Model.Options): Effect.Effect<Service, FakeBinanceError> =>
   exchange.make(options ?? {}, { baseUrl: undefined, clock: undefined })
 
 /**
@@ -186,7 +135,7 @@ export const httpClient: (fake: Service) => HttpClient.HttpClient = client.make
  * @category Layers
  */
 export const layer = (
-  options?: Options
+  options?: Model.Options
 ): Layer.Layer<FakeBinance | HttpClient.HttpClient | RateLimit.RateLimit, FakeBinanceError> =>
   Layer.effectContext(
     Effect.map(make(options), (fake) =>
@@ -206,9 +155,32 @@ export const layer = (
  * @category Constructors
  */
 export const serve = (
-  options?: Options & { readonly port?: number | undefined }
+  options?: Model.ServeOptions
 ): Effect.Effect<{ readonly baseUrl: string; readonly fake: Service }, FakeBinanceError, Scope.Scope> =>
   server.serve(options ?? {})
+
+/**
+ * A served fake, started from Promise code: its `baseUrl`, the `fake` to script (its calls are effects), and
+ * `close()`, which stops the server and closes every connection.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export interface Started {
+  readonly baseUrl: string
+  readonly fake: Service
+  readonly close: () => Promise<void>
+}
+
+/**
+ * {@link serve} for Promise code and test runners that are not Effect's (vitest, jest, node:test): the same
+ * options, resolved once the server listens on loopback. Call `close()` when done (in `afterAll`, say); it
+ * leaves no socket open. Rejects with `FakeBinanceError` for bad options.
+ *
+ * @since 0.2.0
+ * @category Constructors
+ */
+export const start = (options?: Model.ServeOptions): Promise<Started> => server.start(options ?? {})
 
 /**
  * {@link serve} as a layer; read `baseUrl` from the service.
@@ -217,7 +189,7 @@ export const serve = (
  * @category Layers
  */
 export const layerServer = (
-  options?: Options & { readonly port?: number | undefined }
+  options?: Model.ServeOptions
 ): Layer.Layer<FakeBinance, FakeBinanceError> =>
   Layer.scoped(FakeBinance, Effect.map(serve(options), ({ fake }) => fake))
 
@@ -227,5 +199,5 @@ export const layerServer = (
  * @since 0.1.0
  * @category Accessors
  */
-export const handle = (request: FakeRequest): Effect.Effect<FakeResponse, never, FakeBinance> =>
+export const handle = (request: Model.FakeRequest): Effect.Effect<Model.FakeResponse, never, FakeBinance> =>
   Effect.flatMap(FakeBinance, (fake) => fake.handle(request))

@@ -10,15 +10,13 @@
 //   - anything else: compiled alone, as a module of its own.
 // - Shell blocks (`sh`, `console`): npm scripts must exist, CLI flags must be ones the CLI accepts, `npm i`
 //   versions must match the ones this repository is tested with, and other commands must be known tools.
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
-import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import ts from "typescript"
-import * as Cli from "../src/internal/cli/main.js"
+import * as Help from "../src/internal/core/cli/help.js"
 
 const ROOT = Path.resolve(import.meta.dirname, "..")
 const EXAMPLES = Path.join(ROOT, "test/examples")
@@ -230,15 +228,10 @@ describe("docs: runnable examples", () => {
 
 // ---- Shell blocks: the commands exist ----
 
-/** The flags `account-info` and @effect/cli accept, from `--help`. */
-const cliFlags = Effect.gen(function*() {
-  const out: Array<string> = []
-  const console = yield* Effect.console
-  yield* Cli.run(["node", "effect-binance-pm", "account-info", "--help"]).pipe(
-    Console.withConsole({ ...console, log: (...args) => Effect.sync(() => void out.push(args.join(" "))) }),
-    Effect.provide(NodeContext.layer)
-  )
-  return new Set(out.join("\n").match(/--[a-z][a-z-]*|(?<= )-[a-z](?=[ ,)])/g) ?? [])
+/** The flags the command accepts, from its `--help`. */
+const cliFlags = Effect.sync(() => {
+  const help = `${Help.rootHelp("0")}\n${Help.accountInfoHelp("0")}`
+  return new Set(help.match(/--[a-z][a-z-]*|(?<= )-[a-z](?=[ ,)])/g) ?? [])
 })
 
 const knownTools = new Set(["export", "openssl", "chmod", "cat", "node", "jq", "redis-server", "git"])

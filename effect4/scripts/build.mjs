@@ -1,4 +1,5 @@
-// Builds dist/esm (ESM + .d.ts) and dist/cjs (CommonJS + .d.ts, marked "type": "commonjs"), (no CLI in this edition).
+// Builds dist/esm (ESM + .d.ts), dist/cjs (CommonJS + .d.ts, marked "type": "commonjs") and dist/bin.js, the
+// command bundled with effect 4 by the root's scripts/build-bin.mjs (the same script as the Effect 3 edition's).
 import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 
@@ -8,3 +9,4 @@ Fs.rmSync("dist", { recursive: true, force: true })
 run("npx", ["tsc", "-p", "tsconfig.build.json"])
 run("npx", ["tsc", "-p", "tsconfig.build.cjs.json"])
 Fs.writeFileSync("dist/cjs/package.json", JSON.stringify({ type: "commonjs" }) + "\n")
+run("node", ["../scripts/build-bin.mjs", "dist/bin.js", "src/bin.ts"])

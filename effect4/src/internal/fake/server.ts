@@ -3,11 +3,12 @@
  * in-memory client, on the real clock. Closing the scope interrupts pending (delayed) answers and closes every
  * connection, idle or not, so processes exit cleanly.
  */
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import type * as Http from "node:http"
 import type * as api from "../../FakeBinance.js"
 import * as transport from "../core/fake/transport.js"
@@ -31,7 +32,7 @@ const close = (server: Http.Server, pending: Set<Fiber.Fiber<api.FakeResponse>>)
 
 /** @internal */
 export const serve = (
-  options: api.Options & { readonly port?: number | undefined }
+  options: api.ServeOptions
 ): Effect.Effect<{ readonly baseUrl: string; readonly fake: api.Service }, FakeBinanceError, Scope.Scope> =>
   Effect.gen(function*() {
     const port = options.port ?? 0
@@ -58,3 +59,11 @@ export const serve = (
     const baseUrl = `http://127.0.0.1:${bound}`
     return { baseUrl, fake: { ...fake, baseUrl } }
   })
+
+/** @internal */
+export const start = (options: api.ServeOptions): Promise<api.Started> =>
+  Effect.runPromiseExit(Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    const served = yield* Scope.provide(serve(options), scope).pipe(Effect.onError(() => Scope.close(scope, Exit.void)))
+    return { ...served, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+  })).then((exit) => Exit.isSuccess(exit) ? exit.value : Promise.reject(Cause.squash(exit.cause)))

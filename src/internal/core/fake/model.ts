@@ -57,6 +57,11 @@ export interface Options {
   } | undefined
 }
 
+/** How a served fake starts: {@link Options} and the port (default 0: a free one). */
+export interface ServeOptions extends Options {
+  readonly port?: number | undefined
+}
+
 /**
  * What the exchange decided. Header names are lower-case. `Truncate` carries the full body and the byte offset
  * where transports cut it; `Reset` means: close the connection, send nothing.
@@ -182,4 +187,42 @@ export const builders: {
   rateLimitedBare: (body = "json") => ({ _tag: "RateLimitedBare", body }),
   wafBlocked: { _tag: "WafBlocked" },
   banned: (retryAfterSeconds) => ({ _tag: "Banned", retryAfterSeconds })
+}
+
+/**
+ * The fake's service, the scripting calls and what they do, for both editions' `FakeBinance.Service`: each edition
+ * fills in its own effect types, `Step` (a scripting call that may fail with the edition's `FakeBinanceError`),
+ * `Done` (one that cannot fail), `Log` (the request log) and `Count` (a number read).
+ */
+export interface ServiceShape<Step, Done, Log, Count> {
+  /** `http://127.0.0.1:<port>` when served over loopback; `undefined` for the in-memory client. */
+  readonly baseUrl: string | undefined
+  readonly addAccount: (account: Account) => Step
+  readonly setAsset: (apiKey: string, asset: string, amounts: AssetAmounts) => Step
+  readonly setPortfolioMargin: (apiKey: string, enabled: boolean) => Step
+  readonly setServerSkew: (millis: number) => Step
+  readonly setWeightLimit: (limit: number) => Step
+  /** The next `count` (default 1) requests to `path` (default any) get this fault. */
+  readonly enqueueFault: (
+    fault: Fault,
+    options?: { readonly path?: string | undefined; readonly count?: number | undefined }
+  ) => Step
+  /**
+   * Each request to `path` (default any) gets this fault with probability `rate`; rate 0 removes it.
+   * With `seed`, draws come from a private mulberry32 stream; without, from Effect's `Random`.
+   */
+  readonly setFaultRate: (
+    fault: Fault,
+    rate: number,
+    options?: { readonly path?: string | undefined; readonly seed?: number | undefined }
+  ) => Step
+  readonly clearFaults: Done
+  readonly requests: Log
+  readonly requestCount: Count
+  readonly clearRequests: Done
+  /** Used weight of the current one-minute window. */
+  readonly usedWeight: Count
+  readonly serverTime: Count
+  /** Forget weight, back-off, bans, faults and the log; accounts and settings stay. */
+  readonly reset: Done
 }

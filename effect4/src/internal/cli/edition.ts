@@ -1,0 +1,108 @@
+/**
+ * What the command (`core/cli/main.ts`, written once) needs from this edition: the library's layers for the
+ * settings it chose, with every log handed to the command (which prints them on stderr), and a call per asset.
+ */
+import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import type * as LogLevel from "effect/LogLevel"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as References from "effect/References"
+import * as Result from "effect/Result"
+import * as BinanceClock from "../../BinanceClock.js"
+import * as BinanceConfig from "../../BinanceConfig.js"
+import * as BinanceHttpClient from "../../BinanceHttpClient.js"
+import * as Credentials from "../../Credentials.js"
+import * as FakeBinance from "../../FakeBinance.js"
+import * as PortfolioMargin from "../../PortfolioMargin.js"
+import type * as Args from "../core/cli/args.js"
+import type * as Cli from "../core/cli/main.js"
+import { version } from "../version.js"
+
+const credentials = (settings: Cli.Settings) =>
+  settings.credentials._tag === "PrivateKey"
+    ? Credentials.layerPrivateKey(settings.credentials)
+    : Credentials.layerConfig().pipe(
+      Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord({ ...settings.credentials.env })))
+    )
+
+const LEVELS: Readonly<Record<LogLevel.LogLevel, Args.LogLevel>> = {
+  All: "all",
+  Trace: "trace",
+  Debug: "debug",
+  Info: "info",
+  Warn: "warning",
+  Error: "error",
+  Fatal: "fatal",
+  None: "none"
+}
+
+// Every level reaches the command, which filters by --log-level (it also counts failed attempts from them).
+const logging = (settings: Cli.Settings) =>
+  Layer.merge(
+    Logger.layer([
+      Logger.make(({ logLevel, message }) =>
+        settings.log(LEVELS[logLevel], Array.isArray(message) ? message : [message])
+      )
+    ]),
+    Layer.succeed(References.MinimumLogLevel, "All")
+  )
+
+const rejection = (cause: Cause.Cause<unknown>): unknown => {
+  const failure = Cause.findErrorOption(cause)
+  if (Option.isSome(failure)) return failure.value
+  if (Cause.hasInterruptsOnly(cause)) {
+    return Object.assign(new Error("The call was interrupted"), { name: "AbortError" })
+  }
+  return Cause.squash(cause)
+}
+
+const connect = async (settings: Cli.Settings): Promise<Cli.Connection> => {
+  const config = BinanceConfig.make({
+    baseUrl: settings.baseUrl,
+    environment: settings.environment,
+    market: settings.market
+  })
+  if (Result.isFailure(config)) throw config.failure
+  const proxyUrl = settings.proxyFor(config.success.baseUrl)
+  const proxy = proxyUrl === undefined ? undefined : BinanceHttpClient.validateProxy(proxyUrl)
+  if (proxy !== undefined && Result.isFailure(proxy)) throw proxy.failure
+  const runtime = ManagedRuntime.make(Layer.mergeAll(
+    credentials(settings),
+    Layer.succeed(BinanceConfig.BinanceConfig, config.success),
+    BinanceClock.layer,
+    // The proxy URL was checked above, so the layer cannot fail.
+    proxyUrl === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: proxyUrl })),
+    logging(settings)
+  ))
+  const built = await runtime.runPromiseExit(Effect.void)
+  if (Exit.isFailure(built)) {
+    await runtime.dispose()
+    throw rejection(built.cause)
+  }
+  return {
+    baseUrl: config.success.baseUrl,
+    proxyHost: proxy?.success.host,
+    read: async (asset, recvWindow, signal) => {
+      const exit = await runtime.runPromiseExit(PortfolioMargin.pmAccountInfoResult({ asset, recvWindow }), { signal })
+      if (Exit.isFailure(exit)) throw rejection(exit.cause)
+      return exit.value
+    },
+    close: () => runtime.dispose()
+  }
+}
+
+/** @internal */
+export const edition: Cli.Edition = {
+  version,
+  checkParams: (params) => {
+    const checked = PortfolioMargin.validateParams(params, BinanceConfig.defaults.recvWindow)
+    return Result.isFailure(checked) ? checked.failure : undefined
+  },
+  connect,
+  startFake: FakeBinance.start
+}

@@ -1,0 +1,441 @@
+// The command's cases, the same for both editions: each edition's cli spec runs them in process through the core's
+// `run` with its own edition (its library and its FakeBinance.start). Plain data plus one runner without Effect.
+import * as ChildProcess from "node:child_process"
+import * as Net from "node:net"
+import * as Model from "../../src/internal/core/fake/model.js"
+import { API_KEY, HMAC_SECRET } from "../utils/keys.js"
+import * as Loopback from "../utils/loopback.js"
+
+export const BTC = { maxWithdrawAmount: "27.43689636", maxWithdrawAmountUSD: "1627523.32459208" }
+export const credentials = { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: HMAC_SECRET }
+/** The served fake: BTC for the HMAC test key. */
+export const account: Model.Account = { apiKey: API_KEY, hmacSecret: HMAC_SECRET, assets: { BTC } }
+
+export interface CliCase {
+  readonly name: string
+  readonly args: ReadonlyArray<string>
+  /** `$BASE` in args is the served fake's base URL, `$DEAD` a loopback URL where nothing listens. */
+  readonly env?: Readonly<Record<string, string>>
+  /** Serve the fake (with these faults queued for pmAccountInfo) before running. */
+  readonly faults?: ReadonlyArray<Model.Fault>
+  readonly code: number
+  /** stdout, exactly (lines joined by "\n"); `json` means: every line parses as JSON. */
+  readonly stdout?: string | "json" | undefined
+  readonly stderr?: { readonly contains?: ReadonlyArray<string>; readonly lacks?: ReadonlyArray<string> }
+}
+
+const usage = (name: string, args: ReadonlyArray<string>, contains: ReadonlyArray<string>, lacks?: Array<string>) => ({
+  name: `${name}: exit 2 with a message`,
+  args,
+  env: credentials,
+  code: 2,
+  stdout: "",
+  stderr: { contains, ...(lacks === undefined ? {} : { lacks }) }
+})
+
+export const cliCases: ReadonlyArray<CliCase> = [
+  {
+    name: "--demo: one aligned table of BTC, ETH and USDT with exact amounts and the used weight",
+    args: ["account-info", "--demo"],
+    code: 0,
+    stdout: [
+      "Asset  Max withdraw amount         USD value  Used weight",
+      "BTC            27.43689636  1627523.32459208            5",
+      "ETH           152.80000000   519520.00000000           10",
+      "USDT       250000.00000000   250000.00000000           15"
+    ].join("\n"),
+    stderr: { contains: ["Demo: a fake Binance is serving on http://127.0.0.1:"] }
+  },
+  {
+    name: "--json: one object per line with Binance's strings",
+    args: ["account-info", "--demo", "--json", "--asset", "eth,btc"],
+    code: 0,
+    stdout: [
+      JSON.stringify({ asset: "ETH", maxWithdrawAmount: "152.80000000", maxWithdrawAmountUSD: "519520.00000000" }),
+      JSON.stringify({ asset: "BTC", ...BTC })
+    ].join("\n")
+  },
+  {
+    name: "--log-level debug on a retried call: stdout holds only the JSON, the logs go to stderr",
+    args: ["account-info", "-a", "BTC", "--base-url", "$BASE", "--json", "--log-level", "debug"],
+    env: credentials,
+    faults: [Model.builders.serviceUnavailable("unavailable")],
+    code: 0,
+    stdout: JSON.stringify({ asset: "BTC", ...BTC }),
+    stderr: { contains: ["DEBUG pmAccountInfo attempt failed error=ServerError attempts=1"] }
+  },
+  {
+    name: "--log-level is accepted anywhere, with = or a space",
+    args: ["--log-level=debug", "account-info", "--demo", "-a", "BTC", "--json"],
+    code: 0,
+    stdout: JSON.stringify({ asset: "BTC", ...BTC })
+  },
+  {
+    name: "--verbose prints the attempts, used weight and time of each asset on stderr",
+    args: ["account-info", "-a", "BTC", "--base-url", "$BASE", "--market", "coin-m", "--json", "--verbose"],
+    env: credentials,
+    faults: [Model.builders.reset],
+    code: 0,
+    stdout: "json",
+    stderr: { contains: [" (COIN-M), no proxy", "BTC: 2 attempts, used weight 5, "] }
+  },
+  {
+    name: "--verbose on a failure says how many attempts were made",
+    args: ["account-info", "-a", "BTC", "--base-url", "$BASE", "--verbose"],
+    env: credentials,
+    faults: [Model.builders.reset, Model.builders.reset, Model.builders.reset, Model.builders.reset],
+    code: 1,
+    stdout: "",
+    stderr: { contains: ["BTC: failed after 4 attempts, ", "TransportError"] }
+  },
+  {
+    name: "a 429 with Retry-After 30 s: the hint says how long to wait",
+    args: ["account-info", "-a", "BTC", "--base-url", "$BASE"],
+    env: credentials,
+    faults: [Model.builders.rateLimited(30)],
+    code: 1,
+    stdout: "",
+    stderr: {
+      contains: ["RateLimited", "Binance asked to wait 30 s: wait that long before calling again."],
+      lacks: ["a minute"]
+    }
+  },
+  {
+    name: "a firewall block (403 WafBlocked) gets a hint",
+    args: ["account-info", "-a", "BTC", "--base-url", "$BASE"],
+    env: credentials,
+    faults: [Model.builders.wafBlocked],
+    code: 1,
+    stderr: { contains: ["WafBlocked", "Binance's firewall (CloudFront) blocked the request"] }
+  },
+  {
+    name: "-1108 (an asset the account does not have) gets a hint",
+    args: ["account-info", "--demo", "--asset", "DOGE"],
+    code: 1,
+    stdout: "",
+    stderr: {
+      contains: [
+        "BinanceApiError: Binance error (HTTP 400, code -1108): Invalid asset.",
+        "Check the asset's symbol"
+      ]
+    }
+  },
+  {
+    name: "an API error exits 1 with its tag, code and message, and nothing secret",
+    args: ["account-info", "-a", "BTC", "--base-url", "$BASE"],
+    env: { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: "f".repeat(64) },
+    faults: [],
+    code: 1,
+    stdout: "",
+    stderr: {
+      contains: ["InvalidSignature", "code -1022", "Signature for this request is not valid."],
+      lacks: ["f".repeat(64), API_KEY]
+    }
+  },
+  {
+    name: "a refused connection names its cause (ECONNREFUSED) and says to check the network",
+    args: ["account-info", "-a", "BTC", "--base-url", "$DEAD"],
+    env: credentials,
+    code: 1,
+    stderr: { contains: ["TransportError", "ECONNREFUSED", "Check the network and the base URL."] }
+  },
+  {
+    name: "a dead HTTP_PROXY is named (host:port, never its credentials) in the hint",
+    args: ["account-info", "-a", "BTC", "--base-url", "$BASE"],
+    env: { ...credentials, HTTP_PROXY: "http://u:s3cr3t@$DEADHOST" },
+    faults: [],
+    code: 1,
+    stderr: {
+      contains: ["TransportError", "ECONNREFUSED", "Check the proxy 127.0.0.1:", "(from HTTP_PROXY)"],
+      lacks: ["s3cr3t", "Check the network and the base URL."]
+    }
+  },
+  {
+    name: "a dead HTTPS_PROXY is named in the hint, and the call never leaves this machine",
+    args: ["account-info", "-a", "BTC", "--env", "testnet"],
+    env: { ...credentials, HTTPS_PROXY: "http://$DEADHOST" },
+    code: 1,
+    stderr: {
+      contains: ["TransportError", "Check the proxy 127.0.0.1:", "(from HTTPS_PROXY)"],
+      lacks: ["Check the network and the base URL."]
+    }
+  },
+  {
+    name: "missing credentials: exit 2 naming every variable and --demo",
+    args: ["account-info", "--asset", "BTC"],
+    code: 2,
+    stdout: "",
+    stderr: {
+      contains: [
+        "BINANCE_API_KEY is not set",
+        "BINANCE_SECRET_KEY",
+        "BINANCE_PRIVATE_KEY",
+        "BINANCE_PRIVATE_KEY_FILE",
+        "--demo"
+      ]
+    }
+  },
+  {
+    name: "an API key without a key to sign with",
+    args: ["account-info", "--asset", "BTC"],
+    env: { BINANCE_API_KEY: API_KEY },
+    code: 2,
+    stderr: { contains: ["BINANCE_API_KEY is set, but no key to sign with"] }
+  },
+  {
+    name: "an unreadable private key is reported without its text",
+    args: ["account-info", "--asset", "BTC"],
+    env: {
+      BINANCE_API_KEY: API_KEY,
+      BINANCE_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----"
+    },
+    code: 2,
+    stderr: { contains: ["Invalid configuration \"privateKey\""], lacks: ["not a key"] }
+  },
+  {
+    name: "--env demo without keys or asset: the missing keys first, with a pointer to --demo",
+    args: ["account-info", "--env", "demo"],
+    code: 2,
+    stderr: {
+      contains: [
+        "BINANCE_API_KEY is not set",
+        "Binance's Demo Trading site",
+        "For the offline demo, with no keys, run: effect-binance-pm account-info --demo"
+      ],
+      lacks: ["Which asset?"]
+    }
+  },
+  {
+    name: "--env demo-trading with keys but no asset: which asset, and the pointer to --demo",
+    args: ["account-info", "--env", "demo-trading"],
+    env: credentials,
+    code: 2,
+    stderr: { contains: ["Which asset?", "account-info --demo"] }
+  },
+  {
+    name: "parameters are checked before credentials: a bad --asset is reported, not the missing keys",
+    args: ["account-info", "--asset", "b$c"],
+    code: 2,
+    stderr: { contains: ["Invalid parameter \"asset\""], lacks: ["BINANCE_API_KEY"] }
+  },
+  {
+    name: "--demo --recv-window 0 is rejected before the demo starts",
+    args: ["account-info", "--demo", "--recv-window", "0"],
+    code: 2,
+    stdout: "",
+    stderr: { contains: ["from 1 to 60000"], lacks: ["Demo:"] }
+  },
+  {
+    name: "--help explains the command, the credentials and the exit codes",
+    args: ["--help"],
+    code: 0,
+    stderr: { lacks: ["\x1b["] }
+  },
+  {
+    name: "HTTP_PROXY with NO_PROXY matching: the call goes direct",
+    args: ["account-info", "-a", "BTC", "--base-url", "$BASE", "--verbose", "--json"],
+    env: { ...credentials, http_proxy: "http://$DEADHOST", NO_PROXY: "localhost,127.0.0.1" },
+    faults: [],
+    code: 0,
+    stdout: "json",
+    stderr: { contains: ["no proxy"] }
+  },
+  {
+    name: "an invalid proxy URL: exit 2, its credentials never printed",
+    args: ["account-info", "-a", "BTC", "--base-url", "$BASE"],
+    env: { ...credentials, HTTP_PROXY: "socks5://u:s3cr3t-proxy@h:1" },
+    faults: [],
+    code: 2,
+    stderr: { contains: ["proxy"], lacks: ["s3cr3t"] }
+  },
+  usage("no command", [], ["Missing command", "--help"]),
+  usage("no asset", ["account-info"], ["Which asset?"]),
+  usage("--demo with --env", ["account-info", "--demo", "--env", "testnet"], ["leave out --base-url and --env"]),
+  usage("--base-url with --env", ["account-info", "-a", "BTC", "--env", "demo", "--base-url", "https://a.test"], [
+    "not both"
+  ]),
+  usage("an unknown flag", ["account-info", "--demo", "--bogus"], [
+    "Unknown flag --bogus.",
+    "See every option with: effect-binance-pm account-info --help"
+  ]),
+  usage("a flag without its value", ["account-info", "--asset", "--json"], ["--asset needs a value"]),
+  usage("a non-integer --recv-window", ["account-info", "--demo", "--recv-window", "soon"], [
+    "--recv-window: 'soon' is not an integer"
+  ], ["a integer"]),
+  usage("--recv-window out of range", ["account-info", "--demo", "--recv-window", "0"], ["from 1 to 60000"]),
+  usage("an unknown --env", ["account-info", "-a", "BTC", "--env", "mainnet"], [
+    "--env: 'mainnet' is not one of production, testnet, demo-trading, demo"
+  ]),
+  usage("a plain-http --base-url", ["account-info", "-a", "BTC", "--base-url", "http://fapi.example"], [
+    "must use https"
+  ]),
+  usage("an asset with a symbol in it", ["account-info", "--demo", "--asset", "bt-c"], [
+    "upper-case letters or digits"
+  ])
+]
+
+/** What the root and sub-command help must say. */
+export const helpTexts = {
+  root: ["account-info", "--demo", "EXAMPLES", "BINANCE_API_KEY", "BINANCE_PRIVATE_KEY_FILE", "EXIT CODES", "130"],
+  accountInfo: [
+    "--asset",
+    "--recv-window",
+    "--json",
+    "--base-url",
+    "--env",
+    "--demo",
+    "--log-level",
+    "Classic Portfolio",
+    "Not the offline demo: that is --demo",
+    "Not Binance's Demo Trading site: that is --env demo-trading",
+    "production (https://fapi.binance.com, the default)"
+  ]
+} as const
+
+/** A loopback port where nothing listens (it was free a moment ago). */
+export const deadPort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = Net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as Net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+export interface Ran {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Runs one case: serves the fake if the case wants one (`serve` is the edition's `FakeBinance.start` plus its
+ * faults), substitutes `$BASE`/`$DEAD`/`$DEADHOST`, and runs the command with a captured stdout and stderr.
+ */
+export const runCase = async (
+  c: CliCase,
+  run: (args: ReadonlyArray<string>, io: {
+    readonly env: Readonly<Record<string, string>>
+    readonly stdout: (text: string) => void
+    readonly stderr: (text: string) => void
+  }) => Promise<number>,
+  serve: (
+    faults: ReadonlyArray<Model.Fault>
+  ) => Promise<{ readonly baseUrl: string; readonly close: () => Promise<void> }>
+): Promise<Ran> => {
+  const served = c.faults === undefined ? undefined : await serve(c.faults)
+  const dead = `127.0.0.1:${await deadPort()}`
+  const fill = (text: string) =>
+    text.replace("$BASE", served?.baseUrl ?? "").replace("$DEADHOST", dead).replace("$DEAD", `http://${dead}`)
+  const stdout: Array<string> = []
+  const stderr: Array<string> = []
+  try {
+    const code = await run(c.args.map(fill), {
+      env: Object.fromEntries(Object.entries(c.env ?? {}).map(([name, value]) => [name, fill(value)])),
+      stdout: (text) => void stdout.push(text),
+      stderr: (text) => void stderr.push(text)
+    })
+    return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") }
+  } finally {
+    await served?.close()
+  }
+}
+
+/** The observations a case checks, in a shape `toEqual` can compare (`expected` of the same case). */
+export const observe = (c: CliCase, ran: Ran) => ({
+  code: ran.code,
+  stdout: c.stdout === "json"
+    ? ran.stdout.split("\n").every((line) => {
+      try {
+        return typeof JSON.parse(line) === "object"
+      } catch {
+        return false
+      }
+    })
+    : c.stdout === undefined
+    ? undefined
+    : ran.stdout,
+  contains: (c.stderr?.contains ?? []).filter((text) => ran.stderr.includes(text)),
+  lacks: (c.stderr?.lacks ?? []).filter((text) => !ran.stderr.includes(text))
+})
+
+export const expected = (c: CliCase) => ({
+  code: c.code,
+  stdout: c.stdout === "json" ? true : c.stdout,
+  contains: c.stderr?.contains ?? [],
+  lacks: c.stderr?.lacks ?? []
+})
+
+export interface Child {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Runs a command as a child process and resolves when it ends by itself (no kill here: the test timeout is the
+ * only backstop). `onSpawn` gets the child, to signal it.
+ */
+export const spawn = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: {
+    readonly cwd?: string
+    readonly env?: NodeJS.ProcessEnv
+    readonly onSpawn?: (child: ChildProcess.ChildProcess) => void
+  } = {}
+): Promise<Child> =>
+  new Promise((resolve) => {
+    const child = ChildProcess.spawn(command, args, {
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env ?? { PATH: process.env.PATH },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    options.onSpawn?.(child)
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+
+/**
+ * The call through a live proxy that wants credentials (given in HTTP_PROXY): what the proxy saw, and whether the
+ * command named the proxy without its credentials. Both editions' specs expect {@link throughProxyExpected}.
+ */
+export const throughProxy = async (
+  run: Parameters<typeof runCase>[1],
+  serve: Parameters<typeof runCase>[2]
+) => {
+  const proxy = await Loopback.startProxy({
+    authorization: `Basic ${Buffer.from("u:s3cr3t-proxy").toString("base64")}`
+  })
+  const served = await serve([])
+  try {
+    const stdout: Array<string> = []
+    const stderr: Array<string> = []
+    const code = await run(["account-info", "-a", "BTC", "--base-url", served.baseUrl, "--verbose", "--json"], {
+      env: { ...credentials, HTTP_PROXY: proxy.url.replace("http://", "http://u:s3cr3t-proxy@") },
+      stdout: (text) => void stdout.push(text),
+      stderr: (text) => void stderr.push(text)
+    })
+    const printed = stdout.join("\n") + stderr.join("\n")
+    return {
+      code,
+      stdout: JSON.parse(stdout.join("\n")) as unknown,
+      seen: proxy.seen.map((seen) => seen.method),
+      named: stderr.join("\n").includes(`through the proxy 127.0.0.1:${proxy.port}`),
+      leaked: printed.includes("s3cr3t")
+    }
+  } finally {
+    await served.close()
+    await Loopback.close(proxy)
+  }
+}
+
+export const throughProxyExpected = {
+  code: 0,
+  stdout: { asset: "BTC", ...BTC },
+  seen: ["GET"],
+  named: true,
+  leaked: false
+}
