@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packaging checks: build, publint, attw on the packed tarball, then install that tarball into a fresh project
 # (with its peer dependencies), type-check a consumer of every entry from ESM and CommonJS with
-# skipLibCheck: false, and run one real call from ESM and from CommonJS.
+# skipLibCheck: false, and the README's first program with the README's tsconfig.json, each under TypeScript 5.9
+# and 7, and run one real call from ESM and from CommonJS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent build
@@ -15,17 +16,29 @@ platform_version=$(node -p 'require("./node_modules/@effect/platform/package.jso
 ioredis_version=$(node -p 'require("./node_modules/ioredis/package.json").version')
 typescript_version=$(node -p 'require("./node_modules/typescript/package.json").version')
 types_node_version=$(node -p 'require("./node_modules/@types/node/package.json").version')
+typescript7_version=$(node -p 'require("./node_modules/typescript7/package.json").version')
 mkdir -p "$tmp/consumer"
 cp scripts/smoke/esm.mjs scripts/smoke/cjs.cjs scripts/smoke/types.mts scripts/smoke/types.cts \
   scripts/smoke/tsconfig.json "$tmp/consumer/"
+# The README's first program with the README's tsconfig.json (test/examples/tsconfig.json is that block).
+mkdir -p "$tmp/consumer/readme"
+cp test/examples/readme-first.ts test/examples/tsconfig.json "$tmp/consumer/readme/"
+echo '{ "type": "module" }' >"$tmp/consumer/readme/package.json"
 (
   cd "$tmp/consumer"
   npm init -y >/dev/null
   npm install --prefer-offline --no-audit --no-fund --silent \
     "$tmp/$tarball" "effect@$effect_version" "@effect/platform@$platform_version" "ioredis@$ioredis_version" \
-    "typescript@$typescript_version" "@types/node@$types_node_version"
-  npx tsc -p tsconfig.json
-  echo "consumer type-check (ESM and CommonJS, every entry, skipLibCheck: false) passed"
+    "typescript@$typescript_version" "typescript7@npm:typescript@$typescript7_version" "@types/node@$types_node_version"
+  # Both compilers the README supports. The smoke's tsconfig has no "types" entry: TypeScript 7 then loads no
+  # @types package by itself, so this also proves the declarations reference Node's types where they need them.
+  for tsc in node_modules/typescript/bin/tsc node_modules/typescript7/bin/tsc; do
+    version=$(node "$tsc" -v)
+    node "$tsc" -p tsconfig.json
+    echo "consumer type-check (ESM and CommonJS, every entry, skipLibCheck: false, no types entry): $version passed"
+    node "$tsc" -p readme/tsconfig.json --noEmit
+    echo "the README's first program with the README's tsconfig.json: $version passed"
+  done
   node esm.mjs
   node cjs.cjs
   # The command this edition installs: `npx effect-binance-pm` runs its bundle, and stdout is the JSON alone.

@@ -1,8 +1,9 @@
 // Every code block of README.md and docs/*.md is tested here.
 //
-// - TypeScript and JavaScript blocks are type-checked as a consumer compiles them: test/examples/tsconfig.json
-//   (strict, NodeNext, `skipLibCheck: false`; `effect-binance-pm`, `/promise`, `/testing` and `/redis` resolve
-//   to the sources). A block is one of:
+// - TypeScript and JavaScript blocks are type-checked as a consumer compiles them: with the README's tsconfig.json
+//   (test/examples/tsconfig.json, byte-identical to the README's block: strict, NodeNext, `skipLibCheck: false`),
+//   through test/examples/tsconfig.sources.json, which only resolves `effect-binance-pm`, `/promise`, `/testing`
+//   and `/redis` to the sources. A block is one of:
 //   - `<!-- example: NAME -->` before the fence: byte-identical to test/examples/NAME, which is type-checked
 //     and, when listed in `runs` below (or when it is a `.test.ts` spec, which vitest runs), run offline
 //     against FakeBinance;
@@ -60,6 +61,7 @@ const blocksOf = (file: string): Array<Block> => {
 
 const blocks = docFiles.flatMap(blocksOf)
 const codeBlocks = blocks.filter((b) => ["ts", "typescript", "js"].includes(b.lang))
+const exampleBlocks = blocks.filter((b) => b.marker?.kind === "example")
 const shellBlocks = blocks.filter((b) => ["sh", "bash", "console", "shell"].includes(b.lang))
 const pkg = JSON.parse(Fs.readFileSync(Path.join(ROOT, "package.json"), "utf8")) as {
   readonly scripts: Record<string, string>
@@ -68,6 +70,7 @@ const pkg = JSON.parse(Fs.readFileSync(Path.join(ROOT, "package.json"), "utf8"))
 const pkgExports = Object.fromEntries(Object.entries(pkg.exports).filter(([k]) => k !== "./package.json"))
 const where = (b: Block) => `${b.file}:${b.line}`
 const example = (name: string) => Fs.readFileSync(Path.join(EXAMPLES, name), "utf8")
+const SOURCES_CONFIG = Path.join(EXAMPLES, "tsconfig.sources.json")
 
 /** Runnable examples: run as a user would (tsx, the examples' tsconfig), offline, with what they must print. */
 const runs: Record<
@@ -96,8 +99,7 @@ for (const b of codeBlocks) {
 }
 
 const typeCheck = () => {
-  const configPath = Path.join(EXAMPLES, "tsconfig.json")
-  const config = ts.readConfigFile(configPath, ts.sys.readFile)
+  const config = ts.readConfigFile(SOURCES_CONFIG, ts.sys.readFile)
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, EXAMPLES)
   // JavaScript blocks are a JavaScript user's code: parsed and resolved, not type-checked.
   const options = { ...parsed.options, allowJs: true, checkJs: false }
@@ -138,10 +140,18 @@ describe("docs: TypeScript blocks", () => {
   })
 
   it("`example:` blocks are byte-identical to their file under test/examples", () => {
-    const differing = codeBlocks.filter((b) => b.marker?.kind === "example")
+    const differing = exampleBlocks
       .filter((b) => !Fs.existsSync(Path.join(EXAMPLES, b.marker!.name)) || example(b.marker!.name) !== b.body)
       .map((b) => `${where(b)} differs from test/examples/${b.marker!.name}`)
     expect(differing).toEqual([])
+  })
+
+  it("the README's tsconfig.json is the one the examples compile with, plus only the paths to the sources", () => {
+    const readme = exampleBlocks.filter((b) => b.file === "README.md" && b.lang === "json")
+    expect(readme.map((b) => b.marker!.name)).toEqual(["tsconfig.json"])
+    const { config } = ts.readConfigFile(SOURCES_CONFIG, ts.sys.readFile)
+    expect(config.extends).toBe("./tsconfig.json")
+    expect(Object.keys(config.compilerOptions).sort()).toEqual(["moduleDetection", "noEmit", "paths"])
   })
 
   it("`fragment of:` blocks appear line by line in the example they name", () => {
@@ -181,7 +191,7 @@ const runExample = (name: string, env: Record<string, string>) =>
   Effect.async<{ code: number | null; stdout: string; stderr: string }>((resume) => {
     const child = ChildProcess.spawn(process.execPath, ["--import", "tsx", Path.join(EXAMPLES, name)], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: Path.join(EXAMPLES, "tsconfig.json"), ...env },
+      env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: SOURCES_CONFIG, ...env },
       stdio: ["ignore", "pipe", "pipe"]
     })
     let stdout = ""

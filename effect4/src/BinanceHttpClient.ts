@@ -21,6 +21,8 @@
  *
  * @since 1.0.0
  */
+// Kept in the emitted .d.ts: a consumer's TypeScript 7 loads no @types by itself, and this file's types name `node:*`.
+/// <reference types="node" preserve="true" />
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"

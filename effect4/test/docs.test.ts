@@ -1,5 +1,7 @@
 // The README's Effect 4 examples: each `<!-- effect4 example: NAME -->` block is byte-identical to
-// test/examples/NAME, which type-checks as a consumer compiles it and runs offline as pasted.
+// test/examples/NAME, which type-checks as a consumer compiles it (with the README's tsconfig.json, which is
+// test/examples/tsconfig.json, through tsconfig.sources.json: the entries resolved to the sources) and runs offline
+// as pasted.
 import { describe, expect, it } from "@effect/vitest"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -8,6 +10,7 @@ import ts from "typescript"
 
 const EDITION = Path.resolve(import.meta.dirname, "..")
 const EXAMPLES = Path.join(EDITION, "test/examples")
+const SOURCES_CONFIG = Path.join(EXAMPLES, "tsconfig.sources.json")
 // The repository's README, this package's own (the one npm shows for effect-binance-pm@1), and the guides with an
 // Effect 4 section.
 const READMES = [
@@ -31,6 +34,19 @@ describe("docs: the README's Effect 4 examples", () => {
     }
   })
 
+  it("the README's tsconfig.json is the one they compile with, plus only the paths to the sources", () => {
+    // The repository's README and this package's own show it once each.
+    const shown = READMES.slice(0, 2).flatMap((file) =>
+      [...Fs.readFileSync(file, "utf8").matchAll(/<!-- example: tsconfig\.json -->\n```json\n([\s\S]*?)```/g)]
+        .map((m) => m[1])
+    )
+    const file = Fs.readFileSync(Path.join(EXAMPLES, "tsconfig.json"), "utf8")
+    expect(shown).toEqual([file, file])
+    const { config } = ts.readConfigFile(SOURCES_CONFIG, ts.sys.readFile)
+    expect(config.extends).toBe("./tsconfig.json")
+    expect(Object.keys(config.compilerOptions).sort()).toEqual(["noEmit", "paths", "preserveSymlinks"])
+  })
+
   it("the packages docs/observability.md names for Effect 4 are at the versions this edition is tested with", () => {
     const text = Fs.readFileSync(Path.join(EDITION, "../docs/observability.md"), "utf8")
     const section = text.slice(text.indexOf("## Effect 4"))
@@ -45,8 +61,7 @@ describe("docs: the README's Effect 4 examples", () => {
   })
 
   it("they type-check as a consumer's code (strict, skipLibCheck: false)", () => {
-    const configPath = Path.join(EXAMPLES, "tsconfig.json")
-    const { config } = ts.readConfigFile(configPath, ts.sys.readFile)
+    const { config } = ts.readConfigFile(SOURCES_CONFIG, ts.sys.readFile)
     const parsed = ts.parseJsonConfigFileContent(config, ts.sys, EXAMPLES)
     const program = ts.createProgram(parsed.fileNames, parsed.options)
     const errors = ts.getPreEmitDiagnostics(program).map((d) =>
@@ -58,7 +73,7 @@ describe("docs: the README's Effect 4 examples", () => {
   it("readme-first.ts runs as pasted, offline, and prints the amounts", () => {
     const tsx = Path.join(EDITION, "node_modules/.bin/tsx")
     const out = ChildProcess.execFileSync(tsx, [Path.join(EXAMPLES, "readme-first.ts")], {
-      env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: Path.join(EXAMPLES, "tsconfig.json") },
+      env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: SOURCES_CONFIG },
       encoding: "utf8",
       timeout: 60_000
     })

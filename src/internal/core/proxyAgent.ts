@@ -4,6 +4,8 @@
  * credentials are asked for (`authorization()`) only when a request goes out, so each edition keeps them in its
  * `Redacted`; errors name the proxy's host and port only.
  */
+// Kept in the emitted .d.ts: a consumer's TypeScript 7 loads no @types by itself, and this file's types name `node:*`.
+/// <reference types="node" preserve="true" />
 import * as Http from "node:http"
 import * as Https from "node:https"
 import * as Tls from "node:tls"

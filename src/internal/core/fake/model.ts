@@ -2,6 +2,8 @@
  * The fake exchange's plain data: what it answers, its errors, the requests it reads and the faults it can be
  * scripted with. No Effect here: both editions' `FakeBinance` re-export these or declare the same shapes.
  */
+// Kept in the emitted .d.ts: a consumer's TypeScript 7 loads no @types by itself, and this file's types name `node:*`.
+/// <reference types="node" preserve="true" />
 import type { KeyObject } from "node:crypto"
 
 /** What `pmAccountInfo` answers for one asset. The strings are returned exactly as given. */

@@ -2,6 +2,8 @@
  * Signature verification for the three key types fapi accepts. The payload is the raw query
  * before `&signature=`, exactly as sent.
  */
+// Kept in the emitted .d.ts: a consumer's TypeScript 7 loads no @types by itself, and this file's types name `node:*`.
+/// <reference types="node" preserve="true" />
 import * as Crypto from "node:crypto"
 
 export interface Verifier {

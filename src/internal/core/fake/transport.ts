@@ -3,6 +3,8 @@
  * `FakeRequest`, writing a `FakeResponse` back byte for byte) and the web `Response` the in-memory client
  * answers with. Running `handle` and stopping it stay with each edition.
  */
+// Kept in the emitted .d.ts: a consumer's TypeScript 7 loads no @types by itself, and this file's types name `node:*`.
+/// <reference types="node" preserve="true" />
 import * as Http from "node:http"
 import type * as Net from "node:net"
 import type * as api from "./model.js"
