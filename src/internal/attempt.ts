@@ -3,26 +3,17 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import type * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
 import * as ClockRules from "./core/clock.js"
-import { clientEgress } from "./core/egress.js"
+import { budgetKeyOf } from "./core/egress.js"
 import * as Endpoint from "./core/endpoint.js"
-import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
-import { get, header, type RawResponse, toError } from "./http.js"
+import { get, toError } from "./http.js"
 import * as Metrics from "./metrics.js"
-
-/** What an answer means to the caller: what it tells the gate, the request metric's tag, and the caller's result. */
-export interface Judged<A> {
-  readonly outcome: RateLimit.Outcome
-  readonly tag: string
-  readonly result: A
-}
 
 /** @internal */
 export interface GatedGet<A> {
@@ -36,7 +27,7 @@ export interface GatedGet<A> {
   /** The URL, once the gate has let the request through: from the timestamp to sign and the host clock then. */
   readonly request: (timestamp: number, local: number) => string
   /** What the answer means (`nowMs`: Binance's clock when it arrived). */
-  readonly judge: (answer: Responses.Answer, nowMs: number) => Judged<A>
+  readonly judge: (answer: Responses.Answer, nowMs: number) => Responses.Judged<A>
   /** The `endpoint` tag of the request metrics, e.g. `GET /fapi/v1/pmAccountInfo`. */
   readonly endpoint: string
 }
@@ -46,17 +37,6 @@ const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
   if (failure._tag === "Some") return failure.value._tag
   return Cause.isInterruptedOnly(cause) ? "Interrupted" : "Defect"
 }
-
-// The budget of a client that leaves through a proxy is the proxy's (see `BinanceHttpClient` `proxy`), unless the
-// config names the egress.
-const budgetKey = (config: BinanceConfig.Service, client: HttpClient.HttpClient): string =>
-  PlainOptions.budgetKey({ baseUrl: config.baseUrl, egress: config.egress ?? clientEgress(client) })
-
-const answerOf = (response: RawResponse): Responses.Answer => ({
-  status: response.status,
-  header: (name) => header(response, name),
-  text: response.text
-})
 
 /**
  * One attempt through the rate-limit gate: gate → sign → send → judge → release. It fails only when no answer was
@@ -71,7 +51,7 @@ export const gatedGet = <A>(options: GatedGet<A>): Effect.Effect<A, PmAccountInf
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
       restore(options.gate.acquire({
-        key: budgetKey(options.config, options.client),
+        key: budgetKeyOf(options.config, options.client),
         weight: options.weight,
         weightLimit: options.config.weightLimit,
         maxWaitMs: Duration.toMillis(options.config.maxRetryAfterWait),
@@ -92,7 +72,7 @@ export const gatedGet = <A>(options: GatedGet<A>): Effect.Effect<A, PmAccountInf
           Effect.flatMap((response) =>
             Effect.map(Clock.currentTimeMillis, (local) => {
               // Retry-After as an HTTP date is on Binance's clock.
-              const judged = options.judge(answerOf(response), local + skew)
+              const judged = options.judge(Responses.answerOf(response), local + skew)
               outcome = judged.outcome
               tag = judged.tag
               return judged.result
@@ -140,7 +120,7 @@ export const learnOffset = (options: {
   let sentAt = 0
   const paths = Endpoint.pathsOf(options.config.market)
   return Effect.flatMap(
-    gatedGet<Either.Either<Responses.Answer, PmAccountInfoError>>({
+    gatedGet({
       ...options,
       weight: Endpoint.TIME_WEIGHT,
       endpoint: paths.timeEndpoint,
@@ -150,25 +130,16 @@ export const learnOffset = (options: {
         sentAt = local
         return `${options.config.baseUrl}${paths.timePath}`
       },
-      judge: (answer, nowMs) => {
-        const judged = Responses.judge(answer, nowMs)
-        const classified = judged.classified
-        return {
-          outcome: judged.outcome,
-          tag: classified?._tag ?? "ok",
-          result: classified === undefined ? Either.right(answer) : Either.left(toError(classified))
-        }
-      }
+      judge: Responses.judgePlain
     }),
-    Either.match({
-      onLeft: Effect.fail,
-      onRight: (answer) =>
-        Effect.flatMap(Clock.currentTimeMillis, (receivedAt) => {
-          const learned = ClockRules.learn(answer.text, sentAt, receivedAt, options.config.market)
-          return "offset" in learned
-            ? Effect.succeed({ offset: learned.offset, receivedAt })
-            : Effect.fail(new ResponseDecodeError({ status: answer.status, ...learned }))
-        })
-    })
+    (judged) => {
+      if ("classified" in judged) return Effect.fail(toError(judged.classified))
+      return Effect.flatMap(Clock.currentTimeMillis, (receivedAt) => {
+        const learned = ClockRules.learn(judged.answer.text, sentAt, receivedAt, options.config.market)
+        return "offset" in learned
+          ? Effect.succeed({ offset: learned.offset, receivedAt })
+          : Effect.fail(new ResponseDecodeError({ status: judged.answer.status, ...learned }))
+      })
+    }
   )
 }

@@ -29,20 +29,6 @@ import type * as CallRules from "./core/call.js"
 import * as NodeSend from "./core/nodeSend.js"
 import * as Responses from "./core/responses.js"
 
-/** @internal */
-export interface RawResponse {
-  readonly status: number
-  /** Lower-case names (node's parse, or the platform's `Headers`). */
-  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-  readonly text: string
-}
-
-/** A header's value, when it came once. @internal */
-export const header = (response: RawResponse, name: string): string | undefined => {
-  const value = response.headers[name]
-  return typeof value === "string" ? value : undefined
-}
-
 const API_KEY_HEADER = "x-mbx-apikey"
 
 const addRedactedName = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
@@ -81,7 +67,7 @@ export const get = (
   config: BinanceConfig.Service,
   url: string,
   apiKey: Redacted.Redacted<string> | undefined
-): Effect.Effect<RawResponse, TransportError | Timeout> => {
+): Effect.Effect<Responses.RawResponse, TransportError | Timeout> => {
   const headers: Record<string, string> = { accept: "application/json", "user-agent": config.userAgent }
   if (apiKey !== undefined) headers[API_KEY_HEADER] = Redacted.value(apiKey)
   const direct = NodeSend.clientDirect(client)
@@ -89,7 +75,7 @@ export const get = (
     return Effect.clockWith((clock) => {
       const timeoutMs = Duration.toMillis(config.timeout)
       const live = clock === LIVE_CLOCK && timeoutMs <= MAX_TIMER_MS
-      const roundTrip = Effect.async<RawResponse, TransportError | Timeout>((resume) => {
+      const roundTrip = Effect.async<Responses.RawResponse, TransportError | Timeout>((resume) => {
         // The base URL was checked when the config was made: it parses.
         const stop = direct(new URL(url), headers, live ? timeoutMs : undefined, (result) => {
           if (NodeSend.isReceived(result)) {
@@ -112,7 +98,10 @@ export const get = (
   const request = HttpClientRequest.get(url, { headers })
   return client.execute(request).pipe(
     Effect.flatMap((response) =>
-      Effect.map(response.text, (text): RawResponse => ({ status: response.status, headers: response.headers, text }))
+      Effect.map(
+        response.text,
+        (text): Responses.RawResponse => ({ status: response.status, headers: response.headers, text })
+      )
     ),
     Effect.mapError(fromHttpClientError),
     // The platform's own client span would record the signed URL as `url.full`: ours is the span.

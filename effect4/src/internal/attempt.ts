@@ -6,24 +6,15 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
 import * as ClockRules from "./core/clock.js"
-import { clientEgress } from "./core/egress.js"
+import { budgetKeyOf } from "./core/egress.js"
 import * as Endpoint from "./core/endpoint.js"
-import * as PlainOptions from "./core/options.js"
 import * as Responses from "./core/responses.js"
-import { get, header, type RawResponse, toError } from "./http.js"
+import { get, toError } from "./http.js"
 import * as Metrics from "./metrics.js"
-
-/** What an answer means to the caller: what it tells the gate, the request metric's tag, and the caller's result. */
-export interface Judged<A> {
-  readonly outcome: RateLimit.Outcome
-  readonly tag: string
-  readonly result: A
-}
 
 /** @internal */
 export interface GatedGet<A> {
@@ -37,7 +28,7 @@ export interface GatedGet<A> {
   /** The URL, once the gate has let the request through: from the timestamp to sign and the host clock then. */
   readonly request: (timestamp: number, local: number) => string
   /** What the answer means (`nowMs`: Binance's clock when it arrived). */
-  readonly judge: (answer: Responses.Answer, nowMs: number) => Judged<A>
+  readonly judge: (answer: Responses.Answer, nowMs: number) => Responses.Judged<A>
   /** The `endpoint` attribute of the request metrics, e.g. `GET /fapi/v1/pmAccountInfo`. */
   readonly endpoint: string
 }
@@ -47,11 +38,6 @@ const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
   if (failure._tag === "Some") return failure.value._tag
   return Cause.hasInterruptsOnly(cause) ? "Interrupted" : "Defect"
 }
-
-// The budget of a client that leaves through a proxy is the proxy's (see `BinanceHttpClient` `proxy`), unless the
-// config names the egress.
-const budgetKey = (config: BinanceConfig.Service, client: HttpClient.HttpClient): string =>
-  PlainOptions.budgetKey({ baseUrl: config.baseUrl, egress: config.egress ?? clientEgress(client) })
 
 /**
  * One attempt through the rate-limit gate: gate → sign → send → judge → release. It fails only when no answer was
@@ -71,7 +57,7 @@ export const gatedGet = <A>(
   return Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
       restore(options.gate.acquire({
-        key: budgetKey(options.config, options.client),
+        key: budgetKeyOf(options.config, options.client),
         weight: options.weight,
         weightLimit: options.config.weightLimit,
         maxWaitMs: Duration.toMillis(options.config.maxRetryAfterWait),
@@ -84,15 +70,11 @@ export const gatedGet = <A>(
         // Whether the request left (an attempt stopped before it did is not counted).
         let sent = false
         let tag: string | undefined
-        const onResponse = (response: RawResponse): Effect.Effect<A> => {
+        const onResponse = (response: Responses.RawResponse): Effect.Effect<A> => {
           const local = clock.currentTimeMillisUnsafe()
           answeredAt = local
           // Retry-After as an HTTP date is on Binance's clock.
-          const judged = options.judge({
-            status: response.status,
-            header: (name) => header(response, name),
-            text: response.text
-          }, local + permit.now - permit.local)
+          const judged = options.judge(Responses.answerOf(response), local + permit.now - permit.local)
           outcome = judged.outcome
           tag = judged.tag
           return Effect.succeed(judged.result)
@@ -156,7 +138,7 @@ export const learnOffset = (options: {
     const paths = Endpoint.pathsOf(options.config.market)
     const clock = Context.get(context, Clock.Clock)
     return Effect.flatMap(
-      gatedGet<Result.Result<Responses.Answer, PmAccountInfoError>>({
+      gatedGet({
         ...options,
         weight: Endpoint.TIME_WEIGHT,
         endpoint: paths.timeEndpoint,
@@ -166,24 +148,15 @@ export const learnOffset = (options: {
           sentAt = local
           return `${options.config.baseUrl}${paths.timePath}`
         },
-        judge: (answer, nowMs) => {
-          const judged = Responses.judge(answer, nowMs)
-          const classified = judged.classified
-          return {
-            outcome: judged.outcome,
-            tag: classified?._tag ?? "ok",
-            result: classified === undefined ? Result.succeed(answer) : Result.fail(toError(classified))
-          }
-        }
+        judge: Responses.judgePlain
       }, context),
-      (result) => {
-        if (Result.isFailure(result)) return Effect.fail(result.failure)
-        const answer = result.success
+      (judged) => {
+        if ("classified" in judged) return Effect.fail(toError(judged.classified))
         const receivedAt = clock.currentTimeMillisUnsafe()
-        const learned = ClockRules.learn(answer.text, sentAt, receivedAt, options.config.market)
+        const learned = ClockRules.learn(judged.answer.text, sentAt, receivedAt, options.config.market)
         return "offset" in learned
           ? Effect.succeed({ offset: learned.offset, receivedAt })
-          : Effect.fail(new ResponseDecodeError({ status: answer.status, ...learned }))
+          : Effect.fail(new ResponseDecodeError({ status: judged.answer.status, ...learned }))
       }
     )
   })

@@ -27,20 +27,6 @@ import type * as CallRules from "./core/call.js"
 import * as NodeSend from "./core/nodeSend.js"
 import * as Responses from "./core/responses.js"
 
-/** @internal */
-export interface RawResponse {
-  readonly status: number
-  /** Lower-case names (node's parse, or the platform's `Headers`). */
-  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-  readonly text: string
-}
-
-/** A header's value, when it came once. @internal */
-export const header = (response: RawResponse, name: string): string | undefined => {
-  const value = response.headers[name]
-  return typeof value === "string" ? value : undefined
-}
-
 const API_KEY_HEADER = "x-mbx-apikey"
 
 const KIND: Record<HttpClientError.HttpClientErrorReason["_tag"], string> = {
@@ -61,7 +47,7 @@ const fromHttpClientError = (error: HttpClientError.HttpClientError): TransportE
 const fromFailure = (failure: NodeSend.Failure): TransportError =>
   new TransportError({ description: NodeSend.describeFailure(failure) })
 
-const fromReceived = (received: NodeSend.Received): RawResponse => ({
+const fromReceived = (received: NodeSend.Received): Responses.RawResponse => ({
   status: received.status,
   headers: received.headers,
   // A status without a body (204, 304) came with none: its text is "" as it is.
@@ -82,7 +68,7 @@ export const get = <A, E>(
   clock: Clock.Clock,
   url: () => string,
   apiKey: Redacted.Redacted<string> | undefined,
-  onResponse: (response: RawResponse) => Effect.Effect<A, E>
+  onResponse: (response: Responses.RawResponse) => Effect.Effect<A, E>
 ): Effect.Effect<A, E | TransportError | Timeout> => {
   const headers: Record<string, string> = { accept: "application/json", "user-agent": config.userAgent }
   if (apiKey !== undefined) headers[API_KEY_HEADER] = Redacted.value(apiKey)
@@ -91,7 +77,10 @@ export const get = <A, E>(
   if (direct === undefined) {
     return Effect.suspend(() => client.execute(HttpClientRequest.get(url(), { headers }))).pipe(
       Effect.flatMap((response) =>
-        Effect.map(response.text, (text): RawResponse => ({ status: response.status, headers: response.headers, text }))
+        Effect.map(
+          response.text,
+          (text): Responses.RawResponse => ({ status: response.status, headers: response.headers, text })
+        )
       ),
       Effect.mapError(fromHttpClientError),
       // The platform's own client span would record the signed URL as `url.full` and the API key header: ours is

@@ -12,6 +12,50 @@ export interface Answer {
   readonly text: string
 }
 
+/** A whole answer as a transport hands it over: lower-case header names (node's parse, or the platform's). */
+export interface RawResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+  readonly text: string
+}
+
+/** A header's value, when it came once. */
+export const header = (response: RawResponse, name: string): string | undefined => {
+  const value = response.headers[name]
+  return typeof value === "string" ? value : undefined
+}
+
+/** The answer as the rules read it. */
+export const answerOf = (response: RawResponse): Answer => ({
+  status: response.status,
+  header: (name) => header(response, name),
+  text: response.text
+})
+
+/** What an answer means to its caller: what it tells the gate, the request metric's tag, and the caller's result. */
+export interface Judged<A> {
+  readonly outcome: Outcome
+  readonly tag: string
+  readonly result: A
+}
+
+/**
+ * What an answer to an unsigned request (the clock's) means: the gate's outcome, and the answer itself or, unless it
+ * is a 2xx, which error it is.
+ */
+export const judgePlain = (
+  answer: Answer,
+  nowMs: number
+): Judged<{ readonly answer: Answer } | { readonly classified: Classified }> => {
+  const judged = judge(answer, nowMs)
+  const classified = judged.classified
+  return {
+    outcome: judged.outcome,
+    tag: classified?._tag ?? "ok",
+    result: classified === undefined ? { answer } : { classified }
+  }
+}
+
 /** Removes anything that looks like a signed query from free text. */
 export const scrub = (text: string): string =>
   text.replace(/signature=[^&\s"')]*/gi, "signature=<redacted>").replace(/https?:\/\/[^\s"')]*\?[^\s"')]*/gi, "<url>")
