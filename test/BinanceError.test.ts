@@ -4,6 +4,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Util from "node:util"
 import * as BinanceError from "../src/BinanceError.js"
+import { RedisUnavailable } from "../src/RateLimitRedis.js"
 import { messageCases } from "./cases/errorMessages.js"
 
 type ErrorClass = new(fields: Readonly<Record<string, unknown>>) => Error & { readonly _tag: string }
@@ -44,4 +45,10 @@ describe("BinanceError", () => {
       })
     })
   }
+
+  it("RedisUnavailable, which the Redis rate-limit layer fails with, is named and printed the same way", () => {
+    const error = new RedisUnavailable({ description: "127.0.0.1:6390 ECONNREFUSED" })
+    expect(error.name).toBe("RedisUnavailable")
+    expect(Util.inspect(error).split("\n")[0]).toBe(`RedisUnavailable: ${error.message}`)
+  })
 })
