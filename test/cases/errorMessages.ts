@@ -82,3 +82,44 @@ export const messageCases: ReadonlyArray<MessageCase> = [
     message: "Unexpected response body (HTTP 200): not JSON. Body starts: \"<html>\""
   }
 ]
+
+/** How an error reads where a person sees it: its tag, name and message, `String(error)`, and `util.inspect`. */
+export interface Reading {
+  readonly tag: string
+  readonly name: string
+  readonly message: string
+  readonly string: string
+  /** `util.inspect`'s first line, and whether the stack follows it. */
+  readonly printed: string
+  readonly stackFollows: boolean
+  /** Whether `util.inspect` goes on to show the `_tag` field. */
+  readonly fieldsFollow: boolean
+}
+
+/** Reads an error as a person would see it, with `inspect` being `node:util`'s. */
+export const readError = (
+  error: Error & { readonly _tag: string },
+  inspect: (u: unknown) => string
+): Reading => {
+  const lines = inspect(error).split("\n")
+  return {
+    tag: error._tag,
+    name: error.name,
+    message: error.message,
+    string: String(error),
+    printed: lines[0] ?? "",
+    stackFollows: /^ {4}at /.test(lines[1] ?? ""),
+    fieldsFollow: lines.some((line) => line.includes(`_tag: '${error._tag}'`))
+  }
+}
+
+/** How every error must read, as 0.x's always have: named after its tag, printed as an `Error`. */
+export const expectedReading = (tag: string, message: string): Reading => ({
+  tag,
+  name: tag,
+  message,
+  string: `${tag}: ${message}`,
+  printed: `${tag}: ${message}`,
+  stackFollows: true,
+  fieldsFollow: true
+})
