@@ -107,14 +107,10 @@ export const defaultUserAgent: string = PlainOptions.userAgentOf(version)
  * @category Constructors
  */
 export const defaults: Service = {
-  baseUrl: environments.production,
-  recvWindow: PlainOptions.DEFAULTS.recvWindow,
+  ...PlainOptions.defaultSettings(defaultUserAgent),
   timeout: Duration.millis(PlainOptions.DEFAULTS.timeoutMs),
-  maxRetries: PlainOptions.DEFAULTS.maxRetries,
   retrySchedule: defaultRetrySchedule,
-  maxRetryAfterWait: Duration.millis(PlainOptions.DEFAULTS.maxRetryAfterWaitMs),
-  weightLimit: PlainOptions.DEFAULTS.weightLimit,
-  userAgent: defaultUserAgent
+  maxRetryAfterWait: Duration.millis(PlainOptions.DEFAULTS.maxRetryAfterWaitMs)
 }
 
 /**

@@ -95,9 +95,7 @@ export const validateProxy = (
   const checked = PlainOptions.checkProxyUrl(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy)
   if ("field" in checked) return Either.left(new InvalidConfiguration(checked))
   return Either.right({
-    hostname: checked.hostname,
-    port: checked.port,
-    host: checked.host,
+    ...checked,
     authorization: checked.authorization === undefined ? undefined : Redacted.make(checked.authorization)
   })
 }

@@ -222,6 +222,17 @@ describe("defaults and names", () => {
     }
   })
 
+  it("with no option, the settings are production's and the defaults, the same as checking no option gives", () => {
+    expect(Options.defaultSettings(UA)).toEqual({
+      baseUrl: "https://fapi.binance.com",
+      recvWindow: 5000,
+      maxRetries: 3,
+      weightLimit: 2400,
+      userAgent: UA
+    })
+    expect(Options.checkOptions({}, UA)).toEqual(Options.defaultSettings(UA))
+  })
+
   it("the User-Agent names the package, its version and the runtime, in printable ASCII", () => {
     const ua = Options.userAgentOf("1.2.3")
     expect(ua).toBe(`effect-binance-pm/1.2.3 (Node.js/${process.version}; ${process.platform})`)

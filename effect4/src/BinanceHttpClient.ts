@@ -93,9 +93,7 @@ export const validateProxy = (
   const checked = PlainOptions.checkProxyUrl(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy)
   if ("field" in checked) return Result.fail(new InvalidConfiguration(checked))
   return Result.succeed({
-    hostname: checked.hostname,
-    port: checked.port,
-    host: checked.host,
+    ...checked,
     authorization: checked.authorization === undefined ? undefined : Redacted.make(checked.authorization)
   })
 }

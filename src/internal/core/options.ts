@@ -124,6 +124,15 @@ export interface Settings {
   readonly market?: Market | undefined
 }
 
+/** The settings when no option is given: production, and the defaults. */
+export const defaultSettings = (userAgent: string): Settings => ({
+  baseUrl: environments.production,
+  recvWindow: DEFAULTS.recvWindow,
+  maxRetries: DEFAULTS.maxRetries,
+  weightLimit: DEFAULTS.weightLimit,
+  userAgent
+})
+
 const isInt = (u: unknown, min: number, max: number): u is number =>
   typeof u === "number" && Number.isInteger(u) && u >= min && u <= max
 
