@@ -13,7 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
-import type * as Endpoint from "./internal/core/endpoint.js"
+import * as Endpoint from "./internal/core/endpoint.js"
 import * as PlainOptions from "./internal/core/options.js"
 import { version } from "./internal/version.js"
 
@@ -55,8 +55,11 @@ export const coinmEnvironments: typeof PlainOptions.coinmEnvironments = PlainOpt
  * @since 0.1.0
  * @category Constructors
  */
-export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.exponential("200 millis", 2).pipe(
-  Schedule.union(Schedule.spaced("5 seconds")),
+export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.exponential(
+  Duration.millis(PlainOptions.RETRY_BACKOFF.firstDelayMs),
+  PlainOptions.RETRY_BACKOFF.factor
+).pipe(
+  Schedule.union(Schedule.spaced(Duration.millis(PlainOptions.RETRY_BACKOFF.maxDelayMs))),
   Schedule.jittered
 )
 
@@ -66,19 +69,9 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.exponen
  * @since 0.1.0
  * @category Models
  */
-export interface Service {
-  /** Origin of the REST API, without a trailing slash. */
-  readonly baseUrl: string
-  /** `recvWindow` sent with every call that does not set its own, in ms (1..60000). */
-  readonly recvWindow: number
+export interface Service extends PlainOptions.Settings {
   /** Timeout of one attempt (one HTTP exchange). */
   readonly timeout: Duration.Duration
-  /**
-   * Retries after the first attempt for transient failures and acceptable rate-limit pauses; 0 disables
-   * retrying. One call sends at most `maxRetries + 1` requests, plus one re-send after healing a -1021, plus at
-   * most one `GET /fapi/v1/time`.
-   */
-  readonly maxRetries: number
   /** Delays between retries. Its input is the failure; `maxRetries` bounds it. */
   readonly retrySchedule: Schedule.Schedule<unknown, unknown>
   /**
@@ -86,24 +79,6 @@ export interface Service {
    * `WafBlocked`, sending nothing.
    */
   readonly maxRetryAfterWait: Duration.Duration
-  /** The IP's request-weight limit per minute. */
-  readonly weightLimit: number
-  /** Sent as `User-Agent`. */
-  readonly userAgent: string
-  /**
-   * Names the IP this program leaves from, when it is not the host's own (a proxy, another local address).
-   * Binance limits and bans per IP, so the gate keeps one budget per egress and base URL: leave it unset and
-   * every client of the process shares one budget per base URL. A client built with `BinanceHttpClient`'s
-   * `proxy` leaves from the proxy: its budget is the proxy's when this is unset.
-   */
-  readonly egress?: string | undefined
-  /**
-   * The futures market (default `usds-m`): which paths are called (`/fapi/...` or `/dapi/...`), and which base
-   * URL an `environment` names.
-   *
-   * @since 0.2.0
-   */
-  readonly market?: Market | undefined
 }
 
 /**
@@ -112,28 +87,17 @@ export interface Service {
  * @since 0.1.0
  * @category Models
  */
-export interface Options {
-  readonly environment?: Environment | undefined
-  readonly baseUrl?: string | undefined
-  readonly recvWindow?: number | undefined
+export interface Options extends PlainOptions.PlainOptions {
   readonly timeout?: Duration.DurationInput | undefined
-  readonly maxRetries?: number | undefined
   readonly retrySchedule?: Schedule.Schedule<unknown, unknown> | undefined
   readonly maxRetryAfterWait?: Duration.DurationInput | undefined
-  readonly weightLimit?: number | undefined
-  readonly userAgent?: string | undefined
-  readonly egress?: string | undefined
-  /** `usds-m` (default) or `coin-m`. @since 0.2.0 */
-  readonly market?: Market | undefined
 }
 
 /**
  * @since 0.1.0
  * @category Constructors
  */
-export const defaultUserAgent: string = `effect-binance-pm/${version} (${
-  typeof process !== "undefined" ? `Node.js/${process.version}; ${process.platform}` : "unknown runtime"
-})`
+export const defaultUserAgent: string = PlainOptions.userAgentOf(version)
 
 /**
  * The defaults: production, recvWindow 5000, 10 s per attempt, 3 retries, wait at most 10 s for
@@ -143,14 +107,10 @@ export const defaultUserAgent: string = `effect-binance-pm/${version} (${
  * @category Constructors
  */
 export const defaults: Service = {
-  baseUrl: environments.production,
-  recvWindow: PlainOptions.DEFAULTS.recvWindow,
-  timeout: Duration.seconds(10),
-  maxRetries: PlainOptions.DEFAULTS.maxRetries,
+  ...PlainOptions.defaultSettings(defaultUserAgent),
+  timeout: Duration.millis(PlainOptions.DEFAULTS.timeoutMs),
   retrySchedule: defaultRetrySchedule,
-  maxRetryAfterWait: Duration.seconds(10),
-  weightLimit: PlainOptions.DEFAULTS.weightLimit,
-  userAgent: defaultUserAgent
+  maxRetryAfterWait: Duration.millis(PlainOptions.DEFAULTS.maxRetryAfterWaitMs)
 }
 
 /**
@@ -179,19 +139,9 @@ const toDuration = (
   allowZero: boolean
 ): Either.Either<Duration.Duration, InvalidConfiguration> => {
   const decoded = Duration.decodeUnknown(input)
-  if (decoded._tag === "None") {
-    return Either.left(new InvalidConfiguration({ field, reason: "must be a duration (ms number or \"10 seconds\")" }))
-  }
-  const ms = Duration.toMillis(decoded.value)
-  if (!Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
-    return Either.left(
-      new InvalidConfiguration({
-        field,
-        reason: `must be a finite ${allowZero ? "non-negative" : "positive"} duration`
-      })
-    )
-  }
-  return Either.right(decoded.value)
+  if (decoded._tag === "None") return Either.left(new InvalidConfiguration(PlainOptions.notADuration(field)))
+  const refusal = PlainOptions.checkDurationMs(field, Duration.toMillis(decoded.value), allowZero)
+  return refusal === undefined ? Either.right(decoded.value) : Either.left(new InvalidConfiguration(refusal))
 }
 
 /**
@@ -242,14 +192,16 @@ export const layerConfig = (
 const optional = <A>(config: Config.Config<A>) =>
   Config.map(Config.option(config), (o) => o._tag === "Some" ? o.value : undefined)
 
+const Env = PlainOptions.CONFIG_ENV
+
 const defaultConfigs: Config.Config<Options> = Config.all({
-  environment: optional(Config.literal("production", "testnet", "demo")("BINANCE_ENV")),
-  baseUrl: optional(Config.string("BINANCE_BASE_URL")),
-  recvWindow: optional(Config.integer("BINANCE_RECV_WINDOW")),
-  timeout: optional(Config.duration("BINANCE_TIMEOUT")),
-  maxRetries: optional(Config.integer("BINANCE_MAX_RETRIES")),
-  maxRetryAfterWait: optional(Config.duration("BINANCE_MAX_RETRY_AFTER_WAIT")),
-  weightLimit: optional(Config.integer("BINANCE_WEIGHT_LIMIT")),
-  egress: optional(Config.string("BINANCE_EGRESS")),
-  market: optional(Config.literal("usds-m", "coin-m")("BINANCE_MARKET"))
+  environment: optional(Config.literal(...PlainOptions.ENVIRONMENTS)(Env.environment)),
+  baseUrl: optional(Config.string(Env.baseUrl)),
+  recvWindow: optional(Config.integer(Env.recvWindow)),
+  timeout: optional(Config.duration(Env.timeout)),
+  maxRetries: optional(Config.integer(Env.maxRetries)),
+  maxRetryAfterWait: optional(Config.duration(Env.maxRetryAfterWait)),
+  weightLimit: optional(Config.integer(Env.weightLimit)),
+  egress: optional(Config.string(Env.egress)),
+  market: optional(Config.literal(...Endpoint.MARKETS)(Env.market))
 })

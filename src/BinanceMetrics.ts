@@ -23,7 +23,7 @@
  *
  * @since 0.2.0
  */
-import * as Metric from "effect/Metric"
+import type * as Metric from "effect/Metric"
 import type * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Base from "./internal/metrics.js"
 
@@ -46,7 +46,7 @@ export const requests: Metric.Metric.Counter<number> = Base.requests
  * @since 0.2.0
  * @category Metrics
  */
-export const requestDuration: Metric.Metric.Histogram<number> = Base.requestDuration.pipe(Metric.tagged("unit", "ms"))
+export const requestDuration: Metric.Metric.Histogram<number> = Base.withUnit(Base.requestDuration)
 
 /**
  * @since 0.2.0
@@ -64,7 +64,7 @@ export const usedWeight: Metric.Metric.Gauge<number> = Base.usedWeight
  * @since 0.2.0
  * @category Metrics
  */
-export const gateWait: Metric.Metric.Histogram<number> = Base.gateWait.pipe(Metric.tagged("unit", "ms"))
+export const gateWait: Metric.Metric.Histogram<number> = Base.withUnit(Base.gateWait)
 
 /**
  * @since 0.2.0

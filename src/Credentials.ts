@@ -33,15 +33,9 @@ export type KeyType = Keys.KeyType
  * @since 0.1.0
  * @category Models
  */
-export interface Service {
+export interface Service extends Keys.Signer {
   /** The API key, sent as `X-MBX-APIKEY`. */
   readonly apiKey: Redacted.Redacted<string>
-  readonly keyType: KeyType
-  /**
-   * Signs the exact query-string bytes and returns the `signature` parameter value, already URL-encoded.
-   * The result is a secret: put it in the request and nowhere else.
-   */
-  readonly sign: (payload: string) => string
 }
 
 /**
@@ -82,7 +76,7 @@ const reveal = (field: string, value: unknown): Either.Either<string, InvalidCon
   const text = Redacted.isRedacted(value) ? Redacted.value(value) : value
   return typeof text === "string"
     ? Either.right(text)
-    : Either.left(new InvalidConfiguration({ field, reason: "must be a string or a Redacted string" }))
+    : Either.left(new InvalidConfiguration(Keys.notAString(field)))
 }
 
 const checkApiKey = (input: unknown): Either.Either<Redacted.Redacted<string>, InvalidConfiguration> =>
@@ -104,9 +98,8 @@ const toService = (apiKey: Redacted.Redacted<string>, signer: Keys.Signer | Refu
  */
 export const makeHmac = (options: HmacOptions): Either.Either<Service, InvalidConfiguration> =>
   Either.gen(function*() {
-    if (options === null || typeof options !== "object") {
-      return yield* Either.left(new InvalidConfiguration({ field: "credentials", reason: "must be an object" }))
-    }
+    const refusal = Keys.checkCredentialsObject(options)
+    if (refusal !== undefined) return yield* Either.left(new InvalidConfiguration(refusal))
     const apiKey = yield* checkApiKey(options.apiKey)
     const secret = yield* reveal("secretKey", options.secretKey)
     return yield* toService(apiKey, Keys.hmacSigner(secret))
@@ -120,9 +113,8 @@ export const makeHmac = (options: HmacOptions): Either.Either<Service, InvalidCo
  */
 export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Service, InvalidConfiguration> =>
   Either.gen(function*() {
-    if (options === null || typeof options !== "object") {
-      return yield* Either.left(new InvalidConfiguration({ field: "credentials", reason: "must be an object" }))
-    }
+    const refusal = Keys.checkCredentialsObject(options)
+    if (refusal !== undefined) return yield* Either.left(new InvalidConfiguration(refusal))
     const apiKey = yield* checkApiKey(options.apiKey)
     const pem = yield* reveal("privateKey", options.privateKey)
     const passphrase = options.passphrase === undefined ? undefined : yield* reveal("passphrase", options.passphrase)
@@ -162,6 +154,8 @@ export interface Configs {
   readonly passphrase: Config.Config<Option.Option<Redacted.Redacted<string>>>
 }
 
+const Env = Keys.CREDENTIALS_ENV
+
 /**
  * The environment variables: `BINANCE_API_KEY` and exactly one of `BINANCE_SECRET_KEY`,
  * `BINANCE_PRIVATE_KEY` or `BINANCE_PRIVATE_KEY_FILE`, plus `BINANCE_PRIVATE_KEY_PASSPHRASE` if encrypted.
@@ -170,11 +164,11 @@ export interface Configs {
  * @category Constructors
  */
 export const defaultConfigs: Configs = {
-  apiKey: Config.redacted("BINANCE_API_KEY"),
-  secretKey: Config.option(Config.redacted("BINANCE_SECRET_KEY")),
-  privateKey: Config.option(Config.redacted("BINANCE_PRIVATE_KEY")),
-  privateKeyFile: Config.option(Config.string("BINANCE_PRIVATE_KEY_FILE")),
-  passphrase: Config.option(Config.redacted("BINANCE_PRIVATE_KEY_PASSPHRASE"))
+  apiKey: Config.redacted(Env.apiKey),
+  secretKey: Config.option(Config.redacted(Env.secretKey)),
+  privateKey: Config.option(Config.redacted(Env.privateKey)),
+  privateKeyFile: Config.option(Config.string(Env.privateKeyFile)),
+  passphrase: Config.option(Config.redacted(Env.passphrase))
 }
 
 // The name a `Config` reads (its path, joined with "_" as the environment provider does), found by running it
@@ -219,23 +213,20 @@ export const makeConfig = (
       [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
     if (given !== 1) {
       const [secretName, privateKeyName, fileName] = yield* Effect.all([
-        configName(c.secretKey, "BINANCE_SECRET_KEY"),
-        configName(c.privateKey, "BINANCE_PRIVATE_KEY"),
-        configName(c.privateKeyFile, "BINANCE_PRIVATE_KEY_FILE")
+        configName(c.secretKey, Env.secretKey),
+        configName(c.privateKey, Env.privateKey),
+        configName(c.privateKeyFile, Env.privateKeyFile)
       ])
-      return yield* new InvalidConfiguration({
-        field: "credentials",
-        reason: `set exactly one of ${secretName}, ${privateKeyName} or ${fileName} (found ${given})`
-      })
+      return yield* new InvalidConfiguration(Keys.keySourceRefusal(given, [secretName, privateKeyName, fileName]))
     }
     if (Option.isSome(secretKey)) return yield* makeHmac({ apiKey, secretKey: secretKey.value })
     const pem = Option.isSome(privateKey) ? privateKey.value : yield* Effect.tryPromise({
       try: () => Fs.readFile(Option.getOrThrow(privateKeyFile), "utf8").then(Redacted.make),
-      catch: (error) => typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+      catch: Keys.errorCode
     }).pipe(
       Effect.catchAll((code) =>
-        Effect.flatMap(configName(c.privateKeyFile, "BINANCE_PRIVATE_KEY_FILE"), (field) =>
-          new InvalidConfiguration({ field, reason: `cannot be read (${code === "" ? "unknown error" : code})` }))
+        Effect.flatMap(configName(c.privateKeyFile, Env.privateKeyFile), (field) =>
+          new InvalidConfiguration(Keys.unreadableKeyFile(field, code)))
       )
     )
     return yield* makePrivateKey({ apiKey, privateKey: pem, passphrase: Option.getOrUndefined(passphrase) })

@@ -86,3 +86,58 @@ describe("private keys", () => {
     })
   })
 })
+
+describe("credentials' options", () => {
+  it("are read from the documented environment variables", () => {
+    expect(Keys.CREDENTIALS_ENV).toEqual({
+      apiKey: "BINANCE_API_KEY",
+      secretKey: "BINANCE_SECRET_KEY",
+      privateKey: "BINANCE_PRIVATE_KEY",
+      privateKeyFile: "BINANCE_PRIVATE_KEY_FILE",
+      passphrase: "BINANCE_PRIVATE_KEY_PASSPHRASE"
+    })
+  })
+
+  it("must be an object", () => {
+    expect(Keys.checkCredentialsObject({})).toBeUndefined()
+    expect(Keys.checkCredentialsObject([])).toBeUndefined()
+    for (const options of [null, undefined, "key", 42, true, () => ({})]) {
+      expect(Keys.checkCredentialsObject(options)).toEqual({ field: "credentials", reason: "must be an object" })
+    }
+  })
+
+  it("a secret that is not a string is told so, by its field", () => {
+    expect(Keys.notAString("secretKey")).toEqual({
+      field: "secretKey",
+      reason: "must be a string or a Redacted string"
+    })
+  })
+
+  it("name the keys to choose from, as configured, and how many were set", () => {
+    expect(Keys.keySourceRefusal(0, ["S", "P", "F"])).toEqual({
+      field: "credentials",
+      reason: "set exactly one of S, P or F (found 0)"
+    })
+    expect(Keys.keySourceRefusal(2, ["MY_SECRET", "BINANCE_PRIVATE_KEY", "BINANCE_PRIVATE_KEY_FILE"]).reason)
+      .toBe("set exactly one of MY_SECRET, BINANCE_PRIVATE_KEY or BINANCE_PRIVATE_KEY_FILE (found 2)")
+  })
+})
+
+describe("a key file that cannot be read", () => {
+  it("is blamed on its variable, with the read's error code", () => {
+    expect(Keys.unreadableKeyFile("KEY_FILE", "ENOENT")).toEqual({
+      field: "KEY_FILE",
+      reason: "cannot be read (ENOENT)"
+    })
+    expect(Keys.unreadableKeyFile("KEY_FILE", "")).toEqual({
+      field: "KEY_FILE",
+      reason: "cannot be read (unknown error)"
+    })
+  })
+
+  it("keeps the error's code, or none", () => {
+    expect(Keys.errorCode(Object.assign(new Error("x"), { code: "EACCES" }))).toBe("EACCES")
+    expect(Keys.errorCode({ code: 13 })).toBe("13")
+    for (const error of [new Error("x"), null, undefined, "ENOENT", 2]) expect(Keys.errorCode(error)).toBe("")
+  })
+})

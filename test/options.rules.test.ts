@@ -52,7 +52,7 @@ describe("checkOptions", () => {
   })
 
   it("each market and environment has its base URL", () => {
-    const base = (options: Options.PlainOptions) => (Options.checkOptions(options, UA) as Options.Checked).baseUrl
+    const base = (options: Options.PlainOptions) => (Options.checkOptions(options, UA) as Options.Settings).baseUrl
     expect(base({ environment: "testnet" })).toBe("https://testnet.binancefuture.com")
     expect(base({ environment: "demo" })).toBe("https://demo-fapi.binance.com")
     expect(base({ market: "coin-m" })).toBe("https://dapi.binance.com")
@@ -190,5 +190,84 @@ describe("bypassesProxy (NO_PROXY)", () => {
     expect(Options.hostOf("http://127.0.0.1:8080/")).toBe("127.0.0.1:8080")
     expect(Options.hostOf("not a url")).toBe("unknown")
     expect(Options.hostOf("not a url")).toBe("unknown")
+  })
+})
+
+describe("defaults and names", () => {
+  it("are the documented ones", () => {
+    expect(Options.DEFAULTS).toEqual({
+      recvWindow: 5000,
+      timeoutMs: 10_000,
+      maxRetries: 3,
+      maxRetryAfterWaitMs: 10_000,
+      weightLimit: 2400
+    })
+    expect(Options.RETRY_BACKOFF).toEqual({ firstDelayMs: 200, factor: 2, maxDelayMs: 5000 })
+    expect([...Options.ENVIRONMENTS]).toEqual(Object.keys(Options.environments))
+    expect(Object.keys(Options.CONFIG_ENV).sort()).toEqual(
+      [
+        "baseUrl",
+        "egress",
+        "environment",
+        "market",
+        "maxRetries",
+        "maxRetryAfterWait",
+        "recvWindow",
+        "timeout",
+        "weightLimit"
+      ]
+    )
+    for (const [option, name] of Object.entries(Options.CONFIG_ENV)) {
+      expect(name).toBe(`BINANCE_${option === "environment" ? "ENV" : option.replace(/[A-Z]/g, "_$&").toUpperCase()}`)
+    }
+  })
+
+  it("with no option, the settings are production's and the defaults, the same as checking no option gives", () => {
+    expect(Options.defaultSettings(UA)).toEqual({
+      baseUrl: "https://fapi.binance.com",
+      recvWindow: 5000,
+      maxRetries: 3,
+      weightLimit: 2400,
+      userAgent: UA
+    })
+    expect(Options.checkOptions({}, UA)).toEqual(Options.defaultSettings(UA))
+  })
+
+  it("the User-Agent names the package, its version and the runtime, in printable ASCII", () => {
+    const ua = Options.userAgentOf("1.2.3")
+    expect(ua).toBe(`effect-binance-pm/1.2.3 (Node.js/${process.version}; ${process.platform})`)
+    expect(Options.checkOptions({}, ua)).toMatchObject({ userAgent: ua })
+  })
+})
+
+describe("durations", () => {
+  it("a value that is not one is told what a duration is", () => {
+    expect(Options.notADuration("timeout")).toEqual({
+      field: "timeout",
+      reason: "must be a duration (ms number or \"10 seconds\")"
+    })
+  })
+
+  it("must be finite and not negative; zero only where allowed", () => {
+    for (const allowZero of [true, false]) {
+      expect(Options.checkDurationMs("t", 1, allowZero)).toBeUndefined()
+      expect(Options.checkDurationMs("t", 0.5, allowZero)).toBeUndefined()
+      expect(Options.checkDurationMs("t", Number.MAX_SAFE_INTEGER, allowZero)).toBeUndefined()
+    }
+    expect(Options.checkDurationMs("maxRetryAfterWait", 0, true)).toBeUndefined()
+    expect(Options.checkDurationMs("timeout", 0, false)).toEqual({
+      field: "timeout",
+      reason: "must be a finite positive duration"
+    })
+    for (const ms of [-1, -0.001, Infinity, -Infinity, NaN]) {
+      expect(Options.checkDurationMs("timeout", ms, false)).toEqual({
+        field: "timeout",
+        reason: "must be a finite positive duration"
+      })
+      expect(Options.checkDurationMs("maxRetryAfterWait", ms, true)).toEqual({
+        field: "maxRetryAfterWait",
+        reason: "must be a finite non-negative duration"
+      })
+    }
   })
 })

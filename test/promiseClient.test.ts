@@ -81,7 +81,12 @@ describe("the Promise client over a runtime", () => {
     rt.end(0, { _tag: "Failure", error })
     rt.end(1, { _tag: "Defect", defect: "boom" })
     await expect(failed).rejects.toBe(error)
-    await expect(broken).rejects.toMatchObject({ _tag: "Defect", message: "Unexpected failure: boom", cause: "boom" })
+    await expect(broken).rejects.toMatchObject({
+      _tag: "Defect",
+      name: "Defect",
+      message: "Unexpected failure: boom",
+      cause: "boom"
+    })
   })
 
   it("a call that ends while it starts (bad parameters) rejects, and is not left running", async () => {

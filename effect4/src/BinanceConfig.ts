@@ -14,7 +14,7 @@ import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
-import type * as Endpoint from "./internal/core/endpoint.js"
+import * as Endpoint from "./internal/core/endpoint.js"
 import * as PlainOptions from "./internal/core/options.js"
 import { version } from "./internal/version.js"
 
@@ -58,7 +58,10 @@ export const coinmEnvironments: typeof PlainOptions.coinmEnvironments = PlainOpt
  */
 export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.jittered(
   // Effect 3's `Schedule.union`: recur while either does, with the smaller delay.
-  Schedule.min([Schedule.exponential("200 millis", 2), Schedule.spaced("5 seconds")])
+  Schedule.min([
+    Schedule.exponential(Duration.millis(PlainOptions.RETRY_BACKOFF.firstDelayMs), PlainOptions.RETRY_BACKOFF.factor),
+    Schedule.spaced(Duration.millis(PlainOptions.RETRY_BACKOFF.maxDelayMs))
+  ])
 )
 
 /**
@@ -67,19 +70,9 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.jittere
  * @since 1.0.0
  * @category Models
  */
-export interface Service {
-  /** Origin of the REST API, without a trailing slash. */
-  readonly baseUrl: string
-  /** `recvWindow` sent with every call that does not set its own, in ms (1..60000). */
-  readonly recvWindow: number
+export interface Service extends PlainOptions.Settings {
   /** Timeout of one attempt (one HTTP exchange). */
   readonly timeout: Duration.Duration
-  /**
-   * Retries after the first attempt for transient failures and acceptable rate-limit pauses; 0 disables
-   * retrying. One call sends at most `maxRetries + 1` requests, plus one re-send after healing a -1021, plus at
-   * most one `GET /fapi/v1/time`.
-   */
-  readonly maxRetries: number
   /** Delays between retries. Its input is the failure; `maxRetries` bounds it. */
   readonly retrySchedule: Schedule.Schedule<unknown, unknown>
   /**
@@ -87,24 +80,6 @@ export interface Service {
    * `WafBlocked`, sending nothing.
    */
   readonly maxRetryAfterWait: Duration.Duration
-  /** The IP's request-weight limit per minute. */
-  readonly weightLimit: number
-  /** Sent as `User-Agent`. */
-  readonly userAgent: string
-  /**
-   * Names the IP this program leaves from, when it is not the host's own (a proxy, another local address).
-   * Binance limits and bans per IP, so the gate keeps one budget per egress and base URL: leave it unset and
-   * every client of the process shares one budget per base URL. A client built with `BinanceHttpClient`'s
-   * `proxy` leaves from the proxy: its budget is the proxy's when this is unset.
-   */
-  readonly egress?: string | undefined
-  /**
-   * The futures market (default `usds-m`): which paths are called (`/fapi/...` or `/dapi/...`), and which base
-   * URL an `environment` names.
-   *
-   * @since 1.0.0
-   */
-  readonly market?: Market | undefined
 }
 
 /**
@@ -113,28 +88,17 @@ export interface Service {
  * @since 1.0.0
  * @category Models
  */
-export interface Options {
-  readonly environment?: Environment | undefined
-  readonly baseUrl?: string | undefined
-  readonly recvWindow?: number | undefined
+export interface Options extends PlainOptions.PlainOptions {
   readonly timeout?: Duration.Input | undefined
-  readonly maxRetries?: number | undefined
   readonly retrySchedule?: Schedule.Schedule<unknown, unknown> | undefined
   readonly maxRetryAfterWait?: Duration.Input | undefined
-  readonly weightLimit?: number | undefined
-  readonly userAgent?: string | undefined
-  readonly egress?: string | undefined
-  /** `usds-m` (default) or `coin-m`. @since 1.0.0 */
-  readonly market?: Market | undefined
 }
 
 /**
  * @since 1.0.0
  * @category Constructors
  */
-export const defaultUserAgent: string = `effect-binance-pm/${version} (${
-  typeof process !== "undefined" ? `Node.js/${process.version}; ${process.platform}` : "unknown runtime"
-})`
+export const defaultUserAgent: string = PlainOptions.userAgentOf(version)
 
 /**
  * The defaults: production, recvWindow 5000, 10 s per attempt, 3 retries, wait at most 10 s for
@@ -144,14 +108,10 @@ export const defaultUserAgent: string = `effect-binance-pm/${version} (${
  * @category Constructors
  */
 export const defaults: Service = {
-  baseUrl: environments.production,
-  recvWindow: PlainOptions.DEFAULTS.recvWindow,
-  timeout: Duration.seconds(10),
-  maxRetries: PlainOptions.DEFAULTS.maxRetries,
+  ...PlainOptions.defaultSettings(defaultUserAgent),
+  timeout: Duration.millis(PlainOptions.DEFAULTS.timeoutMs),
   retrySchedule: defaultRetrySchedule,
-  maxRetryAfterWait: Duration.seconds(10),
-  weightLimit: PlainOptions.DEFAULTS.weightLimit,
-  userAgent: defaultUserAgent
+  maxRetryAfterWait: Duration.millis(PlainOptions.DEFAULTS.maxRetryAfterWaitMs)
 }
 
 /**
@@ -184,19 +144,9 @@ const toDuration = (
 ): Result.Result<Duration.Duration, InvalidConfiguration> => {
   // `fromInput` returns None for what is not a duration; it never throws.
   const decoded = Duration.fromInput(input)
-  if (Option.isNone(decoded)) {
-    return Result.fail(new InvalidConfiguration({ field, reason: "must be a duration (ms number or \"10 seconds\")" }))
-  }
-  const ms = Duration.toMillis(decoded.value)
-  if (!Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
-    return Result.fail(
-      new InvalidConfiguration({
-        field,
-        reason: `must be a finite ${allowZero ? "non-negative" : "positive"} duration`
-      })
-    )
-  }
-  return Result.succeed(decoded.value)
+  if (Option.isNone(decoded)) return Result.fail(new InvalidConfiguration(PlainOptions.notADuration(field)))
+  const refusal = PlainOptions.checkDurationMs(field, Duration.toMillis(decoded.value), allowZero)
+  return refusal === undefined ? Result.succeed(decoded.value) : Result.fail(new InvalidConfiguration(refusal))
 }
 
 /**
@@ -239,6 +189,8 @@ export const make = (options: Options = {}): Result.Result<Service, InvalidConfi
 export const layer = (options: Options): Layer.Layer<never, InvalidConfiguration> =>
   Layer.effect(BinanceConfig, Effect.fromResult(make(options)))
 
+const Env = PlainOptions.CONFIG_ENV
+
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
 
@@ -251,15 +203,15 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
  * @category Constructors
  */
 export const defaultConfigs: Config.Config<Options> = Config.all({
-  environment: optional(Config.Literals(["production", "testnet", "demo"], "BINANCE_ENV")),
-  baseUrl: optional(Config.String("BINANCE_BASE_URL")),
-  recvWindow: optional(Config.Int("BINANCE_RECV_WINDOW")),
-  timeout: optional(Config.Duration("BINANCE_TIMEOUT")),
-  maxRetries: optional(Config.Int("BINANCE_MAX_RETRIES")),
-  maxRetryAfterWait: optional(Config.Duration("BINANCE_MAX_RETRY_AFTER_WAIT")),
-  weightLimit: optional(Config.Int("BINANCE_WEIGHT_LIMIT")),
-  egress: optional(Config.String("BINANCE_EGRESS")),
-  market: optional(Config.Literals(["usds-m", "coin-m"], "BINANCE_MARKET"))
+  environment: optional(Config.Literals(PlainOptions.ENVIRONMENTS, Env.environment)),
+  baseUrl: optional(Config.String(Env.baseUrl)),
+  recvWindow: optional(Config.Int(Env.recvWindow)),
+  timeout: optional(Config.Duration(Env.timeout)),
+  maxRetries: optional(Config.Int(Env.maxRetries)),
+  maxRetryAfterWait: optional(Config.Duration(Env.maxRetryAfterWait)),
+  weightLimit: optional(Config.Int(Env.weightLimit)),
+  egress: optional(Config.String(Env.egress)),
+  market: optional(Config.Literals(Endpoint.MARKETS, Env.market))
 })
 
 /**

@@ -7,7 +7,8 @@
  */
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import { isTransientTag } from "./internal/core/errors.js"
+import * as Errors from "./internal/core/errors.js"
+import { nameAfterTag } from "./internal/errorName.js"
 
 /**
  * @since 1.0.0
@@ -29,16 +30,6 @@ export type TypeId = typeof TypeId
  */
 export const isBinanceError = (u: unknown): u is PmAccountInfoError | ClientClosed => Predicate.hasProperty(u, TypeId)
 
-const binanceDetail = (status: number | undefined, code: number | undefined, msg: string | undefined): string => {
-  const parts: Array<string> = []
-  if (status !== undefined) parts.push(`HTTP ${status}`)
-  if (code !== undefined) parts.push(`code ${code}`)
-  const head = parts.length > 0 ? ` (${parts.join(", ")})` : ""
-  // Binance messages end with a full stop more often than not; the sentence around them adds its own.
-  const text = msg?.trim().replace(/\.+$/, "")
-  return text !== undefined && text.length > 0 ? `${head}: ${text}` : head
-}
-
 const optionalNumber = Schema.optional(Schema.Number)
 const optionalString = Schema.optional(Schema.String)
 
@@ -58,7 +49,7 @@ export class InvalidParameters
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    return `Invalid parameter "${this.field}": ${this.reason}. No request was sent.`
+    return Errors.messages.InvalidParameters(this)
   }
 }
 
@@ -79,7 +70,7 @@ export class InvalidConfiguration
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    return `Invalid configuration "${this.field}": ${this.reason}`
+    return Errors.messages.InvalidConfiguration(this)
   }
 }
 
@@ -101,9 +92,7 @@ export class InvalidTimestamp
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    return `Binance rejected the request timestamp even after re-syncing the clock${
-      binanceDetail(this.status, this.code, this.msg)
-    }. Check the host clock (NTP) and recvWindow.`
+    return Errors.messages.InvalidTimestamp(this)
   }
 }
 
@@ -124,9 +113,7 @@ export class InvalidSignature
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    return `Binance rejected the request signature${
-      binanceDetail(this.status, this.code, this.msg)
-    }. Check that the secret or private key belongs to the API key.`
+    return Errors.messages.InvalidSignature(this)
   }
 }
 
@@ -146,7 +133,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binan
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    return `Binance refused the API key${binanceDetail(this.status, this.code, this.msg)}.`
+    return Errors.messages.Unauthorized(this)
   }
 }
 
@@ -168,8 +155,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("effect-binance
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    const wait = this.retryAfterMs !== undefined ? ` Retry after ${this.retryAfterMs} ms.` : ""
-    return `Binance rate limit reached${binanceDetail(this.status, this.code, this.msg)}.${wait}`
+    return Errors.messages.RateLimited(this)
   }
 }
 
@@ -190,8 +176,7 @@ export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/Ip
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    const wait = this.retryAfterMs !== undefined ? ` The ban ends in ${this.retryAfterMs} ms.` : ""
-    return `This IP is banned by Binance${binanceDetail(this.status, this.code, this.msg)}.${wait}`
+    return Errors.messages.IpBanned(this)
   }
 }
 
@@ -216,11 +201,7 @@ export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-p
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    const body = this.msg === undefined && this.excerpt !== undefined ? `: ${this.excerpt}` : ""
-    const wait = this.retryAfterMs !== undefined ? ` Every call from this IP pauses for ${this.retryAfterMs} ms.` : ""
-    return `Binance's firewall refused the request (a request-rate limit, or a blocked network or region; not the API key)${
-      binanceDetail(this.status, this.code, this.msg)
-    }${body || "."}${wait}`
+    return Errors.messages.WafBlocked(this)
   }
 }
 
@@ -237,9 +218,7 @@ export class ClientClosed
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    return this.during
-      ? "The client was closed during the call; it was cancelled"
-      : "The client is closed; nothing was sent"
+    return Errors.messages.ClientClosed(this)
   }
 }
 
@@ -260,8 +239,7 @@ export class ServerError extends Schema.TaggedError<ServerError>("effect-binance
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    const body = this.msg === undefined && this.excerpt !== undefined ? `: ${this.excerpt}` : ""
-    return `Binance server error${binanceDetail(this.status, this.code, this.msg)}${body || "."}`
+    return Errors.messages.ServerError(this)
   }
 }
 
@@ -283,8 +261,7 @@ export class BinanceApiError
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    const body = this.msg === undefined && this.excerpt !== undefined ? `: ${this.excerpt}` : ""
-    return `Binance error${binanceDetail(this.status, this.code, this.msg)}${body || "."}`
+    return Errors.messages.BinanceApiError(this)
   }
 }
 
@@ -301,7 +278,7 @@ export class Timeout
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    return `No response from Binance within ${this.timeoutMs} ms`
+    return Errors.messages.Timeout(this)
   }
 }
 
@@ -321,7 +298,7 @@ export class TransportError
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    return `Could not reach Binance: ${this.description}`
+    return Errors.messages.TransportError(this)
   }
 }
 
@@ -343,11 +320,27 @@ export class ResponseDecodeError
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
   override get message(): string {
-    return `Unexpected response body (HTTP ${this.status}): ${this.reason}. Body starts: ${
-      JSON.stringify(this.excerpt)
-    }`
+    return Errors.messages.ResponseDecodeError(this)
   }
 }
+
+// Name = tag, and printed as an `Error`, as in 0.x.
+nameAfterTag([
+  InvalidParameters,
+  InvalidConfiguration,
+  InvalidTimestamp,
+  InvalidSignature,
+  Unauthorized,
+  RateLimited,
+  IpBanned,
+  WafBlocked,
+  ClientClosed,
+  ServerError,
+  BinanceApiError,
+  Timeout,
+  TransportError,
+  ResponseDecodeError
+])
 
 /**
  * Everything `PortfolioMargin.pmAccountInfo` can fail with.
@@ -415,4 +408,4 @@ export const PmAccountInfoError: Schema.Union<
  * @since 1.0.0
  * @category Guards
  */
-export const isTransient = (error: PmAccountInfoError): boolean => isTransientTag(error._tag)
+export const isTransient = (error: PmAccountInfoError): boolean => Errors.isTransientTag(error._tag)

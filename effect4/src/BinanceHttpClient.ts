@@ -32,13 +32,12 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
-import * as Http from "node:http"
-import * as Https from "node:https"
 import { InvalidConfiguration } from "./BinanceError.js"
+import * as CoreAgents from "./internal/core/agents.js"
 import { EgressKey } from "./internal/core/egress.js"
 import * as NodeSend from "./internal/core/nodeSend.js"
 import * as PlainOptions from "./internal/core/options.js"
-import * as ProxyAgent from "./internal/core/proxyAgent.js"
+import type * as ProxyAgent from "./internal/core/proxyAgent.js"
 import { BufferedResponse, NULL_BODY_STATUS } from "./internal/nodeHttp/response.js"
 import * as Send from "./internal/nodeHttp/send.js"
 
@@ -46,15 +45,7 @@ import * as Send from "./internal/nodeHttp/send.js"
  * @since 1.0.0
  * @category Models
  */
-export interface Options {
-  /** Most sockets per origin (default: unlimited, as in Node). */
-  readonly maxSockets?: number | undefined
-  /** Most idle sockets kept per origin (default 256). */
-  readonly maxFreeSockets?: number | undefined
-  /** Idle sockets are closed after this many ms (default 60000). */
-  readonly idleTimeoutMs?: number | undefined
-  /** Extra options for both agents: TLS settings such as `ca`, or `localAddress`. */
-  readonly agentOptions?: Https.AgentOptions | undefined
+export interface Options extends CoreAgents.AgentOptions {
   /**
    * A forward proxy, `http://[user:password@]host:port` (percent-encode special characters in credentials).
    * A `Redacted` keeps it out of your own logs too. An invalid URL fails `make` and `layer` with
@@ -71,11 +62,7 @@ export interface Options {
  * @since 1.0.0
  * @category Models
  */
-export interface Proxy {
-  readonly hostname: string
-  readonly port: number
-  /** `host:port`, without credentials. */
-  readonly host: string
+export interface Proxy extends ProxyAgent.ProxyAddress {
   /** The `Proxy-Authorization` header's value, when the proxy URL had credentials. */
   readonly authorization: Redacted.Redacted<string> | undefined
 }
@@ -86,9 +73,7 @@ export interface Proxy {
  * @since 1.0.0
  * @category Models
  */
-export interface Agents {
-  readonly http: Http.Agent
-  readonly https: Https.Agent
+export interface Agents extends CoreAgents.NodeAgents {
   /**
    * Set when the agents go through a proxy: `http` then keeps connections to the proxy (requests for `http:`
    * targets are forwarded), and `https` opens a `CONNECT` tunnel per connection.
@@ -110,9 +95,7 @@ export const validateProxy = (
   const checked = PlainOptions.checkProxyUrl(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy)
   if ("field" in checked) return Result.fail(new InvalidConfiguration(checked))
   return Result.succeed({
-    hostname: checked.hostname,
-    port: checked.port,
-    host: checked.host,
+    ...checked,
     authorization: checked.authorization === undefined ? undefined : Redacted.make(checked.authorization)
   })
 }
@@ -221,26 +204,16 @@ export const makeAgents: {
   const proxy = options.proxy === undefined ? undefined : validateProxy(options.proxy)
   if (proxy !== undefined && Result.isFailure(proxy)) return Effect.fail(proxy.failure)
   return Effect.acquireRelease(
-    Effect.sync((): Agents => {
-      const agentOptions: Https.AgentOptions = {
-        keepAlive: true,
-        maxFreeSockets: options.maxFreeSockets ?? 256,
-        timeout: options.idleTimeoutMs ?? 60_000,
-        ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
-        ...options.agentOptions
-      }
-      if (proxy === undefined) return { http: new Http.Agent(agentOptions), https: new Https.Agent(agentOptions) }
-      return {
-        http: new Http.Agent(agentOptions),
-        https: ProxyAgent.tunnelAgent(proxy.success, Send.authorizationOf(proxy.success), agentOptions),
+    Effect.sync((): Agents =>
+      proxy === undefined ? CoreAgents.makeNodeAgents(options) : {
+        ...CoreAgents.makeNodeAgents(options, {
+          address: proxy.success,
+          authorization: Send.authorizationOf(proxy.success)
+        }),
         proxy: proxy.success
       }
-    }),
-    (agents) =>
-      Effect.sync(() => {
-        agents.http.destroy()
-        agents.https.destroy()
-      })
+    ),
+    (agents) => Effect.sync(() => CoreAgents.destroyNodeAgents(agents))
   )
 }) as typeof makeAgents
 

@@ -24,7 +24,8 @@
  *
  * @since 1.0.0
  */
-import * as Metric from "effect/Metric"
+import type * as Metric from "effect/Metric"
+import * as Base from "./internal/metrics.js"
 
 /**
  * Milliseconds from 1 to about 33 s, doubling: a loopback call, a Tokyo round trip and a `Retry-After` wait
@@ -33,11 +34,7 @@ import * as Metric from "effect/Metric"
  * @since 1.0.0
  * @category Models
  */
-export const millisecondBoundaries: ReadonlyArray<number> = Metric.exponentialBoundaries({
-  start: 1,
-  factor: 2,
-  count: 16
-})
+export const millisecondBoundaries: ReadonlyArray<number> = Base.millisecondBoundaries
 
 /**
  * The attribute that names the histograms' unit (Effect 4's convention: `Metric` has no unit field).
@@ -45,59 +42,40 @@ export const millisecondBoundaries: ReadonlyArray<number> = Metric.exponentialBo
  * @since 1.0.0
  * @category Models
  */
-export const unitMs: Metric.Metric.AttributeSet = { unit: "ms" }
+export const unitMs: Metric.Metric.AttributeSet = Base.unitMs
 
 /**
  * @since 1.0.0
  * @category Metrics
  */
-export const requests: Metric.Counter<number> = Metric.counter("binance.requests", {
-  description: "Requests sent to Binance, by endpoint and outcome (ok or the error tag)",
-  incremental: true
-})
+export const requests: Metric.Counter<number> = Base.requests
 
 /**
  * @since 1.0.0
  * @category Metrics
  */
-export const requestDuration: Metric.Histogram<number> = Metric.histogram("binance.request.duration", {
-  description: "Duration of each request to Binance in milliseconds, by endpoint and HTTP status",
-  boundaries: millisecondBoundaries,
-  attributes: unitMs
-})
+export const requestDuration: Metric.Histogram<number> = Base.requestDuration
 
 /**
  * @since 1.0.0
  * @category Metrics
  */
-export const retries: Metric.Counter<number> = Metric.counter("binance.retries", {
-  description: "Requests sent again within one call (retries, and the re-send after a -1021)",
-  incremental: true
-})
+export const retries: Metric.Counter<number> = Base.retries
 
 /**
  * @since 1.0.0
  * @category Metrics
  */
-export const usedWeight: Metric.Gauge<number> = Metric.gauge("binance.used_weight", {
-  description: "The last X-MBX-USED-WEIGHT-1M Binance reported, by host"
-})
+export const usedWeight: Metric.Gauge<number> = Base.usedWeight
 
 /**
  * @since 1.0.0
  * @category Metrics
  */
-export const gateWait: Metric.Histogram<number> = Metric.histogram("binance.gate.wait", {
-  description: "Milliseconds each request waited at the rate-limit gate",
-  boundaries: millisecondBoundaries,
-  attributes: unitMs
-})
+export const gateWait: Metric.Histogram<number> = Base.gateWait
 
 /**
  * @since 1.0.0
  * @category Metrics
  */
-export const gatePauses: Metric.Counter<number> = Metric.counter("binance.gate.pauses", {
-  description: "Answers that paused (429, 403) or banned (418) the rate-limit budget, by reason",
-  incremental: true
-})
+export const gatePauses: Metric.Counter<number> = Base.gatePauses

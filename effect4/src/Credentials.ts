@@ -30,15 +30,9 @@ export type KeyType = Keys.KeyType
  * @since 1.0.0
  * @category Models
  */
-export interface Service {
+export interface Service extends Keys.Signer {
   /** The API key, sent as `X-MBX-APIKEY`. */
   readonly apiKey: Redacted.Redacted<string>
-  readonly keyType: KeyType
-  /**
-   * Signs the exact query-string bytes and returns the `signature` parameter value, already URL-encoded.
-   * The result is a secret: put it in the request and nowhere else.
-   */
-  readonly sign: (payload: string) => string
 }
 
 /**
@@ -81,7 +75,7 @@ const reveal = (field: string, value: unknown): Checked<string> => {
   const text = Redacted.isRedacted(value) ? Redacted.value(value) : value
   return typeof text === "string"
     ? Result.succeed(text)
-    : Result.fail(new InvalidConfiguration({ field, reason: "must be a string or a Redacted string" }))
+    : Result.fail(new InvalidConfiguration(Keys.notAString(field)))
 }
 
 const checkApiKey = (input: unknown): Checked<Redacted.Redacted<string>> =>
@@ -97,10 +91,10 @@ const toService = (apiKey: Redacted.Redacted<string>, signer: Keys.Signer | Refu
     ? Result.succeed(Credentials.of({ apiKey, keyType: signer.keyType, sign: signer.sign }))
     : Result.fail(new InvalidConfiguration(signer))
 
-const notAnObject = (options: unknown): Checked<never> | undefined =>
-  options === null || typeof options !== "object"
-    ? Result.fail(new InvalidConfiguration({ field: "credentials", reason: "must be an object" }))
-    : undefined
+const notAnObject = (options: unknown): Checked<never> | undefined => {
+  const refusal = Keys.checkCredentialsObject(options)
+  return refusal === undefined ? undefined : Result.fail(new InvalidConfiguration(refusal))
+}
 
 /**
  * Builds HMAC-SHA256 credentials.
@@ -162,6 +156,8 @@ export interface Configs {
   readonly passphrase: Config.Config<Option.Option<Redacted.Redacted<string>>>
 }
 
+const Env = Keys.CREDENTIALS_ENV
+
 /**
  * The environment variables: `BINANCE_API_KEY` and exactly one of `BINANCE_SECRET_KEY`,
  * `BINANCE_PRIVATE_KEY` or `BINANCE_PRIVATE_KEY_FILE`, plus `BINANCE_PRIVATE_KEY_PASSPHRASE` if encrypted.
@@ -170,11 +166,11 @@ export interface Configs {
  * @category Constructors
  */
 export const defaultConfigs: Configs = {
-  apiKey: Config.Redacted("BINANCE_API_KEY"),
-  secretKey: Config.option(Config.Redacted("BINANCE_SECRET_KEY")),
-  privateKey: Config.option(Config.Redacted("BINANCE_PRIVATE_KEY")),
-  privateKeyFile: Config.option(Config.String("BINANCE_PRIVATE_KEY_FILE")),
-  passphrase: Config.option(Config.Redacted("BINANCE_PRIVATE_KEY_PASSPHRASE"))
+  apiKey: Config.Redacted(Env.apiKey),
+  secretKey: Config.option(Config.Redacted(Env.secretKey)),
+  privateKey: Config.option(Config.Redacted(Env.privateKey)),
+  privateKeyFile: Config.option(Config.String(Env.privateKeyFile)),
+  passphrase: Config.option(Config.Redacted(Env.passphrase))
 }
 
 // The name a `Config` reads (its path, joined with "_" as the environment provider does), found by parsing it
@@ -204,23 +200,20 @@ export const makeConfig = (
     const read = <A>(config: Config.Config<A>, name: string) =>
       Effect.catch(config, (error) =>
         Effect.flatMap(configName(config, name), (fallback) => Effect.fail(fromConfigError(error, fallback))))
-    const apiKey = yield* read(c.apiKey, "BINANCE_API_KEY")
-    const secretKey = yield* read(c.secretKey, "BINANCE_SECRET_KEY")
-    const privateKey = yield* read(c.privateKey, "BINANCE_PRIVATE_KEY")
-    const privateKeyFile = yield* read(c.privateKeyFile, "BINANCE_PRIVATE_KEY_FILE")
-    const passphrase = yield* read(c.passphrase, "BINANCE_PRIVATE_KEY_PASSPHRASE")
+    const apiKey = yield* read(c.apiKey, Env.apiKey)
+    const secretKey = yield* read(c.secretKey, Env.secretKey)
+    const privateKey = yield* read(c.privateKey, Env.privateKey)
+    const privateKeyFile = yield* read(c.privateKeyFile, Env.privateKeyFile)
+    const passphrase = yield* read(c.passphrase, Env.passphrase)
     const given =
       [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
     if (given !== 1) {
       const [secretName, privateKeyName, fileName] = yield* Effect.all([
-        configName(c.secretKey, "BINANCE_SECRET_KEY"),
-        configName(c.privateKey, "BINANCE_PRIVATE_KEY"),
-        configName(c.privateKeyFile, "BINANCE_PRIVATE_KEY_FILE")
+        configName(c.secretKey, Env.secretKey),
+        configName(c.privateKey, Env.privateKey),
+        configName(c.privateKeyFile, Env.privateKeyFile)
       ])
-      return yield* new InvalidConfiguration({
-        field: "credentials",
-        reason: `set exactly one of ${secretName}, ${privateKeyName} or ${fileName} (found ${given})`
-      })
+      return yield* new InvalidConfiguration(Keys.keySourceRefusal(given, [secretName, privateKeyName, fileName]))
     }
     if (Option.isSome(secretKey)) {
       return yield* Effect.fromResult(makeHmac({ apiKey, secretKey: secretKey.value }))
@@ -228,12 +221,12 @@ export const makeConfig = (
     const pem = Option.isSome(privateKey) ? privateKey.value : yield* Effect.tryPromise({
       try: () =>
         Fs.readFile(Option.getOrThrow(privateKeyFile), "utf8").then((text) => Redacted.make(text)),
-      catch: (error) => typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+      catch: Keys.errorCode
     }).pipe(
       Effect.catch((code) =>
-        Effect.flatMap(configName(c.privateKeyFile, "BINANCE_PRIVATE_KEY_FILE"), (field) =>
+        Effect.flatMap(configName(c.privateKeyFile, Env.privateKeyFile), (field) =>
           Effect.fail(
-            new InvalidConfiguration({ field, reason: `cannot be read (${code === "" ? "unknown error" : code})` })
+            new InvalidConfiguration(Keys.unreadableKeyFile(field, code))
           ))
       )
     )

@@ -33,6 +33,7 @@ import { Redis } from "ioredis"
 import { InvalidConfiguration } from "./BinanceError.js"
 import * as redisOptions from "./internal/core/redisOptions.js"
 import * as redisStore from "./internal/core/redisStore.js"
+import { nameAfterTag } from "./internal/errorName.js"
 import * as RedisGate from "./internal/redis/gate.js"
 import * as RateLimit from "./RateLimit.js"
 
@@ -53,6 +54,9 @@ export class RedisUnavailable
     return `Redis for the shared rate-limit budget is unavailable: ${this.description}`
   }
 }
+
+// Name = tag, and printed as an `Error`, as in 0.x (see internal/errorName.ts).
+nameAfterTag([RedisUnavailable])
 
 /**
  * @since 1.0.0

@@ -6,64 +6,54 @@
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricLabel from "effect/MetricLabel"
+import * as Metrics from "./core/metrics.js"
 import * as PlainOptions from "./core/options.js"
 
-/** @internal */
-export const millisecondBoundaries: MetricBoundaries.MetricBoundaries = MetricBoundaries.exponential({
-  start: 1,
-  factor: 2,
-  count: 16
-})
+const { METRICS } = Metrics
 
 /** @internal */
-export const requests = Metric.counter("binance.requests", {
-  description: "Requests sent to Binance, by endpoint and outcome (ok or the error tag)",
+export const millisecondBoundaries: MetricBoundaries.MetricBoundaries = MetricBoundaries.exponential(
+  Metrics.MILLISECOND_BUCKETS
+)
+
+/** @internal */
+export const requests = Metric.counter(METRICS.requests.name, {
+  description: METRICS.requests.description,
   incremental: true
 })
 
 /** Untagged: `BinanceMetrics.requestDuration` is this with `unit: "ms"`. @internal */
 export const requestDuration = Metric.histogram(
-  "binance.request.duration",
+  METRICS.requestDuration.name,
   millisecondBoundaries,
-  "Duration of each request to Binance in milliseconds, by endpoint and HTTP status"
+  METRICS.requestDuration.description
 )
 
 /** @internal */
-export const retries = Metric.counter("binance.retries", {
-  description: "Requests sent again within one call (retries, and the re-send after a -1021)",
+export const retries = Metric.counter(METRICS.retries.name, {
+  description: METRICS.retries.description,
   incremental: true
 })
 
 /** @internal */
-export const usedWeight = Metric.gauge("binance.used_weight", {
-  description: "The last X-MBX-USED-WEIGHT-1M Binance reported, by host"
-})
+export const usedWeight = Metric.gauge(METRICS.usedWeight.name, { description: METRICS.usedWeight.description })
 
 /** Untagged: `BinanceMetrics.gateWait` is this with `unit: "ms"`. @internal */
-export const gateWait = Metric.histogram(
-  "binance.gate.wait",
-  millisecondBoundaries,
-  "Milliseconds each request waited at the rate-limit gate"
-)
+export const gateWait = Metric.histogram(METRICS.gateWait.name, millisecondBoundaries, METRICS.gateWait.description)
 
 /** @internal */
-export const gatePauses = Metric.counter("binance.gate.pauses", {
-  description: "Answers that paused (429, 403) or banned (418) the rate-limit budget, by reason",
+export const gatePauses = Metric.counter(METRICS.gatePauses.name, {
+  description: METRICS.gatePauses.description,
   incremental: true
 })
 
-const UNIT_MS = MetricLabel.make("unit", "ms")
+/** Adds the `unit: "ms"` tag: what the public histograms are, and what the exporters read as their unit. */
+export const withUnit = (histogram: Metric.Metric.Histogram<number>): Metric.Metric.Histogram<number> =>
+  histogram.pipe(Metric.tagged(Metrics.UNIT.key, Metrics.UNIT.value))
 
-// Label arrays are built once per distinct value and reused: recording allocates nothing on the hot path.
-const labelCache = new Map<string, ReadonlyArray<MetricLabel.MetricLabel>>()
-const labels = (key: string, build: () => ReadonlyArray<MetricLabel.MetricLabel>) => {
-  let cached = labelCache.get(key)
-  if (cached === undefined) {
-    cached = build()
-    labelCache.set(key, cached)
-  }
-  return cached
-}
+const UNIT_MS = MetricLabel.make(Metrics.UNIT.key, Metrics.UNIT.value)
+
+const labels = Metrics.memoByKey<ReadonlyArray<MetricLabel.MetricLabel>>()
 
 /** Records one request that was sent: its outcome, duration and, when the answer carried it, the used weight. */
 export const unsafeRecordRequest = (
@@ -81,7 +71,7 @@ export const unsafeRecordRequest = (
       MetricLabel.make("outcome", outcome)
     ])
   )
-  const statusText = status === undefined ? "none" : String(status)
+  const statusText = Metrics.statusTag(status)
   requestDuration.unsafeUpdate(
     durationMs,
     labels(`d\0${endpoint}\0${statusText}`, () => [
@@ -94,8 +84,8 @@ export const unsafeRecordRequest = (
     const host = PlainOptions.hostOf(baseUrl)
     usedWeight.unsafeUpdate(used, labels(`w\0${host}`, () => [MetricLabel.make("host", host)]))
   }
-  if (status === 429 || status === 418 || status === 403) {
-    const reason = String(status)
+  const reason = Metrics.pauseReason(status)
+  if (reason !== undefined) {
     gatePauses.unsafeUpdate(1, labels(`p\0${reason}`, () => [MetricLabel.make("reason", reason)]))
   }
 }

@@ -10,9 +10,50 @@ export type KeyType = "HMAC" | "RSA" | "Ed25519"
 
 export interface Signer {
   readonly keyType: KeyType
-  /** The `signature` parameter for these exact bytes, already URL-encoded. A secret. */
+  /**
+   * Signs the exact query-string bytes and returns the `signature` parameter value, already URL-encoded.
+   * The result is a secret: put it in the request and nowhere else.
+   */
   readonly sign: (payload: string) => string
 }
+
+/** The environment variables credentials are read from by default, by option. */
+export const CREDENTIALS_ENV = {
+  apiKey: "BINANCE_API_KEY",
+  secretKey: "BINANCE_SECRET_KEY",
+  privateKey: "BINANCE_PRIVATE_KEY",
+  privateKeyFile: "BINANCE_PRIVATE_KEY_FILE",
+  passphrase: "BINANCE_PRIVATE_KEY_PASSPHRASE"
+} as const
+
+/** The credentials' options must be an object (a JavaScript caller may pass anything). */
+export const checkCredentialsObject = (options: unknown): Refusal | undefined =>
+  options === null || typeof options !== "object" ? { field: "credentials", reason: "must be an object" } : undefined
+
+/** A secret option, once revealed, must be a string. */
+export const notAString = (field: string): Refusal => ({ field, reason: "must be a string or a Redacted string" })
+
+/**
+ * What is told when not exactly one key to sign with is configured: `given` is how many are; `names` are the
+ * secret key's, the private key's and the key file's, as configured (so that custom names are the ones reported).
+ */
+export const keySourceRefusal = (
+  given: number,
+  names: readonly [secretKey: string, privateKey: string, privateKeyFile: string]
+): Refusal => ({
+  field: "credentials",
+  reason: `set exactly one of ${names[0]}, ${names[1]} or ${names[2]} (found ${given})`
+})
+
+/** The system error code of a failed file read (`ENOENT`, `EACCES`, …), or `""` when it has none. */
+export const errorCode = (error: unknown): string =>
+  typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+
+/** A key file that could not be read: `field` is its variable's name; `code` the read's error code, or `""`. */
+export const unreadableKeyFile = (field: string, code: string): Refusal => ({
+  field,
+  reason: `cannot be read (${code === "" ? "unknown error" : code})`
+})
 
 /** The API key: it goes into an HTTP header, so anything but visible ASCII is a copy-paste accident. */
 export const checkApiKey = (apiKey: string): Refusal | undefined => {

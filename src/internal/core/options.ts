@@ -24,7 +24,39 @@ export const coinmEnvironments = {
 export const environmentsOf = (market: Market | undefined): Record<Environment, string> =>
   market === "coin-m" ? coinmEnvironments : environments
 
-export const DEFAULTS = { recvWindow: 5000, maxRetries: 3, weightLimit: 2400 } as const
+/** The defaults: recvWindow 5000, 10 s per attempt, 3 retries, wait at most 10 s for a pause, 2400 weight a minute. */
+export const DEFAULTS = {
+  recvWindow: 5000,
+  timeoutMs: 10_000,
+  maxRetries: 3,
+  maxRetryAfterWaitMs: 10_000,
+  weightLimit: 2400
+} as const
+
+/** The default retry policy: exponential backoff from 200 ms, factor 2, each delay capped at 5 s (then jittered). */
+export const RETRY_BACKOFF = { firstDelayMs: 200, factor: 2, maxDelayMs: 5000 } as const
+
+/** `effect-binance-pm/<version> (Node.js/v22.1.0; linux)`: the default `User-Agent`. */
+export const userAgentOf = (version: string): string =>
+  `effect-binance-pm/${version} (${
+    typeof process !== "undefined" ? `Node.js/${process.version}; ${process.platform}` : "unknown runtime"
+  })`
+
+/** The environment variables `BinanceConfig.layerConfig` reads by default, by option; each is optional. */
+export const CONFIG_ENV = {
+  environment: "BINANCE_ENV",
+  baseUrl: "BINANCE_BASE_URL",
+  recvWindow: "BINANCE_RECV_WINDOW",
+  timeout: "BINANCE_TIMEOUT",
+  maxRetries: "BINANCE_MAX_RETRIES",
+  maxRetryAfterWait: "BINANCE_MAX_RETRY_AFTER_WAIT",
+  weightLimit: "BINANCE_WEIGHT_LIMIT",
+  egress: "BINANCE_EGRESS",
+  market: "BINANCE_MARKET"
+} as const
+
+/** The environments' names, for a config that reads one. */
+export const ENVIRONMENTS = ["production", "testnet", "demo"] as const satisfies ReadonlyArray<Environment>
 
 const isLoopbackHost = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
@@ -49,6 +81,7 @@ export const checkBaseUrl = (input: unknown): string | Refusal => {
   return url.origin
 }
 
+/** The options that are plain values: any subset of the settings, plus an `environment` shortcut for `baseUrl`. */
 export interface PlainOptions {
   readonly environment?: Environment | undefined
   readonly baseUrl?: string | undefined
@@ -57,26 +90,54 @@ export interface PlainOptions {
   readonly weightLimit?: number | undefined
   readonly userAgent?: string | undefined
   readonly egress?: string | undefined
-  /** Which futures market: `usds-m` (the default) or `coin-m`. */
+  /** `usds-m` (default) or `coin-m`. */
   readonly market?: Market | undefined
 }
 
-export interface Checked {
+/** The resolved settings that are plain values (durations and the retry schedule are each edition's own). */
+export interface Settings {
+  /** Origin of the REST API, without a trailing slash. */
   readonly baseUrl: string
+  /** `recvWindow` sent with every call that does not set its own, in ms (1..60000). */
   readonly recvWindow: number
+  /**
+   * Retries after the first attempt for transient failures and acceptable rate-limit pauses; 0 disables
+   * retrying. One call sends at most `maxRetries + 1` requests, plus one re-send after healing a -1021, plus at
+   * most one `GET /fapi/v1/time`.
+   */
   readonly maxRetries: number
+  /** The IP's request-weight limit per minute. */
   readonly weightLimit: number
+  /** Sent as `User-Agent`. */
   readonly userAgent: string
-  readonly egress?: string
-  /** Present only when the options named one. */
-  readonly market?: Market
+  /**
+   * Names the IP this program leaves from, when it is not the host's own (a proxy, another local address).
+   * Binance limits and bans per IP, so the gate keeps one budget per egress and base URL: leave it unset and
+   * every client of the process shares one budget per base URL. A client built with `BinanceHttpClient`'s
+   * `proxy` leaves from the proxy: its budget is the proxy's when this is unset.
+   */
+  readonly egress?: string | undefined
+  /**
+   * The futures market (default `usds-m`): which paths are called (`/fapi/...` or `/dapi/...`), and which base
+   * URL an `environment` names. Present only when the options named one.
+   */
+  readonly market?: Market | undefined
 }
+
+/** The settings when no option is given: production, and the defaults. */
+export const defaultSettings = (userAgent: string): Settings => ({
+  baseUrl: environments.production,
+  recvWindow: DEFAULTS.recvWindow,
+  maxRetries: DEFAULTS.maxRetries,
+  weightLimit: DEFAULTS.weightLimit,
+  userAgent
+})
 
 const isInt = (u: unknown, min: number, max: number): u is number =>
   typeof u === "number" && Number.isInteger(u) && u >= min && u <= max
 
 /** Checks the plain options, filling in the defaults. */
-export const checkOptions = (options: PlainOptions, defaultUserAgent: string): Checked | Refusal => {
+export const checkOptions = (options: PlainOptions, defaultUserAgent: string): Settings | Refusal => {
   if (options.environment !== undefined && !Object.hasOwn(environments, options.environment)) {
     return { field: "environment", reason: `must be one of ${Object.keys(environments).join(", ")}` }
   }
@@ -113,6 +174,18 @@ export const checkOptions = (options: PlainOptions, defaultUserAgent: string): C
     ...(market === undefined ? {} : { market })
   }
 }
+
+/** What a duration option that is not one is told. */
+export const notADuration = (field: string): Refusal => ({
+  field,
+  reason: "must be a duration (ms number or \"10 seconds\")"
+})
+
+/** A duration option, once read as ms: finite, not negative, and not zero unless zero is allowed. */
+export const checkDurationMs = (field: string, ms: number, allowZero: boolean): Refusal | undefined =>
+  Number.isFinite(ms) && ms >= 0 && (allowZero || ms !== 0)
+    ? undefined
+    : { field, reason: `must be a finite ${allowZero ? "non-negative" : "positive"} duration` }
 
 /** The budget a request counts against: its base URL, and the egress it leaves from when one is named. */
 export const budgetKey = (options: { readonly baseUrl: string; readonly egress?: string | undefined }): string =>

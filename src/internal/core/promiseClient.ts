@@ -92,7 +92,10 @@ const toResult = (success: Success): PmAccountInfoResult => ({
 })
 
 const defectError = (defect: unknown): Error =>
-  Object.assign(new Error(`Unexpected failure: ${String(defect)}`, { cause: defect }), { _tag: "Defect" })
+  Object.assign(new Error(`Unexpected failure: ${String(defect)}`, { cause: defect }), {
+    _tag: "Defect",
+    name: "Defect"
+  })
 
 /** A client of the Promise API over `runtime`. */
 export const make = <Running>(runtime: Runtime<Running>): Client => {
