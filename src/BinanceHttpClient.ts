@@ -134,7 +134,7 @@ export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
 }
 
 const makeClient = (agents: Agents): HttpClient.HttpClient => {
-  const exchange = (
+  const roundTrip = (
     request: HttpClientRequest.HttpClientRequest,
     url: URL,
     signal: AbortSignal | undefined
@@ -143,7 +143,7 @@ const makeClient = (agents: Agents): HttpClient.HttpClient => {
       ? internal.send(agents, request, url, signal, undefined)
       : Effect.flatMap(internal.prepareBody(request), (prepared) =>
         internal.send(agents, request, url, signal, prepared.body, prepared.contentType))
-  const traced = HttpClient.make(exchange)
+  const traced = HttpClient.make(roundTrip)
   return HttpClient.makeWith(
     (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
       Effect.flatMap(effect, (request) =>
@@ -157,7 +157,7 @@ const makeClient = (agents: Agents): HttpClient.HttpClient => {
           const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
           return Either.isLeft(url)
             ? Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
-            : exchange(request, url.right, undefined)
+            : roundTrip(request, url.right, undefined)
         })),
     Effect.succeed
   )

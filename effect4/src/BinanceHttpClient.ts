@@ -118,7 +118,7 @@ const requestBody = (request: HttpClientRequest.HttpClientRequest): Uint8Array |
   }
 }
 
-const exchange = (
+const roundTrip = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
@@ -176,7 +176,7 @@ const exchange = (
 export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
   // Effect 4's `HttpClient.make` is lean when no span is made (Effect 3's was a quarter of a call's CPU, so the
   // Effect 3 edition bypassed it): one wrapper for both cases, with its abort-on-interrupt.
-  const client = HttpClient.make((request, url, signal) => exchange(agents, request, url, signal))
+  const client = HttpClient.make((request, url, signal) => roundTrip(agents, request, url, signal))
   // This library's own requests skip `HttpClient.make`'s per-request wrapper (its AbortController, URL re-parse,
   // response tracking, and the request and response objects): they make no platform span, read the whole body,
   // and interruption stops them all the same. A client wrapped by the caller is another object, so it is used.
