@@ -12,7 +12,8 @@
  * - tracks `X-MBX-USED-WEIGHT-1M` and the weight in flight, and holds a request back until the next minute
  *   window when it would push the IP past its limit.
  *
- * The rules live in one place (`internal/core/gate`, shared with the Effect 3 edition); this module keeps them in memory, `RateLimitRedis` in Redis.
+ * The rules, and what the gate does with each decision, live once in `internal/core/gate` (shared with the Effect 3
+ * edition); this module keeps budgets in memory, `RateLimitRedis` in Redis.
  *
  * @since 1.0.0
  */
@@ -31,13 +32,9 @@ import * as Metrics from "./internal/metrics.js"
  * @since 1.0.0
  * @category Models
  */
-export interface Request {
+export interface Request extends Pick<Gate.Ask, "weight" | "weightLimit" | "maxWaitMs"> {
   /** Which budget: one per egress identity (by default the base URL). */
   readonly key: string
-  readonly weight: number
-  readonly weightLimit: number
-  /** Longest 429 or 403 pause this caller waits out; a longer one fails at once. */
-  readonly maxWaitMs: number
   /** The server-clock estimate used to align minute windows with Binance's. */
   readonly now: Effect.Effect<number>
 }
@@ -48,13 +45,8 @@ export interface Request {
  * @since 1.0.0
  * @category Models
  */
-export interface Permit {
+export interface Permit extends Gate.Admitted {
   readonly key: string
-  readonly weight: number
-  readonly window: number
-  /** The budget's 429 and 403 counts when the gate let the request through (see `internal/core/gate`). */
-  readonly rateLimitEpoch: number
-  readonly wafEpoch: number
   /**
    * Binance's clock (estimated, `Request.now`) and the host's when the gate let the request through: the
    * request is stamped with them, so the gate's windows and the signed timestamp agree.
@@ -124,32 +116,21 @@ export interface Store {
  * @since 1.0.0
  * @category Constructors
  */
-export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store => ({
-  admit: (key, ask) =>
-    Effect.sync(() => {
-      const [decision, state] = Gate.admit(budgets.get(key), ask)
-      budgets.set(key, state)
-      return decision
-    }),
-  settle: (key, admitted, outcome, now, local) =>
-    Effect.sync(() => {
-      budgets.set(key, Gate.settle(budgets.get(key), admitted, outcome, now, local))
-    }),
+export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store =>
+  syncStore(Gate.memoryBudgets(budgets))
+
+/** A store over budgets whose every change is synchronous (memory, or memory over the state file). */
+const syncStore = (budgets: Gate.Budgets): Store => ({
+  admit: (key, ask) => Effect.sync(() => budgets.admit(key, ask)),
+  settle: (key, admitted, outcome, now, local) => Effect.sync(() => budgets.settle(key, admitted, outcome, now, local)),
   get: (key) => Effect.sync(() => budgets.get(key)),
   marginMs: 0
 })
 
-const refusal = (decision: Extract<Gate.Decision, { _tag: "Refuse" }>): RateLimited | IpBanned | WafBlocked => {
-  const retryAfterMs = decision.retryAfterMs
-  switch (decision.reason) {
-    case "418":
-      return new IpBanned({ status: 418, msg: Gate.refusalMessages[418], retryAfterMs })
-    case "403":
-      return new WafBlocked({ status: 403, excerpt: Gate.refusalMessages[403], retryAfterMs })
-    case "429":
-      return new RateLimited({ status: 429, msg: Gate.refusalMessages[429], retryAfterMs })
-  }
-}
+const errors = { IpBanned, WafBlocked, RateLimited, InvalidConfiguration } as const
+
+const gateError = (failure: Gate.Failure): GateError =>
+  new (errors[failure._tag] as new(fields: Gate.Failure["fields"]) => GateError)(failure.fields)
 
 /**
  * A gate over a store.
@@ -165,39 +146,23 @@ export const make = (store: Store): Service => {
     Effect.flatMap(request.now, (now) =>
       Effect.contextWith((context: Context.Context<never>) => {
         const local = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
-        return Effect.flatMap(
-          store.admit(request.key, {
-            weight: request.weight,
-            weightLimit: request.weightLimit,
-            maxWaitMs: request.maxWaitMs,
-            now,
-            local
-          }),
-          (decision): Effect.Effect<Permit, GateError> => {
-            switch (decision._tag) {
-              case "Admit":
-                Metrics.recordGateWaitUnsafe(context, waited)
-                return Effect.succeed({
-                  key: request.key,
-                  weight: request.weight,
-                  window: decision.window,
-                  rateLimitEpoch: decision.rateLimitEpoch,
-                  wafEpoch: decision.wafEpoch,
-                  now,
-                  local
-                })
-              case "Wait": {
-                const ms = decision.ms + store.marginMs
-                return Effect.andThen(Effect.sleep(Duration.millis(ms)), admit(request, waited + ms))
-              }
-              case "Refuse":
-                Metrics.recordGateWaitUnsafe(context, waited)
-                return Effect.fail(refusal(decision))
-              case "Invalid":
-                return Effect.fail(new InvalidConfiguration({ field: decision.field, reason: decision.reason }))
-            }
+        const ask = {
+          weight: request.weight,
+          weightLimit: request.weightLimit,
+          maxWaitMs: request.maxWaitMs,
+          now,
+          local
+        }
+        return Effect.flatMap(store.admit(request.key, ask), (decision): Effect.Effect<Permit, GateError> => {
+          const next = Gate.step(decision, request.weight, waited, store.marginMs)
+          if (next._tag === "Wait") {
+            return Effect.andThen(Effect.sleep(Duration.millis(next.ms)), admit(request, next.waitedMs))
           }
-        )
+          if (next.waitedMs !== undefined) Metrics.recordGateWaitUnsafe(context, next.waitedMs)
+          return next._tag === "Admit"
+            ? Effect.succeed({ key: request.key, ...next.admitted, now, local })
+            : Effect.fail(gateError(next.failure))
+        })
       }))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
@@ -216,16 +181,6 @@ export const make = (store: Store): Service => {
  */
 export const makeUnsafe = (): Service => make(memoryStore())
 
-// Held on `globalThis` under a registered symbol, so that every copy of this library in the process (ESM and
-// CommonJS, two installed versions) shares the same budgets: they all leave through the same IP.
-const PROCESS_BUDGETS = Symbol.for("effect-binance-pm/RateLimit/processBudgets")
-
-/** The budgets every default gate of the process shares. */
-const processBudgets = (): Map<string, Gate.BudgetState> => {
-  const holder = globalThis as { [PROCESS_BUDGETS]?: Map<string, Gate.BudgetState> }
-  return (holder[PROCESS_BUDGETS] ??= new Map())
-}
-
 /**
  * The gate used when none is provided: one per process, shared by every fiber and every client, one budget
  * per base URL (and egress, when `BinanceConfig.egress` names one).
@@ -234,7 +189,7 @@ const processBudgets = (): Map<string, Gate.BudgetState> => {
  * @category Context
  */
 export const RateLimit: Context.Reference<Service> = Context.Reference<Service>("effect-binance-pm/RateLimit", {
-  defaultValue: () => make(memoryStore(processBudgets()))
+  defaultValue: () => make(memoryStore(Gate.processBudgets()))
 })
 
 /**
