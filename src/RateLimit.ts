@@ -17,13 +17,15 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
+import { fromConfigError } from "./internal/config.js"
 import * as Gate from "./internal/core/gate.js"
+import * as StateFile from "./internal/core/stateFile.js"
 import * as Metrics from "./internal/metrics.js"
 
 /**
@@ -121,6 +123,26 @@ const syncStore = (budgets: Gate.Budgets): Store => ({
   marginMs: 0
 })
 
+/**
+ * A store in memory over a state file, so that bans (418), `Retry-After` pauses (429) and firewall pauses (403)
+ * outlive the process: a process that starts while one runs fails at once, sending nothing. The memory is the
+ * process-wide budgets unless `budgets` is given. A faulty file or directory is ignored with one warning.
+ */
+const persistedStore = (directory: string, budgets: Map<string, Gate.BudgetState>): Store => {
+  const file = StateFile.persisted(budgets, { directory })
+  const store = syncStore(file)
+  const warn = Effect.suspend(() => {
+    const warning = file.warning()
+    return warning === undefined ? Effect.void : Effect.logWarning(warning)
+  })
+  return {
+    ...store,
+    admit: (key, ask) => Effect.zipLeft(store.admit(key, ask), warn),
+    settle: (key, admitted, outcome, now, local) =>
+      Effect.zipRight(store.settle(key, admitted, outcome, now, local), warn)
+  }
+}
+
 const errors = { IpBanned, WafBlocked, RateLimited, InvalidConfiguration } as const
 
 const gateError = (failure: Gate.Failure): GateError =>
@@ -133,10 +155,16 @@ const gateError = (failure: Gate.Failure): GateError =>
  * @category Constructors
  */
 export const make = (store: Store): Service => {
+  // Pauses and bans are kept on a step-free host clock: the default Clock's nanoseconds advance with the
+  // monotonic clock (its milliseconds follow the wall clock, steps included).
+  const steady = Gate.steadyClock()
+  const hostTime = Effect.clockWith((clock) =>
+    Effect.sync(() => steady(clock.unsafeCurrentTimeMillis(), Number(clock.unsafeCurrentTimeNanos() / 1_000_000n)))
+  )
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
   // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric).
   const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
-    Effect.flatMap(Effect.zip(request.now, Clock.currentTimeMillis), ([now, local]) =>
+    Effect.flatMap(Effect.zip(request.now, hostTime), ([now, local]) =>
       Effect.flatMap(
         store.admit(request.key, {
           weight: request.weight,
@@ -158,7 +186,7 @@ export const make = (store: Store): Service => {
       ))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.flatMap(Clock.currentTimeMillis, (local) => store.settle(permit.key, permit, outcome, now, local))
+    Effect.flatMap(hostTime, (local) => store.settle(permit.key, permit, outcome, now, local))
 
   const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
 
@@ -192,3 +220,59 @@ export class RateLimit extends Context.Reference<RateLimit>()("effect-binance-pm
  * @category Layers
  */
 export const layer: Layer.Layer<RateLimit> = Layer.sync(RateLimit, makeUnsafe)
+
+/**
+ * Where the state that must outlive the process is kept.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export interface PersistedOptions {
+  /** A directory of its own (created if missing); every process that leaves through the same IP should use it. */
+  readonly directory: string
+}
+
+/**
+ * The process-wide gate, with bans (418), `Retry-After` pauses (429) and firewall pauses (403), and their
+ * back-off streaks, also kept in `<directory>/gate-state.json`: a process started while one runs (a restart, a
+ * cron job, another process on the host) fails at once with `IpBanned` / `RateLimited` / `WafBlocked` and the
+ * remaining `retryAfterMs`, sending nothing. Only such answers write the file; it is read at the first request
+ * and again whenever it changed. A corrupt, unreadable or read-only file or directory is ignored with one
+ * warning (a log line): the gate goes on in memory.
+ *
+ * @since 0.2.0
+ * @category Layers
+ */
+export const layerPersisted = (options: PersistedOptions): Layer.Layer<RateLimit, InvalidConfiguration> =>
+  Layer.effect(
+    RateLimit,
+    Effect.suspend(() => {
+      const invalid = StateFile.checkDirectory("directory", options?.directory)
+      return invalid !== undefined
+        ? Effect.fail(new InvalidConfiguration(invalid))
+        : Effect.succeed(make(persistedStore(options.directory, Gate.processBudgets())))
+    })
+  )
+
+/**
+ * `layerPersisted` in the directory `BINANCE_STATE_DIR` names (read from `Config`, by default the environment);
+ * the process-wide in-memory gate when it is not set.
+ *
+ * @since 0.2.0
+ * @category Layers
+ */
+export const layerConfig = (
+  directory: Config.Config<string | undefined> = Config.map(
+    Config.option(Config.string(StateFile.STATE_DIR_VARIABLE)),
+    (o) => o._tag === "Some" ? o.value : undefined
+  )
+): Layer.Layer<RateLimit, InvalidConfiguration> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      Effect.mapError(directory, fromConfigError),
+      (path) =>
+        path === undefined
+          ? Layer.sync(RateLimit, () => make(memoryStore(Gate.processBudgets())))
+          : layerPersisted({ directory: path })
+    )
+  )

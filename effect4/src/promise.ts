@@ -21,6 +21,7 @@ import * as Call from "./internal/call.js"
 import * as AbortWatch from "./internal/core/abortWatch.js"
 import type { Refusal } from "./internal/core/endpoint.js"
 import * as Api from "./internal/core/promiseApi.js"
+import * as RateLimit from "./RateLimit.js"
 
 /**
  * @since 1.0.0
@@ -118,6 +119,8 @@ const buildLayer = (options: ClientOptions) => {
     market: options.market
   })
   if (Result.isFailure(config)) throw config.failure
+  const stateDirRefusal = Api.stateDirRefusal(options.stateDir)
+  if (stateDirRefusal !== undefined) return refuse(stateDirRefusal)
   const proxyRefusal = Api.proxyRefusal(options.proxy)
   if (proxyRefusal !== undefined) return refuse(proxyRefusal)
   const proxy = options.proxy === undefined ? undefined : BinanceHttpClient.validateProxy(options.proxy)
@@ -126,12 +129,19 @@ const buildLayer = (options: ClientOptions) => {
     Layer.succeed(Credentials.Credentials, credentials.success),
     Layer.succeed(BinanceConfig.BinanceConfig, config.success),
     BinanceClock.layer,
-    // No RateLimit layer: the process-wide gate, shared with every other client and Effect program.
+    // The process-wide gate, shared with every other client and Effect program (kept in `stateDir` too, below).
     // Through a proxy, the budget is the proxy's (the client carries its egress), unless `egress` names one.
     // The proxy URL was checked above, so the layer cannot fail.
     options.proxy === undefined
       ? BinanceHttpClient.layer()
       : Layer.orDie(BinanceHttpClient.layer({ proxy: options.proxy }))
+  ).pipe(
+    // With a state dir every layer above (the clock's time requests too) goes through the persisted gate.
+    Layer.provideMerge(
+      options.stateDir === undefined
+        ? Layer.empty
+        : Layer.orDie(RateLimit.layerPersisted({ directory: options.stateDir }))
+    )
   )
 }
 

@@ -399,3 +399,13 @@ export const processBudgets = (): Map<string, BudgetState> => {
   const holder = globalThis as { [PROCESS_BUDGETS]?: Map<string, BudgetState> }
   return (holder[PROCESS_BUDGETS] ??= new Map())
 }
+
+/**
+ * The host clock a gate keeps pauses and bans on: the wall clock at its first reading, then advancing with the
+ * monotonic clock only (`mono` in ms, any origin). A wall clock stepped by NTP or by hand then neither ends a
+ * pause early (stepped forward) nor stretches it (stepped back). Give it both readings each time.
+ */
+export const steadyClock = (): (wall: number, mono: number) => number => {
+  let origin: number | undefined
+  return (wall, mono) => (origin ??= wall - mono) + mono
+}
