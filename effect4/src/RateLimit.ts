@@ -174,13 +174,14 @@ export const make = (store: Store): Service => {
   const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
     Effect.flatMap(request.now, (now) =>
       Effect.contextWith((context: Context.Context<never>) => {
-        const local = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
+        const clock = Context.get(context, Clock.Clock)
+        const local = clock.currentTimeMillisUnsafe()
         const ask = {
           weight: request.weight,
           weightLimit: request.weightLimit,
           maxWaitMs: request.maxWaitMs,
           now,
-          local
+          local: hostTime(clock)
         }
         return Effect.flatMap(store.admit(request.key, ask), (decision): Effect.Effect<Permit, GateError> => {
           const next = Gate.step(decision, request.weight, waited, store.marginMs)
