@@ -103,6 +103,8 @@ export class Health {
   }
 }
 
+const HELD = { "418": "bannedUntil", "429": "pausedUntil", "403": "blockedUntil" } as const
+
 /** A log line an edition writes as it is. */
 export interface LogLine {
   readonly level: "warning" | "info"
@@ -112,9 +114,10 @@ export interface LogLine {
 
 /**
  * One process's side of the fleet's store, without the waiting: Redis for the shared budget, and this process's
- * own budgets (`own`), which see every outcome it met. The fallback policy: a pause or ban in `own` refuses or
- * waits without asking Redis (so a process never forgets a ban it learned itself, even when Redis restarted and
- * lost it); while Redis does not answer, `own` decides alone; a view merges both, the later pause winning.
+ * own budgets (`own`), which see every outcome it met and every pause or ban Redis told it of. The fallback
+ * policy: a pause or ban in `own` refuses or waits without asking Redis (so a process never forgets a ban it
+ * learned, even when Redis restarted and lost it, or stalls); while Redis does not answer within the command
+ * timeout, `own` decides alone; a view merges both, the later pause winning.
  */
 export class Fleet {
   readonly own = new Map<string, Gate.BudgetState>()
@@ -126,8 +129,23 @@ export class Fleet {
     return Gate.hold(Gate.roll(this.own.get(key), ask.now), ask)
   }
 
-  admit(key: string, ask: Gate.Ask): Promise<Gate.Decision> {
-    return modify(this.redis, this.keyOf(key), (state) => Gate.admit(state, ask), ask.now, ask.local)
+  async admit(key: string, ask: Gate.Ask): Promise<Gate.Decision> {
+    const decision = await modify(this.redis, this.keyOf(key), (state) => Gate.admit(state, ask), ask.now, ask.local)
+    this.remember(key, decision, ask)
+    return decision
+  }
+
+  /**
+   * A pause or ban the fleet's copy holds is kept in this process's own budgets too: if Redis loses it (a restart
+   * without persistence, a flush), no process that heard of it forgets it.
+   */
+  private remember(key: string, decision: Gate.Decision, ask: Gate.Ask): void {
+    const reason = decision._tag === "Refuse" || decision._tag === "Wait" ? decision.reason : "window"
+    if (reason === "window") return
+    const ms = decision._tag === "Refuse" ? decision.retryAfterMs : decision._tag === "Wait" ? decision.ms : 0
+    const field = HELD[reason]
+    const state = Gate.roll(this.own.get(key), ask.now)
+    this.own.set(key, { ...state, [field]: Math.max(state[field], ask.local + ms) })
   }
 
   settle(key: string, admitted: Gate.Admitted, outcome: Gate.Outcome, now: number, host: number): Promise<void> {
