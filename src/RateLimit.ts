@@ -24,6 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
+import * as Budgets from "./internal/core/budgets.js"
 import * as Gate from "./internal/core/gate.js"
 import * as StateFile from "./internal/core/stateFile.js"
 import * as Metrics from "./internal/metrics.js"
@@ -113,10 +114,10 @@ export interface Store {
  * @category Constructors
  */
 export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store =>
-  syncStore(Gate.memoryBudgets(budgets))
+  syncStore(Budgets.memoryBudgets(budgets))
 
 /** A store over budgets whose every change is synchronous (memory, or memory over the state file). */
-const syncStore = (budgets: Gate.Budgets): Store => ({
+const syncStore = (budgets: Budgets.Budgets): Store => ({
   admit: (key, ask) => Effect.sync(() => budgets.admit(key, ask)),
   settle: (key, admitted, outcome, now, local) => Effect.sync(() => budgets.settle(key, admitted, outcome, now, local)),
   get: (key) => Effect.sync(() => budgets.get(key)),
@@ -157,7 +158,7 @@ const gateError = (failure: Gate.Failure): GateError =>
 export const make = (store: Store): Service => {
   // Pauses and bans are kept on a step-free host clock: the default Clock's nanoseconds advance with the
   // monotonic clock (its milliseconds follow the wall clock, steps included).
-  const steady = Gate.steadyClock()
+  const steady = Budgets.steadyClock()
   const hostTime = Effect.clockWith((clock) =>
     Effect.sync(() => steady(clock.unsafeCurrentTimeMillis(), Number(clock.unsafeCurrentTimeNanos() / 1_000_000n)))
   )
@@ -209,7 +210,7 @@ export const makeUnsafe = (): Service => make(memoryStore())
  * @category Context
  */
 export class RateLimit extends Context.Reference<RateLimit>()("effect-binance-pm/RateLimit", {
-  defaultValue: (): Service => make(memoryStore(Gate.processBudgets()))
+  defaultValue: (): Service => make(memoryStore(Budgets.processBudgets()))
 }) {}
 
 /**
@@ -250,7 +251,7 @@ export const layerPersisted = (options: PersistedOptions): Layer.Layer<RateLimit
       const invalid = StateFile.checkDirectory("directory", options?.directory)
       return invalid !== undefined
         ? Effect.fail(new InvalidConfiguration(invalid))
-        : Effect.succeed(make(persistedStore(options.directory, Gate.processBudgets())))
+        : Effect.succeed(make(persistedStore(options.directory, Budgets.processBudgets())))
     })
   )
 
@@ -272,7 +273,7 @@ export const layerConfig = (
       Effect.mapError(directory, fromConfigError),
       (path) =>
         path === undefined
-          ? Layer.sync(RateLimit, () => make(memoryStore(Gate.processBudgets())))
+          ? Layer.sync(RateLimit, () => make(memoryStore(Budgets.processBudgets())))
           : layerPersisted({ directory: path })
     )
   )

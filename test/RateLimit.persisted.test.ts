@@ -14,7 +14,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { PortfolioMargin, RateLimit } from "../src/index.js"
-import * as Gate from "../src/internal/core/gate.js"
+import * as Budgets from "../src/internal/core/budgets.js"
 import { createClient } from "../src/promise.js"
 import { FakeBinance } from "../src/testing.js"
 import { testEnv } from "./utils/env.js"
@@ -24,7 +24,7 @@ import { binance, ok } from "./utils/mockHttp.js"
 const call = PortfolioMargin.pmAccountInfo({ asset: "BTC" })
 const tempDir = () => Fs.mkdtempSync(Path.join(Os.tmpdir(), "gate-persisted-"))
 /** What a new process starts with: no budgets in memory. */
-const restart = Effect.sync(() => Gate.processBudgets().clear())
+const restart = Effect.sync(() => Budgets.processBudgets().clear())
 
 const banned = (index: number) =>
   Effect.succeed(

@@ -5,6 +5,7 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import type * as Budgets from "../src/internal/core/budgets.js"
 import type * as Gate from "../src/internal/core/gate.js"
 import * as StateFile from "../src/internal/core/stateFile.js"
 
@@ -31,7 +32,7 @@ const processOn = (directory: string, clocks?: StateFile.Clocks) =>
   StateFile.persisted(new Map(), { directory, clocks })
 
 /** Sends one request through `budgets` at `local` and settles it with `status`. */
-const answer = (budgets: Gate.Budgets, local: number, status: number, retryAfterMs?: number) => {
+const answer = (budgets: Budgets.Budgets, local: number, status: number, retryAfterMs?: number) => {
   const decision = budgets.admit(KEY, ask(local))
   expect(decision._tag).toBe("Admit")
   const admitted = decision as Extract<Gate.Decision, { _tag: "Admit" }>

@@ -26,6 +26,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
+import * as Budgets from "./internal/core/budgets.js"
 import * as Gate from "./internal/core/gate.js"
 import * as StateFile from "./internal/core/stateFile.js"
 import * as Metrics from "./internal/metrics.js"
@@ -121,10 +122,10 @@ export interface Store {
  * @category Constructors
  */
 export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store =>
-  syncStore(Gate.memoryBudgets(budgets))
+  syncStore(Budgets.memoryBudgets(budgets))
 
 /** A store over budgets whose every change is synchronous (memory, or memory over the state file). */
-const syncStore = (budgets: Gate.Budgets): Store => ({
+const syncStore = (budgets: Budgets.Budgets): Store => ({
   admit: (key, ask) => Effect.sync(() => budgets.admit(key, ask)),
   settle: (key, admitted, outcome, now, local) => Effect.sync(() => budgets.settle(key, admitted, outcome, now, local)),
   get: (key) => Effect.sync(() => budgets.get(key)),
@@ -163,9 +164,9 @@ const gateError = (failure: Gate.Failure): GateError =>
  * @category Constructors
  */
 export const make = (store: Store): Service => {
-  // Pauses and bans are kept on a step-free host clock (see `Gate.steadyClock`); `Permit.local` stays the wall
+  // Pauses and bans are kept on a step-free host clock (see `core/budgets.steadyClock`); `Permit.local` stays the wall
   // clock's reading, which stamps the request.
-  const steady = Gate.steadyClock()
+  const steady = Budgets.steadyClock()
   const hostTime = (clock: Clock.Clock) =>
     steady(clock.currentTimeMillisUnsafe(), Number(clock.monotonicTimeNanosUnsafe() / 1_000_000n))
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
@@ -219,7 +220,7 @@ export const makeUnsafe = (): Service => make(memoryStore())
  * @category Context
  */
 export const RateLimit: Context.Reference<Service> = Context.Reference<Service>("effect-binance-pm/RateLimit", {
-  defaultValue: () => make(memoryStore(Gate.processBudgets()))
+  defaultValue: () => make(memoryStore(Budgets.processBudgets()))
 })
 
 /**
@@ -260,7 +261,7 @@ export const layerPersisted = (options: PersistedOptions): Layer.Layer<never, In
       const invalid = StateFile.checkDirectory("directory", options?.directory)
       return invalid !== undefined
         ? Effect.fail(new InvalidConfiguration(invalid))
-        : Effect.succeed(make(persistedStore(options.directory, Gate.processBudgets())))
+        : Effect.succeed(make(persistedStore(options.directory, Budgets.processBudgets())))
     })
   )
 
@@ -282,7 +283,7 @@ export const layerConfig = (
       Effect.mapError(directory, (error) => fromConfigError(error)),
       (path) =>
         path === undefined
-          ? Layer.sync(RateLimit, () => make(memoryStore(Gate.processBudgets())))
+          ? Layer.sync(RateLimit, () => make(memoryStore(Budgets.processBudgets())))
           : layerPersisted({ directory: path })
     )
   )

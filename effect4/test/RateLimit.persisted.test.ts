@@ -14,7 +14,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as FakeBinance from "../src/FakeBinance.js"
-import * as Gate from "../src/internal/core/gate.js"
+import * as Budgets from "../src/internal/core/budgets.js"
 import * as PortfolioMargin from "../src/PortfolioMargin.js"
 import { createClient } from "../src/promise.js"
 import * as RateLimit from "../src/RateLimit.js"
@@ -23,7 +23,7 @@ import { env, hmacAccount, KEY, PM, requests, SECRET } from "./helpers.js"
 const call = PortfolioMargin.pmAccountInfo({ asset: "BTC" })
 const tempDir = () => Fs.mkdtempSync(Path.join(Os.tmpdir(), "gate-persisted-"))
 /** What a new process starts with: no budgets in memory. */
-const restart = Effect.sync(() => Gate.processBudgets().clear())
+const restart = Effect.sync(() => Budgets.processBudgets().clear())
 const enqueue = (fault: FakeBinance.Fault) =>
   Effect.flatMap(Effect.service(FakeBinance.FakeBinance), (f) => f.enqueueFault(fault, { path: PM, count: 1 }))
 const sent = Effect.map(requests(PM), (log) => log.length)

@@ -24,6 +24,7 @@
  */
 import * as Fs from "node:fs"
 import * as Path from "node:path"
+import * as Budgets from "./budgets.js"
 import * as Gate from "./gate.js"
 
 export const FILE_NAME = "gate-state.json"
@@ -202,7 +203,7 @@ export interface Options {
  * Memory budgets over a state file. `warning()` hands out the one warning of the first fault, once, for the
  * edition to log (a library logs; it never prints).
  */
-export interface Persisted extends Gate.Budgets {
+export interface Persisted extends Budgets.Budgets {
   readonly warning: () => string | undefined
   /** The file, for messages and docs. */
   readonly path: string
@@ -213,7 +214,7 @@ export const persisted = (memory: Map<string, Gate.BudgetState>, options: Option
   const clocks = options.clocks ?? systemClocks
   const path = Path.join(options.directory, FILE_NAME)
   const lock = `${path}.lock`
-  const budgets = Gate.memoryBudgets(memory)
+  const budgets = Budgets.memoryBudgets(memory)
   let entries: Entries = {}
   // What the file was when it was last read: size, mtime and inode; a change means another writer.
   let seen = ""
