@@ -160,7 +160,7 @@ export const make = (store: Store): Service => {
   // monotonic clock (its milliseconds follow the wall clock, steps included).
   const steady = Budgets.steadyClock()
   const hostTime = Effect.clockWith((clock) =>
-    Effect.sync(() => steady(clock.unsafeCurrentTimeMillis(), Number(clock.unsafeCurrentTimeNanos() / 1_000_000n)))
+    Effect.sync(() => steady(clock.unsafeCurrentTimeMillis(), Number(clock.unsafeCurrentTimeNanos()) / 1_000_000))
   )
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
   // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric).

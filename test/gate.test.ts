@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import { Redis } from "ioredis"
 import * as Crypto from "node:crypto"
 import { RateLimit } from "../src/index.js"
+import * as Budgets from "../src/internal/core/budgets.js"
 import * as Gate from "../src/internal/core/gate.js"
 import * as RedisStore from "../src/internal/redis/store.js"
 import { type Step, trace, traceAsk, traceSeeds } from "./cases/gateTraces.js"
@@ -34,6 +35,15 @@ const admitted = (state: Gate.BudgetState | undefined, now: number, overrides: P
 }
 
 describe("gate rules", () => {
+  it("the step-free host clock: the wall clock to the digit, less the steps it took (over 1 s)", () => {
+    const steady = Budgets.steadyClock()
+    expect(steady(1_000, 0)).toBe(1_000)
+    expect(steady(1_500.25, 500.25)).toBe(1_500.25)
+    expect(steady(301_600.25, 600.25)).toBe(1_600.25) // stepped forward 5 minutes
+    expect(steady(-298_299.75, 700.25)).toBe(1_700.25) // stepped back 10 minutes
+    expect(steady(-298_199.35, 800.25)).toBeCloseTo(1_800.65, 6) // 0.4 ms of drift is not a step
+  })
+
   it("a turn of the gate's loop: admit with the decision's epochs, wait with the margin, fail with the error", () => {
     expect(Gate.step({ _tag: "Admit", window: 3, rateLimitEpoch: 1, wafEpoch: 2 }, 5, 40, 50)).toEqual({
       _tag: "Admit",

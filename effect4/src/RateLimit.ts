@@ -168,7 +168,7 @@ export const make = (store: Store): Service => {
   // clock's reading, which stamps the request.
   const steady = Budgets.steadyClock()
   const hostTime = (clock: Clock.Clock) =>
-    steady(clock.currentTimeMillisUnsafe(), Number(clock.monotonicTimeNanosUnsafe() / 1_000_000n))
+    steady(clock.currentTimeMillisUnsafe(), Number(clock.monotonicTimeNanosUnsafe()) / 1_000_000)
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
   // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric). The fiber's context
   // gives the host clock and the metric registry in one step.

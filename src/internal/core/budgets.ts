@@ -38,12 +38,25 @@ export const processBudgets = (): Map<string, BudgetState> => {
   return (holder[PROCESS_BUDGETS] ??= new Map())
 }
 
+// A wall clock that moves this much more or less than the monotonic clock between two readings was stepped (NTP
+// slews smaller differences away gradually; a step of a second or more is a jump).
+const STEP_MS = 1_000
+
 /**
- * The host clock a gate keeps pauses and bans on: the wall clock at its first reading, then advancing with the
- * monotonic clock only (`mono` in ms, any origin). A wall clock stepped by NTP or by hand then neither ends a
- * pause early (stepped forward) nor stretches it (stepped back). Give it both readings each time.
+ * The host clock a gate keeps pauses and bans on: the wall clock, less every step it took since the gate's first
+ * reading (a step is the wall clock moving more than `STEP_MS` more or less than the monotonic one, `mono` in ms
+ * with any origin). A wall clock stepped by NTP or by hand then neither ends a pause early (stepped forward) nor
+ * stretches it (stepped back); without steps it is the wall clock to the digit. Give it both readings each time.
  */
 export const steadyClock = (): (wall: number, mono: number) => number => {
-  let origin: number | undefined
-  return (wall, mono) => (origin ??= wall - mono) + mono
+  let last: { readonly wall: number; readonly mono: number } | undefined
+  let steps = 0
+  return (wall, mono) => {
+    if (last !== undefined) {
+      const step = (wall - last.wall) - (mono - last.mono)
+      if (Math.abs(step) > STEP_MS) steps += step
+    }
+    last = { wall, mono }
+    return wall - steps
+  }
 }
