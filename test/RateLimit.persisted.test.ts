@@ -1,7 +1,7 @@
 // Bans and pauses that outlive the process (RateLimit.layerPersisted, RateLimit.layerConfig, createClient's
 // stateDir), and a host clock that jumps. A restart is the process-wide budgets emptied and a new layer or client
 // on the same directory: all a new process would have.
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Duration from "effect/Duration"
@@ -22,7 +22,15 @@ import { API_KEY, HMAC_SECRET } from "./utils/keys.js"
 import { binance, ok } from "./utils/mockHttp.js"
 
 const call = PortfolioMargin.pmAccountInfo({ asset: "BTC" })
-const tempDir = () => Fs.mkdtempSync(Path.join(Os.tmpdir(), "gate-persisted-"))
+const made: Array<string> = []
+const tempDir = () => {
+  const directory = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gate-persisted-"))
+  made.push(directory)
+  return directory
+}
+afterAll(() => {
+  for (const directory of made) Fs.rmSync(directory, { recursive: true, force: true })
+})
 /** What a new process starts with: no budgets in memory. */
 const restart = Effect.sync(() => Budgets.processBudgets().clear())
 

@@ -1,6 +1,6 @@
 // The gate's state file (src/internal/core/stateFile.ts), shared by both editions: bans and pauses that outlive a
 // process, its merge rules, its faults, clock steps, and two real processes writing at once.
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -10,7 +10,15 @@ import type * as Gate from "../src/internal/core/gate.js"
 import * as StateFile from "../src/internal/core/stateFile.js"
 
 const KEY = "https://fapi.binance.com"
-const tempDir = () => Fs.mkdtempSync(Path.join(Os.tmpdir(), "gate-state-"))
+const made: Array<string> = []
+const tempDir = () => {
+  const directory = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gate-state-"))
+  made.push(directory)
+  return directory
+}
+afterAll(() => {
+  for (const directory of made) Fs.rmSync(directory, { recursive: true, force: true })
+})
 
 /** Clocks a spec moves by hand: the wall clock can be stepped, the monotonic one only advances. */
 const handClocks = (wall = 1_000_000, mono = 5_000) => {

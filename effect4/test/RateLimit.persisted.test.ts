@@ -2,7 +2,7 @@
 // stateDir), and a host clock that jumps, in the Effect 4 edition. A restart is the process-wide budgets emptied
 // and a new layer or client on the same directory: all a new process would have. The state file's own rules are
 // the core's (src/internal/core/stateFile.ts), specified by the root's test/stateFile.test.ts.
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
@@ -21,7 +21,15 @@ import * as RateLimit from "../src/RateLimit.js"
 import { env, hmacAccount, KEY, PM, requests, SECRET } from "./helpers.js"
 
 const call = PortfolioMargin.pmAccountInfo({ asset: "BTC" })
-const tempDir = () => Fs.mkdtempSync(Path.join(Os.tmpdir(), "gate-persisted-"))
+const made: Array<string> = []
+const tempDir = () => {
+  const directory = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gate-persisted-"))
+  made.push(directory)
+  return directory
+}
+afterAll(() => {
+  for (const directory of made) Fs.rmSync(directory, { recursive: true, force: true })
+})
 /** What a new process starts with: no budgets in memory. */
 const restart = Effect.sync(() => Budgets.processBudgets().clear())
 const enqueue = (fault: FakeBinance.Fault) =>
