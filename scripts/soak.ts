@@ -1,5 +1,5 @@
 // npm run soak [-- --edition 3|4|both] [--calls N] [--concurrency N] [--seed N] [--weight-limit N] [--strict-429]
-//   [--one-ip-calls N]
+//   [--one-ip-calls N] [--restarts N]
 // Drives calls through both APIs against misbehaving fakes, then the one-IP scenario (two Promise clients and an
 // Effect program sharing one budget against one fake that answers 429, 403 and 418), and prints one table per
 // edition; exits 1 if a figure that must be zero is not. The Promise API is each edition's packed tarball
@@ -8,6 +8,7 @@
 import { loadEditions } from "./editions.js"
 import { runOneIp } from "./soak/oneIp.js"
 import { programOf } from "./soak/programOf.js"
+import { restartsTable, runRestarts } from "./soak/restarts.js"
 import { runSoak } from "./soak/run.js"
 import { ONE_IP_NOTES, oneIpRows, oneIpZeros, table, zeros } from "./soak/table.js"
 
@@ -73,6 +74,12 @@ for (const loaded of loadedEditions.filter((e) => edition === "both" || e.editio
   bad.push(...notZero.map(([what, value]) => `${name}: ${what} ${value}`))
   if (notZero.length > 0) examples.push(...oneIp.examples)
 }
+// Last, the restart soak: a crashing client restarted under a supervisor, inside bans, both editions in turn.
+const restarts = number("restarts", 100)
+process.stderr.write(`soak, a crashing client restarted ${restarts} times with a state directory…\n`)
+const restarted = await runRestarts(restarts, 5)
+process.stdout.write(`## A crashing client restarted ${restarts} times inside bans\n\n${restartsTable(restarted)}\n\n`)
+if (restarted.insideBan !== 0) bad.push(`restarts: requests inside a ban ${restarted.insideBan}`)
 process.stdout.write(`Produced by \`${command}\` on Node ${process.version}.\n`)
 if (bad.length > 0) {
   process.stdout.write(`\nNOT ZERO: ${bad.join(", ")}\n`)

@@ -12,17 +12,21 @@
  * - tracks `X-MBX-USED-WEIGHT-1M` and the weight in flight, and holds a request back until the next minute
  *   window when it would push the IP past its limit.
  *
- * The rules live in one place (`internal/gate`); this module keeps them in memory, `RateLimitRedis` in Redis.
+ * The rules, and what the gate does with each decision, live once in `internal/core/gate` (shared with the Effect 4
+ * edition); this module keeps budgets in memory, `RateLimitRedis` in Redis.
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
+import { fromConfigError } from "./internal/config.js"
+import * as Budgets from "./internal/core/budgets.js"
 import * as Gate from "./internal/core/gate.js"
+import * as StateFile from "./internal/core/stateFile.js"
 import * as Metrics from "./internal/metrics.js"
 
 /**
@@ -31,13 +35,9 @@ import * as Metrics from "./internal/metrics.js"
  * @since 0.1.0
  * @category Models
  */
-export interface Request {
+export interface Request extends Pick<Gate.Ask, "weight" | "weightLimit" | "maxWaitMs"> {
   /** Which budget: one per egress identity (by default the base URL). */
   readonly key: string
-  readonly weight: number
-  readonly weightLimit: number
-  /** Longest 429 or 403 pause this caller waits out; a longer one fails at once. */
-  readonly maxWaitMs: number
   /** The server-clock estimate used to align minute windows with Binance's. */
   readonly now: Effect.Effect<number>
 }
@@ -48,13 +48,8 @@ export interface Request {
  * @since 0.1.0
  * @category Models
  */
-export interface Permit {
+export interface Permit extends Gate.Admitted {
   readonly key: string
-  readonly weight: number
-  readonly window: number
-  /** The budget's 429 and 403 counts when the gate let the request through (see `internal/core/gate`). */
-  readonly rateLimitEpoch: number
-  readonly wafEpoch: number
 }
 
 /**
@@ -118,32 +113,41 @@ export interface Store {
  * @since 0.2.0
  * @category Constructors
  */
-export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store => ({
-  admit: (key, ask) =>
-    Effect.sync(() => {
-      const [decision, state] = Gate.admit(budgets.get(key), ask)
-      budgets.set(key, state)
-      return decision
-    }),
-  settle: (key, admitted, outcome, now, local) =>
-    Effect.sync(() => {
-      budgets.set(key, Gate.settle(budgets.get(key), admitted, outcome, now, local))
-    }),
+export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store =>
+  syncStore(Budgets.memoryBudgets(budgets))
+
+/** A store over budgets whose every change is synchronous (memory, or memory over the state file). */
+const syncStore = (budgets: Budgets.Budgets): Store => ({
+  admit: (key, ask) => Effect.sync(() => budgets.admit(key, ask)),
+  settle: (key, admitted, outcome, now, local) => Effect.sync(() => budgets.settle(key, admitted, outcome, now, local)),
   get: (key) => Effect.sync(() => budgets.get(key)),
   marginMs: 0
 })
 
-const refusal = (decision: Extract<Gate.Decision, { _tag: "Refuse" }>): RateLimited | IpBanned | WafBlocked => {
-  const retryAfterMs = decision.retryAfterMs
-  switch (decision.reason) {
-    case "418":
-      return new IpBanned({ status: 418, msg: Gate.refusalMessages[418], retryAfterMs })
-    case "403":
-      return new WafBlocked({ status: 403, excerpt: Gate.refusalMessages[403], retryAfterMs })
-    case "429":
-      return new RateLimited({ status: 429, msg: Gate.refusalMessages[429], retryAfterMs })
+/**
+ * A store in memory over a state file, so that bans (418), `Retry-After` pauses (429) and firewall pauses (403)
+ * outlive the process: a process that starts while one runs fails at once, sending nothing. The memory is the
+ * process-wide budgets unless `budgets` is given. A faulty file or directory is ignored with one warning.
+ */
+const persistedStore = (directory: string, budgets: Map<string, Gate.BudgetState>): Store => {
+  const file = StateFile.persisted(budgets, { directory })
+  const store = syncStore(file)
+  const warn = Effect.suspend(() => {
+    const warning = file.warning()
+    return warning === undefined ? Effect.void : Effect.logWarning(warning)
+  })
+  return {
+    ...store,
+    admit: (key, ask) => Effect.zipLeft(store.admit(key, ask), warn),
+    settle: (key, admitted, outcome, now, local) =>
+      Effect.zipRight(store.settle(key, admitted, outcome, now, local), warn)
   }
 }
+
+const errors = { IpBanned, WafBlocked, RateLimited, InvalidConfiguration } as const
+
+const gateError = (failure: Gate.Failure): GateError =>
+  new (errors[failure._tag] as new(fields: Gate.Failure["fields"]) => GateError)(failure.fields)
 
 /**
  * A gate over a store.
@@ -152,10 +156,16 @@ const refusal = (decision: Extract<Gate.Decision, { _tag: "Refuse" }>): RateLimi
  * @category Constructors
  */
 export const make = (store: Store): Service => {
+  // Pauses and bans are kept on a step-free host clock: the default Clock's nanoseconds advance with the
+  // monotonic clock (its milliseconds follow the wall clock, steps included).
+  const steady = Budgets.steadyClock()
+  const hostTime = Effect.clockWith((clock) =>
+    Effect.sync(() => steady(clock.unsafeCurrentTimeMillis(), Number(clock.unsafeCurrentTimeNanos()) / 1_000_000))
+  )
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
   // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric).
   const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
-    Effect.flatMap(Effect.zip(request.now, Clock.currentTimeMillis), ([now, local]) =>
+    Effect.flatMap(Effect.zip(request.now, hostTime), ([now, local]) =>
       Effect.flatMap(
         store.admit(request.key, {
           weight: request.weight,
@@ -165,31 +175,19 @@ export const make = (store: Store): Service => {
           local
         }),
         (decision): Effect.Effect<Permit, GateError> => {
-          switch (decision._tag) {
-            case "Admit":
-              Metrics.unsafeRecordGateWait(waited)
-              return Effect.succeed({
-                key: request.key,
-                weight: request.weight,
-                window: decision.window,
-                rateLimitEpoch: decision.rateLimitEpoch,
-                wafEpoch: decision.wafEpoch
-              })
-            case "Wait": {
-              const ms = decision.ms + store.marginMs
-              return Effect.zipRight(Effect.sleep(Duration.millis(ms)), admit(request, waited + ms))
-            }
-            case "Refuse":
-              Metrics.unsafeRecordGateWait(waited)
-              return Effect.fail(refusal(decision))
-            case "Invalid":
-              return Effect.fail(new InvalidConfiguration({ field: decision.field, reason: decision.reason }))
+          const next = Gate.step(decision, request.weight, waited, store.marginMs)
+          if (next._tag === "Wait") {
+            return Effect.zipRight(Effect.sleep(Duration.millis(next.ms)), admit(request, next.waitedMs))
           }
+          if (next.waitedMs !== undefined) Metrics.unsafeRecordGateWait(next.waitedMs)
+          return next._tag === "Admit"
+            ? Effect.succeed({ key: request.key, ...next.admitted })
+            : Effect.fail(gateError(next.failure))
         }
       ))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.flatMap(Clock.currentTimeMillis, (local) => store.settle(permit.key, permit, outcome, now, local))
+    Effect.flatMap(hostTime, (local) => store.settle(permit.key, permit, outcome, now, local))
 
   const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
 
@@ -204,16 +202,6 @@ export const make = (store: Store): Service => {
  */
 export const makeUnsafe = (): Service => make(memoryStore())
 
-// Held on `globalThis` under a registered symbol, so that every copy of this library in the process (ESM and
-// CommonJS, two installed versions) shares the same budgets: they all leave through the same IP.
-const PROCESS_BUDGETS = Symbol.for("effect-binance-pm/RateLimit/processBudgets")
-
-/** The budgets every default gate of the process shares. */
-const processBudgets = (): Map<string, Gate.BudgetState> => {
-  const holder = globalThis as { [PROCESS_BUDGETS]?: Map<string, Gate.BudgetState> }
-  return (holder[PROCESS_BUDGETS] ??= new Map())
-}
-
 /**
  * The gate used when none is provided: one per process, shared by every fiber and every client, one budget
  * per base URL (and egress, when `BinanceConfig.egress` names one).
@@ -222,7 +210,7 @@ const processBudgets = (): Map<string, Gate.BudgetState> => {
  * @category Context
  */
 export class RateLimit extends Context.Reference<RateLimit>()("effect-binance-pm/RateLimit", {
-  defaultValue: (): Service => make(memoryStore(processBudgets()))
+  defaultValue: (): Service => make(memoryStore(Budgets.processBudgets()))
 }) {}
 
 /**
@@ -233,3 +221,59 @@ export class RateLimit extends Context.Reference<RateLimit>()("effect-binance-pm
  * @category Layers
  */
 export const layer: Layer.Layer<RateLimit> = Layer.sync(RateLimit, makeUnsafe)
+
+/**
+ * Where the state that must outlive the process is kept.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export interface PersistedOptions {
+  /** A directory of its own (created if missing); every process that leaves through the same IP should use it. */
+  readonly directory: string
+}
+
+/**
+ * The process-wide gate, with bans (418), `Retry-After` pauses (429) and firewall pauses (403), and their
+ * back-off streaks, also kept in `<directory>/gate-state.json`: a process started while one runs (a restart, a
+ * cron job, another process on the host) fails at once with `IpBanned` / `RateLimited` / `WafBlocked` and the
+ * remaining `retryAfterMs`, sending nothing. Only such answers write the file; it is read at the first request
+ * and again whenever it changed. A corrupt, unreadable or read-only file or directory is ignored with one
+ * warning (a log line): the gate goes on in memory.
+ *
+ * @since 0.2.0
+ * @category Layers
+ */
+export const layerPersisted = (options: PersistedOptions): Layer.Layer<RateLimit, InvalidConfiguration> =>
+  Layer.effect(
+    RateLimit,
+    Effect.suspend(() => {
+      const invalid = StateFile.checkDirectory("directory", options?.directory)
+      return invalid !== undefined
+        ? Effect.fail(new InvalidConfiguration(invalid))
+        : Effect.succeed(make(persistedStore(options.directory, Budgets.processBudgets())))
+    })
+  )
+
+/**
+ * `layerPersisted` in the directory `BINANCE_STATE_DIR` names (read from `Config`, by default the environment);
+ * the process-wide in-memory gate when it is not set.
+ *
+ * @since 0.2.0
+ * @category Layers
+ */
+export const layerConfig = (
+  directory: Config.Config<string | undefined> = Config.map(
+    Config.option(Config.string(StateFile.STATE_DIR_VARIABLE)),
+    (o) => o._tag === "Some" ? o.value : undefined
+  )
+): Layer.Layer<RateLimit, InvalidConfiguration> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      Effect.mapError(directory, fromConfigError),
+      (path) =>
+        path === undefined
+          ? Layer.sync(RateLimit, () => make(memoryStore(Budgets.processBudgets())))
+          : layerPersisted({ directory: path })
+    )
+  )

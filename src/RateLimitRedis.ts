@@ -23,13 +23,14 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { Redis } from "ioredis"
 import { InvalidConfiguration } from "./BinanceError.js"
 import * as redisOptions from "./internal/core/redisOptions.js"
 import * as redisStore from "./internal/core/redisStore.js"
-import * as RedisGate from "./internal/redis/gate.js"
+import * as RedisStore from "./internal/redis/store.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -50,36 +51,24 @@ export class RedisUnavailable extends Schema.TaggedError<RedisUnavailable>("effe
 }
 
 /**
+ * Where Redis is, which budget a request uses, and how long to wait for Redis (each field is described where
+ * both editions share it: `internal/core/redisOptions`).
+ *
  * @since 0.1.0
  * @category Models
  */
-export interface Options {
-  /** A client of your own. It is not closed with the layer. Give `redis` or `url`. */
-  readonly redis?: Redis | undefined
-  /** `redis://[:password@]host[:port][/db]` or `rediss://…`; the layer opens a client and closes it with its scope. */
-  readonly url?: string | undefined
-  /** Prefix of every key the layer writes. Default `"effect-binance-pm:rate-limit:"`. */
-  readonly keyPrefix?: string | undefined
-  /**
-   * Which budget a request uses. Default: one per base URL. A string names the egress identity (say, the
-   * public IP or NAT gateway) and is combined with the base URL; processes that leave through different IPs
-   * must use different identities. A function maps the base URL to the budget's name.
-   */
-  readonly key?: string | ((baseUrl: string) => string) | undefined
-  /** How long to wait for Redis when the layer is built. Default 2 seconds. */
-  readonly connectTimeout?: Duration.DurationInput | undefined
-  /** How long one Redis command may take before this process uses its own gate for that request. Default 500 ms. */
-  readonly commandTimeout?: Duration.DurationInput | undefined
-}
+export type Options = redisOptions.Options<Redis, Duration.DurationInput>
 
 const millis = (field: string, input: Duration.DurationInput | undefined, fallback: number) =>
   Effect.suspend(() => {
-    if (input === undefined) return Effect.succeed(fallback)
-    const decoded = Duration.decodeUnknown(input)
-    const ms = decoded._tag === "Some" ? Duration.toMillis(decoded.value) : Number.NaN
-    return Number.isFinite(ms) && ms > 0
-      ? Effect.succeed(Math.ceil(ms))
-      : Effect.fail(new InvalidConfiguration({ field, reason: "must be a positive, finite duration" }))
+    const decoded = input === undefined ? Option.none() : Duration.decodeUnknown(input)
+    const ms = redisOptions.timeoutMs(
+      field,
+      input !== undefined,
+      Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN,
+      fallback
+    )
+    return typeof ms === "number" ? Effect.succeed(ms) : Effect.fail(new InvalidConfiguration(ms))
   })
 
 const check = (options: Options) =>
@@ -150,8 +139,16 @@ export const make = (
 ): Effect.Effect<RateLimit.Service, RedisUnavailable | InvalidConfiguration, Scope.Scope> =>
   Effect.gen(function*() {
     const url = yield* check(options)
-    const connectTimeoutMs = yield* millis("connectTimeout", options.connectTimeout, 2_000)
-    const commandTimeoutMs = yield* millis("commandTimeout", options.commandTimeout, 500)
+    const connectTimeoutMs = yield* millis(
+      "connectTimeout",
+      options.connectTimeout,
+      redisOptions.DEFAULT_CONNECT_TIMEOUT_MS
+    )
+    const commandTimeoutMs = yield* millis(
+      "commandTimeout",
+      options.commandTimeout,
+      redisOptions.DEFAULT_COMMAND_TIMEOUT_MS
+    )
     const redis = url === undefined
       ? options.redis!
       : yield* connect(url, options.url!, connectTimeoutMs, commandTimeoutMs)
@@ -159,7 +156,7 @@ export const make = (
       const { host, port } = redis.options
       yield* ping(redis, connectTimeoutMs, `${host ?? "localhost"}:${port ?? 6379}`)
     }
-    return RateLimit.make(RedisGate.makeStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
+    return RateLimit.make(RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
   })
 
 /**

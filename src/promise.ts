@@ -21,6 +21,7 @@ import * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
 import * as Api from "./internal/core/promiseApi.js"
 import * as PromiseClient from "./internal/core/promiseClient.js"
+import * as RateLimit from "./RateLimit.js"
 
 /**
  * The Promise API's shapes: `createClient`'s options, a `Client`, a call's options, and what a call resolves.
@@ -79,9 +80,14 @@ const buildLayer = (options: Api.ClientOptions) => {
     Layer.succeed(Credentials.Credentials, credentials.right),
     Layer.succeed(BinanceConfig.BinanceConfig, config),
     BinanceClock.layer,
-    // No RateLimit layer: the process-wide gate, shared with every other client and Effect program.
+    // The process-wide gate, shared with every other client and Effect program (kept in `stateDir` too, below).
     // Through a proxy, the budget is the proxy's (the client carries its egress), unless `egress` names one.
     plan.proxy === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: plan.proxy }))
+  ).pipe(
+    // With a state dir every layer above (the clock's time requests too) goes through the persisted gate.
+    Layer.provideMerge(
+      plan.stateDir === undefined ? Layer.empty : Layer.orDie(RateLimit.layerPersisted({ directory: plan.stateDir }))
+    )
   )
 }
 

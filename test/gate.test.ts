@@ -1,12 +1,13 @@
-// The gate's rules (src/internal/gate.ts), on their own and through both stores: the same traces of requests
+// The gate's rules (src/internal/core/gate.ts), on their own and through both stores: the same traces of requests
 // and outcomes must get the same admit/wait/refuse decisions in memory and in Redis.
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { Redis } from "ioredis"
 import * as Crypto from "node:crypto"
 import { RateLimit } from "../src/index.js"
+import * as Budgets from "../src/internal/core/budgets.js"
 import * as Gate from "../src/internal/core/gate.js"
-import * as RedisGate from "../src/internal/redis/gate.js"
+import * as RedisStore from "../src/internal/redis/store.js"
 import { type Step, trace, traceAsk, traceSeeds } from "./cases/gateTraces.js"
 import { NOT_RUN_MESSAGE, startRedis } from "./utils/redis.js"
 
@@ -34,6 +35,50 @@ const admitted = (state: Gate.BudgetState | undefined, now: number, overrides: P
 }
 
 describe("gate rules", () => {
+  it("the step-free host clock: the wall clock to the digit, less the steps it took (over 1 s)", () => {
+    const steady = Budgets.steadyClock()
+    expect(steady(1_000, 0)).toBe(1_000)
+    expect(steady(1_500.25, 500.25)).toBe(1_500.25)
+    expect(steady(301_600.25, 600.25)).toBe(1_600.25) // stepped forward 5 minutes
+    expect(steady(-298_299.75, 700.25)).toBe(1_700.25) // stepped back 10 minutes
+    expect(steady(-298_199.35, 800.25)).toBeCloseTo(1_800.65, 6) // 0.4 ms of drift is not a step
+  })
+
+  it("a turn of the gate's loop: admit with the decision's epochs, wait with the margin, fail with the error", () => {
+    expect(Gate.step({ _tag: "Admit", window: 3, rateLimitEpoch: 1, wafEpoch: 2 }, 5, 40, 50)).toEqual({
+      _tag: "Admit",
+      admitted: { weight: 5, window: 3, rateLimitEpoch: 1, wafEpoch: 2 },
+      waitedMs: 40
+    })
+    expect(Gate.step({ _tag: "Wait", ms: 100, reason: "429" }, 5, 40, 50)).toEqual({
+      _tag: "Wait",
+      ms: 150,
+      waitedMs: 190
+    })
+    const refused = (reason: "418" | "403" | "429") => Gate.step({ _tag: "Refuse", reason, retryAfterMs: 7 }, 5, 40, 0)
+    expect(refused("418")).toEqual({
+      _tag: "Fail",
+      failure: { _tag: "IpBanned", fields: { status: 418, msg: Gate.refusalMessages[418], retryAfterMs: 7 } },
+      waitedMs: 40
+    })
+    expect(refused("403")).toEqual({
+      _tag: "Fail",
+      failure: { _tag: "WafBlocked", fields: { status: 403, excerpt: Gate.refusalMessages[403], retryAfterMs: 7 } },
+      waitedMs: 40
+    })
+    expect(refused("429")).toEqual({
+      _tag: "Fail",
+      failure: { _tag: "RateLimited", fields: { status: 429, msg: Gate.refusalMessages[429], retryAfterMs: 7 } },
+      waitedMs: 40
+    })
+    // An invalid request never waited: no gate-wait sample.
+    expect(Gate.step({ _tag: "Invalid", field: "weight", reason: "r" }, 5, 0, 0)).toEqual({
+      _tag: "Fail",
+      failure: { _tag: "InvalidConfiguration", fields: { field: "weight", reason: "r" } },
+      waitedMs: undefined
+    })
+  })
+
   it("a snapshot shows a budget as it stands: zeros for one never used, weight in flight from both minutes", () => {
     expect(Gate.snapshotOf(undefined)).toEqual({
       window: 0,
@@ -352,7 +397,7 @@ describe.skipIf(server === undefined)(
             (client) => Effect.promise(() => client.quit())
           )
           const prefix = `test:${Crypto.randomUUID()}:`
-          const store = RedisGate.makeStore({ redis, keyOf: (key) => prefix + key, commandTimeoutMs: 2_000 })
+          const store = RedisStore.redisStore({ redis, keyOf: (key) => prefix + key, commandTimeoutMs: 2_000 })
           const shared = yield* replay(store, "k", steps)
           expect(shared.decisions).toEqual(memory.decisions)
           expect(shared.state).toEqual(memory.state)

@@ -189,6 +189,8 @@ describe("createClient's plain checks (plan)", () => {
     expect(PromiseClient.plan({ ...base, maxRetryAfterWaitMs: -1, proxy: 1 as never })).toMatchObject({
       field: "maxRetryAfterWaitMs"
     })
+    expect(PromiseClient.plan({ ...base, stateDir: "", proxy: 1 as never })).toMatchObject({ field: "stateDir" })
     expect(PromiseClient.plan({ ...base, proxy: 1 as never })).toMatchObject({ field: "proxy" })
+    expect(PromiseClient.plan({ ...base, stateDir: "/var/state" })).toMatchObject({ stateDir: "/var/state" })
   })
 })

@@ -12,17 +12,23 @@
  * - tracks `X-MBX-USED-WEIGHT-1M` and the weight in flight, and holds a request back until the next minute
  *   window when it would push the IP past its limit.
  *
- * The rules live in one place (`internal/core/gate`, shared with the Effect 3 edition); this module keeps them in memory, `RateLimitRedis` in Redis.
+ * The rules, and what the gate does with each decision, live once in `internal/core/gate` (shared with the Effect 3
+ * edition); this module keeps budgets in memory, `RateLimitRedis` in Redis.
  *
  * @since 1.0.0
  */
 import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
+import { fromConfigError } from "./internal/config.js"
+import * as Budgets from "./internal/core/budgets.js"
 import * as Gate from "./internal/core/gate.js"
+import * as StateFile from "./internal/core/stateFile.js"
 import * as Metrics from "./internal/metrics.js"
 
 /**
@@ -31,13 +37,9 @@ import * as Metrics from "./internal/metrics.js"
  * @since 1.0.0
  * @category Models
  */
-export interface Request {
+export interface Request extends Pick<Gate.Ask, "weight" | "weightLimit" | "maxWaitMs"> {
   /** Which budget: one per egress identity (by default the base URL). */
   readonly key: string
-  readonly weight: number
-  readonly weightLimit: number
-  /** Longest 429 or 403 pause this caller waits out; a longer one fails at once. */
-  readonly maxWaitMs: number
   /** The server-clock estimate used to align minute windows with Binance's. */
   readonly now: Effect.Effect<number>
 }
@@ -48,13 +50,8 @@ export interface Request {
  * @since 1.0.0
  * @category Models
  */
-export interface Permit {
+export interface Permit extends Gate.Admitted {
   readonly key: string
-  readonly weight: number
-  readonly window: number
-  /** The budget's 429 and 403 counts when the gate let the request through (see `internal/core/gate`). */
-  readonly rateLimitEpoch: number
-  readonly wafEpoch: number
   /**
    * Binance's clock (estimated, `Request.now`) and the host's when the gate let the request through: the
    * request is stamped with them, so the gate's windows and the signed timestamp agree.
@@ -124,32 +121,41 @@ export interface Store {
  * @since 1.0.0
  * @category Constructors
  */
-export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store => ({
-  admit: (key, ask) =>
-    Effect.sync(() => {
-      const [decision, state] = Gate.admit(budgets.get(key), ask)
-      budgets.set(key, state)
-      return decision
-    }),
-  settle: (key, admitted, outcome, now, local) =>
-    Effect.sync(() => {
-      budgets.set(key, Gate.settle(budgets.get(key), admitted, outcome, now, local))
-    }),
+export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store =>
+  syncStore(Budgets.memoryBudgets(budgets))
+
+/** A store over budgets whose every change is synchronous (memory, or memory over the state file). */
+const syncStore = (budgets: Budgets.Budgets): Store => ({
+  admit: (key, ask) => Effect.sync(() => budgets.admit(key, ask)),
+  settle: (key, admitted, outcome, now, local) => Effect.sync(() => budgets.settle(key, admitted, outcome, now, local)),
   get: (key) => Effect.sync(() => budgets.get(key)),
   marginMs: 0
 })
 
-const refusal = (decision: Extract<Gate.Decision, { _tag: "Refuse" }>): RateLimited | IpBanned | WafBlocked => {
-  const retryAfterMs = decision.retryAfterMs
-  switch (decision.reason) {
-    case "418":
-      return new IpBanned({ status: 418, msg: Gate.refusalMessages[418], retryAfterMs })
-    case "403":
-      return new WafBlocked({ status: 403, excerpt: Gate.refusalMessages[403], retryAfterMs })
-    case "429":
-      return new RateLimited({ status: 429, msg: Gate.refusalMessages[429], retryAfterMs })
+/**
+ * A store in memory over a state file, so that bans (418), `Retry-After` pauses (429) and firewall pauses (403)
+ * outlive the process: a process that starts while one runs fails at once, sending nothing. A faulty file or
+ * directory is ignored with one warning.
+ */
+const persistedStore = (directory: string, budgets: Map<string, Gate.BudgetState>): Store => {
+  const file = StateFile.persisted(budgets, { directory })
+  const store = syncStore(file)
+  const warn = Effect.suspend(() => {
+    const warning = file.warning()
+    return warning === undefined ? Effect.void : Effect.logWarning(warning)
+  })
+  return {
+    ...store,
+    admit: (key, ask) => Effect.tap(store.admit(key, ask), () => warn),
+    settle: (key, admitted, outcome, now, local) =>
+      Effect.andThen(store.settle(key, admitted, outcome, now, local), warn)
   }
 }
+
+const errors = { IpBanned, WafBlocked, RateLimited, InvalidConfiguration } as const
+
+const gateError = (failure: Gate.Failure): GateError =>
+  new (errors[failure._tag] as new(fields: Gate.Failure["fields"]) => GateError)(failure.fields)
 
 /**
  * A gate over a store.
@@ -158,50 +164,40 @@ const refusal = (decision: Extract<Gate.Decision, { _tag: "Refuse" }>): RateLimi
  * @category Constructors
  */
 export const make = (store: Store): Service => {
+  // Pauses and bans are kept on a step-free host clock (see `core/budgets.steadyClock`); `Permit.local` stays the wall
+  // clock's reading, which stamps the request.
+  const steady = Budgets.steadyClock()
+  const hostTime = (clock: Clock.Clock) =>
+    steady(clock.currentTimeMillisUnsafe(), Number(clock.monotonicTimeNanosUnsafe()) / 1_000_000)
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
   // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric). The fiber's context
   // gives the host clock and the metric registry in one step.
   const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
     Effect.flatMap(request.now, (now) =>
       Effect.contextWith((context: Context.Context<never>) => {
-        const local = Context.get(context, Clock.Clock).currentTimeMillisUnsafe()
-        return Effect.flatMap(
-          store.admit(request.key, {
-            weight: request.weight,
-            weightLimit: request.weightLimit,
-            maxWaitMs: request.maxWaitMs,
-            now,
-            local
-          }),
-          (decision): Effect.Effect<Permit, GateError> => {
-            switch (decision._tag) {
-              case "Admit":
-                Metrics.recordGateWaitUnsafe(context, waited)
-                return Effect.succeed({
-                  key: request.key,
-                  weight: request.weight,
-                  window: decision.window,
-                  rateLimitEpoch: decision.rateLimitEpoch,
-                  wafEpoch: decision.wafEpoch,
-                  now,
-                  local
-                })
-              case "Wait": {
-                const ms = decision.ms + store.marginMs
-                return Effect.andThen(Effect.sleep(Duration.millis(ms)), admit(request, waited + ms))
-              }
-              case "Refuse":
-                Metrics.recordGateWaitUnsafe(context, waited)
-                return Effect.fail(refusal(decision))
-              case "Invalid":
-                return Effect.fail(new InvalidConfiguration({ field: decision.field, reason: decision.reason }))
-            }
+        const clock = Context.get(context, Clock.Clock)
+        const local = clock.currentTimeMillisUnsafe()
+        const ask = {
+          weight: request.weight,
+          weightLimit: request.weightLimit,
+          maxWaitMs: request.maxWaitMs,
+          now,
+          local: hostTime(clock)
+        }
+        return Effect.flatMap(store.admit(request.key, ask), (decision): Effect.Effect<Permit, GateError> => {
+          const next = Gate.step(decision, request.weight, waited, store.marginMs)
+          if (next._tag === "Wait") {
+            return Effect.andThen(Effect.sleep(Duration.millis(next.ms)), admit(request, next.waitedMs))
           }
-        )
+          if (next.waitedMs !== undefined) Metrics.recordGateWaitUnsafe(context, next.waitedMs)
+          return next._tag === "Admit"
+            ? Effect.succeed({ key: request.key, ...next.admitted, now, local })
+            : Effect.fail(gateError(next.failure))
+        })
       }))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.clockWith((clock) => store.settle(permit.key, permit, outcome, now, clock.currentTimeMillisUnsafe()))
+    Effect.clockWith((clock) => store.settle(permit.key, permit, outcome, now, hostTime(clock)))
 
   const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
 
@@ -216,16 +212,6 @@ export const make = (store: Store): Service => {
  */
 export const makeUnsafe = (): Service => make(memoryStore())
 
-// Held on `globalThis` under a registered symbol, so that every copy of this library in the process (ESM and
-// CommonJS, two installed versions) shares the same budgets: they all leave through the same IP.
-const PROCESS_BUDGETS = Symbol.for("effect-binance-pm/RateLimit/processBudgets")
-
-/** The budgets every default gate of the process shares. */
-const processBudgets = (): Map<string, Gate.BudgetState> => {
-  const holder = globalThis as { [PROCESS_BUDGETS]?: Map<string, Gate.BudgetState> }
-  return (holder[PROCESS_BUDGETS] ??= new Map())
-}
-
 /**
  * The gate used when none is provided: one per process, shared by every fiber and every client, one budget
  * per base URL (and egress, when `BinanceConfig.egress` names one).
@@ -234,7 +220,7 @@ const processBudgets = (): Map<string, Gate.BudgetState> => {
  * @category Context
  */
 export const RateLimit: Context.Reference<Service> = Context.Reference<Service>("effect-binance-pm/RateLimit", {
-  defaultValue: () => make(memoryStore(processBudgets()))
+  defaultValue: () => make(memoryStore(Budgets.processBudgets()))
 })
 
 /**
@@ -245,3 +231,59 @@ export const RateLimit: Context.Reference<Service> = Context.Reference<Service>(
  * @category Layers
  */
 export const layer: Layer.Layer<never> = Layer.sync(RateLimit, makeUnsafe)
+
+/**
+ * Where the state that must outlive the process is kept.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface PersistedOptions {
+  /** A directory of its own (created if missing); every process that leaves through the same IP should use it. */
+  readonly directory: string
+}
+
+/**
+ * The process-wide gate, with bans (418), `Retry-After` pauses (429) and firewall pauses (403), and their
+ * back-off streaks, also kept in `<directory>/gate-state.json`: a process started while one runs (a restart, a
+ * cron job, another process on the host) fails at once with `IpBanned` / `RateLimited` / `WafBlocked` and the
+ * remaining `retryAfterMs`, sending nothing. Only such answers write the file; it is read at the first request
+ * and again whenever it changed. A corrupt, unreadable or read-only file or directory is ignored with one
+ * warning (a log line): the gate goes on in memory.
+ *
+ * @since 1.0.0
+ * @category Layers
+ */
+export const layerPersisted = (options: PersistedOptions): Layer.Layer<never, InvalidConfiguration> =>
+  Layer.effect(
+    RateLimit,
+    Effect.suspend(() => {
+      const invalid = StateFile.checkDirectory("directory", options?.directory)
+      return invalid !== undefined
+        ? Effect.fail(new InvalidConfiguration(invalid))
+        : Effect.succeed(make(persistedStore(options.directory, Budgets.processBudgets())))
+    })
+  )
+
+/**
+ * `layerPersisted` in the directory `BINANCE_STATE_DIR` names (read from `Config`, by default the environment);
+ * the process-wide in-memory gate when it is not set.
+ *
+ * @since 1.0.0
+ * @category Layers
+ */
+export const layerConfig = (
+  directory: Config.Config<string | undefined> = Config.map(
+    Config.option(Config.String(StateFile.STATE_DIR_VARIABLE)),
+    Option.getOrUndefined
+  )
+): Layer.Layer<never, InvalidConfiguration> =>
+  Layer.unwrap(
+    Effect.map(
+      Effect.mapError(directory, (error) => fromConfigError(error)),
+      (path) =>
+        path === undefined
+          ? Layer.sync(RateLimit, () => make(memoryStore(Budgets.processBudgets())))
+          : layerPersisted({ directory: path })
+    )
+  )

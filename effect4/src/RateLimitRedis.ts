@@ -34,7 +34,7 @@ import { InvalidConfiguration } from "./BinanceError.js"
 import * as redisOptions from "./internal/core/redisOptions.js"
 import * as redisStore from "./internal/core/redisStore.js"
 import { nameAfterTag } from "./internal/errorName.js"
-import * as RedisGate from "./internal/redis/gate.js"
+import * as RedisStore from "./internal/redis/store.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -59,38 +59,26 @@ export class RedisUnavailable
 nameAfterTag([RedisUnavailable])
 
 /**
+ * Where Redis is, which budget a request uses, and how long to wait for Redis (each field is described where
+ * both editions share it: `internal/core/redisOptions`).
+ *
  * @since 1.0.0
  * @category Models
  */
-export interface Options {
-  /** A client of your own. It is not closed with the layer. Give `redis` or `url`. */
-  readonly redis?: Redis | undefined
-  /** `redis://[:password@]host[:port][/db]` or `rediss://…`; the layer opens a client and closes it with its scope. */
-  readonly url?: string | undefined
-  /** Prefix of every key the layer writes. Default `"effect-binance-pm:rate-limit:"` (the Effect 3 edition's). */
-  readonly keyPrefix?: string | undefined
-  /**
-   * Which budget a request uses. Default: one per base URL. A string names the egress identity (say, the
-   * public IP or NAT gateway) and is combined with the base URL; processes that leave through different IPs
-   * must use different identities. A function maps the base URL to the budget's name.
-   */
-  readonly key?: string | ((baseUrl: string) => string) | undefined
-  /** How long to wait for Redis when the layer is built. Default 2 seconds. */
-  readonly connectTimeout?: Duration.Input | undefined
-  /** How long one Redis command may take before this process uses its own gate for that request. Default 500 ms. */
-  readonly commandTimeout?: Duration.Input | undefined
-}
+export type Options = redisOptions.Options<Redis, Duration.Input>
 
 const invalid = (field: string, reason: string) => Effect.fail(new InvalidConfiguration({ field, reason }))
 
 const millis = (field: string, input: Duration.Input | undefined, fallback: number) =>
   Effect.suspend(() => {
-    if (input === undefined) return Effect.succeed(fallback)
-    const decoded = Duration.fromInput(input)
-    const ms = Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN
-    return Number.isFinite(ms) && ms > 0
-      ? Effect.succeed(Math.ceil(ms))
-      : invalid(field, "must be a positive, finite duration")
+    const decoded = input === undefined ? Option.none() : Duration.fromInput(input)
+    const ms = redisOptions.timeoutMs(
+      field,
+      input !== undefined,
+      Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN,
+      fallback
+    )
+    return typeof ms === "number" ? Effect.succeed(ms) : invalid(ms.field, ms.reason)
   })
 
 const check = (options: Options) =>
@@ -163,8 +151,16 @@ export const make: (
   "RateLimitRedis.make"
 )(function*(options: Options) {
   const url = yield* check(options)
-  const connectTimeoutMs = yield* millis("connectTimeout", options.connectTimeout, 2_000)
-  const commandTimeoutMs = yield* millis("commandTimeout", options.commandTimeout, 500)
+  const connectTimeoutMs = yield* millis(
+    "connectTimeout",
+    options.connectTimeout,
+    redisOptions.DEFAULT_CONNECT_TIMEOUT_MS
+  )
+  const commandTimeoutMs = yield* millis(
+    "commandTimeout",
+    options.commandTimeout,
+    redisOptions.DEFAULT_COMMAND_TIMEOUT_MS
+  )
   let redis: Redis
   if (url === undefined) {
     redis = options.redis!
@@ -173,7 +169,7 @@ export const make: (
   } else {
     redis = yield* connect(url, options.url!, connectTimeoutMs, commandTimeoutMs)
   }
-  return RateLimit.make(RedisGate.makeStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
+  return RateLimit.make(RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
 })
 
 /**

@@ -21,6 +21,7 @@ import * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
 import * as Api from "./internal/core/promiseApi.js"
 import * as PromiseClient from "./internal/core/promiseClient.js"
+import * as RateLimit from "./RateLimit.js"
 
 /**
  * The Promise API's shapes: `createClient`'s options, a `Client`, a call's options, and what a call resolves.
@@ -79,10 +80,12 @@ const buildLayer = (options: Api.ClientOptions) => {
     Layer.succeed(Credentials.Credentials, credentials.success),
     Layer.succeed(BinanceConfig.BinanceConfig, config),
     BinanceClock.layer,
-    // No RateLimit layer: the process-wide gate, shared with every other client and Effect program.
-    // Through a proxy, the budget is the proxy's (the client carries its egress), unless `egress` names one; the
-    // proxy URL was checked above, so the layer cannot fail.
     plan.proxy === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: plan.proxy }))
+  ).pipe(
+    // With a state dir every layer above (the clock's time requests too) goes through the persisted gate.
+    Layer.provideMerge(
+      plan.stateDir === undefined ? Layer.empty : Layer.orDie(RateLimit.layerPersisted({ directory: plan.stateDir }))
+    )
   )
 }
 

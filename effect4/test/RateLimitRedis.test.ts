@@ -16,7 +16,7 @@ import * as Util from "node:util"
 import { type Step, trace, traceAsk, traceSeeds } from "../../test/cases/gateTraces.js"
 import { freePort, redisTitle, startRedis, tcpProxy } from "../../test/utils/redis.js"
 import type * as Gate from "../src/internal/core/gate.js"
-import * as RedisGate from "../src/internal/redis/gate.js"
+import * as RedisStore from "../src/internal/redis/store.js"
 import * as RateLimit from "../src/RateLimit.js"
 import { RateLimitRedis } from "../src/redis.js"
 import { withSleepSpy } from "./utils/sleeps.js"
@@ -457,7 +457,7 @@ describe.skipIf(server === undefined)(redisTitle("one algorithm over two stores"
         const memory = yield* replay(RateLimit.memoryStore(), "k", steps)
         const redis = yield* inspect(url)
         const keyPrefix = prefix()
-        const store = RedisGate.makeStore({ redis, keyOf: (key) => keyPrefix + key, commandTimeoutMs: 2_000 })
+        const store = RedisStore.redisStore({ redis, keyOf: (key) => keyPrefix + key, commandTimeoutMs: 2_000 })
         const shared = yield* replay(store, "k", steps)
         expect(shared.decisions).toEqual(memory.decisions)
         expect(shared.state).toEqual(memory.state)

@@ -83,11 +83,18 @@ export const startRedis = async (): Promise<RedisServer | undefined> => {
   return undefined
 }
 
-/** A TCP relay to `target` that can be taken down and brought back, to play "Redis went away". */
+/**
+ * A TCP relay to `target` that can be taken down and brought back, to play "Redis went away", or stalled (bytes
+ * held, in order, until `flow`), to play "Redis is slow".
+ */
 export const tcpProxy = async (target: number) => {
   const port = await freePort()
   const sockets = new Set<Net.Socket>()
   let server: Net.Server | undefined
+  let stalled = false
+  const held: Array<() => void> = []
+  const relay = (from: Net.Socket, to: Net.Socket) =>
+    from.on("data", (chunk) => stalled ? held.push(() => to.write(chunk)) : to.write(chunk))
   const up = () =>
     new Promise<void>((resolve, reject) => {
       server = Net.createServer((client) => {
@@ -97,7 +104,8 @@ export const tcpProxy = async (target: number) => {
           s.on("close", () => sockets.delete(s))
           s.on("error", () => s.destroy())
         }
-        client.pipe(upstream).pipe(client)
+        relay(client, upstream)
+        relay(upstream, client)
         client.on("close", () => upstream.destroy())
         upstream.on("close", () => client.destroy())
       })
@@ -111,6 +119,13 @@ export const tcpProxy = async (target: number) => {
       server.close(() => resolve())
       server = undefined
     })
+  const stall = () => {
+    stalled = true
+  }
+  const flow = () => {
+    stalled = false
+    for (const write of held.splice(0)) write()
+  }
   await up()
-  return { port, up, down }
+  return { port, up, down, stall, flow }
 }

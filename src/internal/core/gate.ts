@@ -303,3 +303,66 @@ export const refusalMessages = {
   "403": "firewall pause in force; no request sent",
   "429": "rate-limit pause in force; no request sent"
 } as const
+
+/** The error a gate fails a request with, as plain data: each edition builds its `BinanceError` from `fields`. */
+export type Failure =
+  | {
+    readonly _tag: "IpBanned"
+    readonly fields: { readonly status: 418; readonly msg: string; readonly retryAfterMs: number }
+  }
+  | {
+    readonly _tag: "WafBlocked"
+    readonly fields: { readonly status: 403; readonly excerpt: string; readonly retryAfterMs: number }
+  }
+  | {
+    readonly _tag: "RateLimited"
+    readonly fields: { readonly status: 429; readonly msg: string; readonly retryAfterMs: number }
+  }
+  | { readonly _tag: "InvalidConfiguration"; readonly fields: { readonly field: string; readonly reason: string } }
+
+/** What the gate does with a store's decision. */
+export type Step =
+  /** Let the request go; `waitedMs` (slept at the gate so far) goes to the `binance.gate.wait` metric. */
+  | { readonly _tag: "Admit"; readonly admitted: Admitted; readonly waitedMs: number }
+  /** Sleep `ms`, then ask the store again with `waitedMs`. */
+  | { readonly _tag: "Wait"; readonly ms: number; readonly waitedMs: number }
+  /** Fail with `failure`; `waitedMs` is recorded unless the request was invalid. */
+  | { readonly _tag: "Fail"; readonly failure: Failure; readonly waitedMs: number | undefined }
+
+/**
+ * The gate's loop, one turn: given the store's decision on a request of `weight` that has already waited
+ * `waitedMs`, what to do. `marginMs` is the store's extra wait past an instant another process computed.
+ */
+export const step = (decision: Decision, weight: number, waitedMs: number, marginMs: number): Step => {
+  switch (decision._tag) {
+    case "Admit": {
+      const { rateLimitEpoch, wafEpoch, window } = decision
+      return { _tag: "Admit", admitted: { weight, window, rateLimitEpoch, wafEpoch }, waitedMs }
+    }
+    case "Wait": {
+      const ms = decision.ms + marginMs
+      return { _tag: "Wait", ms, waitedMs: waitedMs + ms }
+    }
+    case "Refuse":
+      return { _tag: "Fail", failure: refusal(decision), waitedMs }
+    case "Invalid":
+      return {
+        _tag: "Fail",
+        failure: { _tag: "InvalidConfiguration", fields: { field: decision.field, reason: decision.reason } },
+        waitedMs: undefined
+      }
+  }
+}
+
+/** The error of a refusal: a ban, or a pause longer than the caller waits. */
+export const refusal = (decision: Extract<Decision, { _tag: "Refuse" }>): Failure => {
+  const retryAfterMs = decision.retryAfterMs
+  switch (decision.reason) {
+    case "418":
+      return { _tag: "IpBanned", fields: { status: 418, msg: refusalMessages[418], retryAfterMs } }
+    case "403":
+      return { _tag: "WafBlocked", fields: { status: 403, excerpt: refusalMessages[403], retryAfterMs } }
+    case "429":
+      return { _tag: "RateLimited", fields: { status: 429, msg: refusalMessages[429], retryAfterMs } }
+  }
+}

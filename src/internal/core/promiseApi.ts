@@ -4,6 +4,7 @@
  */
 import type { Market, PmAccountInfoResponse, Refusal } from "./endpoint.js"
 import type { Environment } from "./options.js"
+import * as StateFile from "./stateFile.js"
 
 /** The options of `createClient`. */
 export interface ClientOptions {
@@ -45,6 +46,12 @@ export interface ClientOptions {
    * client's budget is then the proxy's (`egress` defaults to `proxy host:port`).
    */
   readonly proxy?: string | undefined
+  /**
+   * A directory where bans (418), `Retry-After` pauses (429) and firewall pauses (403) outlive the process
+   * (`<stateDir>/gate-state.json`): a client created while one runs rejects at once with `IpBanned` /
+   * `RateLimited` / `WafBlocked` and the remaining `retryAfterMs`, sending nothing. Off by default.
+   */
+  readonly stateDir?: string | undefined
 }
 
 /** The account information with Binance's own decimal strings: the answer's body as Binance sends it. */
@@ -107,7 +114,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof ClientOptions>([
   "weightLimit",
   "egress",
   "market",
-  "proxy"
+  "proxy",
+  "stateDir"
 ])
 
 /** Which key the options give, once their shape is right. */
@@ -156,3 +164,7 @@ export const proxyRefusal = (proxy: unknown): Refusal | undefined =>
   proxy === undefined || typeof proxy === "string"
     ? undefined
     : { field: "proxy", reason: "must be a URL string such as http://host:port" }
+
+/** `stateDir`, when given, is a non-empty path. */
+export const stateDirRefusal = (stateDir: unknown): Refusal | undefined =>
+  stateDir === undefined ? undefined : StateFile.checkDirectory("stateDir", stateDir)

@@ -16,7 +16,8 @@ import {
   milliseconds,
   type PmAccountInfo,
   type PmAccountInfoResult,
-  proxyRefusal
+  proxyRefusal,
+  stateDirRefusal
 } from "./promiseApi.js"
 
 /** What `createClient`'s options ask for, once their plain checks have passed. */
@@ -36,6 +37,8 @@ export interface Plan {
     readonly market: Market | undefined
   }
   readonly proxy: string | undefined
+  /** Where bans and pauses outlive the process, if anywhere. */
+  readonly stateDir: string | undefined
 }
 
 /**
@@ -49,14 +52,15 @@ export const plan = (input: ClientOptions): Plan | Refusal => {
   if (typeof timeout === "object") return timeout
   const maxRetryAfterWait = milliseconds("maxRetryAfterWaitMs", input.maxRetryAfterWaitMs, true)
   if (typeof maxRetryAfterWait === "object") return maxRetryAfterWait
-  const refusal = proxyRefusal(input.proxy)
+  const refusal = stateDirRefusal(input.stateDir) ?? proxyRefusal(input.proxy)
   if (refusal !== undefined) return refusal
-  const { apiKey, baseUrl, egress, environment, market, maxRetries, proxy, recvWindow, weightLimit } = input
+  const { apiKey, baseUrl, egress, environment, market, maxRetries, proxy, recvWindow, stateDir, weightLimit } = input
   return {
     apiKey,
     key,
     config: { environment, baseUrl, recvWindow, maxRetries, weightLimit, timeout, maxRetryAfterWait, egress, market },
-    proxy
+    proxy,
+    stateDir
   }
 }
 

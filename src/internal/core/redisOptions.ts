@@ -4,13 +4,38 @@
  */
 import type { RedisOptions } from "ioredis"
 
-/** The options this module reads (the editions' `Options` differ only in their durations). */
-export interface Options {
-  readonly redis?: unknown
+/** `RateLimitRedis.Options`: the editions' differ only in their client and duration types. */
+export interface Options<Client = unknown, Duration = unknown> {
+  /** A client of your own. It is not closed with the layer. Give `redis` or `url`. */
+  readonly redis?: Client | undefined
+  /** `redis://[:password@]host[:port][/db]` or `rediss://…`; the layer opens a client and closes it with its scope. */
   readonly url?: string | undefined
+  /** Prefix of every key the layer writes. Default `"effect-binance-pm:rate-limit:"` (the same in both editions). */
   readonly keyPrefix?: string | undefined
+  /**
+   * Which budget a request uses. Default: one per base URL. A string names the egress identity (say, the
+   * public IP or NAT gateway) and is combined with the base URL; processes that leave through different IPs
+   * must use different identities. A function maps the base URL to the budget's name.
+   */
   readonly key?: string | ((baseUrl: string) => string) | undefined
+  /** How long to wait for Redis when the layer is built. Default 2 seconds. */
+  readonly connectTimeout?: Duration | undefined
+  /** How long one Redis command may take before this process uses its own gate for that request. Default 500 ms. */
+  readonly commandTimeout?: Duration | undefined
 }
+
+/** Defaults of the two timeouts, in ms. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 2_000
+export const DEFAULT_COMMAND_TIMEOUT_MS = 500
+
+/**
+ * A timeout option as whole ms (`ms` is the edition's decoding of the duration: NaN when it is not one), or
+ * what is wrong with it.
+ */
+export const timeoutMs = (field: string, given: boolean, ms: number, fallback: number): number | Invalid =>
+  !given ? fallback : Number.isFinite(ms) && ms > 0
+    ? Math.ceil(ms)
+    : { field, reason: "must be a positive, finite duration" }
 
 const DEFAULT_PREFIX = "effect-binance-pm:rate-limit:"
 

@@ -1,6 +1,6 @@
 /**
  * The shared gate's one Lua script. A budget is one hash: `state` (the gate's state as JSON, see
- * `internal/gate`) and `version`. The rules run in the callers (the same code as the in-process gate); Redis
+ * `internal/core/gate`) and `version`. The rules run in the callers (the same code as the in-process gate); Redis
  * only makes each read-modify-write atomic for the fleet: a write succeeds only if nobody wrote in between.
  * Instants in the state are on the callers' host clocks; expiries are relative (PEXPIRE), so they do not
  * depend on Redis's clock agreeing with ours.

@@ -102,3 +102,78 @@ export class Health {
     return true
   }
 }
+
+const HELD = { "418": "bannedUntil", "429": "pausedUntil", "403": "blockedUntil" } as const
+
+/** A log line an edition writes as it is. */
+export interface LogLine {
+  readonly level: "warning" | "info"
+  readonly message: string
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+/**
+ * One process's side of the fleet's store, without the waiting: Redis for the shared budget, and this process's
+ * own budgets (`own`), which see every outcome it met and every pause or ban Redis told it of. The fallback
+ * policy: a pause or ban in `own` refuses or waits without asking Redis (so a process never forgets a ban it
+ * learned, even when Redis restarted and lost it, or stalls); while Redis does not answer within the command
+ * timeout, `own` decides alone; a view merges both, the later pause winning.
+ */
+export class Fleet {
+  readonly own = new Map<string, Gate.BudgetState>()
+  private readonly status = new Health()
+  constructor(private readonly redis: Redis, private readonly keyOf: (key: string) => string) {}
+
+  /** A pause or ban this process knows of: decided without Redis. */
+  held(key: string, ask: Gate.Ask): Gate.Decision | undefined {
+    return Gate.hold(Gate.roll(this.own.get(key), ask.now), ask)
+  }
+
+  async admit(key: string, ask: Gate.Ask): Promise<Gate.Decision> {
+    const decision = await modify(this.redis, this.keyOf(key), (state) => Gate.admit(state, ask), ask.now, ask.local)
+    this.remember(key, decision, ask)
+    return decision
+  }
+
+  /**
+   * A pause or ban the fleet's copy holds is kept in this process's own budgets too: if Redis loses it (a restart
+   * without persistence, a flush), no process that heard of it forgets it.
+   */
+  private remember(key: string, decision: Gate.Decision, ask: Gate.Ask): void {
+    const reason = decision._tag === "Refuse" || decision._tag === "Wait" ? decision.reason : "window"
+    if (reason === "window") return
+    const ms = decision._tag === "Refuse" ? decision.retryAfterMs : decision._tag === "Wait" ? decision.ms : 0
+    const field = HELD[reason]
+    const state = Gate.roll(this.own.get(key), ask.now)
+    this.own.set(key, { ...state, [field]: Math.max(state[field], ask.local + ms) })
+  }
+
+  settle(key: string, admitted: Gate.Admitted, outcome: Gate.Outcome, now: number, host: number): Promise<void> {
+    return modify(
+      this.redis,
+      this.keyOf(key),
+      (state) => [undefined, Gate.settle(state, admitted, outcome, now, host)],
+      now,
+      host
+    )
+  }
+
+  read(key: string): Promise<Gate.BudgetState | undefined> {
+    return read(this.redis, this.keyOf(key))
+  }
+
+  /** The budget as this process sees it, given the fleet's copy (undefined when Redis did not answer). */
+  view(key: string, shared: Gate.BudgetState | undefined): Gate.BudgetState | undefined {
+    return merge(this.own.get(key), shared)
+  }
+
+  /** After a Redis command: its error, or undefined when it answered. The line to log, when Health changed. */
+  health(error: string | undefined): LogLine | undefined {
+    if (error !== undefined) {
+      return this.status.lost()
+        ? { level: "warning", message: Health.lostMessage, annotations: { reason: error } }
+        : undefined
+    }
+    return this.status.regained() ? { level: "info", message: Health.regainedMessage } : undefined
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The fleet's store: budgets in Redis (`internal/core/redisStore`, the same keys, JSON and compare-and-set script
+ * as the Effect 3 edition's, so a fleet running both shares one budget per IP), under the same rules as the
+ * in-process gate (`internal/core/gate`). This process's own in-memory store is kept alongside: it sees every
+ * outcome, so a pause or ban this process met holds even if Redis never heard of it (or lost it), and it is the
+ * fallback while Redis does not answer. What to do in each case is `core/redisStore.Fleet`'s; this module is its
+ * Effect wiring.
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Result from "effect/Result"
+import type { Redis } from "ioredis"
+import * as RateLimit from "../../RateLimit.js"
+import type * as Gate from "../core/gate.js"
+import * as store from "../core/redisStore.js"
+
+/** @internal */
+export interface Options {
+  readonly redis: Redis
+  /** The Redis key of a budget, from the request key (the base URL). */
+  readonly keyOf: (key: string) => string
+  readonly commandTimeoutMs: number
+}
+
+/** @internal */
+export const redisStore = (options: Options): RateLimit.Store => {
+  const fleet = new store.Fleet(options.redis, options.keyOf)
+  const mine = RateLimit.memoryStore(fleet.own)
+  // Outcomes on their way to Redis: this process's next admission waits for them (briefly, each is bounded by
+  // the command timeout), so it never decides on a budget older than what it has already seen.
+  const pending = new Set<Fiber.Fiber<void>>()
+
+  // One Redis round trip, bounded by the command timeout; a failure is logged once (until Redis answers again).
+  const bounded = <A>(run: () => Promise<A>): Effect.Effect<Result.Result<A, string>> =>
+    Effect.tryPromise({ try: run, catch: store.describeError }).pipe(
+      Effect.timeoutOrElse({
+        duration: Duration.millis(options.commandTimeoutMs),
+        orElse: () => Effect.fail(`no answer within ${options.commandTimeoutMs} ms`)
+      }),
+      Effect.result,
+      Effect.tap((result) => {
+        const line = fleet.health(Result.isFailure(result) ? result.failure : undefined)
+        if (line === undefined) return Effect.void
+        return line.level === "warning"
+          ? Effect.logWarning(line.message, line.annotations)
+          : Effect.logInfo(line.message)
+      })
+    )
+
+  const settled = Effect.suspend(() =>
+    pending.size === 0 ? Effect.void : Effect.forEach(Array.from(pending), Fiber.await, { discard: true })
+  )
+
+  const admit = (key: string, ask: Gate.Ask): Effect.Effect<Gate.Decision> =>
+    Effect.suspend(() => {
+      // What this process saw itself (a pause, a ban) refuses or waits without asking Redis.
+      const held = fleet.held(key, ask)
+      if (held !== undefined) return Effect.succeed(held)
+      return Effect.andThen(
+        settled,
+        Effect.flatMap(bounded(() => fleet.admit(key, ask)), (result) =>
+          Result.isFailure(result) ? mine.admit(key, ask) : Effect.succeed(result.success))
+      )
+    })
+
+  // The shared write runs in a detached fiber: a release never waits on the network, and an interrupted caller
+  // does not cancel what the fleet must learn.
+  const settle: RateLimit.Store["settle"] = (key, admitted, outcome, now, host) =>
+    Effect.andThen(
+      mine.settle(key, admitted, outcome, now, host),
+      Effect.flatMap(Effect.forkDetach(Effect.asVoid(bounded(() => fleet.settle(key, admitted, outcome, now, host)))), (
+        fiber
+      ) =>
+        Effect.sync(() => {
+          pending.add(fiber)
+          fiber.addObserver(() => pending.delete(fiber))
+        }))
+    )
+
+  const get = (key: string): Effect.Effect<Gate.BudgetState | undefined> =>
+    Effect.map(
+      Effect.andThen(settled, bounded(() => fleet.read(key))),
+      (result) => fleet.view(key, Result.isSuccess(result) ? result.success : undefined)
+    )
+
+  return { admit, settle, get, marginMs: store.MARGIN_MS }
+}
