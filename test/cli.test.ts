@@ -20,6 +20,8 @@ import {
   expected,
   helpTexts,
   observe,
+  restartInsideBan,
+  restartInsideBanExpected,
   runCase,
   throughProxy,
   throughProxyExpected
@@ -118,6 +120,23 @@ const tsxWith = (options: SpawnOptions, ...args: ReadonlyArray<string>) =>
   spawn(process.execPath, ["--import", "tsx", "src/bin.ts", ...args], options)
 
 const tsx = (...args: ReadonlyArray<string>) => tsxWith({}, ...args)
+
+describe("bans outlive the process", () => {
+  it(
+    "a run started inside a ban it learned before sends nothing and says how long is left; --no-state sends",
+    async () => {
+      const result = await restartInsideBan(
+        (args, env) => Effect.runPromise(tsxWith({ env: { PATH: process.env.PATH, ...env } }, ...args)),
+        async (faults) => {
+          const started = await serve(faults)
+          return { ...started, requestCount: () => Effect.runPromise(started.fake.requestCount) }
+        }
+      )
+      expect(result).toEqual(restartInsideBanExpected)
+    },
+    120_000
+  )
+})
 
 describe("CLI as a process", () => {
   it.live("`npm start`'s command shows the demo and exits by itself with 0", () =>

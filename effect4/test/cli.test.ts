@@ -14,6 +14,8 @@ import {
   expected,
   helpTexts,
   observe,
+  restartInsideBan,
+  restartInsideBanExpected,
   runCase,
   spawn,
   throughProxy,
@@ -56,6 +58,23 @@ describe("CLI in process: the shared cases", () => {
 
 const tsx = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) =>
   spawn(process.execPath, ["--import", "tsx", "src/bin.ts", ...args], { env: { PATH: process.env.PATH, ...env } })
+
+describe("bans outlive the process", () => {
+  it(
+    "a run started inside a ban it learned before sends nothing and says how long is left; --no-state sends",
+    async () => {
+      const result = await restartInsideBan(
+        (args, env) => tsx(args, env),
+        async (faults) => {
+          const started = await serve(faults)
+          return { ...started, requestCount: () => Effect.runPromise(started.fake.requestCount) }
+        }
+      )
+      expect(result).toEqual(restartInsideBanExpected)
+    },
+    120_000
+  )
+})
 
 describe("CLI as a process", () => {
   it("the demo exits 0 by itself; an API error exits 1, missing credentials 2", async () => {

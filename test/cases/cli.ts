@@ -1,7 +1,10 @@
 // The command's cases, the same for both editions: each edition's cli spec runs them in process through the core's
 // `run` with its own edition (its library and its FakeBinance.start). Plain data plus one runner without Effect.
 import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs/promises"
 import * as Net from "node:net"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import * as Model from "../../src/internal/core/fake/model.js"
 import { API_KEY, HMAC_SECRET } from "../utils/keys.js"
 import * as Loopback from "../utils/loopback.js"
@@ -328,15 +331,21 @@ export const runCase = async (
     text.replace("$BASE", served?.baseUrl ?? "").replace("$DEADHOST", dead).replace("$DEAD", `http://${dead}`)
   const stdout: Array<string> = []
   const stderr: Array<string> = []
+  // A state directory of its own (the default is under the home directory): nothing a case learns outlives it.
+  const stateDir = await Fs.mkdtemp(Path.join(Os.tmpdir(), "effect-binance-pm-cli-state-"))
   try {
     const code = await run(c.args.map(fill), {
-      env: Object.fromEntries(Object.entries(c.env ?? {}).map(([name, value]) => [name, fill(value)])),
+      env: {
+        BINANCE_STATE_DIR: stateDir,
+        ...Object.fromEntries(Object.entries(c.env ?? {}).map(([name, value]) => [name, fill(value)]))
+      },
       stdout: (text) => void stdout.push(text),
       stderr: (text) => void stderr.push(text)
     })
     return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") }
   } finally {
     await served?.close()
+    await Fs.rm(stateDir, { recursive: true, force: true })
   }
 }
 
@@ -438,4 +447,50 @@ export const throughProxyExpected = {
   seen: ["GET"],
   named: true,
   leaked: false
+}
+
+/**
+ * Bans outlive the process (issue 20): three runs of the command, each a process of its own, against one fake that
+ * answers the first request with a 418 (and bans for 120 s). The second run, with the same state directory, sends
+ * nothing and says how long is left; the third, with --no-state, sends and gets Binance's 418 again.
+ */
+export const restartInsideBan = async (
+  runProcess: (args: ReadonlyArray<string>, env: Readonly<Record<string, string>>) => Promise<Child>,
+  serve: (faults: ReadonlyArray<Model.Fault>) => Promise<{
+    readonly baseUrl: string
+    readonly close: () => Promise<void>
+    readonly requestCount: () => Promise<number>
+  }>
+) => {
+  const stateDir = await Fs.mkdtemp(Path.join(Os.tmpdir(), "effect-binance-pm-cli-state-"))
+  const served = await serve([Model.builders.banned(120)])
+  try {
+    const args = ["account-info", "-a", "BTC", "--base-url", served.baseUrl]
+    const env = { ...credentials, BINANCE_STATE_DIR: stateDir }
+    const first = await runProcess(args, env)
+    const afterFirst = await served.requestCount()
+    const second = await runProcess(args, env)
+    const afterSecond = await served.requestCount()
+    const third = await runProcess([...args, "--no-state"], env)
+    const afterThird = await served.requestCount()
+    const inForce = /This IP is banned by Binance for another (2 min|1 min \d+ s): nothing was sent/
+    return {
+      codes: [first.code, second.code, third.code],
+      requests: [afterFirst, afterSecond, afterThird],
+      firstBanned: first.stderr.includes("IpBanned: This IP is banned by Binance (HTTP 418"),
+      secondInForce: inForce.test(second.stderr),
+      thirdSent: !inForce.test(third.stderr) && third.stderr.includes("(HTTP 418")
+    }
+  } finally {
+    await served.close()
+    await Fs.rm(stateDir, { recursive: true, force: true })
+  }
+}
+
+export const restartInsideBanExpected = {
+  codes: [1, 1, 1],
+  requests: [1, 1, 2],
+  firstBanned: true,
+  secondInForce: true,
+  thirdSent: true
 }

@@ -18,6 +18,7 @@ import * as BinanceHttpClient from "../../BinanceHttpClient.js"
 import * as Credentials from "../../Credentials.js"
 import * as FakeBinance from "../../FakeBinance.js"
 import * as PortfolioMargin from "../../PortfolioMargin.js"
+import * as RateLimit from "../../RateLimit.js"
 import type * as Args from "../core/cli/args.js"
 import type * as Cli from "../core/cli/main.js"
 import { version } from "../version.js"
@@ -64,14 +65,24 @@ const connect = async (settings: Cli.Settings): Promise<Cli.Connection> => {
   const proxyUrl = settings.proxyFor(config.right.baseUrl)
   const proxy = proxyUrl === undefined ? undefined : BinanceHttpClient.validateProxy(proxyUrl)
   if (proxy !== undefined && Either.isLeft(proxy)) throw proxy.left
-  const runtime = ManagedRuntime.make(Layer.mergeAll(
-    credentials(settings),
-    Layer.succeed(BinanceConfig.BinanceConfig, config.right),
-    BinanceClock.layer,
-    // The library's own node:http client: a refused connection reads ECONNREFUSED, not "fetch failed".
-    proxyUrl === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: proxyUrl })),
-    logging(settings)
-  ))
+  const runtime = ManagedRuntime.make(
+    Layer.mergeAll(
+      credentials(settings),
+      Layer.succeed(BinanceConfig.BinanceConfig, config.right),
+      BinanceClock.layer,
+      // The library's own node:http client: a refused connection reads ECONNREFUSED, not "fetch failed".
+      proxyUrl === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: proxyUrl })),
+      logging(settings)
+    ).pipe(
+      // Bans and pauses outlive the run (issue 20): a run started inside one sends nothing. Every layer above, the
+      // clock's time requests too, goes through the persisted gate.
+      Layer.provideMerge(
+        settings.stateDir === undefined
+          ? Layer.empty
+          : Layer.orDie(RateLimit.layerPersisted({ directory: settings.stateDir }))
+      )
+    )
+  )
   const built = await runtime.runPromiseExit(Effect.void)
   if (Exit.isFailure(built)) {
     await runtime.dispose()

@@ -19,6 +19,7 @@ import * as BinanceHttpClient from "../../BinanceHttpClient.js"
 import * as Credentials from "../../Credentials.js"
 import * as FakeBinance from "../../FakeBinance.js"
 import * as PortfolioMargin from "../../PortfolioMargin.js"
+import * as RateLimit from "../../RateLimit.js"
 import type * as Args from "../core/cli/args.js"
 import type * as Cli from "../core/cli/main.js"
 import { version } from "../version.js"
@@ -71,14 +72,24 @@ const connect = async (settings: Cli.Settings): Promise<Cli.Connection> => {
   const proxyUrl = settings.proxyFor(config.success.baseUrl)
   const proxy = proxyUrl === undefined ? undefined : BinanceHttpClient.validateProxy(proxyUrl)
   if (proxy !== undefined && Result.isFailure(proxy)) throw proxy.failure
-  const runtime = ManagedRuntime.make(Layer.mergeAll(
-    credentials(settings),
-    Layer.succeed(BinanceConfig.BinanceConfig, config.success),
-    BinanceClock.layer,
-    // The proxy URL was checked above, so the layer cannot fail.
-    proxyUrl === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: proxyUrl })),
-    logging(settings)
-  ))
+  const runtime = ManagedRuntime.make(
+    Layer.mergeAll(
+      credentials(settings),
+      Layer.succeed(BinanceConfig.BinanceConfig, config.success),
+      BinanceClock.layer,
+      // The proxy URL was checked above, so the layer cannot fail.
+      proxyUrl === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: proxyUrl })),
+      logging(settings)
+    ).pipe(
+      // Bans and pauses outlive the run (issue 20): a run started inside one sends nothing. Every layer above, the
+      // clock's time requests too, goes through the persisted gate.
+      Layer.provideMerge(
+        settings.stateDir === undefined
+          ? Layer.empty
+          : Layer.orDie(RateLimit.layerPersisted({ directory: settings.stateDir }))
+      )
+    )
+  )
   const built = await runtime.runPromiseExit(Effect.void)
   if (Exit.isFailure(built)) {
     await runtime.dispose()

@@ -59,6 +59,11 @@ const FLAGS: ReadonlyArray<readonly [string, string]> = [
     "--log-level LEVEL",
     `Also print the library's logs at this level and above, on stderr (${LOG_LEVELS.join(", ")}; default info).`
   ],
+  [
+    "--no-state",
+    "Keep nothing between runs. By default Binance's bans and pauses are kept in a state directory, so that a " +
+    "run started inside one sends nothing and says how long is left."
+  ],
   ["-h, --help", "Show this help."]
 ]
 
@@ -92,6 +97,11 @@ const common = (): ReadonlyArray<string> => [
       "HTTPS_PROXY (https: targets) and HTTP_PROXY (http: targets), or their lower-case forms: a forward proxy, " +
         "http://[user:password@]host:port. NO_PROXY: comma-separated hosts or domains that bypass it (* for all). " +
         "Not used by --demo.",
+      "  "
+    ),
+    wrap(
+      "BINANCE_STATE_DIR: where bans and pauses are kept between runs; else $XDG_STATE_HOME/effect-binance-pm, " +
+        "else ~/.local/state/effect-binance-pm. Not used by --demo or with --no-state.",
       "  "
     )
   ),

@@ -180,7 +180,8 @@ const accountInfo = async (flags: Args.Flags, io: Io, edition: Edition): Promise
       proxyVariable = chosen?.variable ?? ""
       return chosen?.url
     },
-    stateDir: flags.noState ? undefined : defaultStateDir(io.env, io.home ?? Os.homedir()),
+    // The offline demo keeps nothing between runs: its fake is new each time.
+    stateDir: flags.noState || flags.demo ? undefined : defaultStateDir(io.env, io.home ?? Os.homedir()),
     log: (level, message) => {
       if (message[0] === ATTEMPT_FAILED) {
         const counted = (message[1] as { readonly attempts?: unknown } | undefined)?.attempts

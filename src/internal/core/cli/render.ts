@@ -2,14 +2,12 @@
  * What the command prints: the account table, the JSON lines, log lines and the error texts with what to check.
  * Pure functions over plain rows and errors, the same for both editions.
  */
+import type { PmAccountInfoResponse } from "../endpoint.js"
+import * as Gate from "../gate.js"
 
 /** One asset's answer, with Binance's own strings. */
 export interface Row {
-  readonly response: {
-    readonly asset: string
-    readonly maxWithdrawAmount: string
-    readonly maxWithdrawAmountUSD: string
-  }
+  readonly response: PmAccountInfoResponse
   readonly usedWeight: number | undefined
   readonly attempts: number
 }
@@ -22,6 +20,8 @@ export interface TaggedError {
   readonly reason?: string | undefined
   readonly retryAfterMs?: number | undefined
   readonly code?: number | undefined
+  readonly msg?: string | undefined
+  readonly excerpt?: string | undefined
 }
 
 // Lines decimals up on their point, so amounts of different scales can be compared at a glance.
@@ -133,7 +133,19 @@ const network = (proxy: ProxyInUse | undefined) =>
     ? "Check the network and the base URL."
     : `Check the proxy ${proxy.host} (from ${proxy.variable}), that it is running and reachable, and the network.`
 
+// A pause or ban this host already knew of (the state dir, or an earlier call of this process): nothing was sent.
+const inForce = (error: TaggedError): string | undefined => {
+  if (error.retryAfterMs === undefined) return undefined
+  const left = duration(error.retryAfterMs)
+  if (error.msg === Gate.refusalMessages[418]) return `This IP is banned by Binance for another ${left}`
+  if (error.msg === Gate.refusalMessages[429]) return `Binance's rate limit holds this IP for another ${left}`
+  if (error.excerpt === Gate.refusalMessages[403]) return `Binance's firewall holds this IP for another ${left}`
+  return undefined
+}
+
 const hint = (error: TaggedError, proxy: ProxyInUse | undefined): string | undefined => {
+  const known = inForce(error)
+  if (known !== undefined) return `${known}: nothing was sent. Wait that long before calling again.`
   switch (error._tag) {
     case "Unauthorized":
       return "Check BINANCE_API_KEY, that the key may read Futures data and is allowed from this IP, and that " +
