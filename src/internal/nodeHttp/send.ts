@@ -7,9 +7,15 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import type { Agents, Proxy } from "../../BinanceHttpClient.js"
+import type * as NodeSend from "../core/nodeSend.js"
 import * as ProxyAgent from "../core/proxyAgent.js"
 import { NodeResponse, readAll } from "./response.js"
+
+/** A checked proxy, as far as sending needs it: where it is, and its credentials in `Redacted`. */
+type Proxy = ProxyAgent.ProxyAddress & { readonly authorization?: Redacted.Redacted<string> | undefined }
+
+/** `BinanceHttpClient`'s agents, as far as sending needs them. */
+type Agents = NodeSend.Agents & { readonly proxy?: Proxy | undefined }
 
 /**
  * The `Proxy-Authorization` value of a checked proxy, read only when a request goes out.

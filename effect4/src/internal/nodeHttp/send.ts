@@ -3,9 +3,14 @@
  * `Redacted` only when a request goes out.
  */
 import * as Redacted from "effect/Redacted"
-import type { Agents, Proxy } from "../../BinanceHttpClient.js"
 import * as NodeSend from "../core/nodeSend.js"
 import type * as ProxyAgent from "../core/proxyAgent.js"
+
+/** A checked proxy, as far as sending needs it: where it is, and its credentials in `Redacted`. */
+type Proxy = ProxyAgent.ProxyAddress & { readonly authorization?: Redacted.Redacted<string> | undefined }
+
+/** `BinanceHttpClient`'s agents, as far as sending needs them. */
+type Agents = NodeSend.Agents & { readonly proxy?: Proxy | undefined }
 
 /**
  * The `Proxy-Authorization` value of a checked proxy, read only when a request goes out.
