@@ -1,6 +1,6 @@
 // The clock through the Effect 4 API, against the in-memory FakeBinance on the TestClock. Ported from the root's
-// test/BinanceClock.test.ts and test/BinanceClock.sync.test.ts: the -1021 heal, the offset's arithmetic, one heal per call,
-// and layerSynced's refreshes (failed ones included).
+// test/BinanceClock.test.ts and test/BinanceClock.sync.test.ts: the -1021 heal, the offset's arithmetic, and
+// layerSynced's refreshes (failed ones included). One heal per call is the shared call traces' (callTraces.test.ts).
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -14,16 +14,12 @@ import * as Credentials from "../src/Credentials.js"
 import * as FakeBinance from "../src/FakeBinance.js"
 import * as PortfolioMargin from "../src/PortfolioMargin.js"
 import * as RateLimit from "../src/RateLimit.js"
-import { env, hmacAccount, KEY, PM, requests, runWithTime, SECRET, TIME } from "./helpers.js"
+import { env, hmacAccount, KEY, PM, requests, SECRET, TIME } from "./helpers.js"
 
 const call = PortfolioMargin.pmAccountInfo({ asset: "BTC" })
 const clock = Effect.service(BinanceClock.BinanceClock)
 const fake = Effect.service(FakeBinance.FakeBinance)
 const stampOf = (entry: FakeBinance.LogEntry) => Number(new URLSearchParams(entry.query).get("timestamp"))
-const timestampRejected = FakeBinance.Fault.respond({
-  status: 400,
-  body: { code: -1021, msg: "Timestamp for this request is outside of the recvWindow." }
-})
 const T0 = 1_700_000_000_000
 
 /** layerSynced over the fake, built with the config and gate it syncs against. */
@@ -70,15 +66,6 @@ describe("BinanceClock", () => {
       expect(yield* Fiber.join(second)).toBe(5_000 - 200)
       expect(yield* c.offset).toBe(5_000 - 200)
     }).pipe(Effect.provide(env({}, { accounts: [hmacAccount], serverSkewMillis: 5_000 }))))
-
-  it.effect("one heal per call: -1021 twice is InvalidTimestamp after 2 pmAccountInfo requests and 1 /time", () =>
-    Effect.gen(function*() {
-      yield* (yield* fake).enqueueFault(timestampRejected, { path: PM, count: 5 })
-      const error = yield* runWithTime(Effect.flip(call))
-      expect(error).toMatchObject({ _tag: "InvalidTimestamp", status: 400, code: -1021 })
-      expect(yield* requests(PM)).toHaveLength(2)
-      expect(yield* requests(TIME)).toHaveLength(1)
-    }).pipe(Effect.provide(env({ maxRetries: 3 }))))
 })
 
 describe("BinanceClock.layerSynced", () => {
