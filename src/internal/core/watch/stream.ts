@@ -117,7 +117,8 @@ export interface State {
   readonly nextId: number
 }
 
-type Step = readonly [State, ReadonlyArray<Action>]
+/** The state after an input, and what to do about it, in order. */
+export type Step = readonly [State, ReadonlyArray<Action>]
 
 const backoff = (policy: { readonly firstMs: number; readonly maxMs: number }, count: number): number =>
   Math.min(policy.maxMs, policy.firstMs * 2 ** Math.min(30, Math.max(0, count - 1)))
