@@ -219,6 +219,18 @@ describe("schedule rules", () => {
     expect(Schedule.next(state, 101_250)[0]).toMatchObject({ asset: "ETH" })
   })
 
+  it("a triggered asset goes ahead once due, not while it backs off from a failure", () => {
+    const base = Schedule.make(config({ assets: ["BTC", "ETH"] }), 0)
+    const [btc, eth] = base.assets as [Schedule.AssetState, Schedule.AssetState]
+    const overdue = { ...eth, answeredAt: -100_000 } // due since -46 000
+    const triggeredNow = { ...base, assets: [{ ...btc, answeredAt: 0, triggeredAt: 1000 }, overdue] }
+    expect(Schedule.next(triggeredNow, 1000)[0]).toEqual({ _tag: "Read", id: 1, asset: "BTC", reason: "stream" })
+    const backingOff = { ...base, assets: [{ ...btc, answeredAt: 0, triggeredAt: 100, retryAt: 5000 }, overdue] }
+    expect(Schedule.next(backingOff, 1000)[0]).toEqual({ _tag: "Read", id: 1, asset: "ETH", reason: "routine" })
+    const bothBackingOff = { ...backingOff, assets: [backingOff.assets[0]!, { ...overdue, retryAt: 7000 }] }
+    expect(Schedule.next(bothBackingOff, 1000)[0]).toEqual({ _tag: "Wait", until: 5000 })
+  })
+
   it("a demand for an asset not watched is refused and changes nothing", () => {
     const state = Schedule.make(config(), 0)
     expect(Schedule.demand(state, "DOGE")).toEqual([{ _tag: "NotWatched" }, state])

@@ -187,7 +187,8 @@ const send = (state: State, a: AssetState, id: number, reason: Reason, now: numb
  * when a `Wait` ends.
  */
 export const next = (state: State, now: number): readonly [Decision, State] => {
-  const demanded = state.assets.find((a) => a.demanded !== undefined && a.inFlight === undefined)
+  // A demand joins a read in flight instead of queueing one, so a demanded asset has none in flight.
+  const demanded = state.assets.find((a) => a.demanded !== undefined)
   if (demanded !== undefined) return send(state, demanded, demanded.demanded!, "fresh", now)
   const idle = state.assets.filter((a) => a.inFlight === undefined)
   if (idle.length === 0) return [{ _tag: "Idle" }, state]
@@ -238,7 +239,7 @@ export interface Failure {
 }
 
 const backoffMs = (failures: number): number =>
-  Math.min(RETRY_BACKOFF.maxMs, RETRY_BACKOFF.firstMs * 2 ** Math.min(30, failures - 1))
+  Math.min(RETRY_BACKOFF.maxMs, RETRY_BACKOFF.firstMs * 2 ** (failures - 1))
 
 /** A read that failed at `now`. The asset keeps its figure and its trigger; it is retried after a back-off. */
 export const failed = (state: State, id: number, now: number): readonly [Failure | undefined, State] => {

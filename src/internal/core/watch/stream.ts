@@ -121,7 +121,7 @@ export interface State {
 export type Step = readonly [State, ReadonlyArray<Action>]
 
 const backoff = (policy: { readonly firstMs: number; readonly maxMs: number }, count: number): number =>
-  Math.min(policy.maxMs, policy.firstMs * 2 ** Math.min(30, Math.max(0, count - 1)))
+  Math.min(policy.maxMs, policy.firstMs * 2 ** (count - 1)) // Infinity past 2^1023: still the cap
 
 const emit = (state: "up" | "down", reason?: string): Action => ({
   _tag: "Emit",
