@@ -223,7 +223,7 @@ export const succeeded = (state: State, id: number, now: number): State => {
     ...x,
     answeredAt: now,
     // A trigger after the read was sent is not covered by its answer.
-    triggeredAt: x.triggeredAt !== undefined && x.triggeredAt > sentAt ? x.triggeredAt : undefined,
+    triggeredAt: (x.triggeredAt ?? sentAt) > sentAt ? x.triggeredAt : undefined,
     inFlight: undefined,
     failures: 0,
     retryAt: Number.NEGATIVE_INFINITY
