@@ -65,6 +65,16 @@ describe("stream: create and connect", () => {
   it("POSTs for a key, connects to /pm-classic/ws/<key>, says up once open", () => {
     const s = upAt80()
     expect(s.key).toBe("K1")
+    // `up` has no reason at all (not an undefined one)
+    expect(Stream.opened(Stream.answered(Stream.start(WS, 0)[0], ok("K1"), 5)[0], 1, 6)[1]).toStrictEqual([
+      { _tag: "Emit", event: { type: "stream", state: "up" } }
+    ])
+    // Nothing to wait for while the first POST is in flight: its answer comes as an input.
+    expect(Stream.wakeAt(Stream.start(WS, 0)[0])).toBe(undefined)
+    // No connection yet: a frame or a sign of life for one changes nothing.
+    const connecting = Stream.answered(Stream.start(WS, 0)[0], ok("K1"), 5)[0]
+    expect(Stream.heard(connecting, 1, 6)).toEqual([connecting, []])
+    expect(Stream.received(connecting, 1, "{}", 6)).toEqual([connecting, []])
     expect(Stream.streamUrl("ws://127.0.0.1:9", "abc")).toBe("ws://127.0.0.1:9/pm-classic/ws/abc")
   })
 
@@ -145,6 +155,7 @@ describe("stream: keep-alive", () => {
     s = expectStep(Stream.answered(s, failed(-1001), 30 * MIN + 60), [])
     expect(s.up).toBe(true)
     expect(Stream.wakeAt(s)).toBe(30 * MIN + 1060)
+    expect(Stream.tick(s, 30 * MIN + 1060)[1]).toEqual([{ _tag: "Request", method: "PUT" }])
   })
 
   it("-1125 on a PUT: POST a new key, connect to it, then close the old connection (no down)", () => {
@@ -175,6 +186,24 @@ describe("stream: keep-alive", () => {
     expect(gone.requestRetryAt).toBeGreaterThan(60 * MIN + 50)
     expect(Stream.heard(gone, 1, gone.requestRetryAt - 1)[1]).toEqual([])
     expect(Stream.heard(gone, 1, gone.requestRetryAt)[1]).toEqual([{ _tag: "Request", method: "POST" }])
+  })
+})
+
+describe("stream: -1125 elsewhere", () => {
+  it("on a POST it is a failure like any other (back-off), not a lost key", () => {
+    const s = Stream.start(WS, 0)[0]
+    const [after, actions] = Stream.answered(s, failed(-1125), 10)
+    expect(actions).toEqual([{ _tag: "Emit", event: { type: "stream", state: "down", reason: "boom" } }])
+    expect(Stream.wakeAt(after)).toBe(1010)
+  })
+
+  it("on a PUT while a connection is opening: that connection is dropped and a new key made", () => {
+    const connecting = Stream.answered(Stream.start(WS, 0)[0], ok("K1"), 10)[0]
+    const s: Stream.State = { ...connecting, request: "PUT" }
+    expect(Stream.answered(s, failed(-1125), 20)[1]).toEqual([
+      { _tag: "Disconnect", id: 1 },
+      { _tag: "Request", method: "POST" }
+    ])
   })
 })
 
@@ -253,6 +282,11 @@ describe("stream: drops and reconnects", () => {
     expect(Stream.wakeAt(s)).toBe(31_000)
     // It opens late: too late, it is closed.
     expect(Stream.opened(s, 1, 30_500)).toEqual([s, [{ _tag: "Disconnect", id: 1 }]])
+    // Even while the next one is opening; and its drop is not the new one's.
+    s = Stream.answered(Stream.tick(s, 31_000)[0], ok("K1"), 31_010)[0]
+    expect(s.link).toMatchObject({ _tag: "Connecting", connection: { id: 2 } })
+    expect(Stream.opened(s, 1, 31_020)).toEqual([s, [{ _tag: "Disconnect", id: 1 }]])
+    expect(Stream.dropped(s, 1, "late", 31_020)).toEqual([s, []])
   })
 })
 
@@ -330,6 +364,15 @@ describe("stream: the 24 h cut", () => {
     const later = live(s, 2, rollover + 20, next)
     expect([later.now, later.state.link._tag]).toEqual([next, "Ready"])
     expect(Stream.tick(later.state, next)[1]).toEqual([{ _tag: "Request", method: "POST" }])
+  })
+
+  it("a replacement that fails to open is retried with back-off, the old connection still up: no down", () => {
+    const t = 80 + 23.5 * 3_600_000
+    let s = live(upAt80(), 1, 5000, t).state
+    s = Stream.answered(Stream.tick(s, t)[0], ok("K1"), t)[0]
+    s = expectStep(Stream.dropped(s, 2, "refused", t + 5), [])
+    expect(s.up).toBe(true)
+    expect(s.link).toEqual({ _tag: "Wanted", at: t + 5 + 1000 })
   })
 
   it("if the old connection is cut before the new one opens, down then up", () => {

@@ -53,7 +53,7 @@ export const decodeListenKey = (text: string): { readonly listenKey: string } | 
   } catch {
     return { reason: "not JSON" }
   }
-  const key = typeof json === "object" && json !== null ? (json as Record<string, unknown>).listenKey : undefined
+  const key = json === null ? undefined : (json as Record<string, unknown>).listenKey
   return typeof key === "string" && LISTEN_KEY.test(key)
     ? { listenKey: key }
     : { reason: "expected {\"listenKey\": \"…\"} with a key of letters and digits" }
@@ -91,11 +91,13 @@ interface Connection {
   readonly pinged: boolean
 }
 
-/** The next connection: wanted from `at` on (a POST first), its POST in flight, or connecting. */
+/** The open connection events come from. */
+type Active = Connection & { readonly openedAt: number }
+
+/** The next connection: none needed, wanted from `at` on (a POST first, then a connect), or connecting. */
 type Link =
   | { readonly _tag: "Ready" }
   | { readonly _tag: "Wanted"; readonly at: number }
-  | { readonly _tag: "Posting" }
   | { readonly _tag: "Connecting"; readonly connection: Connection }
 
 export interface State {
@@ -107,8 +109,7 @@ export interface State {
   readonly request: Method | undefined
   readonly requestFailures: number
   readonly requestRetryAt: number
-  /** The open connection events come from. */
-  readonly active: Connection | undefined
+  readonly active: Active | undefined
   readonly link: Link
   /** Consecutive failed or short-lived connections, for the reconnect back-off. */
   readonly drops: number
@@ -138,7 +139,7 @@ const down = (state: State, reason: string, actions: Array<Action>): State => {
 /** The active connection is gone (dropped, silent, or its key expired): reconnect after the back-off. */
 const lose = (state: State, reason: string, now: number, actions: Array<Action>): State => {
   const active = state.active!
-  const stable = active.openedAt !== undefined && now - active.openedAt >= TIMING.stableMs
+  const stable = now - active.openedAt >= TIMING.stableMs
   const drops = stable ? 1 : state.drops + 1
   const next: State = {
     ...state,
@@ -152,11 +153,7 @@ const lose = (state: State, reason: string, now: number, actions: Array<Action>)
 /** The key is gone: forget it and connect anew at once (the open connection, on a dead key, is replaced). */
 const keyGone = (state: State, actions: Array<Action>): State => {
   if (state.link._tag === "Connecting") actions.push({ _tag: "Disconnect", id: state.link.connection.id })
-  return {
-    ...state,
-    key: undefined,
-    link: state.link._tag === "Posting" ? state.link : { _tag: "Wanted", at: Number.NEGATIVE_INFINITY }
-  }
+  return { ...state, key: undefined, link: { _tag: "Wanted", at: Number.NEGATIVE_INFINITY } }
 }
 
 const request = (state: State, method: Method, actions: Array<Action>): State => {
@@ -183,7 +180,7 @@ const decide = (state: State, now: number, actions: Array<Action>): State => {
       actions.push({ _tag: "Ping", id: active.id })
       s = { ...s, active: { ...active, pinged: true } }
     }
-    if (s.active !== undefined && s.link._tag === "Ready" && now - s.active.openedAt! >= TIMING.rolloverMs) {
+    if (s.active !== undefined && s.link._tag === "Ready" && now - s.active.openedAt >= TIMING.rolloverMs) {
       s = { ...s, link: { _tag: "Wanted", at: now } }
     }
   }
@@ -193,7 +190,8 @@ const decide = (state: State, now: number, actions: Array<Action>): State => {
   }
   if (s.key !== undefined && now - s.keyAt >= TIMING.keyLifetimeMs) s = keyGone(s, actions)
   if (s.request !== undefined || now < s.requestRetryAt) return s
-  if (s.link._tag === "Wanted" && now >= s.link.at) return request({ ...s, link: { _tag: "Posting" } }, "POST", actions)
+  // The link stays wanted while its POST is in flight: the answer makes it connect.
+  if (s.link._tag === "Wanted" && now >= s.link.at) return request(s, "POST", actions)
   if (s.key !== undefined && now - s.keyAt >= TIMING.keepAliveMs) return request(s, "PUT", actions)
   return s
 }
@@ -239,7 +237,6 @@ export const answered = (state: State, answer: Answer, now: number): Step => {
   if (method === undefined) return [state, []]
   return run(now, (actions) => {
     const s: State = { ...state, request: undefined }
-    if (method === "DELETE") return s
     const decoded = answer._tag === "Ok" && method === "POST" ? decodeListenKey(answer.body) : undefined
     if (answer._tag === "Ok" && (decoded === undefined || "listenKey" in decoded)) {
       const ok: State = { ...s, keyAt: now, requestFailures: 0, requestRetryAt: Number.NEGATIVE_INFINITY }
@@ -256,7 +253,8 @@ export const answered = (state: State, answer: Answer, now: number): Step => {
     }
     const reason = answer._tag === "Failed" ? answer.reason : `listenKey: ${(decoded as { reason: string }).reason}`
     if (s.phase !== "running") return s
-    if (method === "PUT" && answer._tag === "Failed" && answer.code === UNKNOWN_LISTEN_KEY) return keyGone(s, actions)
+    const code = answer._tag === "Failed" ? answer.code : undefined
+    if (method === "PUT" && code === UNKNOWN_LISTEN_KEY) return keyGone(s, actions)
     const failures = s.requestFailures + 1
     const retried: State = {
       ...s,
@@ -273,7 +271,8 @@ export const answered = (state: State, answer: Answer, now: number): Step => {
  * wanted (replaced meanwhile, or opened after `close`) is closed.
  */
 export const opened = (state: State, id: number, now: number): Step => {
-  if (state.link._tag !== "Connecting" || state.link.connection.id !== id || state.phase !== "running") {
+  // `close` leaves no connection wanted, so this covers a connection opening after it too.
+  if (state.link._tag !== "Connecting" || state.link.connection.id !== id) {
     return [state, state.active?.id === id ? [] : [{ _tag: "Disconnect", id }]]
   }
   const connection = state.link.connection
@@ -291,7 +290,7 @@ export const opened = (state: State, id: number, now: number): Step => {
 
 /** A connection closed or failed. One this machine closed itself, or already forgot, changes nothing. */
 export const dropped = (state: State, id: number, reason: string, now: number): Step => {
-  if (state.phase !== "running") return [state, []]
+  // After `close` there is neither an active nor a wanted connection: nothing to do.
   if (state.active?.id === id) return run(now, (actions) => lose(state, reason, now, actions))
   if (state.link._tag === "Connecting" && state.link.connection.id === id) {
     return run(now, (actions) => failedToConnect(state, now, reason, actions))
@@ -357,7 +356,7 @@ export const wakeAt = (state: State): number | undefined => {
     const requests: Array<number> = []
     if (state.link._tag === "Wanted") requests.push(state.link.at)
     if (state.key !== undefined) requests.push(state.keyAt + TIMING.keepAliveMs)
-    if (requests.length > 0) times.push(Math.max(state.requestRetryAt, Math.min(...requests)))
+    times.push(Math.max(state.requestRetryAt, Math.min(...requests))) // Infinity when none: harmless
   }
   return times.length === 0 ? undefined : Math.min(...times)
 }
