@@ -259,8 +259,8 @@ export const answered = (state: State, answer: Answer, now: number): Step => {
     const retried: State = {
       ...s,
       requestFailures: failures,
-      requestRetryAt: now + backoff(TIMING.request, failures),
-      link: method === "POST" ? { _tag: "Wanted", at: now } : s.link
+      // A failed POST leaves the link wanted: it is sent again after the back-off.
+      requestRetryAt: now + backoff(TIMING.request, failures)
     }
     return retried.active === undefined ? down(retried, reason, actions) : retried
   })
