@@ -29,7 +29,7 @@ describe("structure", () => {
     const core = Path.join(SRC, "internal/core")
     const offenders = files(core).flatMap((file) =>
       importsOf(file)
-        // Relative imports must stay inside the core (core/cli and core/fake reach its other modules with ../).
+        // Relative imports must stay inside the core (core/cli, core/fake and core/watch reach its other modules with ../).
         .filter((spec) =>
           !spec.startsWith("node:") && spec !== "ioredis" &&
           !(spec.startsWith(".") && !Path.relative(core, Path.resolve(Path.dirname(file), spec)).startsWith(".."))
