@@ -20,6 +20,9 @@ export default {
     "src/internal/core/call.ts",
     "src/internal/core/clock.ts",
     "src/internal/core/promiseClient.ts",
+    // the desk watcher's read schedule and the user-data stream's life cycle
+    "src/internal/core/watch/schedule.ts",
+    "src/internal/core/watch/stream.ts",
     // the clock offset (learnOffset) and one attempt through the gate
     "src/internal/attempt.ts"
   ],

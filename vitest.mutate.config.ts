@@ -12,6 +12,7 @@ export default defineConfig({
       "test/call.test.ts",
       "test/callTraces.test.ts",
       "test/promiseClient.test.ts",
+      "test/watch*.test.ts",
       "test/endpoint.rules.test.ts",
       "test/options.rules.test.ts",
       "test/keys.rules.test.ts",

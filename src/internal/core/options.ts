@@ -58,7 +58,8 @@ export const CONFIG_ENV = {
 /** The environments' names, for a config that reads one. */
 export const ENVIRONMENTS = ["production", "testnet", "demo"] as const satisfies ReadonlyArray<Environment>
 
-const isLoopbackHost = (hostname: string): boolean =>
+/** Whether a URL's hostname is this machine's loopback, where plain `http:` (or `ws:`) is allowed. */
+export const isLoopbackHost = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
 /** An origin: `https:` (or `http:` to loopback only), no credentials, path, query or fragment. */

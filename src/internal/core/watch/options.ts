@@ -3,6 +3,7 @@
  * `InvalidConfiguration`, before anything is read or connected.
  */
 import { checkParams, type Refusal } from "../endpoint.js"
+import { isLoopbackHost } from "../options.js"
 
 export const DEFAULTS = {
   /** An asset's figure is re-read before it is a minute old; the stream says sooner when it moved. */
@@ -70,9 +71,6 @@ export const checkWatchOptions = (input: unknown): Checked | Refusal => {
   }
   return { assets: [...new Set(assets as ReadonlyArray<string>)], maxAgeMs, weightShare, stream, vmwThreshold }
 }
-
-const isLoopbackHost = (hostname: string): boolean =>
-  hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
 /** The WebSocket origin: `wss:` (or `ws:` to loopback only), no credentials, path, query or fragment. */
 export const checkWsBaseUrl = (input: unknown): string | Refusal => {
