@@ -145,7 +145,7 @@ describe("the Promise client over a runtime", () => {
     const rt = scripted()
     const call = rt.client.pmAccountInfo({ asset: "BTC" })
     rt.end(0, { _tag: "Interrupted" })
-    await expect(call).rejects.toMatchObject({ _tag: "Defect" })
+    await expect(call).rejects.toMatchObject({ _tag: "Defect", message: "Unexpected failure: interrupted" })
   })
 })
 
