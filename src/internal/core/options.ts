@@ -62,9 +62,17 @@ export const ENVIRONMENTS = ["production", "testnet", "demo"] as const satisfies
 export const isLoopbackHost = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
-/** An origin: `https:` (or `http:` to loopback only), no credentials, path, query or fragment. */
-export const checkBaseUrl = (input: unknown): string | Refusal => {
-  const refuse = (reason: string): Refusal => ({ field: "baseUrl", reason })
+/**
+ * An origin of the `secure` scheme (or of the `plain` one to loopback only), no credentials, path, query or
+ * fragment: a REST base URL (`https:`/`http:`) or a WebSocket one (`wss:`/`ws:`). `field` names it in a refusal.
+ */
+export const checkOrigin = (
+  input: unknown,
+  field: string,
+  secure: "https:" | "wss:" = "https:",
+  plain: "http:" | "ws:" = "http:"
+): string | Refusal => {
+  const refuse = (reason: string): Refusal => ({ field, reason })
   if (typeof input !== "string" || input.trim() === "") return refuse("must be a non-empty URL string")
   let url: URL
   try {
@@ -72,8 +80,10 @@ export const checkBaseUrl = (input: unknown): string | Refusal => {
   } catch {
     return refuse("is not a valid URL")
   }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    return refuse(`must use https: (http: is allowed only for loopback hosts), got "${url.protocol}//${url.host}"`)
+  if (url.protocol !== secure && !(url.protocol === plain && isLoopbackHost(url.hostname))) {
+    return refuse(
+      `must use ${secure} (${plain} is allowed only for loopback hosts), got "${url.protocol}//${url.host}"`
+    )
   }
   if (url.username !== "" || url.password !== "") return refuse("must not contain credentials")
   if (url.pathname !== "/" && url.pathname !== "") return refuse("must be an origin without a path")
@@ -81,6 +91,9 @@ export const checkBaseUrl = (input: unknown): string | Refusal => {
   if (url.hash !== "" || input.includes("#")) return refuse("must not contain a fragment")
   return url.origin
 }
+
+/** A REST base URL: `https:` (or `http:` to loopback only), an origin. */
+export const checkBaseUrl = (input: unknown): string | Refusal => checkOrigin(input, "baseUrl")
 
 /** The options that are plain values: any subset of the settings, plus an `environment` shortcut for `baseUrl`. */
 export interface PlainOptions {

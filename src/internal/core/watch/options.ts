@@ -3,7 +3,7 @@
  * `InvalidConfiguration`, before anything is read or connected.
  */
 import { checkParams, type Refusal } from "../endpoint.js"
-import { isLoopbackHost } from "../options.js"
+import { checkOrigin } from "../options.js"
 
 export const DEFAULTS = {
   /** An asset's figure is re-read before it is a minute old; the stream says sooner when it moved. */
@@ -73,22 +73,4 @@ export const checkWatchOptions = (input: unknown): Checked | Refusal => {
 }
 
 /** The WebSocket origin: `wss:` (or `ws:` to loopback only), no credentials, path, query or fragment. */
-export const checkWsBaseUrl = (input: unknown): string | Refusal => {
-  const refuse = (reason: string): Refusal => ({ field: "wsBaseUrl", reason })
-  if (typeof input !== "string" || input.trim() === "") return refuse("must be a non-empty URL string")
-  let url: URL
-  try {
-    url = new URL(input)
-  } catch {
-    return refuse("is not a valid URL")
-  }
-  if (url.protocol !== "wss:" && !(url.protocol === "ws:" && isLoopbackHost(url.hostname))) {
-    return refuse(`must use wss: (ws: is allowed only for loopback hosts), got "${url.protocol}//${url.host}"`)
-  }
-  if (url.username !== "" || url.password !== "") return refuse("must not contain credentials")
-  if (url.pathname !== "/" && url.pathname !== "") return refuse("must be an origin without a path")
-  if (url.search !== "" || input.includes("?") || url.hash !== "" || input.includes("#")) {
-    return refuse("must not contain a query string or fragment")
-  }
-  return `${url.protocol}//${url.host}`
-}
+export const checkWsBaseUrl = (input: unknown): string | Refusal => checkOrigin(input, "wsBaseUrl", "wss:", "ws:")
