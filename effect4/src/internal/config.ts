@@ -20,6 +20,10 @@ const firstLeaf = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>): 
       return firstLeaf(issue.issue, path)
     case "MissingKey":
       return { path, missing: true }
+    // An unset variable reaches a string schema as `undefined`: Effect 4 reports it as the wrong type (with no input
+    // reported), where a set variable, always a string, could only fail a later check.
+    case "InvalidType":
+      return { path, missing: issue.input === undefined }
     default:
       return { path, missing: false }
   }
