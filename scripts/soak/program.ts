@@ -20,14 +20,19 @@ export interface ProgramOptions {
 }
 
 /**
- * With `instrument`: the gate's admissions and closings are numbered in the order they happen, and each send
- * carries the number of the admission it follows (same fiber). A send is a violation when the gate let it through
- * after it had closed (one admitted just before, whose bytes leave a moment after, was already in flight).
+ * With `instrument`: the gate runs over a wrapped in-memory store, so each admission and each closing is seen in
+ * the same synchronous step as the gate's own decision, on the gate's own clock (no scheduler can slip between).
+ * An admission while a pause the gate had been told of still runs is a violation; a request admitted just before
+ * a pause began, whose bytes leave a moment after, was already in flight and is not. The HTTP client is wrapped
+ * too, to catch a request that left without any admission in its call (one that bypassed the gate).
  */
 export interface Instruments {
-  readonly sends: ReadonlyArray<{ readonly seq: number; readonly at: number }>
-  /** Each closing of the gate on a 429 or 418 it was told of, and until when. */
-  readonly closed: ReadonlyArray<{ readonly seq: number; readonly from: number; readonly to: number }>
+  /** Admissions made while a pause was running: when (gate clock, ms) and until when the pause ran. */
+  readonly admittedInPause: ReadonlyArray<{ readonly at: number; readonly until: number }>
+  /** `Date.now()` of each request that left with no admission in its call. */
+  readonly ungated: ReadonlyArray<number>
+  /** Each closing of the gate on a 429 or 418 it was told of, and until when (`Date.now()`). */
+  readonly closed: ReadonlyArray<{ readonly from: number; readonly to: number }>
   /** When each 429 or 418 arrived (its headers, before its body was read). */
   readonly receipts: ReadonlyArray<number>
 }
@@ -54,3 +59,34 @@ export interface Program {
 }
 
 export type MakeProgram = (options: ProgramOptions) => Program
+
+/** `Instruments`, being filled. */
+export type Recorded = { -readonly [K in keyof Instruments]: Array<Instruments[K][number]> }
+
+/**
+ * What an instrumented store reports, in the step of the gate's decision, judged against the pauses it was told of
+ * (per budget key, on the gate's clock: `local` is the one the gate passes its store). Plain code, so both editions'
+ * programs share it. `admitted` says whether the decision let the request through.
+ */
+export const pauseWatch = (instruments: Recorded) => {
+  const until = new Map<string, number>()
+  return {
+    admitted: (key: string, decision: { readonly _tag: string }, local: number): boolean => {
+      if (decision._tag !== "Admit") return false
+      const end = until.get(key) ?? Number.NEGATIVE_INFINITY
+      if (local < end) instruments.admittedInPause.push({ at: local, until: end })
+      return true
+    },
+    settled: (
+      key: string,
+      outcome: { readonly status?: number | undefined; readonly retryAfterMs?: number | undefined },
+      local: number
+    ): void => {
+      const wait = outcome.status === 429 || outcome.status === 418 ? outcome.retryAfterMs : undefined
+      if (wait === undefined) return
+      until.set(key, Math.max(until.get(key) ?? Number.NEGATIVE_INFINITY, local + wait))
+      const now = Date.now()
+      instruments.closed.push({ from: now, to: now + wait })
+    }
+  }
+}

@@ -4,7 +4,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as FiberId from "effect/FiberId"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -18,19 +18,24 @@ import {
   PortfolioMargin,
   RateLimit
 } from "../../src/index.js"
-import type { Instruments, MakeProgram } from "./program.js"
+import { type MakeProgram, pauseWatch, type Recorded } from "./program.js"
 
-/** A gate of its own and an undici client (closed with the runtime), both instrumented into `instruments`. */
-const instrumented = (instruments: { -readonly [K in keyof Instruments]: Array<Instruments[K][number]> }) => {
-  let sequence = 0
-  const admissions = new Map<string, number>()
+/**
+ * Whether the gate admitted a request in this call: set afresh for each call. A FiberRef, because the request may
+ * leave from a child of the fiber the gate admitted (a timeout's), and children inherit it.
+ */
+const admission = FiberRef.unsafeMake<{ admitted: boolean }>({ admitted: false })
+
+/** A gate of its own over an instrumented store, and an undici client (closed with the runtime) that sees each send. */
+const instrumented = (instruments: Recorded) => {
+  const watch = pauseWatch(instruments)
   const http = Layer.effect(
     HttpClient.HttpClient,
     Effect.map(
       HttpClient.HttpClient,
       HttpClient.transform((send) =>
-        Effect.flatMap(Effect.fiberId, (fiber) => {
-          instruments.sends.push({ seq: admissions.get(FiberId.threadName(fiber)) ?? sequence++, at: Date.now() })
+        Effect.flatMap(FiberRef.get(admission), (call) => {
+          if (!call.admitted) instruments.ungated.push(Date.now())
           return Effect.tap(send, (response) => {
             if (response.status === 429 || response.status === 418) instruments.receipts.push(Date.now())
           })
@@ -38,27 +43,30 @@ const instrumented = (instruments: { -readonly [K in keyof Instruments]: Array<I
       )
     )
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-  const inner = RateLimit.makeUnsafe()
-  const gate: RateLimit.Service = {
-    acquire: (request) =>
-      Effect.flatMap(inner.acquire(request), (permit) =>
-        Effect.map(Effect.fiberId, (fiber) => {
-          admissions.set(FiberId.threadName(fiber), sequence++)
-          return permit
+  const inner = RateLimit.memoryStore()
+  // The inner store's steps are synchronous: running them inside one `Effect.sync` keeps the gate's decision and
+  // its record one step.
+  const store: RateLimit.Store = {
+    ...inner,
+    admit: (key, ask) =>
+      Effect.flatMap(FiberRef.get(admission), (call) =>
+        Effect.sync(() => {
+          const decision = Effect.runSync(inner.admit(key, ask))
+          if (watch.admitted(key, decision, ask.local)) call.admitted = true
+          return decision
         })),
-    release: (permit, outcome, now) =>
-      Effect.tap(inner.release(permit, outcome, now), () => {
-        const wait = outcome.status === 429 || outcome.status === 418 ? outcome.retryAfterMs : undefined
-        if (wait !== undefined) instruments.closed.push({ seq: sequence++, from: Date.now(), to: Date.now() + wait })
-      }),
-    snapshot: inner.snapshot
+    settle: (key, permit, outcome, now, local) =>
+      Effect.sync(() => {
+        Effect.runSync(inner.settle(key, permit, outcome, now, local))
+        watch.settled(key, outcome, local)
+      })
   }
-  return Layer.merge(http, Layer.succeed(RateLimit.RateLimit, gate))
+  return Layer.merge(http, Layer.succeed(RateLimit.RateLimit, RateLimit.make(store)))
 }
 
 export const make: MakeProgram = (options) => {
   const logLines: Array<string> = []
-  const instruments = { sends: [], closed: [], receipts: [] }
+  const instruments: Recorded = { admittedInPause: [], ungated: [], closed: [], receipts: [] }
   const captureLogs = Logger.replace(
     Logger.defaultLogger,
     Logger.make((entry) => void logLines.push(Logger.logfmtLogger.log(entry), Logger.jsonLogger.log(entry)))
@@ -78,7 +86,9 @@ export const make: MakeProgram = (options) => {
   ))
   return {
     call: async (asset) => {
-      const exit = await runtime.runPromiseExit(PortfolioMargin.pmAccountInfo({ asset }))
+      const exit = await runtime.runPromiseExit(
+        Effect.locally(PortfolioMargin.pmAccountInfo({ asset }), admission, { admitted: false })
+      )
       if (Exit.isSuccess(exit)) return { _tag: "Success" }
       const pretty = Cause.pretty(exit.cause)
       const failure = Cause.failureOption(exit.cause)

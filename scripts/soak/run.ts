@@ -9,6 +9,7 @@ import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import type * as FakeBinance from "../../src/FakeBinance.js"
 import type { PromiseClientApi } from "../editions.js"
+import * as processGate from "./processGate.js"
 import type { MakeProgram } from "./program.js"
 import { type Leaks, LeakScanner } from "./secrets.js"
 import * as setup from "./setup.js"
@@ -54,9 +55,9 @@ export interface ApiReport {
   /** For each of those, how far into its minute (server clock) it came, in ms. */
   readonly overLimitAtMs: ReadonlyArray<number>
   /**
-   * Requests sent while the client's gate was closed (a Retry-After or a ban it had read was running).
-   * Effect API: exact, from the gate itself. Promise API (whose gate is private): from `SLACK_MS` after the
-   * 429's body was read, the earliest its gate can close.
+   * Requests the client's gate let through while it was closed (a Retry-After or a ban it had read was running),
+   * seen in the step of its own decision: the Effect API's gate over an instrumented store (./program.ts), the
+   * Promise API's (private) through the process's budgets (./processGate.ts), against the pauses on the wire.
    */
   readonly sentWhileClosed: number
   /** The User-Agents the client sent (they name the library's version): which edition it really was. */
@@ -86,8 +87,6 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 1024)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 
-/** The Promise API's gate closes this soon after it has read a 429 (the Effect API's, measured, much sooner). */
-export const SLACK_MS = 25
 /**
  * The server clock's offset after `step` jumps: +1 min, +2 min, −1 min, then again from 3 min further on
  * (1, 3, 2, 4, 6, 5, … minutes). Whole minutes keep the minute windows aligned; no value comes back, so every
@@ -121,6 +120,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
   const scope = Effect.runSync(Scope.make())
   const timers: Array<NodeJS.Timeout> = []
   let uninstallWire = () => {}
+  let uninstallGate = () => {}
   try {
     const fakes = await run(Scope.extend(setup.serveFakes(keys, options.weightLimit), scope))
     const both = [fakes.effect.fake, fakes.promise.fake] as const
@@ -132,6 +132,9 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
     // client are instrumented (./program.ts), and every log line of it (Debug included) is captured.
     const { uninstall, wires } = wire.install([fakes.promise.baseUrl])
     uninstallWire = uninstall
+    // The Promise client's gate is the process's default one.
+    const promiseGate = processGate.install()
+    uninstallGate = promiseGate.uninstall
     const program = input.program({
       ...keys.effect,
       baseUrl: fakes.effect.baseUrl,
@@ -140,7 +143,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       weightLimit: options.weightLimit,
       instrument: true
     })
-    const { closed, receipts: effect429Receipts, sends: effectSends } = program.instruments
+    const { admittedInPause, closed, receipts: effect429Receipts, ungated } = program.instruments
     const promiseClient = input.promiseApi.createClient({
       apiKey: keys.promise.apiKey,
       privateKey: keys.promise.privateKey,
@@ -268,7 +271,6 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       userAgents: [...new Set(log.map((e) => e.headers["user-agent"] ?? "none"))]
     })
     const promiseWire = wires[0]!
-    const promiseClosed = promiseWire.pauses.map((p) => ({ from: p.read + SLACK_MS, to: p.read + p.retryAfterMs }))
     // From the 429's headers arriving (before its body is read) to the gate closing: an upper bound of the lag.
     const closeLagMs = Math.max(
       0,
@@ -283,10 +285,16 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
       effect: report(
         tallies.effect,
         logs[0]!,
-        effectSends.filter((send) => closed.some((c) => send.seq > c.seq && send.at < c.to)).length,
+        // Exact for what the gate admitted; for a request that bypassed it, any send while a pause ran.
+        admittedInPause.length + ungated.filter((at) => closed.some((c) => at >= c.from && at < c.to)).length,
         effectSockets
       ),
-      promise: report(tallies.promise, logs[1]!, wire.sendsInPauses(promiseWire.sends, promiseClosed), promiseSockets),
+      promise: report(
+        tallies.promise,
+        logs[1]!,
+        processGate.admittedInPauses(promiseGate.events, promiseWire.pauses),
+        promiseSockets
+      ),
       closeLagMs,
       unhandledRejections: watched.unhandled(),
       leaks: scanner.finish(signatures),
@@ -299,6 +307,7 @@ export const runSoak = async (input: SoakOptions): Promise<SoakReport> => {
     }
   } finally {
     uninstallWire()
+    uninstallGate()
     for (const timer of timers) clearInterval(timer)
     await run(Scope.close(scope, Exit.void))
     watched.restore()

@@ -30,7 +30,7 @@ export const table = (report: SoakReport): string => {
         ? ` (ms into their minute: ${[...report.effect.overLimitAtMs, ...report.promise.overLimitAtMs].join(", ")})`
         : "")
     ],
-    ["requests sent while the client's gate was closed", both((a) => a.sentWhileClosed)],
+    ["requests let through while the client's gate was closed", both((a) => a.sentWhileClosed)],
     ["418s", both((a) => a.bans418)],
     [
       `secret leaks (${n(report.scannedTexts)} texts scanned: errors 5 ways, ${n(report.logLines)} log lines)`,

@@ -31,8 +31,6 @@ export interface Exchange {
 }
 
 export interface Wire {
-  /** `Date.now()` of each send. */
-  readonly sends: ReadonlyArray<number>
   /** 429s and 418s with a Retry-After, on `Date.now()`. */
   readonly pauses: ReadonlyArray<Pause>
   /** Every request to this origin, in the order sent. */
@@ -44,7 +42,7 @@ const httpModule = createRequire(import.meta.url)("node:http") as typeof Http
 
 interface Watcher {
   readonly hosts: ReadonlyArray<string>
-  readonly wires: ReadonlyArray<{ sends: Array<number>; pauses: Array<Pause>; exchanges: Array<Exchange> }>
+  readonly wires: ReadonlyArray<{ pauses: Array<Pause>; exchanges: Array<Exchange> }>
 }
 
 const watchers = new Set<Watcher>()
@@ -81,11 +79,7 @@ const patched = ((...args: Parameters<typeof Http.request>) => {
     readSeq: undefined,
     readAt: undefined
   }
-  const now = Date.now()
-  for (const wire of targets) {
-    wire.sends.push(now)
-    wire.exchanges.push(exchange!)
-  }
+  for (const wire of targets) wire.exchanges.push(exchange!)
   const req = (original as (...a: Parameters<typeof Http.request>) => Http.ClientRequest)(...args)
   if (exchange !== undefined) {
     // Registered before the client's own listeners (it adds them once `request` returns), so the body's end is
@@ -110,7 +104,7 @@ const patched = ((...args: Parameters<typeof Http.request>) => {
 export const install = (origins: ReadonlyArray<string>) => {
   const watcher: Watcher = {
     hosts: origins.map((origin) => new URL(origin).host),
-    wires: origins.map(() => ({ sends: [], pauses: [], exchanges: [] }))
+    wires: origins.map(() => ({ pauses: [], exchanges: [] }))
   }
   if (watchers.size === 0) {
     original = httpModule.request
@@ -128,9 +122,3 @@ export const install = (origins: ReadonlyArray<string>) => {
     }
   }
 }
-
-/** Sends inside any of the pauses. */
-export const sendsInPauses = (
-  sends: ReadonlyArray<number>,
-  pauses: ReadonlyArray<{ readonly from: number; readonly to: number }>
-): number => sends.filter((t) => pauses.some((p) => t >= p.from && t < p.to)).length

@@ -5,7 +5,7 @@ import type * as Effect4 from "effect"
 import type * as Library from "effect-binance-pm"
 import type * as Context from "effect/Context"
 import type * as Http from "effect/http"
-import type { Instruments, MakeProgram } from "../../../scripts/soak/program.js"
+import { type MakeProgram, pauseWatch, type Recorded } from "../../../scripts/soak/program.js"
 
 export interface Modules {
   readonly effect: typeof Effect4
@@ -13,59 +13,59 @@ export interface Modules {
   readonly library: typeof Library
 }
 
-type Recorded = { -readonly [K in keyof Instruments]: Array<Instruments[K][number]> }
-
-/** The number of a call's latest admission, provided afresh to each call. */
-type Admission = Context.Reference<{ seq: number | undefined }>
+/** Whether the gate admitted a request in this call: provided afresh to each call. */
+type Admission = Context.Reference<{ admitted: boolean }>
 
 /**
- * A gate of its own and BinanceHttpClient (closed with the runtime), both instrumented into `instruments`. Effect 4
- * may send from a child of the fiber the gate admitted (a timeout's), so a send finds its admission in the call's
- * context, which children inherit, rather than by fiber id as on Effect 3.
+ * A gate of its own over an instrumented store, and BinanceHttpClient (closed with the runtime) that sees each send.
+ * Effect 4 may send from a child of the fiber the gate admitted (a timeout's), so a send finds its admission in the
+ * call's context, which children inherit, rather than by fiber id as on Effect 3.
  */
 const instrumented = ({ effect, http, library }: Modules, instruments: Recorded, admission: Admission) => {
   const { Effect, Layer } = effect
   const { HttpClient } = http
   const { BinanceHttpClient, RateLimit } = library
-  let sequence = 0
+  const watch = pauseWatch(instruments)
   const client = Layer.effect(
     HttpClient.HttpClient,
     Effect.gen(function*() {
       return HttpClient.transform(yield* HttpClient.HttpClient, (send) =>
         Effect.gen(function*() {
-          instruments.sends.push({ seq: (yield* admission).seq ?? sequence++, at: Date.now() })
+          if (!(yield* admission).admitted) instruments.ungated.push(Date.now())
           const response = yield* send
           if (response.status === 429 || response.status === 418) instruments.receipts.push(Date.now())
           return response
         }))
     })
   ).pipe(Layer.provide(BinanceHttpClient.layer()))
-  const inner = RateLimit.makeUnsafe()
-  const gate: Library.RateLimit.Service = {
-    acquire: (request) =>
-      Effect.gen(function*() {
-        const permit = yield* inner.acquire(request)
-        ;(yield* admission).seq = sequence++
-        return permit
-      }),
-    release: (permit, outcome, now) =>
-      Effect.tap(inner.release(permit, outcome, now), () =>
+  const inner = RateLimit.memoryStore()
+  // The inner store's steps are synchronous: running them inside one `Effect.sync` keeps the gate's decision and
+  // its record one step.
+  const store: Library.RateLimit.Store = {
+    ...inner,
+    admit: (key, ask) =>
+      Effect.flatMap(Effect.service(admission), (call) =>
         Effect.sync(() => {
-          const wait = outcome.status === 429 || outcome.status === 418 ? outcome.retryAfterMs : undefined
-          if (wait !== undefined) instruments.closed.push({ seq: sequence++, from: Date.now(), to: Date.now() + wait })
+          const decision = Effect.runSync(inner.admit(key, ask))
+          if (watch.admitted(key, decision, ask.local)) call.admitted = true
+          return decision
         })),
-    snapshot: inner.snapshot
+    settle: (key, permit, outcome, now, local) =>
+      Effect.sync(() => {
+        Effect.runSync(inner.settle(key, permit, outcome, now, local))
+        watch.settled(key, outcome, local)
+      })
   }
-  return Layer.merge(client, Layer.succeed(RateLimit.RateLimit, gate))
+  return Layer.merge(client, Layer.succeed(RateLimit.RateLimit, RateLimit.make(store)))
 }
 
 export const make = (modules: Modules): MakeProgram => (options) => {
   const { Cause, Context, Effect, Exit, Layer, Logger, ManagedRuntime, Option, References } = modules.effect
   const { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, PortfolioMargin } = modules.library
   const logLines: Array<string> = []
-  const instruments: Recorded = { sends: [], closed: [], receipts: [] }
-  const admission: Admission = Context.Reference<{ seq: number | undefined }>("soak/Admission", {
-    defaultValue: () => ({ seq: undefined })
+  const instruments: Recorded = { admittedInPause: [], ungated: [], closed: [], receipts: [] }
+  const admission: Admission = Context.Reference<{ admitted: boolean }>("soak/Admission", {
+    defaultValue: () => ({ admitted: false })
   })
   const captureLogs = Logger.layer([
     Logger.make((entry) => void logLines.push(Logger.formatLogFmt.log(entry), Logger.formatJson.log(entry)))
@@ -86,7 +86,7 @@ export const make = (modules: Modules): MakeProgram => (options) => {
   return {
     call: async (asset) => {
       const exit = await runtime.runPromiseExit(
-        Effect.provideService(PortfolioMargin.pmAccountInfo({ asset }), admission, { seq: undefined })
+        Effect.provideService(PortfolioMargin.pmAccountInfo({ asset }), admission, { admitted: false })
       )
       if (Exit.isSuccess(exit)) return { _tag: "Success" }
       const pretty = Cause.pretty(exit.cause)
