@@ -41,7 +41,8 @@ export type FakeBinanceError = internalError.FakeBinanceError
  * The fake's plain shapes, shared by both editions (each documented where it is declared): `Options` and
  * `ServeOptions` (how a fake starts), `Account` (an API key and how it signs), `AssetAmounts` (what
  * `pmAccountInfo` answers for one asset), `ErrorReply` (a `{code,msg}` reply), and `FakeRequest` /
- * `FakeResponse` (a request as either transport sees it, and what the exchange decided).
+ * `FakeResponse` (a request as either transport sees it, and what the exchange decided), and
+ * `StreamAccountFigures` (what the user-data stream's `PM_PRO_ACCOUNT_UPDATE` pushes).
  *
  * @since 0.1.0
  * @category Models
@@ -53,7 +54,8 @@ export type {
   FakeRequest,
   FakeResponse,
   Options,
-  ServeOptions
+  ServeOptions,
+  StreamAccountFigures
 } from "./internal/core/fake/model.js"
 
 /**
@@ -97,7 +99,8 @@ export interface Service extends
     Effect.Effect<void>,
     Effect.Effect<ReadonlyArray<LogEntry>>,
     Effect.Effect<number>
-  >
+  >,
+  Model.UserStreamShape<Effect.Effect<void, FakeBinanceError>, Effect.Effect<number>>
 {
   /** The exchange itself; both transports call this. */
   readonly handle: (request: Model.FakeRequest) => Effect.Effect<Model.FakeResponse>
