@@ -88,6 +88,8 @@ type Input =
   | { readonly _tag: "Close"; readonly done: Deferred.Deferred<void> }
 
 const WAKE: Input = { _tag: "Wake" }
+/** A subscriber this many events behind loses the oldest: a watcher nobody iterates holds no more than this. */
+const EVENTS_CAPACITY = 4096
 /** A 429, 403 or 418 pauses the paced reads until the gate's end of it. */
 const PAUSES = new Set(["RateLimited", "WafBlocked", "IpBanned"])
 /** How much longer than one request's timeout `close` waits for the listenKey's DELETE before it cuts anyway. */
@@ -135,7 +137,7 @@ export const make = (
       vmwThreshold: checked.vmwThreshold
     }
     const inputs = yield* Queue.unbounded<Input>()
-    const events = yield* PubSub.unbounded<Event>()
+    const events = yield* PubSub.sliding<Event>(EVENTS_CAPACITY)
     const snapshot = yield* SubscriptionRef.make<Snapshot>({
       assets: {},
       account: undefined,
