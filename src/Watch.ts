@@ -16,6 +16,7 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
+import type * as Metric from "effect/Metric"
 import * as PubSub from "effect/PubSub"
 import type * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
@@ -27,6 +28,7 @@ import type * as Credentials from "./Credentials.js"
 import type * as Events from "./internal/core/watch/events.js"
 import type * as ScheduleRules from "./internal/core/watch/schedule.js"
 import * as Driver from "./internal/watch/driver.js"
+import * as WatchMetrics from "./internal/watch/metrics.js"
 
 /**
  * One asset's figures as `pmAccountInfo` answered them (Binance's exact strings); `at` is when the answer arrived
@@ -185,3 +187,29 @@ export const stream = (options: Options): Stream.Stream<WatchEvent, InvalidConfi
     yield* watcher.start
     return Stream.fromQueue(subscription)
   }))
+
+/**
+ * `binance.watch.reads`: the reads watchers sent, tagged `reason` (`routine`, `fresh`, `stream`) and `outcome`
+ * (`ok` or the error's tag).
+ *
+ * @since 0.2.0
+ * @category Metrics
+ */
+export const reads: Metric.Metric.Counter<number> = WatchMetrics.reads
+
+/**
+ * `binance.watch.asset_age`: how old each watched asset's figure is, in ms (tagged `asset`, `unit: "ms"`; -1
+ * before its first read), updated at least every 5 s.
+ *
+ * @since 0.2.0
+ * @category Metrics
+ */
+export const assetAge: Metric.Metric.Gauge<number> = WatchMetrics.assetAge
+
+/**
+ * `binance.watch.stream_up`: 1 while the user-data stream is connected, 0 while it is down.
+ *
+ * @since 0.2.0
+ * @category Metrics
+ */
+export const streamUp: Metric.Metric.Gauge<number> = WatchMetrics.streamUp

@@ -4,6 +4,7 @@ import * as Socket from "@effect/platform/Socket"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
 import * as Queue from "effect/Queue"
 import * as TestClock from "effect/TestClock"
 import * as FakeBinance from "../src/FakeBinance.js"
@@ -231,9 +232,11 @@ describe("Watch: the user-data stream", () => {
           third.open()
           expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "up" })
           expect((yield* watcher.snapshot.get).stream).toBe("up")
+          expect((yield* Metric.value(Watch.streamUp)).value).toBe(1)
           closed.push(third)
         }))
         expect(closed[0]!.closedWith).toBe(1000)
+        expect((yield* Metric.value(Watch.streamUp)).value).toBe(0)
         const keyRequests = (yield* requests).filter((entry) => entry.path === LISTEN_KEY).map((entry) => entry.method)
         expect(keyRequests).toEqual(["POST", "POST", "POST", "DELETE"])
       }).pipe(Effect.provide(env(sockets)))
@@ -265,4 +268,20 @@ describe("Watch: the user-data stream", () => {
         expect(watcher.plan.intervalMs).toBe(1250)
       })).pipe(Effect.provide(env(sockets)))
     }))
+})
+
+describe("Watch: metrics", () => {
+  it.effect("reads by reason and outcome, each asset's age", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const fake = yield* FakeBinance.FakeBinance
+      yield* fake.setAsset(KEY, "MTRC", SOL)
+      const fresh = Watch.reads.pipe(Metric.tagged("reason", "fresh"), Metric.tagged("outcome", "ok"))
+      const before = (yield* Metric.value(fresh)).count
+      const watcher = yield* Watch.make({ assets: ["MTRC"], stream: false, maxAgeMs: 10_000 })
+      yield* TestClock.adjust(0)
+      yield* watcher.fresh("MTRC")
+      expect((yield* Metric.value(fresh)).count).toBeGreaterThanOrEqual(before + 1)
+      yield* TestClock.adjust(5000)
+      yield* settled(() => Effect.runSync(Metric.value(Metric.tagged(Watch.assetAge, "asset", "MTRC"))).value === 5000)
+    })).pipe(Effect.provide(env())))
 })

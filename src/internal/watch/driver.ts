@@ -16,6 +16,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberSet from "effect/FiberSet"
 import { identity } from "effect/Function"
+import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
@@ -33,6 +34,7 @@ import * as WatchOptions from "../core/watch/options.js"
 import * as ScheduleRules from "../core/watch/schedule.js"
 import * as StreamRules from "../core/watch/stream.js"
 import * as ListenKey from "./listenKey.js"
+import * as WatchMetrics from "./metrics.js"
 import * as WebSocket from "./webSocket.js"
 
 /** @internal */
@@ -73,6 +75,7 @@ type Input =
     readonly _tag: "ReadDone"
     readonly id: number
     readonly asset: string
+    readonly reason: ScheduleRules.Reason
     readonly exit: Exit.Exit<CallRules.Success, PmAccountInfoError>
     readonly at: number
   }
@@ -90,6 +93,8 @@ type Input =
 const WAKE: Input = { _tag: "Wake" }
 /** A subscriber this many events behind loses the oldest: a watcher nobody iterates holds no more than this. */
 const EVENTS_CAPACITY = 4096
+/** The watcher wakes at least this often to update the `binance.watch.asset_age` gauges. */
+const AGES_EVERY_MS = 5000
 /** A 429, 403 or 418 pauses the paced reads until the gate's end of it. */
 const PAUSES = new Set(["RateLimited", "WafBlocked", "IpBanned"])
 /** How much longer than one request's timeout `close` waits for the listenKey's DELETE before it cuts anyway. */
@@ -164,7 +169,10 @@ export const make = (
 
     const publish = (event: Event): Effect.Effect<void> =>
       Effect.zipRight(
-        PubSub.publish(events, event),
+        Effect.zipRight(
+          PubSub.publish(events, event),
+          event.type === "stream" ? WatchMetrics.recordStream(event.state === "up") : Effect.void
+        ),
         SubscriptionRef.update(snapshot, (s): Snapshot => {
           switch (event.type) {
             case "asset":
@@ -189,7 +197,7 @@ export const make = (
           Effect.flatMap((exit) =>
             Effect.map(
               Clock.currentTimeMillis,
-              (at) => offer({ _tag: "ReadDone", id: decision.id, asset: decision.asset, exit, at })
+              (at) => offer({ ...decision, _tag: "ReadDone", exit, at })
             )
           ),
           Effect.provide(context)
@@ -285,7 +293,19 @@ export const make = (
       return Effect.forEach(waiting, (deferred) => Deferred.done(deferred, exit), { discard: true })
     }
 
-    const readDone = (input: Extract<Input, { _tag: "ReadDone" }>, now: number): Effect.Effect<void> => {
+    const readDone = (input: Extract<Input, { _tag: "ReadDone" }>, now: number): Effect.Effect<void> =>
+      Effect.zipRight(
+        WatchMetrics.recordRead(
+          input.reason,
+          Exit.isSuccess(input.exit) ? "ok" : Option.getOrElse(
+            Option.map(Cause.failureOption(input.exit.cause), (error) => error._tag),
+            () => "Interrupted"
+          )
+        ),
+        readSettled(input, now)
+      )
+
+    const readSettled = (input: Extract<Input, { _tag: "ReadDone" }>, now: number): Effect.Effect<void> => {
       if (Exit.isSuccess(input.exit)) {
         const body = input.exit.value.body
         const event: Events.AssetEvent = {
@@ -368,6 +388,8 @@ export const make = (
           if (decision._tag === "Wait") wakeAt = decision.until
         }
         if (stream !== undefined) wakeAt = Math.min(wakeAt, StreamRules.wakeAt(stream) ?? Number.POSITIVE_INFINITY)
+        // The ages metric is kept current (a wake does nothing else).
+        if (closing === undefined) wakeAt = Math.min(wakeAt, now + AGES_EVERY_MS)
         const input = wakeAt === Number.POSITIVE_INFINITY
           ? yield* Queue.take(inputs)
           : yield* Effect.timeoutTo(Queue.take(inputs), {
@@ -377,6 +399,7 @@ export const make = (
           })
         now = yield* Clock.currentTimeMillis
         yield* handle(input, now)
+        yield* WatchMetrics.recordAges(ScheduleRules.ages(schedule, now))
       }
     }).pipe(
       Effect.ensuring(Effect.suspend(() => {

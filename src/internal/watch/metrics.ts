@@ -1,0 +1,34 @@
+/**
+ * The watcher's metrics as Effect `Metric`s (names from core/watch/metrics.ts), and recording them.
+ */
+import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
+import * as Metrics from "../core/metrics.js"
+import { readTags, WATCH_METRICS } from "../core/watch/metrics.js"
+import type * as ScheduleRules from "../core/watch/schedule.js"
+
+/** @internal */
+export const reads = Metric.counter(WATCH_METRICS.reads.name, {
+  description: WATCH_METRICS.reads.description,
+  incremental: true
+})
+
+/** @internal */
+export const assetAge = Metric.gauge(WATCH_METRICS.assetAge.name, { description: WATCH_METRICS.assetAge.description })
+  .pipe(Metric.tagged(Metrics.UNIT.key, Metrics.UNIT.value))
+
+/** @internal */
+export const streamUp = Metric.gauge(WATCH_METRICS.streamUp.name, { description: WATCH_METRICS.streamUp.description })
+
+/** @internal */
+export const recordRead = (reason: ScheduleRules.Reason, outcome: string): Effect.Effect<void> =>
+  Metric.increment(readTags(reason, outcome).reduce((metric, [key, value]) => Metric.tagged(metric, key, value), reads))
+
+/** @internal */
+export const recordAges = (ages: ReadonlyArray<ScheduleRules.Age>): Effect.Effect<void> =>
+  Effect.forEach(ages, (age) => Metric.set(Metric.tagged(assetAge, "asset", age.asset), age.ageMs ?? -1), {
+    discard: true
+  })
+
+/** @internal */
+export const recordStream = (up: boolean): Effect.Effect<void> => Metric.set(streamUp, up ? 1 : 0)
