@@ -285,3 +285,55 @@ describe("Watch: metrics", () => {
       yield* settled(() => Effect.runSync(Metric.value(Metric.tagged(Watch.assetAge, "asset", "MTRC"))).value === 5000)
     })).pipe(Effect.provide(env())))
 })
+
+describe("Watch against the in-memory FakeBinance stream (TestClock)", () => {
+  const memory = Layer.mergeAll(
+    FakeBinance.layer({ accounts: [account] }),
+    Credentials.layerHmac({ apiKey: KEY, secretKey: SECRET }),
+    Layer.effect(BinanceClock.BinanceClock, BinanceClock.make)
+  )
+  const figures = (vmw: string): FakeBinance.StreamAccountFigures => ({
+    uniMMR: "1.9",
+    accountEquity: "30.2",
+    actualEquity: "30.2",
+    initialMargin: "20.6",
+    maintenanceMargin: "15.1",
+    availableBalance: "3.9",
+    virtualMaxWithdrawUSD: vmw
+  })
+
+  it.effect("account updates every 5 s, the vmw trigger, expiry and a drop, all on virtual time", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const fake = yield* FakeBinance.FakeBinance
+      yield* fake.setStreamAccount(KEY, figures("100"))
+      const watcher = yield* Watch.make({ assets: ["BTC"] })
+      const events = yield* watcher.subscribe
+      yield* TestClock.adjust(0)
+      expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "up" })
+      expect(yield* fake.streamConnections).toBe(1)
+      yield* TestClock.adjust(5000)
+      expect(yield* next(events, "account")).toMatchObject({ at: 5000, virtualMaxWithdrawUSD: "100" })
+
+      // vmw moves 10 %: BTC is re-read at the update, not 54 s after its first read.
+      yield* fake.setStreamAccount(KEY, figures("110"))
+      yield* TestClock.adjust(5000)
+      expect(yield* next(events, "account")).toMatchObject({ at: 10_000, virtualMaxWithdrawUSD: "110" })
+      expect((yield* next(events, "asset")).at).toBe(10_000)
+
+      yield* fake.expireListenKeys()
+      yield* TestClock.adjust(0)
+      expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "down", reason: "listenKey expired" })
+      expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "up" })
+
+      yield* fake.dropStream()
+      yield* TestClock.adjust(0)
+      expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "down", reason: "closed (code 1006)" })
+      // The second short-lived connection in a row: the back-off has doubled to 2 s.
+      yield* TestClock.adjust(1999)
+      expect((yield* watcher.snapshot.get).stream).toBe("down")
+      yield* TestClock.adjust(1)
+      expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "up" })
+      const keys = (yield* requests).filter((entry) => entry.path === LISTEN_KEY).map((entry) => entry.method)
+      expect(keys).toEqual(["POST", "POST", "POST"])
+    })).pipe(Effect.provide(memory)))
+})

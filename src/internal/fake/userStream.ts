@@ -54,13 +54,53 @@ const refuse = (socket: Net.Socket, status: number, body: string): void => {
   )
 }
 
+/**
+ * A wake-up the stream's scripting calls ring (for the scope), so that the pump sends what they scripted at once.
+ *
+ * @internal
+ */
+export const ringing = (made: Made): Effect.Effect<Queue.Queue<void>, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const wake = yield* Queue.sliding<void>(1)
+    const ring = () => void Queue.unsafeOffer(wake, undefined)
+    made.streamChanged.add(ring)
+    yield* Effect.addFinalizer(() => Effect.sync(() => made.streamChanged.delete(ring)))
+    return wake
+  })
+
+/**
+ * Sends each connection the frames the rules say are due, on the ambient clock: at each frame's instant, or when
+ * rung, or after `maxSleepMs` at the latest (`undefined`: no limit).
+ *
+ * @internal
+ */
+export const pump = (
+  made: Made,
+  wake: Queue.Queue<void>,
+  deliver: (frame: Frame) => void,
+  maxSleepMs: number | undefined,
+  /** Runs first at every turn, at server time `now`. */
+  onTurn: (now: number) => void = () => {}
+): Effect.Effect<never> =>
+  Effect.gen(function*() {
+    const rules = made.exchange.userStream
+    while (true) {
+      const now = made.exchange.serverTime(yield* Clock.currentTimeMillis)
+      onTurn(now)
+      for (const frame of rules.advance(now)) deliver(frame)
+      const next = rules.nextAt()
+      const delay = next === undefined ? maxSleepMs : Math.max(0, Math.min(maxSleepMs ?? Infinity, next - now))
+      yield* delay === undefined ? Queue.take(wake) : Effect.raceFirst(Effect.sleep(delay), Queue.take(wake))
+    }
+  })
+
 /** Serves the stream on `server` until the scope closes, which cuts every connection. */
 export const attach = (server: Http.Server, made: Made): Effect.Effect<void, never, Scope.Scope> =>
   Effect.gen(function*() {
     const loaded = yield* load
     const rules = made.exchange.userStream
     const clients = new Map<number, Client>()
-    const wake = yield* Queue.sliding<void>(1)
+    const wake = yield* ringing(made)
     const ring = () => void Queue.unsafeOffer(wake, undefined)
     const wss = "make" in loaded ? loaded.make() : undefined
     // The served fake runs on the real clock, as its HTTP side does (`Clock.make()` is the live clock).
@@ -108,23 +148,11 @@ export const attach = (server: Http.Server, made: Made): Effect.Effect<void, nev
       }
     }
 
-    const pump = Effect.gen(function*() {
-      while (true) {
-        const now = made.exchange.serverTime(yield* Clock.currentTimeMillis)
-        for (const frame of rules.advance(now)) deliver(frame)
-        const next = rules.nextAt()
-        const delay = next === undefined ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, Math.max(0, next - now))
-        yield* Effect.raceFirst(Effect.sleep(delay), Queue.take(wake))
-      }
-    })
-
-    made.streamChanged.add(ring)
     server.on("upgrade", onUpgrade)
-    yield* Effect.forkScoped(Effect.withClock(pump, live))
+    yield* Effect.forkScoped(Effect.withClock(pump(made, wake, deliver, MAX_SLEEP_MS), live))
     yield* Effect.addFinalizer(() =>
       Effect.sync(() => {
         server.off("upgrade", onUpgrade)
-        made.streamChanged.delete(ring)
         for (const [id, client] of clients) {
           client.terminate()
           rules.disconnect(id)
