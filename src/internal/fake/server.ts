@@ -1,7 +1,8 @@
 /**
  * The loopback transport: the core's `node:http` server handing each request to the same `handle` as the
  * in-memory client, on the real clock. Closing the scope interrupts pending (delayed) answers and closes every
- * connection, idle or not, so processes exit cleanly.
+ * connection, idle or not, so processes exit cleanly. The user-data stream's WebSocket upgrades are
+ * `./userStream.ts`'s.
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
