@@ -6,8 +6,10 @@
  * re-read before it is `maxAgeMs` old where the share allows. The stream (`POST /fapi/v1/listenKey`, then
  * `wss://fstream.binance.com/pm-classic/ws/<listenKey>`) pushes the account's figures every 5 s at no weight; a
  * move of `vmw` beyond `vmwThreshold`, or a risk level change, re-reads every asset. `fresh(asset)` reads ahead of
- * everything and joins a read of that asset already pending or in flight. Every request goes through the
- * `RateLimit` gate. The rules are the shared core's (`internal/core/watch`); this module only wires them.
+ * everything and joins a read of that asset already pending or in flight (another watcher's of the same key,
+ * market and asset too). The watchers on one `RateLimit` gate space their routine reads out together, so that
+ * they spend the share between them. Every request goes through the gate. The rules are the shared core's
+ * (`internal/core/watch`); this module only wires them.
  *
  * The stream's WebSocket is the `Socket.WebSocketConstructor` in context, else the global `WebSocket`, else the
  * optional `ws` package (Node 20 has no global `WebSocket`).

@@ -337,3 +337,29 @@ describe("Watch against the in-memory FakeBinance stream (TestClock)", () => {
       expect(keys).toEqual(["POST", "POST", "POST"])
     })).pipe(Effect.provide(memory)))
 })
+
+describe("Watch: watchers of one process", () => {
+  it.effect("share one pace on one budget, and join each other's reads of the same asset", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const fake = yield* FakeBinance.FakeBinance
+      const first = yield* Watch.make({ assets: ["BTC", "ETH"], maxAgeMs: 5000, stream: false })
+      const second = yield* Watch.make({ assets: ["SOL", "BTC"], maxAgeMs: 5000, stream: false })
+      yield* TestClock.adjust(0)
+      yield* TestClock.adjust(10_000)
+      const times = (yield* reads).map((entry) => entry.time)
+      // One read every 1250 ms between them (the default share), not one each.
+      expect(times.every((time, i) => i === 0 || time - times[i - 1]! >= 1250)).toBe(true)
+      expect(times.length).toBeLessThanOrEqual(9)
+
+      // A fresh read of BTC by one watcher while the other's read of BTC is in flight: one request.
+      yield* fake.clearRequests
+      yield* fake.enqueueFault(FakeBinance.Fault.delay("200 millis"), { path: PM })
+      const a = yield* Effect.fork(first.fresh("BTC"))
+      yield* TestClock.adjust(50)
+      const b = yield* Effect.fork(second.fresh("BTC"))
+      yield* TestClock.adjust(150)
+      const [fromFirst, fromSecond] = [yield* a.await.pipe(Effect.flatten), yield* b.await.pipe(Effect.flatten)]
+      expect(fromSecond).toEqual(fromFirst)
+      expect((yield* reads).filter((entry) => entry.query.startsWith("asset=BTC")).length).toBe(1)
+    })).pipe(Effect.provide(env())))
+})

@@ -19,6 +19,7 @@ import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
+import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import * as BinanceClock from "../../BinanceClock.js"
@@ -35,6 +36,7 @@ import * as ScheduleRules from "../core/watch/schedule.js"
 import * as StreamRules from "../core/watch/stream.js"
 import * as ListenKey from "./listenKey.js"
 import * as WatchMetrics from "./metrics.js"
+import * as Shared from "./shared.js"
 import * as WebSocket from "./webSocket.js"
 
 /** @internal */
@@ -189,10 +191,22 @@ export const make = (
         })
       )
 
-    const read = (decision: Extract<ScheduleRules.Decision, { _tag: "Read" }>) =>
-      FiberSet.run(
+    const budgetKey = budgetKeyOf(config, client)
+    const slots = Shared.slots(gate)
+    const intervalMs = ScheduleRules.intervalMs(scheduleConfig)
+    const read = (decision: Extract<ScheduleRules.Decision, { _tag: "Read" }>, now: number) => {
+      // Paced reads also keep their distance from the other watchers' on this budget; a fresh read goes at once.
+      const delay = decision.reason === "fresh" ? 0 : slots.claim(budgetKey, now, intervalMs) - now
+      const sent = Shared.joined(
+        gate,
+        `${budgetKey}\u0000${config.market ?? "usds-m"}\u0000${
+          Redacted.value(credentials.apiKey)
+        }\u0000${decision.asset}`,
+        Effect.provide(Call.run({ asset: decision.asset }, identity), context)
+      )
+      return FiberSet.run(
         fibers,
-        Effect.exit(Call.run({ asset: decision.asset }, identity)).pipe(
+        Effect.exit(delay > 0 ? Effect.zipRight(Effect.sleep(delay), sent) : sent).pipe(
           Effect.withSpan("Watch.read", { attributes: { "binance.asset": decision.asset, reason: decision.reason } }),
           Effect.flatMap((exit) =>
             Effect.map(
@@ -203,6 +217,7 @@ export const make = (
           Effect.provide(context)
         )
       )
+    }
 
     /** Sends every read due now; returns what the schedule waits for next. */
     const sendDue = (now: number): Effect.Effect<ScheduleRules.Decision> =>
@@ -211,7 +226,9 @@ export const make = (
         for (;;) {
           const [decision, next] = ScheduleRules.next(schedule, now)
           schedule = next
-          if (decision._tag !== "Read") return Effect.as(Effect.forEach(due, read, { discard: true }), decision)
+          if (decision._tag !== "Read") {
+            return Effect.as(Effect.forEach(due, (decided) => read(decided, now), { discard: true }), decision)
+          }
           due.push(decision)
         }
       })
@@ -326,7 +343,7 @@ export const make = (
         ? Effect.void
         : publish({ type: "read-failed", at: now, ...failure, error: error.value })
       const paused = error._tag === "Some" && PAUSES.has(error.value._tag)
-        ? Effect.map(gate.snapshot(budgetKeyOf(config, client)), (gated) => {
+        ? Effect.map(gate.snapshot(budgetKey), (gated) => {
           schedule = ScheduleRules.pause(schedule, Math.max(gated.pausedUntil, gated.blockedUntil, gated.bannedUntil))
         })
         : Effect.void
