@@ -31,7 +31,7 @@ const percentile = (sorted: ReadonlyArray<number>, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!
 
 /** Runs the soak; returns the ages sampled each second (ms) and the pmAccountInfo weight of each minute. */
-export const soak = Effect.gen(function*() {
+const soak = Effect.gen(function*() {
   const fake = yield* FakeBinance.FakeBinance
   yield* fake.setStreamAccount(KEY, figures(10_000))
   yield* fake.setFaultRate(FakeBinance.Fault.rateLimited(2), 0.02, { path: PM, seed: 3 })

@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Queue from "effect/Queue"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, Credentials } from "../src/index.js"
@@ -133,6 +134,19 @@ describe("Watch: paced reads (stream: false)", () => {
         ["SOL", 2000, false]
       ])
     })).pipe(Effect.provide(env())))
+
+  it.effect("Watch.stream: every event from the first, the watcher closed with the stream", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        Watch.stream({ assets: ["BTC", "ETH"], stream: false }).pipe(Stream.take(2), Stream.runCollect)
+      )
+      yield* TestClock.adjust(1250)
+      const events = [...yield* fiber.await.pipe(Effect.flatten)]
+      expect(events.map((e) => e.type === "asset" && [e.asset, e.at])).toEqual([["BTC", 0], ["ETH", 1250]])
+      // Closed with the stream: nothing more is read.
+      yield* TestClock.adjust(60_000)
+      expect((yield* reads).length).toBe(2)
+    }).pipe(Effect.provide(env())))
 
   it.effect("never spends more than the share: 5 s maxAgeMs for 10 assets is 48 reads, 240 weight, a minute", () =>
     Effect.scoped(Effect.gen(function*() {

@@ -56,14 +56,14 @@ export const make = (
   // Each iteration after the first subscribes when it starts.
   let firstTaken = false
 
+  const onAbort = () => void close()
   const close = (): Promise<void> => {
+    signal?.removeEventListener("abort", onAbort)
     closing ??= ready.then(() => Effect.runPromise(Scope.close(scope, Exit.void)))
     return closing
   }
-  if (signal !== undefined) {
-    if (signal.aborted) void close()
-    else signal.addEventListener("abort", () => void close(), { once: true })
-  }
+  if (signal?.aborted === true) void close()
+  else signal?.addEventListener("abort", onAbort, { once: true })
 
   const iterate = (): AsyncIterator<Event> => {
     const subscription = ready.then((exit): Promise<Queue.Dequeue<Event>> | Queue.Dequeue<Event> => {
