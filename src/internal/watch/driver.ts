@@ -395,6 +395,7 @@ export const make = (
       }
     }
 
+    const recordAges = WatchMetrics.ageRecorder(checked.assets)
     const loop = Effect.gen(function*() {
       let now = yield* Clock.currentTimeMillis
       if (webSocket !== undefined) yield* step(StreamRules.start(wsBaseUrl, now), now)
@@ -416,7 +417,7 @@ export const make = (
           })
         now = yield* Clock.currentTimeMillis
         yield* handle(input, now)
-        yield* WatchMetrics.recordAges(ScheduleRules.ages(schedule, now))
+        yield* recordAges(ScheduleRules.ages(schedule, now))
       }
     }).pipe(
       Effect.ensuring(Effect.suspend(() => {

@@ -24,11 +24,17 @@ export const streamUp = Metric.gauge(WATCH_METRICS.streamUp.name, { description:
 export const recordRead = (reason: ScheduleRules.Reason, outcome: string): Effect.Effect<void> =>
   Metric.increment(readTags(reason, outcome).reduce((metric, [key, value]) => Metric.tagged(metric, key, value), reads))
 
-/** @internal */
-export const recordAges = (ages: ReadonlyArray<ScheduleRules.Age>): Effect.Effect<void> =>
-  Effect.forEach(ages, (age) => Metric.set(Metric.tagged(assetAge, "asset", age.asset), age.ageMs ?? -1), {
-    discard: true
-  })
+/**
+ * Records each asset's age; `ages` are in the order of `assets`, whose gauges are tagged once, not at every wake.
+ *
+ * @internal
+ */
+export const ageRecorder = (
+  assets: ReadonlyArray<string>
+): (ages: ReadonlyArray<ScheduleRules.Age>) => Effect.Effect<void> => {
+  const gauges = assets.map((asset) => Metric.tagged(assetAge, "asset", asset))
+  return (ages) => Effect.forEach(ages, (age, index) => Metric.set(gauges[index]!, age.ageMs ?? -1), { discard: true })
+}
 
 /** @internal */
 export const recordStream = (up: boolean): Effect.Effect<void> => Metric.set(streamUp, up ? 1 : 0)
