@@ -31,6 +31,7 @@ import type * as Events from "./internal/core/watch/events.js"
 import type * as ScheduleRules from "./internal/core/watch/schedule.js"
 import * as Driver from "./internal/watch/driver.js"
 import * as WatchMetrics from "./internal/watch/metrics.js"
+import type * as Model from "./internal/watch/model.js"
 
 /**
  * One asset's figures as `pmAccountInfo` answered them (Binance's exact strings); `at` is when the answer arrived
@@ -79,7 +80,7 @@ export type ReadFailedEvent = Events.ReadFailedEvent<PmAccountInfoError>
  * @since 0.2.0
  * @category Models
  */
-export type WatchEvent = Driver.Event
+export type WatchEvent = Model.Event
 
 /**
  * The latest of everything: each asset's last figure, the account's last update, the last risk level change, and
@@ -88,7 +89,7 @@ export type WatchEvent = Driver.Event
  * @since 0.2.0
  * @category Models
  */
-export type Snapshot = Driver.Snapshot
+export type Snapshot = Model.Snapshot
 
 /**
  * How old each asset's figure is (`ageMs` undefined until its first answer; `overdue` past `maxAgeMs`).
@@ -116,7 +117,7 @@ export type Plan = ScheduleRules.Plan
  * @since 0.2.0
  * @category Models
  */
-export type Options = Driver.Options
+export type Options = Model.Options
 
 /**
  * A running watcher.
@@ -150,7 +151,7 @@ export interface Watcher {
  */
 export type Requirements = Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
 
-const toWatcher = (watcher: Driver.Watcher): Watcher => ({
+const toWatcher = (watcher: Model.Watcher): Watcher => ({
   events: Stream.fromPubSub(watcher.events),
   subscribe: PubSub.subscribe(watcher.events),
   snapshot: watcher.snapshot,

@@ -5,7 +5,7 @@
  * states are only ever touched by that fiber. Reads go through `internal/call.ts`'s `run`, and so the gate.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as Socket from "@effect/platform/Socket"
+import type * as Socket from "@effect/platform/Socket"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import type * as Context from "effect/Context"
@@ -28,7 +28,6 @@ import { InvalidConfiguration, type PmAccountInfoError } from "../../BinanceErro
 import * as Credentials from "../../Credentials.js"
 import * as RateLimit from "../../RateLimit.js"
 import * as Call from "../call.js"
-import type * as CallRules from "../core/call.js"
 import { budgetKeyOf } from "../core/egress.js"
 import type * as Events from "../core/watch/events.js"
 import * as WatchOptions from "../core/watch/options.js"
@@ -36,61 +35,18 @@ import * as ScheduleRules from "../core/watch/schedule.js"
 import * as StreamRules from "../core/watch/stream.js"
 import * as ListenKey from "./listenKey.js"
 import * as WatchMetrics from "./metrics.js"
+import {
+  type Event,
+  type Input,
+  type Options,
+  type Requirements,
+  type Snapshot,
+  type Watcher,
+  withEvent
+} from "./model.js"
 import * as Shared from "./shared.js"
+import * as WatchSocket from "./socket.js"
 import * as WebSocket from "./webSocket.js"
-
-/** @internal */
-export type Event = Events.WatchEvent<PmAccountInfoError>
-
-/** @internal */
-export interface Snapshot {
-  /** Each asset's last figure, once read. */
-  readonly assets: Readonly<Record<string, Events.AssetEvent>>
-  readonly account: Events.AccountEvent | undefined
-  readonly risk: Events.RiskEvent | undefined
-  /** `off` when watching by polling alone. */
-  readonly stream: "up" | "down" | "off"
-}
-
-/** @internal */
-export interface Options extends WatchOptions.WatchOptions {
-  readonly wsBaseUrl?: string | undefined
-}
-
-/** @internal */
-export interface Watcher {
-  readonly events: PubSub.PubSub<Event>
-  readonly snapshot: SubscriptionRef.SubscriptionRef<Snapshot>
-  readonly fresh: (asset: string) => Effect.Effect<Events.AssetEvent, PmAccountInfoError>
-  readonly ages: Effect.Effect<ReadonlyArray<ScheduleRules.Age>>
-  readonly plan: ScheduleRules.Plan
-  /** Starts the fiber (once), in the scope the watcher was made in. */
-  readonly start: Effect.Effect<void>
-}
-
-/** @internal */
-export type Requirements = Call.Requirements
-
-type Input =
-  | { readonly _tag: "Wake" }
-  | {
-    readonly _tag: "ReadDone"
-    readonly id: number
-    readonly asset: string
-    readonly reason: ScheduleRules.Reason
-    readonly exit: Exit.Exit<CallRules.Success, PmAccountInfoError>
-    readonly at: number
-  }
-  | {
-    readonly _tag: "Demand"
-    readonly asset: string
-    readonly deferred: Deferred.Deferred<Events.AssetEvent, PmAccountInfoError>
-  }
-  | { readonly _tag: "Answered"; readonly answer: StreamRules.Answer }
-  | { readonly _tag: "Opened"; readonly id: number }
-  | { readonly _tag: "Text"; readonly id: number; readonly text: string }
-  | { readonly _tag: "Dropped"; readonly id: number; readonly reason: string }
-  | { readonly _tag: "Close"; readonly done: Deferred.Deferred<void> }
 
 const WAKE: Input = { _tag: "Wake" }
 /** A subscriber this many events behind loses the oldest: a watcher nobody iterates holds no more than this. */
@@ -104,20 +60,6 @@ const CLOSE_GRACE_MS = 1000
 
 const refused = (refusal: { readonly field: string; readonly reason: string }) =>
   Effect.fail(new InvalidConfiguration({ field: refusal.field, reason: refusal.reason }))
-
-const closeReason = (cause: Cause.Cause<unknown>): string => {
-  const failure = Cause.failureOption(cause)
-  if (failure._tag === "None") return Cause.isInterruptedOnly(cause) ? "disconnected" : "socket defect"
-  const error = failure.value
-  if (Socket.isSocketError(error)) {
-    return error.reason === "Close"
-      ? `closed (code ${error.code}${error.closeReason ? `: ${error.closeReason}` : ""})`
-      : `${error.reason}: ${error.message}`
-  }
-  return String(error)
-}
-
-const decoder = new TextDecoder()
 
 /** Builds a watcher in the scope; `start` runs it. Bad options fail here, before anything is read or connected. */
 /** @internal */
@@ -159,7 +101,7 @@ export const make = (
     let closing: Deferred.Deferred<void> | undefined
     let finished = false
     const waiters = new Map<number, Array<Deferred.Deferred<Events.AssetEvent, PmAccountInfoError>>>()
-    const sockets = new Map<number, Fiber.RuntimeFiber<void, unknown>>()
+    const sockets = new Map<number, Fiber.RuntimeFiber<void>>()
     const offer = (input: Input) => void Queue.unsafeOffer(inputs, input)
     const keyContext: ListenKey.Context = {
       client,
@@ -175,20 +117,7 @@ export const make = (
           PubSub.publish(events, event),
           event.type === "stream" ? WatchMetrics.recordStream(event.state === "up") : Effect.void
         ),
-        SubscriptionRef.update(snapshot, (s): Snapshot => {
-          switch (event.type) {
-            case "asset":
-              return { ...s, assets: { ...s.assets, [event.asset]: event } }
-            case "account":
-              return { ...s, account: event }
-            case "risk":
-              return { ...s, risk: event }
-            case "stream":
-              return { ...s, stream: event.state }
-            case "read-failed":
-              return s
-          }
-        })
+        SubscriptionRef.update(snapshot, (s) => withEvent(s, event))
       )
 
     const budgetKey = budgetKeyOf(config, client)
@@ -237,24 +166,11 @@ export const make = (
       Effect.flatMap(
         FiberSet.run(
           fibers,
-          Effect.scoped(Effect.flatMap(
-            Socket.makeWebSocket(url, {
-              openTimeout: StreamRules.TIMING.connectTimeoutMs,
-              closeCodeIsError: () => true
-            }),
-            (socket) =>
-              socket.runRaw(
-                (data) => offer({ _tag: "Text", id, text: typeof data === "string" ? data : decoder.decode(data) }),
-                { onOpen: Effect.sync(() => offer({ _tag: "Opened", id })) }
-              )
-          )).pipe(
-            Effect.provideService(Socket.WebSocketConstructor, make),
-            Effect.onExit((exit) =>
-              Effect.sync(() =>
-                offer({ _tag: "Dropped", id, reason: Exit.isSuccess(exit) ? "closed" : closeReason(exit.cause) })
-              )
-            )
-          )
+          WatchSocket.connection(url, make, {
+            opened: () => offer({ _tag: "Opened", id }),
+            text: (text) => offer({ _tag: "Text", id, text }),
+            dropped: (reason) => offer({ _tag: "Dropped", id, reason })
+          })
         ),
         (fiber) => Effect.sync(() => void sockets.set(id, fiber))
       )

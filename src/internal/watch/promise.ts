@@ -17,6 +17,7 @@ import type * as Api from "../core/promiseApi.js"
 import type * as Events from "../core/watch/events.js"
 import * as WatchOptions from "../core/watch/options.js"
 import * as Driver from "./driver.js"
+import type * as Model from "./model.js"
 
 type Event = Events.WatchEvent<PmAccountInfoError>
 
@@ -32,7 +33,7 @@ const settle = <A>(exit: Exit.Exit<A, PmAccountInfoError>): Promise<A> =>
 
 /** @internal */
 export const make = (
-  runtime: ManagedRuntime.ManagedRuntime<Driver.Requirements, never>,
+  runtime: ManagedRuntime.ManagedRuntime<Model.Requirements, never>,
   options: Api.WatchOptions,
   wsBaseUrl: string
 ): Api.Watcher<PmAccountInfoError> => {
@@ -45,7 +46,7 @@ export const make = (
   const { signal, ...watchOptions } = options
   const scope = Effect.runSync(Scope.make())
   let closing: Promise<void> | undefined
-  let snapshot: SubscriptionRef.SubscriptionRef<Driver.Snapshot> | undefined
+  let snapshot: SubscriptionRef.SubscriptionRef<Model.Snapshot> | undefined
   const ready = runtime.runPromiseExit(Effect.gen(function*() {
     const watcher = yield* Scope.extend(Driver.make({ ...watchOptions, wsBaseUrl }), scope)
     const first = yield* Scope.extend(PubSub.subscribe(watcher.events), scope)
