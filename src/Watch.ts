@@ -155,7 +155,10 @@ const toWatcher = (watcher: Model.Watcher): Watcher => ({
   events: Stream.fromPubSub(watcher.events),
   subscribe: PubSub.subscribe(watcher.events),
   snapshot: watcher.snapshot,
-  fresh: watcher.fresh,
+  fresh: Effect.fn("Watch.fresh")(function*(asset: string) {
+    yield* Effect.annotateCurrentSpan("binance.asset", asset)
+    return yield* watcher.fresh(asset)
+  }),
   ages: watcher.ages,
   plan: watcher.plan
 })

@@ -136,7 +136,9 @@ export const make = (
       return FiberSet.run(
         fibers,
         Effect.exit(delay > 0 ? Effect.zipRight(Effect.sleep(delay), sent) : sent).pipe(
-          Effect.withSpan("Watch.read", { attributes: { "binance.asset": decision.asset, reason: decision.reason } }),
+          Effect.withSpan("Watch.read", {
+            attributes: { "binance.asset": decision.asset, "binance.watch.reason": decision.reason }
+          }),
           Effect.flatMap((exit) =>
             Effect.map(
               Clock.currentTimeMillis,
