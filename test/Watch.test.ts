@@ -316,6 +316,27 @@ describe("Watch against the in-memory FakeBinance stream (TestClock)", () => {
     virtualMaxWithdrawUSD: vmw
   })
 
+  it.effect("a ban holds the listenKey requests too: nothing is sent until it ends, then the stream comes up", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const fake = yield* FakeBinance.FakeBinance
+      yield* fake.setStreamAccount(KEY, figures("100"))
+      yield* fake.enqueueFault(FakeBinance.Fault.banned(60), { path: PM })
+      const watcher = yield* Watch.make({ assets: ["BTC"] })
+      const events = yield* watcher.subscribe
+      yield* TestClock.adjust(0)
+      const failed = yield* next(events, "read-failed")
+      expect(failed.error._tag).toBe("IpBanned")
+      // The first POST may have gone before the 418 came back; none goes during the ban.
+      const during = (yield* requests).filter((entry) => entry.path === LISTEN_KEY).length
+      yield* TestClock.adjust(59_000)
+      expect((yield* requests).filter((entry) => entry.path === LISTEN_KEY).length).toBe(during)
+      expect((yield* requests).filter((entry) => entry.path === PM).length).toBe(1)
+      // After the ban (and the listenKey request's back-off), the stream comes up and BTC is read.
+      yield* TestClock.adjust(300_000)
+      expect((yield* watcher.snapshot.get).stream).toBe("up")
+      expect((yield* watcher.snapshot.get).assets.BTC).toBeDefined()
+    })).pipe(Effect.provide(memory)))
+
   it.effect("account updates every 5 s, the vmw trigger, expiry and a drop, all on virtual time", () =>
     Effect.scoped(Effect.gen(function*() {
       const fake = yield* FakeBinance.FakeBinance
