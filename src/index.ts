@@ -55,3 +55,11 @@ export * as PortfolioMargin from "./PortfolioMargin.js"
  * @since 0.1.0
  */
 export * as RateLimit from "./RateLimit.js"
+
+/**
+ * The desk watcher: every asset's withdrawable amounts kept current within a share of the weight budget, re-read
+ * when the Portfolio Margin Pro user-data stream says the account moved.
+ *
+ * @since 0.2.0
+ */
+export * as Watch from "./Watch.js"

@@ -179,7 +179,8 @@ describe("createClient's plain checks (plan)", () => {
         egress: "eth0",
         market: "coin-m"
       },
-      proxy: "http://proxy:3128"
+      proxy: "http://proxy:3128",
+      wsBaseUrl: "wss://fstream.binance.com"
     })
   })
 

@@ -5,6 +5,7 @@
 import type { Market, PmAccountInfoResponse, Refusal } from "./endpoint.js"
 import type { Environment } from "./options.js"
 import * as StateFile from "./stateFile.js"
+import type { AssetEvent, WatchEvent } from "./watch/events.js"
 
 /** The options of `createClient`. */
 export interface ClientOptions {
@@ -52,6 +53,37 @@ export interface ClientOptions {
    * `RateLimited` / `WafBlocked` and the remaining `retryAfterMs`, sending nothing. Off by default.
    */
   readonly stateDir?: string | undefined
+  /**
+   * The user-data stream's origin for `watch` (default `wss://fstream.binance.com`; `ws:` to loopback only, for a
+   * served fake).
+   */
+  readonly wsBaseUrl?: string | undefined
+}
+
+/** The options of `client.watch`. */
+export interface WatchOptions {
+  /** 1 to 200 assets, such as `["BTC", "ETH"]`. */
+  readonly assets: ReadonlyArray<string>
+  /** Each asset is re-read before its figure is this old, where the share allows (default 60 000). */
+  readonly maxAgeMs?: number | undefined
+  /** Fraction of the weight budget per minute the routine reads may spend, spread evenly (default 0.1). */
+  readonly weightShare?: number | undefined
+  /** `false` watches by polling alone (default `true`: the user-data stream says when to re-read). */
+  readonly stream?: boolean | undefined
+  /** A move of the account's `vmw` by more than this fraction re-reads every asset (default 0.01). */
+  readonly vmwThreshold?: number | undefined
+  /** Aborting it closes the watcher. */
+  readonly signal?: AbortSignal | undefined
+}
+
+/** A running watcher: iterate it for its events. */
+export interface Watcher<E = unknown> extends AsyncIterable<WatchEvent<E>> {
+  /** The asset's last figure, or `undefined` before its first read. */
+  readonly latest: (asset: string) => AssetEvent | undefined
+  /** A read of the asset now, ahead of the routine reads, joined with a read of it already under way. */
+  readonly fresh: (asset: string) => Promise<AssetEvent>
+  /** Closes the stream, deletes the listenKey and ends the iteration; nothing is left open. */
+  readonly close: () => Promise<void>
 }
 
 /** The account information with Binance's own decimal strings: the answer's body as Binance sends it. */
@@ -115,7 +147,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof ClientOptions>([
   "egress",
   "market",
   "proxy",
-  "stateDir"
+  "stateDir",
+  "wsBaseUrl"
 ])
 
 /** Which key the options give, once their shape is right. */
@@ -168,3 +201,24 @@ export const proxyRefusal = (proxy: unknown): Refusal | undefined =>
 /** `stateDir`, when given, is a non-empty path. */
 export const stateDirRefusal = (stateDir: unknown): Refusal | undefined =>
   stateDir === undefined ? undefined : StateFile.checkDirectory("stateDir", stateDir)
+
+const KNOWN_WATCH_OPTIONS: ReadonlySet<string> = new Set<keyof WatchOptions>([
+  "assets",
+  "maxAgeMs",
+  "weightShare",
+  "stream",
+  "vmwThreshold",
+  "signal"
+])
+
+/** `watch`'s options that the core's `checkWatchOptions` does not check: unknown names and the signal. */
+export const watchShapeRefusal = (options: unknown): Refusal | undefined => {
+  if (typeof options !== "object" || options === null) return undefined // checkWatchOptions says so
+  for (const name of Object.keys(options)) {
+    if (!KNOWN_WATCH_OPTIONS.has(name)) return { field: name, reason: "is not a known option of watch" }
+  }
+  const signal = (options as WatchOptions).signal
+  return signal === undefined || (typeof signal === "object" && signal !== null && "aborted" in signal)
+    ? undefined
+    : { field: "signal", reason: "must be an AbortSignal" }
+}

@@ -19,6 +19,7 @@ import {
   proxyRefusal,
   stateDirRefusal
 } from "./promiseApi.js"
+import { checkWsBaseUrl, DEFAULTS } from "./watch/options.js"
 
 /** What `createClient`'s options ask for, once their plain checks have passed. */
 export interface Plan {
@@ -39,6 +40,8 @@ export interface Plan {
   readonly proxy: string | undefined
   /** Where bans and pauses outlive the process, if anywhere. */
   readonly stateDir: string | undefined
+  /** The user-data stream's origin for `watch`, checked. */
+  readonly wsBaseUrl: string
 }
 
 /**
@@ -54,13 +57,16 @@ export const plan = (input: ClientOptions): Plan | Refusal => {
   if (typeof maxRetryAfterWait === "object") return maxRetryAfterWait
   const refusal = stateDirRefusal(input.stateDir) ?? proxyRefusal(input.proxy)
   if (refusal !== undefined) return refusal
+  const wsBaseUrl = checkWsBaseUrl(input.wsBaseUrl ?? DEFAULTS.wsBaseUrl)
+  if (typeof wsBaseUrl !== "string") return wsBaseUrl
   const { apiKey, baseUrl, egress, environment, market, maxRetries, proxy, recvWindow, stateDir, weightLimit } = input
   return {
     apiKey,
     key,
     config: { environment, baseUrl, recvWindow, maxRetries, weightLimit, timeout, maxRetryAfterWait, egress, market },
     proxy,
-    stateDir
+    stateDir,
+    wsBaseUrl
   }
 }
 

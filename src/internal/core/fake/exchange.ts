@@ -3,11 +3,14 @@
  * `handle`, the one code path both transports and both editions use. Time is passed in and randomness asked for,
  * so each edition's wrapper reads them from its own `Clock` and `Random` (and `TestClock`/`TestRandom` replay).
  */
+import { DECIMAL } from "../endpoint.js"
 import * as checks from "./checks.js"
 import * as faults from "./faults.js"
+import * as listenKeys from "./listenKeys.js"
 import type * as api from "./model.js"
 import * as params from "./params.js"
 import * as rules from "./rules.js"
+import { type AccountFigures, UserStream } from "./userStream.js"
 import * as weight from "./weight.js"
 
 const DEFAULTS = {
@@ -18,6 +21,16 @@ const DEFAULTS = {
 } as const
 
 const NO_ACCOUNT = "no account has this API key"
+
+const ACCOUNT_FIGURES: ReadonlyArray<keyof AccountFigures> = [
+  "uniMMR",
+  "accountEquity",
+  "actualEquity",
+  "initialMargin",
+  "maintenanceMargin",
+  "availableBalance",
+  "virtualMaxWithdrawUSD"
+]
 
 const SECRET_HEADERS = new Set(["x-mbx-apikey", "authorization", "cookie"])
 
@@ -74,6 +87,10 @@ export class Exchange<Secret> {
   private readonly gate: weight.WeightGate
   private readonly faults = new faults.FaultBook()
   private log: Array<api.LogEntry<Secret>> = []
+  /** The listenKeys of `/fapi/v1/listenKey` (and `/dapi/v1`), which the user-data stream's connections use. */
+  readonly listenKeys = new listenKeys.ListenKeys()
+  /** The user-data stream's rules; each edition's served fake carries its frames over WebSocket. */
+  readonly userStream = new UserStream(this.listenKeys)
 
   constructor(
     private readonly accounts: Map<string, rules.AccountState>,
@@ -123,6 +140,13 @@ export class Exchange<Secret> {
       const banUntil = fault._tag === "Banned" ? this.gate.banFor(now, fault.retryAfterSeconds) : now
       const edge = faults.edgeOutcome(fault, path, { limit: this.gate.limit, ip: this.settings.ip, now, banUntil })
       outcome = { ...edge, headers: { "x-mbx-used-weight-1m": String(this.gate.usedAt(now)), ...edge.headers } }
+    } else if (listenKeys.PATHS.has(path)) {
+      const decided = listenKeys.decide({ method: request.method, path, rawQuery, headers }, now, this.gate, {
+        accounts: this.accounts,
+        keys: this.listenKeys,
+        ip: this.settings.ip
+      })
+      outcome = { ...decided, headers: { ...decided.headers, "x-mbx-used-weight-1m": String(this.gate.usedAt(now)) } }
     } else {
       outcome = rules.decide({ method: request.method, path, rawQuery, headers }, now, this.gate, {
         accounts: this.accounts,
@@ -215,6 +239,45 @@ export class Exchange<Secret> {
     const seed = options?.seed
     if (seed !== undefined && !Number.isInteger(seed)) return "seed must be an integer"
     this.faults.setRate(fault, rate, options?.path, seed)
+  }
+
+  /**
+   * The figures the user-data stream pushes to this account every 5 s from `now` on (`undefined` stops them):
+   * seven decimal strings, sent as written.
+   */
+  setStreamAccount(apiKey: string, figures: AccountFigures | undefined, now: number): string | undefined {
+    if (!this.accounts.has(apiKey)) return NO_ACCOUNT
+    if (figures !== undefined) {
+      if (typeof figures !== "object" || figures === null) return "account figures must be an object or undefined"
+      const bad = ACCOUNT_FIGURES.filter((field) => {
+        const value = (figures as unknown as Record<string, unknown>)[field]
+        return typeof value !== "string" || !DECIMAL.test(value)
+      })
+      if (bad.length > 0) return `account figures: ${bad.join(", ")} must be decimal strings such as "3.98972738"`
+    }
+    this.userStream.setAccount(apiKey, figures, now)
+  }
+
+  /** Pushes a frame on the stream now (an object as JSON, a string as is), to one account's connections or all. */
+  pushStreamEvent(frame: unknown, apiKey: string | undefined, now: number): string | undefined {
+    if (typeof frame !== "string" && (typeof frame !== "object" || frame === null)) {
+      return "a stream frame must be an object (sent as JSON) or a string (sent as is)"
+    }
+    return this.userStream.addScript([{ _tag: "Push", at: now, frame, apiKey }])
+  }
+
+  /** Cuts the stream's connections now (1006, no close frame), of one account or all. */
+  dropStream(apiKey: string | undefined, now: number): string | undefined {
+    return this.userStream.addScript([{ _tag: "Drop", at: now, apiKey }])
+  }
+
+  /** Ends the listenKeys now, of one account or all: `listenKeyExpired`, the close, and -1125 for a PUT. */
+  expireListenKeys(apiKey: string | undefined, now: number): string | undefined {
+    // In the book at once (the in-memory fake has no stream to advance); a served stream then pushes the expiry.
+    for (const [owner] of this.listenKeys.entries()) {
+      if (apiKey === undefined || apiKey === owner) this.listenKeys.expire(owner, now)
+    }
+    return undefined
   }
 
   clearFaults(): void {

@@ -228,3 +228,34 @@ export interface ServiceShape<Step, Done, Log, Count> {
   /** Forget weight, back-off, bans, faults and the log; accounts and settings stay. */
   readonly reset: Done
 }
+
+/**
+ * The user-data stream's scripting calls (`/pm-classic/ws/<listenKey>` of a served fake), for both editions'
+ * `FakeBinance.Service`. Each acts at the fake's server time; `apiKey` limits it to that account (all when absent).
+ */
+export interface UserStreamShape<Step, Count> {
+  /**
+   * The figures of `PM_PRO_ACCOUNT_UPDATE`, pushed every 5 s to the account's connections; `undefined` stops them.
+   * Without figures the fake pushes nothing but a ping every 3 minutes.
+   */
+  readonly setStreamAccount: (apiKey: string, figures: StreamAccountFigures | undefined) => Step
+  /** Pushes one frame now: an object is sent as JSON, a string as is (so a spec can send garbage). */
+  readonly pushStreamEvent: (frame: unknown, options?: { readonly apiKey?: string | undefined }) => Step
+  /** Cuts the connections now, without a close frame (the client sees 1006). */
+  readonly dropStream: (options?: { readonly apiKey?: string | undefined }) => Step
+  /** Ends the listenKeys now: `listenKeyExpired`, then the close; a later PUT gets -1125. */
+  readonly expireListenKeys: (options?: { readonly apiKey?: string | undefined }) => Step
+  /** Open stream connections. */
+  readonly streamConnections: Count
+}
+
+/** An account's figures as the stream pushes them: decimal strings in USD, sent as written. */
+export interface StreamAccountFigures {
+  readonly uniMMR: string
+  readonly accountEquity: string
+  readonly actualEquity: string
+  readonly initialMargin: string
+  readonly maintenanceMargin: string
+  readonly availableBalance: string
+  readonly virtualMaxWithdrawUSD: string
+}
