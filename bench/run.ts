@@ -1,12 +1,13 @@
 // `npm run bench` — every row side by side against one loopback server (a separate Node process), then
 // signing, memory and cold start. Options: --quick, --rounds=N, --seq=N, --par=N, --in-flight=N,
-// --only=id,id, --leak-calls=N, --no-signing, --no-leak, --no-cold, --write / --no-write.
-import * as esbuild from "esbuild"
+// --only=id,id, --leak-calls=N, --no-signing, --no-leak, --no-cold, --cold-runs=N, --only-cold (cold start alone),
+// --write / --no-write.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { packed } from "../scripts/packed.mjs"
 import { concurrent, median, sequential } from "./measure.js"
 import { type CallRow, type ColdRow, type Memory, render } from "./report.js"
 import { effectFetch, effectNode, effectPlatformHttp, effectPlatformUndici } from "./rows/effect.js"
@@ -61,7 +62,8 @@ const settings = {
   coldRuns: option("cold-runs", quick ? 2 : 5)
 }
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",")
-const write = flag("write") || (!quick && !flag("no-write") && only === undefined)
+const onlyCold = flag("only-cold")
+const write = flag("write") || (!quick && !onlyCold && !flag("no-write") && only === undefined)
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
 /** Starts bench/server.mjs; resolves with its base URL once it listens. */
@@ -168,65 +170,86 @@ const measureMemory = async (baseUrl: string): Promise<Array<Memory>> => {
   return results
 }
 
+// Cold start: each client in a fresh process, from process start to its first result. Ours load as their users
+// install them: each edition's packed tarball next to its Effect peers (scripts/packed.mjs), from a folder whose
+// node_modules is that install; the peers load from this repo's node_modules.
 const COLD: ReadonlyArray<
-  { readonly id: string; readonly label: string; readonly entry: string; readonly bundle: boolean }
+  { readonly id: string; readonly label: string; readonly entry: string; readonly edition?: 3 | 4 }
 > = [
-  { id: "node", label: "node, no client (baseline)", entry: "bench/cold/empty.mjs", bundle: false },
+  { id: "node", label: "node, no client (baseline)", entry: "empty.mjs" },
+  { id: "official", label: "@binance/derivatives-trading-usds-futures", entry: "official.mjs" },
   {
     id: "effect",
-    label: "effect-binance-pm, Effect API + BinanceHttpClient",
-    entry: "bench/cold/effect.ts",
-    bundle: true
+    label: "effect-binance-pm@0 (Effect 3), Effect API + BinanceHttpClient",
+    entry: "effect.mjs",
+    edition: 3
   },
-  { id: "promise", label: "effect-binance-pm, Promise API", entry: "bench/cold/promise.ts", bundle: true },
+  { id: "promise", label: "effect-binance-pm@0 (Effect 3), Promise API", entry: "promise.mjs", edition: 3 },
   {
-    id: "official",
-    label: "@binance/derivatives-trading-usds-futures",
-    entry: "bench/cold/official.mjs",
-    bundle: false
+    id: "promise-cjs",
+    label: "effect-binance-pm@0 (Effect 3), Promise API, CommonJS",
+    entry: "promise.cjs",
+    edition: 3
   },
-  { id: "ccxt", label: "ccxt", entry: "bench/cold/ccxt.mjs", bundle: false }
+  {
+    id: "effect4",
+    label: "effect-binance-pm@1 (Effect 4), Effect API + BinanceHttpClient",
+    entry: "effect.mjs",
+    edition: 4
+  },
+  { id: "effect4-promise", label: "effect-binance-pm@1 (Effect 4), Promise API", entry: "promise.mjs", edition: 4 },
+  {
+    id: "effect4-promise-cjs",
+    label: "effect-binance-pm@1 (Effect 4), Promise API, CommonJS",
+    entry: "promise.cjs",
+    edition: 4
+  },
+  { id: "ccxt", label: "ccxt", entry: "ccxt.mjs" }
 ]
 
 const measureCold = async (baseUrl: string): Promise<Array<ColdRow>> => {
-  // Our entries are compiled ahead (our code in one file, effect and @effect/platform from node_modules, as
-  // an installed package would be); peers are loaded straight from node_modules.
-  const outDir = Path.join(ROOT, "node_modules/.cache/effect-binance-pm-bench")
-  const files = new Map<string, string>()
-  for (const c of COLD) {
-    if (!c.bundle) {
-      files.set(c.id, c.entry)
-      continue
-    }
-    const outfile = Path.join(outDir, `cold-${c.id}.mjs`)
-    await esbuild.build({
-      entryPoints: [Path.join(ROOT, c.entry)],
-      bundle: true,
-      packages: "external",
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      outfile,
-      logLevel: "warning"
-    })
-    files.set(c.id, outfile)
-  }
-  const runs = new Map(COLD.map((c) => [c.id, { first: [] as Array<number>, wall: [] as Array<number> }]))
-  for (let i = 0; i < settings.coldRuns; i++) {
+  const cold = (name: string) => Path.join(ROOT, "bench/cold", name)
+  const folders = await packed([3, 4])
+  const scratch = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-binance-pm-cold-"))
+  try {
+    const files = new Map<string, string>()
     for (const c of COLD) {
-      const { line, wallMs } = await runChild([files.get(c.id)!, baseUrl])
-      const parsed = JSON.parse(line) as { firstResultMs: number; asset: string }
-      if (parsed.asset !== "BTC") throw new Error(`cold start ${c.id} returned ${line}`)
-      runs.get(c.id)!.first.push(parsed.firstResultMs)
-      runs.get(c.id)!.wall.push(wallMs)
+      if (c.edition === undefined) {
+        files.set(c.id, cold(c.entry))
+        continue
+      }
+      const dir = Path.join(scratch, `effect${c.edition}`)
+      if (!Fs.existsSync(dir)) {
+        Fs.mkdirSync(dir)
+        Fs.symlinkSync(Path.join(folders[c.edition]!, "node_modules"), Path.join(dir, "node_modules"), "dir")
+      }
+      Fs.copyFileSync(cold(c.entry), Path.join(dir, c.entry))
+      files.set(c.id, Path.join(dir, c.entry))
     }
+    const runs = new Map(
+      COLD.map((c) => [c.id, { first: [] as Array<number>, cpu: [] as Array<number>, wall: [] as Array<number> }])
+    )
+    for (let i = 0; i < settings.coldRuns; i++) {
+      // Alternating rows, the order rotated every run: a burst of load on the shared machine hits every row.
+      for (const c of COLD.map((_, k) => COLD[(k + i) % COLD.length]!)) {
+        const { line, wallMs } = await runChild([files.get(c.id)!, baseUrl])
+        const parsed = JSON.parse(line) as { firstResultMs: number; cpuMs: number; asset: string }
+        if (parsed.asset !== "BTC") throw new Error(`cold start ${c.id} returned ${line}`)
+        runs.get(c.id)!.first.push(parsed.firstResultMs)
+        runs.get(c.id)!.cpu.push(parsed.cpuMs)
+        runs.get(c.id)!.wall.push(wallMs)
+      }
+    }
+    return COLD.map((c) => ({
+      id: c.id,
+      label: c.label,
+      firstResultMs: median(runs.get(c.id)!.first),
+      cpuMs: median(runs.get(c.id)!.cpu),
+      wallMs: median(runs.get(c.id)!.wall)
+    }))
+  } finally {
+    Fs.rmSync(scratch, { recursive: true, force: true })
   }
-  return COLD.map((c) => ({
-    id: c.id,
-    label: c.label,
-    firstResultMs: median(runs.get(c.id)!.first),
-    wallMs: median(runs.get(c.id)!.wall)
-  }))
 }
 
 const header = (): Array<string> => {
@@ -258,14 +281,14 @@ const main = async () => {
       apiKey: "bench-api-key",
       secretKey: "2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9"
     }
-    const specs = SPECS.filter((s) => only === undefined || s.id === "floor" || only.includes(s.id))
+    const specs = onlyCold ? [] : SPECS.filter((s) => only === undefined || s.id === "floor" || only.includes(s.id))
     const rows: Array<Row> = []
     for (const spec of specs) rows.push(await spec.make(context))
     const calls = await measureCalls(rows)
     for (const row of rows) await row.close()
     log("signing")
-    const signing = flag("no-signing") ? [] : runSigning({ quick })
-    const memory = flag("no-leak") ? [] : await measureMemory(baseUrl)
+    const signing = onlyCold || flag("no-signing") ? [] : runSigning({ quick })
+    const memory = onlyCold || flag("no-leak") ? [] : await measureMemory(baseUrl)
     log("cold start")
     const cold = flag("no-cold") ? [] : await measureCold(baseUrl)
     const text = render({ header: header(), calls, inFlight: settings.inFlight, signing, memory, cold })

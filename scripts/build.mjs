@@ -1,4 +1,5 @@
-// Builds dist/esm (ESM + .d.ts) and dist/cjs (CommonJS + .d.ts, marked "type": "commonjs"), then the CLI bundle.
+// Builds dist/esm (ESM + .d.ts) and dist/cjs (CommonJS + .d.ts, marked "type": "commonjs"), bundles the Promise
+// entry in both (scripts/build-promise.mjs), then the CLI bundle.
 import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 
@@ -9,5 +10,6 @@ Fs.rmSync("dist", { recursive: true, force: true })
 run("node", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"])
 run("node", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.cjs.json"])
 Fs.writeFileSync("dist/cjs/package.json", JSON.stringify({ type: "commonjs" }) + "\n")
+run("node", ["scripts/build-promise.mjs"])
 const pkg = JSON.parse(Fs.readFileSync("package.json", "utf8"))
 if (pkg.scripts?.["build:bin"]) run("npm", ["run", "--silent", "build:bin"])

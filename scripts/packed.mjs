@@ -30,6 +30,7 @@ const EDITIONS = {
       "tsconfig.build.cjs.json",
       "scripts/build.mjs",
       "scripts/build-bin.mjs",
+      "scripts/build-promise.mjs",
       "README.md"
     ],
     // @effect/platform-node: the Effect API specs send with its HttpClient, as an app of this edition would.
@@ -45,6 +46,7 @@ const EDITIONS = {
       "tsconfig.build.cjs.json",
       "scripts/build.mjs",
       "../scripts/build-bin.mjs",
+      "../scripts/build-promise.mjs",
       "README.md"
     ],
     peers: ["effect"]

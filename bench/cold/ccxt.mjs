@@ -5,5 +5,6 @@ const exchange = new ccxt.binanceusdm({ apiKey: "bench-key", secret: "bench-secr
 exchange.urls.api.fapiPrivate = `${process.argv[2]}/fapi/v1`
 const info = await exchange.fapiPrivateGetPmAccountInfo({ asset: "BTC" })
 const firstResultMs = performance.now()
-process.stdout.write(`${JSON.stringify({ firstResultMs, asset: info.asset })}\n`)
+const cpu = process.cpuUsage()
+process.stdout.write(`${JSON.stringify({ firstResultMs, cpuMs: (cpu.user + cpu.system) / 1000, asset: info.asset })}\n`)
 process.exit(0)

@@ -7,5 +7,6 @@ const client = new DerivativesTradingUsdsFutures({
 const response = await client.restAPI.classicPortfolioMarginAccountInformation({ asset: "BTC" })
 const info = await response.data()
 const firstResultMs = performance.now()
-process.stdout.write(`${JSON.stringify({ firstResultMs, asset: info.asset })}\n`)
+const cpu = process.cpuUsage()
+process.stdout.write(`${JSON.stringify({ firstResultMs, cpuMs: (cpu.user + cpu.system) / 1000, asset: info.asset })}\n`)
 process.exit(0)

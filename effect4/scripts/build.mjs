@@ -1,5 +1,6 @@
-// Builds dist/esm (ESM + .d.ts), dist/cjs (CommonJS + .d.ts, marked "type": "commonjs") and dist/bin.js, the
-// command bundled with effect 4 by the root's scripts/build-bin.mjs (the same script as the Effect 3 edition's).
+// Builds dist/esm (ESM + .d.ts), dist/cjs (CommonJS + .d.ts, marked "type": "commonjs"), the Promise entry bundled
+// with effect 4 in both, and dist/bin.js, the command bundled with effect 4: the root's scripts/build-promise.mjs
+// and scripts/build-bin.mjs, the same scripts as the Effect 3 edition's.
 import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 
@@ -10,4 +11,5 @@ Fs.rmSync("dist", { recursive: true, force: true })
 run("node", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"])
 run("node", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.cjs.json"])
 Fs.writeFileSync("dist/cjs/package.json", JSON.stringify({ type: "commonjs" }) + "\n")
+run("node", ["../scripts/build-promise.mjs"])
 run("node", ["../scripts/build-bin.mjs", "dist/bin.js", "src/bin.ts"])
