@@ -22,8 +22,9 @@ const bundle = async (format) => {
     platform: "node",
     format,
     target: "node20",
-    // ioredis is an optional peer the Promise entry never loads; keep it out whatever a module names it.
-    external: ["ioredis"],
+    // Optional peers stay the user's: ioredis (never loaded by this entry) and ws (loaded by a watcher's stream
+    // only where the runtime has no global WebSocket).
+    external: ["ioredis", "ws"],
     // Readable stack traces: whitespace and syntax only, every name kept.
     minifyWhitespace: true,
     minifySyntax: true,
