@@ -17,6 +17,7 @@
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -50,6 +51,13 @@ export interface Request extends Pick<Gate.Ask, "weight" | "weightLimit" | "maxW
  */
 export interface Permit extends Gate.Admitted {
   readonly key: string
+  /**
+   * Binance's clock (estimated, `Request.now`) and the host's when the gate let the request through: the
+   * request is stamped with them, so the gate's windows and the signed timestamp agree. A gate that leaves them
+   * out has the request stamped with clocks read after `acquire`.
+   */
+  readonly now?: number | undefined
+  readonly local?: number | undefined
 }
 
 /**
@@ -156,38 +164,39 @@ const gateError = (failure: Gate.Failure): GateError =>
  * @category Constructors
  */
 export const make = (store: Store): Service => {
-  // Pauses and bans are kept on a step-free host clock: the default Clock's nanoseconds advance with the
-  // monotonic clock (its milliseconds follow the wall clock, steps included).
+  // Pauses and bans are kept on a step-free host clock (see `core/budgets.steadyClock`); `Permit.local` stays the
+  // wall clock's reading, which stamps the request.
   const steady = Budgets.steadyClock()
-  const hostTime = Effect.clockWith((clock) =>
-    Effect.sync(() => steady(clock.unsafeCurrentTimeMillis(), Number(clock.unsafeCurrentTimeNanos()) / 1_000_000))
-  )
+  const hostTime = (clock: Clock.Clock) =>
+    steady(clock.unsafeCurrentTimeMillis(), Number(clock.unsafeCurrentTimeNanos()) / 1_000_000)
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
-  // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric).
+  // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric). The host clock is
+  // read in the same step as the store's answer is asked for: every Effect step here is paid on every call.
   const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
-    Effect.flatMap(Effect.zip(request.now, hostTime), ([now, local]) =>
-      Effect.flatMap(
-        store.admit(request.key, {
+    Effect.flatMap(request.now, (now) =>
+      Effect.clockWith((clock) => {
+        const local = clock.unsafeCurrentTimeMillis()
+        const ask = {
           weight: request.weight,
           weightLimit: request.weightLimit,
           maxWaitMs: request.maxWaitMs,
           now,
-          local
-        }),
-        (decision): Effect.Effect<Permit, GateError> => {
+          local: hostTime(clock)
+        }
+        return Effect.flatMap(store.admit(request.key, ask), (decision): Effect.Effect<Permit, GateError> => {
           const next = Gate.step(decision, request.weight, waited, store.marginMs)
           if (next._tag === "Wait") {
             return Effect.zipRight(Effect.sleep(Duration.millis(next.ms)), admit(request, next.waitedMs))
           }
           if (next.waitedMs !== undefined) Metrics.unsafeRecordGateWait(next.waitedMs)
           return next._tag === "Admit"
-            ? Effect.succeed({ key: request.key, ...next.admitted })
+            ? Effect.succeed({ key: request.key, ...next.admitted, now, local })
             : Effect.fail(gateError(next.failure))
-        }
-      ))
+        })
+      }))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.flatMap(hostTime, (local) => store.settle(permit.key, permit, outcome, now, local))
+    Effect.clockWith((clock) => store.settle(permit.key, permit, outcome, now, hostTime(clock)))
 
   const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
 

@@ -4,6 +4,7 @@
  * or to wait. Both the traced Effect API (`PortfolioMargin`) and the Promise API run it.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -31,7 +32,10 @@ export const run = <A>(
   /** What the caller makes of the result (in the same step as the decoding). */
   shape: (success: CallRules.Success) => A
 ): Effect.Effect<A, PmAccountInfoError, Requirements> =>
-  Effect.contextWithEffect((context: Context.Context<Requirements>) => {
+  // One read of the fiber (its context, its clock) and plain code in between: every Effect step on this path is
+  // paid on every call.
+  Effect.withFiberRuntime((fiber) => {
+    const context = fiber.currentContext as Context.Context<Requirements>
     const config = Context.get(context, BinanceConfig.BinanceConfig)
     const credentials = Context.get(context, Credentials.Credentials)
     const call = new CallRules.Call<PmAccountInfoError>(
@@ -54,8 +58,9 @@ export const run = <A>(
     const parent = Context.getOption(context, Tracer.ParentSpan)
     const span = parent._tag === "Some" && parent.value._tag === "Span" ? parent.value : undefined
     span?.attribute("binance.asset", call.asset)
-    const attempt = Effect.catchAll(
-      gatedGet<Decision>({
+    // What failed before an answer was judged goes to the machine too (`recover`).
+    const attempt = gatedGet<Decision>(
+      {
         client,
         config,
         gate: Context.get(context, RateLimit.RateLimit),
@@ -74,8 +79,9 @@ export const run = <A>(
           const judged = call.answered(answer, nowMs)
           return { outcome: judged.outcome, tag: judged.tag, result: judged.decision }
         }
-      }),
-      (error) => Effect.succeed(call.failed(error))
+      },
+      Context.get(fiber.currentDefaultServices, Clock.Clock),
+      (error) => call.failed(error)
     )
     // The retry schedule's driver is built once an attempt has failed: most calls succeed first time.
     let driver: Schedule.ScheduleDriver<unknown, unknown> | undefined
