@@ -68,8 +68,8 @@ export interface InFlight {
  * A client built by `BinanceHttpClient` is sent to directly (core/nodeSend): one step from the call to the
  * socket and back, without the platform's per-request wrapper, `onResponse` run from the socket's callback; on the
  * live clock the socket's own node timer keeps the deadline (Effect 3's timeout forks two fibers per attempt).
- * Its abort goes to `inFlight`, for the caller's finalizer: an `Effect.async` with a canceller costs an
- * interruptible region of its own on every call. Any other client, or clock, goes the platform's way, where
+ * Its abort goes to `inFlight`, for the caller's finalizer: an `Effect.async` with a canceller wraps every call
+ * in an `onInterrupt` region of its own. Any other client, or clock, goes the platform's way, where
  * interruption or timeout aborts the request itself.
  *
  * @internal
