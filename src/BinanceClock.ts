@@ -91,7 +91,9 @@ export const make: Effect.Effect<Service> = Effect.sync(() => {
   const service: Internal = {
     // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects. (Read
     // from the fiber's clock in one step: every request asks for it.)
-    currentTimeMillis: Effect.clockWith((clock) => Effect.succeed(Math.floor(clock.unsafeCurrentTimeMillis() + offset))),
+    currentTimeMillis: Effect.clockWith((clock) =>
+      Effect.succeed(Math.floor(clock.unsafeCurrentTimeMillis() + offset))
+    ),
     offset: Effect.sync(() => offset),
     setOffset: (offsetMs) =>
       Effect.sync(() => {

@@ -1,6 +1,6 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
-import * as Clock from "effect/Clock"
+import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -87,11 +87,19 @@ export const gatedGet = <A>(
           return Effect.succeed(judged.result)
         }
         const sendAt = (now: number, local: number) =>
-          get(options.client, options.config, clock, () => {
-            skew = now - local
-            sentLocal = local
-            return options.request(now, local)
-          }, options.apiKey, onResponse, inFlight)
+          get(
+            options.client,
+            options.config,
+            clock,
+            () => {
+              skew = now - local
+              sentLocal = local
+              return options.request(now, local)
+            },
+            options.apiKey,
+            onResponse,
+            inFlight
+          )
         // Stamped with the clocks the gate admitted it on (nothing between the two sends or waits); a gate that
         // does not give them has the clocks read now.
         const send = permit.now !== undefined && permit.local !== undefined
