@@ -174,7 +174,7 @@ export const layerSynced = (
       )
       // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing. (A flag
       // is enough: it is checked and set in one synchronous step, and cleared by a finalizer installed in the same
-      // uninterruptible region.)
+      // uninterruptible region, so an interruption cannot leave it set.)
       let refreshing = false
       const refreshOnce = Effect.uninterruptibleMask((restore) =>
         Effect.suspend(() => {
