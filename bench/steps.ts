@@ -59,7 +59,8 @@ const startServer = () =>
   })
 
 const main = async () => {
-  const outDir = Path.join(ROOT, "node_modules/.cache/effect-binance-pm-bench")
+  // A directory per run: other checkouts share this node_modules (and so its cache).
+  const outDir = Path.join(ROOT, "node_modules/.cache/effect-binance-pm-bench", `steps-${process.pid}`)
   const server = await startServer()
   const lines = ["| row | Effect steps per call | bytes allocated per call |", "|---|--:|--:|"]
   try {
@@ -92,6 +93,7 @@ const main = async () => {
     }
   } finally {
     server.kill()
+    Fs.rmSync(outDir, { recursive: true, force: true })
   }
   process.stdout.write(`${lines.join("\n")}\n`)
 }

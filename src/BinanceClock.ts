@@ -89,8 +89,11 @@ export const make: Effect.Effect<Service> = Effect.sync(() => {
     })
   })
   const service: Internal = {
-    // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects.
-    currentTimeMillis: Effect.map(Clock.currentTimeMillis, (now) => Math.floor(now + offset)),
+    // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects. (Read
+    // from the fiber's clock in one step: every request asks for it.)
+    currentTimeMillis: Effect.clockWith((clock) =>
+      Effect.succeed(Math.floor(clock.unsafeCurrentTimeMillis() + offset))
+    ),
     offset: Effect.sync(() => offset),
     setOffset: (offsetMs) =>
       Effect.sync(() => {
@@ -155,29 +158,44 @@ export const layerSynced = (
         )
       const sync = pin(base.sync)
       yield* sync
-      // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing.
-      const refreshing = yield* Effect.makeSemaphore(1)
       // After a failed refresh, wait before the next try: every try costs weight, and Binance may be refusing us.
       let failedAt: number | undefined
-      const refreshIfStale = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        if (!ClockRules.refreshDue(now, base.syncedAt(), failedAt, maxAgeMs)) return Effect.void
-        return refreshing.withPermitsIfAvailable(1)(
-          sync.pipe(
-            Effect.catchAll((error) =>
-              Effect.zipRight(
-                Effect.flatMap(Clock.currentTimeMillis, (at) =>
-                  Effect.sync(() => {
-                    failedAt = at
-                  })),
-                Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag)
-              )
-            )
+      const refresh = sync.pipe(
+        Effect.asVoid,
+        Effect.catchAll((error) =>
+          Effect.zipRight(
+            Effect.flatMap(Clock.currentTimeMillis, (at) =>
+              Effect.sync(() => {
+                failedAt = at
+              })),
+            Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag)
           )
         )
-      })
+      )
+      // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing. (A flag
+      // is enough: it is checked and set in one synchronous step, and cleared by a finalizer installed in the same
+      // uninterruptible region, so an interruption cannot leave it set.)
+      let refreshing = false
+      const refreshOnce = Effect.uninterruptibleMask((restore) =>
+        Effect.suspend(() => {
+          if (refreshing) return Effect.void
+          refreshing = true
+          return Effect.ensuring(
+            restore(refresh),
+            Effect.sync(() => {
+              refreshing = false
+            })
+          )
+        })
+      )
       return {
         ...base,
-        currentTimeMillis: Effect.zipRight(refreshIfStale, base.currentTimeMillis),
+        // The staleness check is plain code in the clock's step: a fresh offset costs nothing more.
+        currentTimeMillis: Effect.clockWith((clock) =>
+          !refreshing && ClockRules.refreshDue(clock.unsafeCurrentTimeMillis(), base.syncedAt(), failedAt, maxAgeMs)
+            ? Effect.zipRight(refreshOnce, base.currentTimeMillis)
+            : base.currentTimeMillis
+        ),
         sync,
         resync: (sentAt: number) => pin(base.resync(sentAt))
       } satisfies Service

@@ -50,6 +50,13 @@ export interface Request extends Pick<Gate.Ask, "weight" | "weightLimit" | "maxW
  */
 export interface Permit extends Gate.Admitted {
   readonly key: string
+  /**
+   * Binance's clock (estimated, `Request.now`) and the host's when the gate let the request through: the
+   * request is stamped with them, so the gate's windows and the signed timestamp agree. A gate that leaves them
+   * out has the request stamped with clocks read after `acquire`.
+   */
+  readonly now?: number | undefined
+  readonly local?: number | undefined
 }
 
 /**
@@ -113,8 +120,16 @@ export interface Store {
  * @since 0.2.0
  * @category Constructors
  */
-export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store =>
-  syncStore(Budgets.memoryBudgets(budgets))
+export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store => {
+  const plain = Budgets.memoryBudgets(budgets)
+  const store = syncStore(plain)
+  plainBudgets.set(store, plain)
+  return store
+}
+
+// The plain budgets behind an in-memory store: its gate changes them in its own step instead of entering Effect
+// for each change (two Effect 3 steps per request, paid on every call).
+const plainBudgets = new WeakMap<Store, Budgets.Budgets>()
 
 /** A store over budgets whose every change is synchronous (memory, or memory over the state file). */
 const syncStore = (budgets: Budgets.Budgets): Store => ({
@@ -156,38 +171,39 @@ const gateError = (failure: Gate.Failure): GateError =>
  * @category Constructors
  */
 export const make = (store: Store): Service => {
-  // Pauses and bans are kept on a step-free host clock: the default Clock's nanoseconds advance with the
-  // monotonic clock (its milliseconds follow the wall clock, steps included).
-  const steady = Budgets.steadyClock()
-  const hostTime = Effect.clockWith((clock) =>
-    Effect.sync(() => steady(clock.unsafeCurrentTimeMillis(), Number(clock.unsafeCurrentTimeNanos()) / 1_000_000))
-  )
+  // The loop's rules are the core's (`core/budgets.admission`): here the clocks are read, the store asked, and the
+  // turn's wait, failure or permit made Effects. `Permit.local` is the wall clock's reading, which stamps the
+  // request; the store gets the step-free host clock.
+  const gate = Budgets.admission(store.marginMs)
+  const plain = plainBudgets.get(store)
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
-  // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric).
+  // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric). The host clock is
+  // read in the same step as the store's answer is asked for: every Effect step here is paid on every call.
   const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
-    Effect.flatMap(Effect.zip(request.now, hostTime), ([now, local]) =>
-      Effect.flatMap(
-        store.admit(request.key, {
-          weight: request.weight,
-          weightLimit: request.weightLimit,
-          maxWaitMs: request.maxWaitMs,
-          now,
-          local
-        }),
-        (decision): Effect.Effect<Permit, GateError> => {
-          const next = Gate.step(decision, request.weight, waited, store.marginMs)
-          if (next._tag === "Wait") {
-            return Effect.zipRight(Effect.sleep(Duration.millis(next.ms)), admit(request, next.waitedMs))
+    Effect.flatMap(request.now, (now) =>
+      Effect.clockWith((clock) => {
+        const wall = clock.unsafeCurrentTimeMillis()
+        const ask = gate.ask(request, now, wall, clock.unsafeCurrentTimeNanos())
+        const decided = (decision: Gate.Decision): Effect.Effect<Permit, GateError> => {
+          const turn = gate.turn(decision, request, waited, now, wall)
+          if (turn._tag === "Wait") {
+            return Effect.zipRight(Effect.sleep(Duration.millis(turn.ms)), admit(request, turn.waitedMs))
           }
-          if (next.waitedMs !== undefined) Metrics.unsafeRecordGateWait(next.waitedMs)
-          return next._tag === "Admit"
-            ? Effect.succeed({ key: request.key, ...next.admitted })
-            : Effect.fail(gateError(next.failure))
+          if (turn.waitedMs !== undefined) Metrics.unsafeRecordGateWait(turn.waitedMs)
+          return turn._tag === "Admit" ? Effect.succeed(turn.permit) : Effect.fail(gateError(turn.failure))
         }
-      ))
+        return plain !== undefined
+          ? decided(plain.admit(request.key, ask))
+          : Effect.flatMap(store.admit(request.key, ask), decided)
+      }))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.flatMap(hostTime, (local) => store.settle(permit.key, permit, outcome, now, local))
+    Effect.clockWith((clock) => {
+      const local = gate.hostTime(clock.unsafeCurrentTimeMillis(), clock.unsafeCurrentTimeNanos())
+      if (plain === undefined) return store.settle(permit.key, permit, outcome, now, local)
+      plain.settle(permit.key, permit, outcome, now, local)
+      return Effect.void
+    })
 
   const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
 

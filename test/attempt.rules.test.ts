@@ -194,4 +194,29 @@ describe("one attempt", () => {
       const budget = yield* env.gate.snapshot("https://fapi.binance.com")
       expect(budget).toMatchObject({ window: 0, usedWeight: 1_000, reservedWeight: 0 })
     }))
+
+  it.effect("a gate whose permits carry no clocks: the request is stamped with BinanceClock's time after acquire", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_700_000_000_000)
+      const env = testEnv(script(ok()))
+      yield* env.clock.setOffset(5_000)
+      // A gate of the user's own, written before permits were stamped: only `Gate.Admitted` and the key.
+      const unstamped: RateLimit.Service = {
+        ...env.gate,
+        acquire: (request) =>
+          Effect.map(env.gate.acquire(request), (permit) => ({
+            key: permit.key,
+            weight: permit.weight,
+            window: permit.window,
+            rateLimitEpoch: permit.rateLimitEpoch,
+            wafEpoch: permit.wafEpoch
+          }))
+      }
+      const layer = Layer.merge(env.layer, Layer.succeed(RateLimit.RateLimit, unstamped))
+      yield* PortfolioMargin.pmAccountInfo({ asset: "BTC" }).pipe(Effect.provide(layer))
+      expect(env.requests.map((r) => r.url.searchParams.get("timestamp"))).toEqual(["1700000005000"])
+      // The permit still went back: nothing reserved.
+      const budget = yield* env.gate.snapshot("https://fapi.binance.com")
+      expect(budget).toMatchObject({ reservedWeight: 0 })
+    }))
 })

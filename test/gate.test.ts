@@ -44,6 +44,31 @@ describe("gate rules", () => {
     expect(steady(-298_199.35, 800.25)).toBeCloseTo(1_800.65, 6) // 0.4 ms of drift is not a step
   })
 
+  it("a gate's admission: the ask on the step-free host clock, the permit stamped with the ask's clocks", () => {
+    const gate = Budgets.admission(50)
+    const request = { key: "k", weight: 5, weightLimit: 2400, maxWaitMs: 9_000 }
+    // The monotonic clock in ns; the wall clock stepped forward 5 minutes between the two asks.
+    expect(gate.ask(request, 1_010, 1_000, 0n)).toEqual({ ...request, key: undefined, now: 1_010, local: 1_000 })
+    expect(gate.ask(request, 1_510, 301_500, 500_000_000n).local).toBe(1_500)
+    expect(gate.hostTime(301_600, 600_000_000n)).toBe(1_600)
+    const admit = { _tag: "Admit", window: 3, rateLimitEpoch: 1, wafEpoch: 2 } as const
+    // Stamped with Binance's clock and the wall clock (which signs the request), not the step-free one.
+    expect(gate.turn(admit, request, 40, 1_510, 301_500)).toEqual({
+      _tag: "Admit",
+      permit: { key: "k", weight: 5, window: 3, rateLimitEpoch: 1, wafEpoch: 2, now: 1_510, local: 301_500 },
+      waitedMs: 40
+    })
+    expect(gate.turn({ _tag: "Wait", ms: 100, reason: "window" }, request, 40, 0, 0)).toEqual({
+      _tag: "Wait",
+      ms: 150,
+      waitedMs: 190
+    })
+    expect(gate.turn({ _tag: "Refuse", reason: "418", retryAfterMs: 7 }, request, 40, 0, 0)).toMatchObject({
+      _tag: "Fail",
+      failure: { _tag: "IpBanned", fields: { retryAfterMs: 7 } }
+    })
+  })
+
   it("a turn of the gate's loop: admit with the decision's epochs, wait with the margin, fail with the error", () => {
     expect(Gate.step({ _tag: "Admit", window: 3, rateLimitEpoch: 1, wafEpoch: 2 }, 5, 40, 50)).toEqual({
       _tag: "Admit",

@@ -362,6 +362,7 @@ describe("bannedUntil and describeCause", () => {
   it("get: a platform request or response failure becomes a TransportError that says which, without the URL", () =>
     Effect.gen(function*() {
       const config = Either.getOrThrow(BinanceConfig.make({}))
+      const clock = yield* Effect.clock
       const url = "https://fapi.binance.com/fapi/v1/pmAccountInfo?asset=BTC&signature=abc"
       const failing = (make: (request: HttpClientRequest.HttpClientRequest) => HttpClientError.HttpClientError) =>
         HttpClient.make((request) => Effect.fail(make(request)))
@@ -370,8 +371,11 @@ describe("bannedUntil and describeCause", () => {
         get(
           failing((request) => new HttpClientError.RequestError({ request, reason: "Transport", cause })),
           config,
-          url,
-          undefined
+          clock,
+          () => url,
+          undefined,
+          Effect.succeed,
+          { abort: undefined }
         )
       )
       expectError(request, new TransportError({ description: "Transport: ECONNRESET socket hang up <url>" }))
@@ -386,8 +390,11 @@ describe("bannedUntil and describeCause", () => {
             })
           ),
           config,
-          url,
-          undefined
+          clock,
+          () => url,
+          undefined,
+          Effect.succeed,
+          { abort: undefined }
         )
       )
       expectError(response, new TransportError({ description: "response Decode: body cut short" }))

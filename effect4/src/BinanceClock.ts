@@ -159,37 +159,44 @@ export const layerSynced = (
         )
       const sync = pin(base.sync)
       yield* sync
-      // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing. (A flag
-      // is enough: the check and the set happen in one synchronous step.)
-      let refreshing = false
       // After a failed refresh, wait before the next try: every try costs weight, and Binance may be refusing us.
       let failedAt: number | undefined
-      // The refresh a timestamp asked for at `now` must wait for, if any.
-      const refreshIfStale = (now: number): Effect.Effect<void> | undefined => {
-        if (refreshing || !ClockRules.refreshDue(now, base.syncedAt(), failedAt, maxAgeMs)) return undefined
-        refreshing = true
-        return sync.pipe(
-          Effect.asVoid,
-          Effect.catch((error) =>
-            Effect.andThen(
-              Effect.flatMap(Clock.currentTimeMillis, (at) =>
-                Effect.sync(() => {
-                  failedAt = at
-                })),
-              Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag)
-            )
-          ),
-          Effect.ensuring(Effect.sync(() => {
-            refreshing = false
-          }))
+      const refresh = sync.pipe(
+        Effect.asVoid,
+        Effect.catch((error) =>
+          Effect.andThen(
+            Effect.flatMap(Clock.currentTimeMillis, (at) =>
+              Effect.sync(() => {
+                failedAt = at
+              })),
+            Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag)
+          )
         )
-      }
+      )
+      // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing. (A flag
+      // is enough: it is checked and set in one synchronous step, and cleared by a finalizer installed in the same
+      // uninterruptible region, so an interruption cannot leave it set.)
+      let refreshing = false
+      const refreshOnce = Effect.uninterruptibleMask((restore) =>
+        Effect.suspend(() => {
+          if (refreshing) return Effect.void
+          refreshing = true
+          return Effect.ensuring(
+            restore(refresh),
+            Effect.sync(() => {
+              refreshing = false
+            })
+          )
+        })
+      )
       return BinanceClock.of({
         ...base,
-        currentTimeMillis: Effect.clockWith((clock) => {
-          const refresh = refreshIfStale(clock.currentTimeMillisUnsafe())
-          return refresh === undefined ? base.currentTimeMillis : Effect.andThen(refresh, base.currentTimeMillis)
-        }),
+        // The staleness check is plain code in the clock's step: a fresh offset costs nothing more.
+        currentTimeMillis: Effect.clockWith((clock) =>
+          !refreshing && ClockRules.refreshDue(clock.currentTimeMillisUnsafe(), base.syncedAt(), failedAt, maxAgeMs)
+            ? Effect.andThen(refreshOnce, base.currentTimeMillis)
+            : base.currentTimeMillis
+        ),
         sync,
         resync: (sentAt: number) => pin(base.resync(sentAt))
       })

@@ -121,8 +121,16 @@ export interface Store {
  * @since 1.0.0
  * @category Constructors
  */
-export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store =>
-  syncStore(Budgets.memoryBudgets(budgets))
+export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store => {
+  const plain = Budgets.memoryBudgets(budgets)
+  const store = syncStore(plain)
+  plainBudgets.set(store, plain)
+  return store
+}
+
+// The plain budgets behind an in-memory store: its gate changes them in its own step instead of entering Effect
+// for each change.
+const plainBudgets = new WeakMap<Store, Budgets.Budgets>()
 
 /** A store over budgets whose every change is synchronous (memory, or memory over the state file). */
 const syncStore = (budgets: Budgets.Budgets): Store => ({
@@ -164,11 +172,11 @@ const gateError = (failure: Gate.Failure): GateError =>
  * @category Constructors
  */
 export const make = (store: Store): Service => {
-  // Pauses and bans are kept on a step-free host clock (see `core/budgets.steadyClock`); `Permit.local` stays the wall
-  // clock's reading, which stamps the request.
-  const steady = Budgets.steadyClock()
-  const hostTime = (clock: Clock.Clock) =>
-    steady(clock.currentTimeMillisUnsafe(), Number(clock.monotonicTimeNanosUnsafe()) / 1_000_000)
+  // The loop's rules are the core's (`core/budgets.admission`): here the clocks are read, the store asked, and the
+  // turn's wait, failure or permit made Effects. `Permit.local` is the wall clock's reading, which stamps the
+  // request; the store gets the step-free host clock.
+  const gate = Budgets.admission(store.marginMs)
+  const plain = plainBudgets.get(store)
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
   // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric). The fiber's context
   // gives the host clock and the metric registry in one step.
@@ -176,28 +184,28 @@ export const make = (store: Store): Service => {
     Effect.flatMap(request.now, (now) =>
       Effect.contextWith((context: Context.Context<never>) => {
         const clock = Context.get(context, Clock.Clock)
-        const local = clock.currentTimeMillisUnsafe()
-        const ask = {
-          weight: request.weight,
-          weightLimit: request.weightLimit,
-          maxWaitMs: request.maxWaitMs,
-          now,
-          local: hostTime(clock)
-        }
-        return Effect.flatMap(store.admit(request.key, ask), (decision): Effect.Effect<Permit, GateError> => {
-          const next = Gate.step(decision, request.weight, waited, store.marginMs)
-          if (next._tag === "Wait") {
-            return Effect.andThen(Effect.sleep(Duration.millis(next.ms)), admit(request, next.waitedMs))
+        const wall = clock.currentTimeMillisUnsafe()
+        const ask = gate.ask(request, now, wall, clock.monotonicTimeNanosUnsafe())
+        const decided = (decision: Gate.Decision): Effect.Effect<Permit, GateError> => {
+          const turn = gate.turn(decision, request, waited, now, wall)
+          if (turn._tag === "Wait") {
+            return Effect.andThen(Effect.sleep(Duration.millis(turn.ms)), admit(request, turn.waitedMs))
           }
-          if (next.waitedMs !== undefined) Metrics.recordGateWaitUnsafe(context, next.waitedMs)
-          return next._tag === "Admit"
-            ? Effect.succeed({ key: request.key, ...next.admitted, now, local })
-            : Effect.fail(gateError(next.failure))
-        })
+          if (turn.waitedMs !== undefined) Metrics.recordGateWaitUnsafe(context, turn.waitedMs)
+          return turn._tag === "Admit" ? Effect.succeed(turn.permit) : Effect.fail(gateError(turn.failure))
+        }
+        return plain !== undefined
+          ? decided(plain.admit(request.key, ask))
+          : Effect.flatMap(store.admit(request.key, ask), decided)
       }))
 
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.clockWith((clock) => store.settle(permit.key, permit, outcome, now, hostTime(clock)))
+    Effect.clockWith((clock) => {
+      const local = gate.hostTime(clock.currentTimeMillisUnsafe(), clock.monotonicTimeNanosUnsafe())
+      if (plain === undefined) return store.settle(permit.key, permit, outcome, now, local)
+      plain.settle(permit.key, permit, outcome, now, local)
+      return Effect.void
+    })
 
   const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
 

@@ -1,6 +1,6 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
-import * as Clock from "effect/Clock"
+import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -12,7 +12,7 @@ import * as ClockRules from "./core/clock.js"
 import { budgetKeyOf } from "./core/egress.js"
 import * as Endpoint from "./core/endpoint.js"
 import * as Responses from "./core/responses.js"
-import { get, toError } from "./http.js"
+import { get, type InFlight, toError } from "./http.js"
 import * as Metrics from "./metrics.js"
 
 /** @internal */
@@ -40,14 +40,24 @@ const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
 
 /**
  * One attempt through the rate-limit gate: gate → sign → send → judge → release. It fails only when no answer was
- * judged (the gate refused, the transport failed, the attempt timed out); what an answer means is `judge`'s.
+ * judged (the gate refused, the transport failed, the attempt timed out), unless `recover` makes such a failure
+ * a result; what an answer means is `judge`'s.
  *
  * Only the hand-back of the permit runs uninterruptibly, and it neither sends nor waits: it reads the host
- * clock (not `now`, which a synced clock may refresh over the network) and the gate's release is one step.
+ * clock (not `now`, which a synced clock may refresh over the network) and the gate's release is one step. The
+ * attempt is one uninterruptible region with the gate's wait and the round trip let interruptible inside it, and
+ * the release handed the outcome in the same region (no second region for a finalizer, no `catchAll` around it:
+ * each is a handful of Effect 3 steps on every call).
  *
  * @internal
  */
-export const gatedGet = <A>(options: GatedGet<A>): Effect.Effect<A, PmAccountInfoError> =>
+export const gatedGet = <A>(
+  options: GatedGet<A>,
+  /** The calling fiber's: stamps the answer and the release, and tells the live clock from a TestClock. */
+  clock: Clock.Clock,
+  /** What a failure of the attempt (not a defect, not an interruption) means, if not a failure of the call. */
+  recover?: (error: PmAccountInfoError) => A
+): Effect.Effect<A, PmAccountInfoError> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
       restore(options.gate.acquire({
@@ -64,38 +74,65 @@ export const gatedGet = <A>(options: GatedGet<A>): Effect.Effect<A, PmAccountInf
         let skew = 0
         // Host clock when the request left (for the duration metric); undefined until it did.
         let sentLocal: number | undefined
-        const send = Effect.flatMap(Effect.zip(options.now, Clock.currentTimeMillis), ([timestamp, local]) => {
-          skew = timestamp - local
-          sentLocal = local
-          return get(options.client, options.config, options.request(timestamp, local), options.apiKey)
-        }).pipe(
-          Effect.flatMap((response) =>
-            Effect.map(Clock.currentTimeMillis, (local) => {
-              // Retry-After as an HTTP date is on Binance's clock.
-              const judged = options.judge(Responses.answerOf(response), local + skew)
-              outcome = judged.outcome
-              tag = judged.tag
-              return judged.result
-            })
+        // The host clock when the answer arrived, read once for the judge, the metric and the release.
+        let answeredAt: number | undefined
+        const inFlight: InFlight = { abort: undefined }
+        const onResponse = (response: Responses.RawResponse): Effect.Effect<A> => {
+          const local = clock.unsafeCurrentTimeMillis()
+          answeredAt = local
+          // Retry-After as an HTTP date is on Binance's clock.
+          const judged = options.judge(Responses.answerOf(response), local + skew)
+          outcome = judged.outcome
+          tag = judged.tag
+          return Effect.succeed(judged.result)
+        }
+        const sendAt = (now: number, local: number) =>
+          get(
+            options.client,
+            options.config,
+            clock,
+            () => {
+              skew = now - local
+              sentLocal = local
+              return options.request(now, local)
+            },
+            options.apiKey,
+            onResponse,
+            inFlight
           )
-        )
-        return restore(send).pipe(
-          Effect.onExit((exit) =>
-            Effect.flatMap(Clock.currentTimeMillis, (local) => {
-              if (sentLocal !== undefined) {
-                Metrics.unsafeRecordRequest(
-                  options.endpoint,
-                  Exit.isSuccess(exit) ? tag ?? "ok" : failureTag(exit.cause),
-                  outcome.status,
-                  local - sentLocal,
-                  options.config.baseUrl,
-                  outcome.usedWeight
-                )
-              }
-              return options.gate.release(permit, outcome, local + skew)
-            })
-          )
-        )
+        // Stamped with the clocks the gate admitted it on (nothing between the two sends or waits); a gate that
+        // does not give them has the clocks read now.
+        const send = permit.now !== undefined && permit.local !== undefined
+          ? sendAt(permit.now, permit.local)
+          : Effect.flatMap(options.now, (now) => sendAt(now, clock.unsafeCurrentTimeMillis()))
+        const release = (exit: Exit.Exit<A, PmAccountInfoError>): Effect.Effect<void> => {
+          // Interrupted or timed out with the request in flight: abort it.
+          inFlight.abort?.()
+          const local = answeredAt ?? clock.unsafeCurrentTimeMillis()
+          if (sentLocal !== undefined) {
+            Metrics.unsafeRecordRequest(
+              options.endpoint,
+              Exit.isSuccess(exit) ? tag ?? "ok" : failureTag(exit.cause),
+              outcome.status,
+              local - sentLocal,
+              options.config.baseUrl,
+              outcome.usedWeight
+            )
+          }
+          // Binance's clock at the release: the host's plus the skew this request was stamped with.
+          return options.gate.release(permit, outcome, local + skew)
+        }
+        return Effect.matchCauseEffect(restore(send), {
+          onFailure: (cause) => {
+            const released = release(Exit.failCause(cause))
+            // As `catchAll`: a defect stays a defect, an interruption an interruption.
+            const failure = recover !== undefined && !Cause.isDie(cause) ? Cause.failureOption(cause) : undefined
+            return failure?._tag === "Some"
+              ? Effect.as(released, recover!(failure.value))
+              : Effect.zipRight(released, Effect.failCause(cause))
+          },
+          onSuccess: (result) => Effect.as(release(Exit.succeed(result)), result)
+        })
       }
     )
   )
@@ -116,30 +153,30 @@ export const learnOffset = (options: {
   readonly config: BinanceConfig.Service
   readonly gate: RateLimit.Service
   readonly now: Effect.Effect<number>
-}): Effect.Effect<LearnedOffset, PmAccountInfoError> => {
-  let sentAt = 0
-  const paths = Endpoint.pathsOf(options.config.market)
-  return Effect.flatMap(
-    gatedGet({
-      ...options,
-      weight: Endpoint.TIME_WEIGHT,
-      endpoint: paths.timeEndpoint,
-      // Stamped on the host clock when the gate lets the request go: time spent waiting at the gate is not
-      // round trip, and an offset learned meanwhile by someone else cannot skew this one.
-      request: (_, local) => {
-        sentAt = local
-        return `${options.config.baseUrl}${paths.timePath}`
-      },
-      judge: Responses.judgePlain
-    }),
-    (judged) => {
-      if ("classified" in judged) return Effect.fail(toError(judged.classified))
-      return Effect.flatMap(Clock.currentTimeMillis, (receivedAt) => {
+}): Effect.Effect<LearnedOffset, PmAccountInfoError> =>
+  Effect.clockWith((clock) => {
+    let sentAt = 0
+    const paths = Endpoint.pathsOf(options.config.market)
+    return Effect.flatMap(
+      gatedGet({
+        ...options,
+        weight: Endpoint.TIME_WEIGHT,
+        endpoint: paths.timeEndpoint,
+        // Stamped on the host clock when the gate lets the request go: time spent waiting at the gate is not
+        // round trip, and an offset learned meanwhile by someone else cannot skew this one.
+        request: (_, local) => {
+          sentAt = local
+          return `${options.config.baseUrl}${paths.timePath}`
+        },
+        judge: Responses.judgePlain
+      }, clock),
+      (judged) => {
+        if ("classified" in judged) return Effect.fail(toError(judged.classified))
+        const receivedAt = clock.unsafeCurrentTimeMillis()
         const learned = ClockRules.learn(judged.answer.text, sentAt, receivedAt, options.config.market)
         return "offset" in learned
           ? Effect.succeed({ offset: learned.offset, receivedAt })
           : Effect.fail(new ResponseDecodeError({ status: judged.answer.status, ...learned }))
-      })
-    }
-  )
-}
+      }
+    )
+  })

@@ -52,63 +52,82 @@ const timeoutOf = (config: BinanceConfig.Service) => {
 }
 
 /**
- * One HTTP round trip: GET `url` with the API key, read the whole body as text, within the per-attempt
- * timeout. Interruption or timeout aborts the request in flight.
- *
- * A client built by `BinanceHttpClient` is sent to directly (core/nodeSend): one step from the call to the
- * socket and back, without the platform's per-request wrapper; on the live clock the socket's own node timer keeps
- * the deadline (Effect 3's timeout forks two fibers per attempt). Any other client, or clock, goes the platform's
- * way.
+ * Where a request in flight on the direct path can be aborted from: `gatedGet`'s finalizer, which runs on every
+ * end of the attempt (interruption, timeout). Cleared once the answer or the failure came in.
  *
  * @internal
  */
-export const get = (
+export interface InFlight {
+  abort: (() => void) | undefined
+}
+
+/**
+ * One HTTP round trip: GET the URL with the API key, read the whole body as text, within the per-attempt timeout,
+ * and go on with `onResponse`. `url` is called when the request goes out.
+ *
+ * A client built by `BinanceHttpClient` is sent to directly (core/nodeSend): one step from the call to the
+ * socket and back, without the platform's per-request wrapper, `onResponse` run from the socket's callback; on the
+ * live clock the socket's own node timer keeps the deadline (Effect 3's timeout forks two fibers per attempt).
+ * Its abort goes to `inFlight`, for the caller's finalizer: an `Effect.async` with a canceller wraps every call
+ * in an `onInterrupt` region of its own. Any other client, or clock, goes the platform's way, where
+ * interruption or timeout aborts the request itself.
+ *
+ * @internal
+ */
+export const get = <A, E>(
   client: HttpClient.HttpClient,
   config: BinanceConfig.Service,
-  url: string,
-  apiKey: Redacted.Redacted<string> | undefined
-): Effect.Effect<Responses.RawResponse, TransportError | Timeout> => {
+  /** The fiber's clock: the live one lets the socket's timer keep the deadline. */
+  clock: Clock.Clock,
+  url: () => string,
+  apiKey: Redacted.Redacted<string> | undefined,
+  onResponse: (response: Responses.RawResponse) => Effect.Effect<A, E>,
+  inFlight: InFlight
+): Effect.Effect<A, E | TransportError | Timeout> => {
   const headers: Record<string, string> = { accept: "application/json", "user-agent": config.userAgent }
   if (apiKey !== undefined) headers[API_KEY_HEADER] = Redacted.value(apiKey)
   const direct = NodeSend.clientDirect(client)
-  if (direct !== undefined) {
-    return Effect.clockWith((clock) => {
-      const timeoutMs = Duration.toMillis(config.timeout)
-      const live = clock === LIVE_CLOCK && timeoutMs <= MAX_TIMER_MS
-      const roundTrip = Effect.async<Responses.RawResponse, TransportError | Timeout>((resume) => {
-        // The base URL was checked when the config was made: it parses.
-        const stop = direct(new URL(url), headers, live ? timeoutMs : undefined, (result) => {
-          if (NodeSend.isReceived(result)) {
-            // A status without a body (204, 304) came with none: its text is "" as it is.
-            return resume(
-              Effect.succeed({ status: result.status, headers: result.headers, text: NodeSend.textOf(result.bytes) })
-            )
-          }
-          resume(Effect.fail(
-            result.timedOut === true
-              ? new Timeout({ timeoutMs })
-              : new TransportError({ description: NodeSend.describeFailure(result) })
-          ))
-        })
-        return Effect.sync(stop)
-      })
-      return live ? roundTrip : timeoutOf(config)(roundTrip)
-    })
+  if (direct === undefined) {
+    return Effect.suspend(() => client.execute(HttpClientRequest.get(url(), { headers }))).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(
+          response.text,
+          (text): Responses.RawResponse => ({ status: response.status, headers: response.headers, text })
+        )
+      ),
+      Effect.mapError(fromHttpClientError),
+      // The platform's own client span would record the signed URL as `url.full`: ours is the span.
+      Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
+      Effect.locallyWith(Headers.currentRedactedNames, addRedactedName),
+      timeoutOf(config),
+      Effect.flatMap(onResponse)
+    )
   }
-  const request = HttpClientRequest.get(url, { headers })
-  return client.execute(request).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(
-        response.text,
-        (text): Responses.RawResponse => ({ status: response.status, headers: response.headers, text })
-      )
-    ),
-    Effect.mapError(fromHttpClientError),
-    // The platform's own client span would record the signed URL as `url.full`: ours is the span.
-    Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
-    Effect.locallyWith(Headers.currentRedactedNames, addRedactedName),
-    timeoutOf(config)
-  )
+  const timeoutMs = Duration.toMillis(config.timeout)
+  const live = clock === LIVE_CLOCK && timeoutMs <= MAX_TIMER_MS
+  const roundTrip = Effect.async<A, E | TransportError | Timeout>((resume) => {
+    // The base URL was checked when the config was made: it parses.
+    inFlight.abort = direct(new URL(url()), headers, live ? timeoutMs : undefined, (result) => {
+      inFlight.abort = undefined
+      if (!NodeSend.isReceived(result)) {
+        return resume(Effect.fail(
+          result.timedOut === true
+            ? new Timeout({ timeoutMs })
+            : new TransportError({ description: NodeSend.describeFailure(result) })
+        ))
+      }
+      // A node callback: what `onResponse` throws must end the fiber (a defect), not the process.
+      let next: Effect.Effect<A, E>
+      try {
+        // A status without a body (204, 304) came with none: its text is "" as it is.
+        next = onResponse({ status: result.status, headers: result.headers, text: NodeSend.textOf(result.bytes) })
+      } catch (defect) {
+        next = Effect.die(defect)
+      }
+      resume(next)
+    })
+  })
+  return live ? roundTrip : timeoutOf(config)(roundTrip)
 }
 
 /**

@@ -3,7 +3,17 @@
  * state file's and the Redis store's own copy), the budgets every default gate of the process shares, and the
  * step-free host clock pauses are kept on. The rules they apply are `gate.ts`'s.
  */
-import { admit, type Admitted, type Ask, type BudgetState, type Decision, type Outcome, settle } from "./gate.js"
+import {
+  admit,
+  type Admitted,
+  type Ask,
+  type BudgetState,
+  type Decision,
+  type Failure,
+  type Outcome,
+  settle,
+  step
+} from "./gate.js"
 
 /**
  * Budgets whose every change is one synchronous step: atomic for every fiber of a process. The in-memory store
@@ -58,5 +68,51 @@ export const steadyClock = (): (wall: number, mono: number) => number => {
     }
     last = { wall, mono }
     return wall - steps
+  }
+}
+
+/** A request as a gate's loop sees it: which budget, and what it asks of it. */
+export interface Asking extends Pick<Ask, "weight" | "weightLimit" | "maxWaitMs"> {
+  readonly key: string
+}
+
+/** A permit: the admitted weight, stamped with the clocks it was admitted on (Binance's estimate and the host's). */
+export interface Permit extends Admitted {
+  readonly key: string
+  readonly now: number
+  readonly local: number
+}
+
+/** What a gate does at the end of one turn of its loop (gate.ts's `step`, the permit stamped). */
+export type Turn =
+  | { readonly _tag: "Admit"; readonly permit: Permit; readonly waitedMs: number }
+  | { readonly _tag: "Wait"; readonly ms: number; readonly waitedMs: number }
+  | { readonly _tag: "Fail"; readonly failure: Failure; readonly waitedMs: number | undefined }
+
+/**
+ * One gate's admission loop as plain code, for both editions' `RateLimit.make`: the step-free host clock its store
+ * keeps pauses and bans on (`hostTime`, from the wall clock in ms and the monotonic one in ns), the ask of a request
+ * at the clocks read for it (`ask`), and what the store's decision makes of it (`turn`). An edition only reads the
+ * clocks, asks its store, and lets the request go, sleeps and asks again, or fails, as the turn says.
+ */
+export const admission = (marginMs: number) => {
+  const steady = steadyClock()
+  const hostTime = (wall: number, monoNanos: bigint): number => steady(wall, Number(monoNanos) / 1_000_000)
+  return {
+    hostTime,
+    ask: (request: Asking, now: number, wall: number, monoNanos: bigint): Ask => ({
+      weight: request.weight,
+      weightLimit: request.weightLimit,
+      maxWaitMs: request.maxWaitMs,
+      now,
+      local: hostTime(wall, monoNanos)
+    }),
+    /** `waitedMs`: slept at the gate so far for this request; `now` and `wall`: the clocks the ask was made on. */
+    turn: (decision: Decision, request: Asking, waitedMs: number, now: number, wall: number): Turn => {
+      const next = step(decision, request.weight, waitedMs, marginMs)
+      return next._tag === "Admit"
+        ? { _tag: "Admit", permit: { key: request.key, ...next.admitted, now, local: wall }, waitedMs: next.waitedMs }
+        : next
+    }
   }
 }
