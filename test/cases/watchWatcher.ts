@@ -39,3 +39,20 @@ export const streamFigures = (vmw: string) => ({
   availableBalance: "3.9",
   virtualMaxWithdrawUSD: vmw
 })
+
+/** `createClient({ wsBaseUrl })` values refused with `InvalidConfiguration` naming `wsBaseUrl`. */
+export const badWsBaseUrls: ReadonlyArray<unknown> = [
+  "http://127.0.0.1:1",
+  "ws://example.com",
+  "wss://user:pw@fstream.binance.com",
+  42
+]
+
+/** `client.watch` options refused at once, and the field named (the Promise API's own checks included). */
+export const badPromiseWatchOptions: ReadonlyArray<readonly [Record<string, unknown>, string]> = [
+  [{ assets: [] }, "assets"],
+  [{ assets: ["BTC"], weightShare: 0 }, "weightShare"],
+  [{ assets: ["BTC"], stream: "yes" }, "stream"],
+  [{ assets: ["BTC"], every: 5 }, "every"],
+  [{ assets: ["BTC"], signal: "stop" }, "signal"]
+]
