@@ -3,11 +3,14 @@
 // test/Watch.test.ts at the root is the same spec on the Effect 3 edition (the data: test/cases/watchWatcher.ts).
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
+import * as Scope from "effect/Scope"
 import * as Socket from "effect/socket/Socket"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
@@ -188,6 +191,23 @@ describe("Watch: paced reads (stream: false)", () => {
       expect(resumed.at).toBeGreaterThanOrEqual(30_000)
       expect(resumed.at).toBeLessThanOrEqual(30_100)
     })).pipe(Effect.provide(env())))
+})
+
+describe("Watch: closing", () => {
+  it.effect("a fresh read asked while the watcher closes is refused, not left waiting", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const watcher = yield* Scope.provide(Watch.make({ assets: ["BTC"], stream: false }), scope)
+      yield* TestClock.adjust(0)
+      // The close is asked first; the fresh read comes in behind it, before the watcher has taken either.
+      const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+      const refused = yield* Effect.forkChild(Effect.flip(watcher.fresh("BTC")).pipe(Effect.timeoutOption(1000)))
+      yield* TestClock.adjust(2000)
+      const error = Option.getOrThrow(yield* Fiber.join(refused))
+      expect([error._tag, error.message]).toEqual(["InvalidConfiguration", expect.stringContaining("closed")])
+      yield* Fiber.join(closing)
+      expect((yield* reads).length).toBe(1)
+    }).pipe(Effect.provide(env())))
 })
 
 describe("Watch: the user-data stream", () => {
