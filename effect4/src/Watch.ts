@@ -11,8 +11,8 @@
  * they spend the share between them. Every request goes through the gate. The rules are the shared core's
  * (`internal/core/watch`); this module only wires them.
  *
- * The stream's WebSocket is the `Socket.WebSocketConstructor` (`effect/socket/Socket`) in context, else the global `WebSocket`, else the
- * optional `ws` package (Node 20 has no global `WebSocket`).
+ * The stream's WebSocket is the `Socket.WebSocketConstructor` (`effect/socket/Socket`) in context, else the global
+ * `WebSocket`, else the optional `ws` package (Node 20 has no global `WebSocket`).
  *
  * @since 1.0.0
  */
