@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { createClient, type WatchEvent } from "../src/promise.js"
+import { badPromiseWatchOptions, badWsBaseUrls, LISTEN_KEY } from "./cases/watchWatcher.js"
 import { BTC, hmacAccount, KEY, PM, SECRET } from "./FakeBinance.helpers.js"
 
 let served: FakeBinance.Started
@@ -33,7 +34,7 @@ const until = async (iterator: AsyncIterator<WatchEvent>, match: (event: WatchEv
 
 describe("createClient({ wsBaseUrl }) and client.watch: bad input", () => {
   it("refuses a bad wsBaseUrl with InvalidConfiguration", () => {
-    for (const wsBaseUrl of ["http://127.0.0.1:1", "ws://example.com", "wss://user:pw@fstream.binance.com", 42]) {
+    for (const wsBaseUrl of badWsBaseUrls) {
       expect(() => createClient({ ...options(), wsBaseUrl: wsBaseUrl as string })).toThrow(
         expect.objectContaining({ _tag: "InvalidConfiguration", field: "wsBaseUrl" })
       )
@@ -43,15 +44,7 @@ describe("createClient({ wsBaseUrl }) and client.watch: bad input", () => {
   it("refuses bad watch options at once, before anything is sent", async () => {
     const client = createClient(options())
     const before = await run(served.fake.requestCount)
-    for (
-      const [watchOptions, field] of [
-        [{ assets: [] }, "assets"],
-        [{ assets: ["BTC"], weightShare: 0 }, "weightShare"],
-        [{ assets: ["BTC"], stream: "yes" }, "stream"],
-        [{ assets: ["BTC"], every: 5 }, "every"],
-        [{ assets: ["BTC"], signal: "stop" }, "signal"]
-      ] as const
-    ) {
+    for (const [watchOptions, field] of badPromiseWatchOptions) {
       expect(() => client.watch(watchOptions as never)).toThrow(
         expect.objectContaining({ _tag: "InvalidConfiguration", field })
       )
@@ -93,7 +86,7 @@ describe("client.watch over loopback", () => {
     for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
       expect(next.value.type).not.toBe("asset")
     }
-    const keys = (await run(served.fake.requests)).filter((entry) => entry.path === "/fapi/v1/listenKey")
+    const keys = (await run(served.fake.requests)).filter((entry) => entry.path === LISTEN_KEY)
     expect(keys.map((entry) => entry.method)).toEqual(["POST", "DELETE"])
     // The server sees the close once the closing handshake is done.
     for (let i = 0; i < 200 && await run(served.fake.streamConnections) > 0; i++) {

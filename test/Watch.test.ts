@@ -11,12 +11,17 @@ import * as TestClock from "effect/TestClock"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, Credentials } from "../src/index.js"
 import * as Watch from "../src/Watch.js"
+import {
+  accountFrame as account5s,
+  badWatchOptions,
+  ETH,
+  LISTEN_KEY,
+  SOL,
+  streamFigures
+} from "./cases/watchWatcher.js"
 import { BTC, hmacAccount, KEY, PM, SECRET } from "./FakeBinance.helpers.js"
 
-const ETH = { maxWithdrawAmount: "100.5", maxWithdrawAmountUSD: "250000.1" }
-const SOL = { maxWithdrawAmount: "7", maxWithdrawAmountUSD: "1000" }
 const account: FakeBinance.Account = { ...hmacAccount, assets: { BTC, ETH, SOL } }
-const LISTEN_KEY = "/fapi/v1/listenKey"
 
 /** A WebSocket the spec opens, feeds and drops by hand. */
 class ScriptedSocket extends EventTarget {
@@ -76,31 +81,11 @@ const next = <T extends Watch.WatchEvent["type"]>(events: Queue.Dequeue<Watch.Wa
     }
   })
 
-const account5s = (vmw: string, at: number) => ({
-  e: "PM_PRO_ACCOUNT_UPDATE",
-  E: at,
-  u: "1.9",
-  eq: "30.2",
-  ae: "30.2",
-  im: "20.6",
-  mm: "15.1",
-  avb: "3.9",
-  vmw
-})
-
 describe("Watch: options", () => {
   it.effect("bad options fail at once with InvalidConfiguration, before anything is sent", () =>
     Effect.gen(function*() {
-      for (
-        const [options, field] of [
-          [{ assets: [] }, "assets"],
-          [{ assets: ["BTC"], weightShare: 2 }, "weightShare"],
-          [{ assets: ["BTC"], maxAgeMs: 10 }, "maxAgeMs"],
-          [{ assets: ["BTC"], wsBaseUrl: "ws://example.com" }, "wsBaseUrl"],
-          [{ assets: ["BTC"], wsBaseUrl: "https://fstream.binance.com" }, "wsBaseUrl"]
-        ] as const
-      ) {
-        const error = yield* Effect.flip(Effect.scoped(Watch.make(options as Watch.Options)))
+      for (const [options, field] of badWatchOptions) {
+        const error = yield* Effect.flip(Effect.scoped(Watch.make(options as unknown as Watch.Options)))
         expect([error._tag, error.field]).toEqual(["InvalidConfiguration", field])
       }
       expect(yield* requests).toEqual([])
@@ -306,20 +291,11 @@ describe("Watch against the in-memory FakeBinance stream (TestClock)", () => {
     Credentials.layerHmac({ apiKey: KEY, secretKey: SECRET }),
     Layer.effect(BinanceClock.BinanceClock, BinanceClock.make)
   )
-  const figures = (vmw: string): FakeBinance.StreamAccountFigures => ({
-    uniMMR: "1.9",
-    accountEquity: "30.2",
-    actualEquity: "30.2",
-    initialMargin: "20.6",
-    maintenanceMargin: "15.1",
-    availableBalance: "3.9",
-    virtualMaxWithdrawUSD: vmw
-  })
 
   it.effect("a ban holds the listenKey requests too: nothing is sent until it ends, then the stream comes up", () =>
     Effect.scoped(Effect.gen(function*() {
       const fake = yield* FakeBinance.FakeBinance
-      yield* fake.setStreamAccount(KEY, figures("100"))
+      yield* fake.setStreamAccount(KEY, streamFigures("100"))
       yield* fake.enqueueFault(FakeBinance.Fault.banned(60), { path: PM })
       const watcher = yield* Watch.make({ assets: ["BTC"] })
       const events = yield* watcher.subscribe
@@ -340,7 +316,7 @@ describe("Watch against the in-memory FakeBinance stream (TestClock)", () => {
   it.effect("account updates every 5 s, the vmw trigger, expiry and a drop, all on virtual time", () =>
     Effect.scoped(Effect.gen(function*() {
       const fake = yield* FakeBinance.FakeBinance
-      yield* fake.setStreamAccount(KEY, figures("100"))
+      yield* fake.setStreamAccount(KEY, streamFigures("100"))
       const watcher = yield* Watch.make({ assets: ["BTC"] })
       const events = yield* watcher.subscribe
       yield* TestClock.adjust(0)
@@ -350,7 +326,7 @@ describe("Watch against the in-memory FakeBinance stream (TestClock)", () => {
       expect(yield* next(events, "account")).toMatchObject({ at: 5000, virtualMaxWithdrawUSD: "100" })
 
       // vmw moves 10 %: BTC is re-read at the update, not 54 s after its first read.
-      yield* fake.setStreamAccount(KEY, figures("110"))
+      yield* fake.setStreamAccount(KEY, streamFigures("110"))
       yield* TestClock.adjust(5000)
       expect(yield* next(events, "account")).toMatchObject({ at: 10_000, virtualMaxWithdrawUSD: "110" })
       expect((yield* next(events, "asset")).at).toBe(10_000)

@@ -16,10 +16,12 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as Socket from "effect/socket/Socket"
 import * as Model from "./internal/core/fake/model.js"
 import * as client from "./internal/fake/client.js"
 import * as internalError from "./internal/fake/error.js"
 import * as exchange from "./internal/fake/exchange.js"
+import * as memorySocket from "./internal/fake/memorySocket.js"
 import * as server from "./internal/fake/server.js"
 import * as RateLimit from "./RateLimit.js"
 
@@ -41,7 +43,8 @@ export type FakeBinanceError = internalError.FakeBinanceError
  * The fake's plain shapes, shared by both editions (each documented where it is declared): `Options` and
  * `ServeOptions` (how a fake starts), `Account` (an API key and how it signs), `AssetAmounts` (what
  * `pmAccountInfo` answers for one asset), `ErrorReply` (a `{code,msg}` reply), and `FakeRequest` /
- * `FakeResponse` (a request as either transport sees it, and what the exchange decided).
+ * `FakeResponse` (a request as either transport sees it, and what the exchange decided), and
+ * `StreamAccountFigures` (what the user-data stream's `PM_PRO_ACCOUNT_UPDATE` pushes).
  *
  * @since 1.0.0
  * @category Models
@@ -53,7 +56,8 @@ export type {
   FakeRequest,
   FakeResponse,
   Options,
-  ServeOptions
+  ServeOptions,
+  StreamAccountFigures
 } from "./internal/core/fake/model.js"
 
 /**
@@ -97,7 +101,8 @@ export interface Service extends
     Effect.Effect<void>,
     Effect.Effect<ReadonlyArray<LogEntry>>,
     Effect.Effect<number>
-  >
+  >,
+  Model.UserStreamShape<Effect.Effect<void, FakeBinanceError>, Effect.Effect<number>>
 {
   /** The exchange itself; both transports call this. */
   readonly handle: (request: Model.FakeRequest) => Effect.Effect<Model.FakeResponse>
@@ -128,24 +133,28 @@ export const make = (options?: Model.Options): Effect.Effect<Service, FakeBinanc
 export const httpClient: (fake: Service) => HttpClient.HttpClient = client.make
 
 /**
- * The in-memory fake: an `HttpClient` wired to a new exchange, the `FakeBinance` service, and a fresh
- * `RateLimit` gate for the one IP the fake stands for.
+ * The in-memory fake: an `HttpClient` wired to a new exchange, the `FakeBinance` service, a fresh `RateLimit` gate
+ * for the one IP the fake stands for, and a `Socket.WebSocketConstructor` whose sockets reach the fake's user-data
+ * stream in memory (whatever the host), on the clock the layer is built with: under `TestClock`, the account
+ * updates every 5 s, pings, expiries and 24 h cuts move only when the test moves the clock.
  *
  * @since 1.0.0
  * @category Layers
  */
 export const layer = (
   options?: Model.Options
-): Layer.Layer<FakeBinance | HttpClient.HttpClient, FakeBinanceError> =>
-  Layer.effectContext(
-    Effect.map(make(options), (fake) =>
-      Context.make(FakeBinance, fake).pipe(
-        Context.add(HttpClient.HttpClient, httpClient(fake)),
-        // The fake is one IP of its own: a fresh gate, so no state leaks between specs through the
-        // process-wide default gate (each spec's TestClock starts again at 0).
-        Context.add(RateLimit.RateLimit, RateLimit.makeUnsafe())
-      ))
-  )
+): Layer.Layer<FakeBinance | HttpClient.HttpClient | Socket.WebSocketConstructor, FakeBinanceError> =>
+  Layer.effectContext(Effect.gen(function*() {
+    const made = yield* exchange.makeWithExchange(options ?? {}, { baseUrl: undefined, clock: undefined })
+    const webSocket = yield* memorySocket.make(made)
+    return Context.make(FakeBinance, made.service).pipe(
+      Context.add(HttpClient.HttpClient, httpClient(made.service)),
+      // The fake is one IP of its own: a fresh gate, so no state leaks between specs through the
+      // process-wide default gate (each spec's TestClock starts again at 0).
+      Context.add(RateLimit.RateLimit, RateLimit.makeUnsafe()),
+      Context.add(Socket.WebSocketConstructor, webSocket)
+    )
+  }))
 
 /**
  * The same exchange on a loopback HTTP server (`127.0.0.1`, a free port), on the real clock.

@@ -70,3 +70,12 @@ export * as PortfolioMargin from "./PortfolioMargin.js"
  * @category Modules
  */
 export * as RateLimit from "./RateLimit.js"
+
+/**
+ * The desk watcher: every asset's withdrawable amounts kept current within a share of the weight budget, re-read
+ * when the Portfolio Margin Pro user-data stream says the account moved.
+ *
+ * @since 1.0.0
+ * @category Modules
+ */
+export * as Watch from "./Watch.js"

@@ -21,6 +21,8 @@ import * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
 import * as Api from "./internal/core/promiseApi.js"
 import * as PromiseClient from "./internal/core/promiseClient.js"
+import type * as Events from "./internal/core/watch/events.js"
+import * as PromiseWatch from "./internal/watch/promise.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -31,11 +33,50 @@ import * as RateLimit from "./RateLimit.js"
  */
 export type {
   CallOptions,
-  Client,
   ClientOptions,
   PmAccountInfo,
-  PmAccountInfoResult
+  PmAccountInfoResult,
+  WatchOptions
 } from "./internal/core/promiseApi.js"
+
+/**
+ * A client: `pmAccountInfo`, `pmAccountInfoResult`, `watch` and `close` (which closes its watchers too).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Client extends Api.Client {
+  /**
+   * Watches `assets`: an `AsyncIterable` of `WatchEvent`s with `latest(asset)`, `fresh(asset)` and `close()`.
+   * Throws `InvalidConfiguration` for bad options, `ClientClosed` on a closed client.
+   */
+  readonly watch: (options: Api.WatchOptions) => Watcher
+}
+
+/**
+ * A running watcher of the Promise API.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type Watcher = Api.Watcher<PmAccountInfoError>
+
+/**
+ * What a watcher tells: an asset's figures (`asset`), the account's (`account`), a risk level change (`risk`),
+ * the stream going up or down (`stream`), or a failed read (`read-failed`, with its typed `error`).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type WatchEvent = Events.WatchEvent<PmAccountInfoError>
+
+/**
+ * One asset's figures as `pmAccountInfo` answered them; `at` is when the answer arrived (epoch ms).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type AssetEvent = Events.AssetEvent
 
 /**
  * The rejection when a call's `signal` is aborted.
@@ -63,9 +104,7 @@ export type ClientError = PmAccountInfoError | ClientClosed | Api.AbortError
  */
 export const isClientError = (u: unknown): u is ClientError => isBinanceError(u) || u instanceof Api.AbortError
 
-const buildLayer = (options: Api.ClientOptions) => {
-  const plan = PromiseClient.plan(options)
-  if ("field" in plan) throw new InvalidConfiguration(plan)
+const buildLayer = (plan: PromiseClient.Plan) => {
   const { apiKey, key } = plan
   const credentials = key._tag === "Hmac"
     ? Credentials.makeHmac({ apiKey, secretKey: key.secretKey })
@@ -97,9 +136,11 @@ const buildLayer = (options: Api.ClientOptions) => {
  * @since 1.0.0
  * @category Constructors
  */
-export const createClient = (options: Api.ClientOptions): Api.Client => {
-  const runtime = ManagedRuntime.make(buildLayer(options))
-  return PromiseClient.make<Fiber.Fiber<unknown, PmAccountInfoError>>({
+export const createClient = (options: Api.ClientOptions): Client => {
+  const plan = PromiseClient.plan(options)
+  if ("field" in plan) throw new InvalidConfiguration(plan)
+  const runtime = ManagedRuntime.make(buildLayer(plan))
+  const calls = PromiseClient.make<Fiber.Fiber<unknown, PmAccountInfoError>>({
     start: (params, shape, done) => {
       const program = Call.run(params, shape)
       // Once the layer is built, straight on its services: the runtime's own fork also files every fiber in its
@@ -125,4 +166,26 @@ export const createClient = (options: Api.ClientOptions): Api.Client => {
     },
     closed: (during) => new ClientClosed({ during })
   })
+  const watchers = new Set<Watcher>()
+  let closed = false
+  return {
+    ...calls,
+    watch: (watchOptions) => {
+      if (closed) throw new ClientClosed({ during: false })
+      const refusal = Api.watchShapeRefusal(watchOptions)
+      if (refusal !== undefined) throw new InvalidConfiguration(refusal)
+      const watcher = PromiseWatch.make(runtime, watchOptions, plan.wsBaseUrl)
+      watchers.add(watcher)
+      const close = watcher.close
+      return {
+        ...watcher,
+        close: () => close().finally(() => watchers.delete(watcher))
+      }
+    },
+    close: async () => {
+      closed = true
+      await Promise.all([...watchers].map((watcher) => watcher.close()))
+      await calls.close()
+    }
+  }
 }

@@ -19,19 +19,41 @@ const attempt = (f: () => string | undefined): Effect.Effect<void, FakeBinanceEr
     return problem === undefined ? Effect.void : fail(problem)
   })
 
+/**
+ * The service, the core exchange behind it, and the hooks its stream's scripting calls ring (so a served fake's
+ * WebSocket pump wakes to send what they scripted).
+ *
+ * @internal
+ */
+export interface Made {
+  readonly service: api.Service
+  readonly exchange: core.Exchange<Redacted.Redacted<string>>
+  readonly streamChanged: Set<() => void>
+}
+
+/** @internal */
+export const makeWithExchange = (
+  options: api.Options,
+  transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined }
+): Effect.Effect<Made, FakeBinanceError> =>
+  Effect.suspend(() => {
+    const exchange = core.make(options, Redacted.make)
+    if (typeof exchange === "string") return fail(exchange)
+    const streamChanged = new Set<() => void>()
+    return Effect.succeed({ service: service(exchange, transport, streamChanged), exchange, streamChanged })
+  })
+
 /** @internal */
 export const make = (
   options: api.Options,
   transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined }
 ): Effect.Effect<api.Service, FakeBinanceError> =>
-  Effect.suspend(() => {
-    const exchange = core.make(options, Redacted.make)
-    return typeof exchange === "string" ? fail(exchange) : Effect.succeed(service(exchange, transport))
-  })
+  Effect.map(makeWithExchange(options, transport), (made) => made.service)
 
 const service = (
   exchange: core.Exchange<Redacted.Redacted<string>>,
-  transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined }
+  transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined },
+  streamChanged: Set<() => void>
 ): api.Service => {
   // A served fake runs on the real clock whoever calls it; an in-memory one on the caller's clock.
   const timed = transport.clock === undefined
@@ -49,8 +71,22 @@ const service = (
       return step.value.response
     }))
 
+  // A stream scripting call at server time, then a ring for the served fake's pump.
+  const scripted = (f: (now: number) => string | undefined): Effect.Effect<void, FakeBinanceError> =>
+    Effect.flatMap(serverTime, (now) =>
+      attempt(() => {
+        const problem = f(now)
+        if (problem === undefined) { for (const ring of streamChanged) ring() }
+        return problem
+      }))
+
   return {
     baseUrl: transport.baseUrl,
+    setStreamAccount: (apiKey, figures) => scripted((now) => exchange.setStreamAccount(apiKey, figures, now)),
+    pushStreamEvent: (frame, options) => scripted((now) => exchange.pushStreamEvent(frame, options?.apiKey, now)),
+    dropStream: (options) => scripted((now) => exchange.dropStream(options?.apiKey, now)),
+    expireListenKeys: (options) => scripted((now) => exchange.expireListenKeys(options?.apiKey, now)),
+    streamConnections: Effect.sync(() => exchange.userStream.open().length),
     handle,
     addAccount: (account) => attempt(() => exchange.addAccount(account)),
     setAsset: (apiKey, asset, amounts) => attempt(() => exchange.setAsset(apiKey, asset, amounts)),

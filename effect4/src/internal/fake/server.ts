@@ -1,7 +1,8 @@
 /**
  * The loopback transport: the core's `node:http` server handing each request to the same `handle` as the
  * in-memory client, on the real clock. Closing the scope interrupts pending (delayed) answers and closes every
- * connection, idle or not, so processes exit cleanly.
+ * connection, idle or not, so processes exit cleanly. The user-data stream's WebSocket upgrades are
+ * `./userStream.ts`'s.
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -14,6 +15,7 @@ import type * as api from "../../FakeBinance.js"
 import * as transport from "../core/fake/transport.js"
 import { FakeBinanceError } from "./error.js"
 import * as exchange from "./exchange.js"
+import * as userStream from "./userStream.js"
 
 const listen = (server: Http.Server, port: number) =>
   Effect.callback<number, FakeBinanceError>((resume) =>
@@ -39,7 +41,8 @@ export const serve = (
     const problem = transport.checkPort(port)
     if (problem !== undefined) return yield* new FakeBinanceError({ message: problem })
     // Built first so bad options fail before a socket is opened.
-    const fake = yield* exchange.make(options, { baseUrl: undefined, clock: Clock.Clock.defaultValue() })
+    const made = yield* exchange.makeWithExchange(options, { baseUrl: undefined, clock: Clock.Clock.defaultValue() })
+    const fake = made.service
     const pending = new Set<Fiber.Fiber<api.FakeResponse>>()
 
     const server = transport.createServer((request, done) => {
@@ -56,6 +59,8 @@ export const serve = (
     })
 
     const bound = yield* Effect.acquireRelease(listen(server, port), () => close(server, pending))
+    // After the listen, so that its finalizer, which cuts the WebSocket connections, runs before the server's close.
+    yield* userStream.attach(server, made)
     const baseUrl = `http://127.0.0.1:${bound}`
     return { baseUrl, fake: { ...fake, baseUrl } }
   })

@@ -1,0 +1,231 @@
+/**
+ * The desk watcher: every watched asset's withdrawable amounts (`pmAccountInfo`) kept current within a share of the
+ * IP's weight budget, re-read at once when the Portfolio Margin Pro user-data stream says the account moved.
+ *
+ * Routine reads are paced to spend at most `weightShare` of the budget per minute, spread evenly; each asset is
+ * re-read before it is `maxAgeMs` old where the share allows. The stream (`POST /fapi/v1/listenKey`, then
+ * `wss://fstream.binance.com/pm-classic/ws/<listenKey>`) pushes the account's figures every 5 s at no weight; a
+ * move of `vmw` beyond `vmwThreshold`, or a risk level change, re-reads every asset. `fresh(asset)` reads ahead of
+ * everything and joins a read of that asset already pending or in flight (another watcher's of the same key,
+ * market and asset too). The watchers on one `RateLimit` gate space their routine reads out together, so that
+ * they spend the share between them. Every request goes through the gate. The rules are the shared core's
+ * (`internal/core/watch`); this module only wires them.
+ *
+ * The stream's WebSocket is the `Socket.WebSocketConstructor` (`effect/socket/Socket`) in context, else the global
+ * `WebSocket`, else the optional `ws` package (Node 20 has no global `WebSocket`).
+ *
+ * @since 1.0.0
+ */
+import * as Effect from "effect/Effect"
+import type * as HttpClient from "effect/http/HttpClient"
+import type * as Metric from "effect/Metric"
+import * as PubSub from "effect/PubSub"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as SubscriptionRef from "effect/SubscriptionRef"
+import type * as BinanceClock from "./BinanceClock.js"
+import type { InvalidConfiguration, PmAccountInfoError } from "./BinanceError.js"
+import type * as Credentials from "./Credentials.js"
+import type * as Events from "./internal/core/watch/events.js"
+import type * as ScheduleRules from "./internal/core/watch/schedule.js"
+import * as Driver from "./internal/watch/driver.js"
+import * as WatchMetrics from "./internal/watch/metrics.js"
+import type * as Model from "./internal/watch/model.js"
+
+/**
+ * One asset's figures as `pmAccountInfo` answered them (Binance's exact strings); `at` is when the answer arrived
+ * (epoch ms).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type AssetEvent = Events.AssetEvent
+
+/**
+ * The account-level picture of `PM_PRO_ACCOUNT_UPDATE` (every 5 s), amounts in USD as Binance wrote them.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type AccountEvent = Events.AccountEvent
+
+/**
+ * `RISK_LEVEL_CHANGE`: `level` is MARGIN_CALL, REDUCE_ONLY or FORCE_LIQUIDATION (a new one is passed on as written).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type RiskEvent = Events.RiskEvent
+
+/**
+ * The user-data stream went up or down; polling covers the gap.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type StreamEvent = Events.StreamEvent
+
+/**
+ * A read failed: the asset keeps its last figure and is read again from `retryAt`; `error` is the typed error.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type ReadFailedEvent = Events.ReadFailedEvent<PmAccountInfoError>
+
+/**
+ * What a watcher tells.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type WatchEvent = Model.Event
+
+/**
+ * The latest of everything: each asset's last figure, the account's last update, the last risk level change, and
+ * the stream's state (`off` when watching by polling alone).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type Snapshot = Model.Snapshot
+
+/**
+ * How old each asset's figure is (`ageMs` undefined until its first answer; `overdue` past `maxAgeMs`).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type Age = ScheduleRules.Age
+
+/**
+ * What a share can do for these assets: the pace (`intervalMs`), how many assets it keeps under `maxAgeMs`
+ * (`capacity`, `keepsUp`) and the weight it spends per minute.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type Plan = ScheduleRules.Plan
+
+/**
+ * A watcher's options: `assets` (1 to 200), `maxAgeMs` (default 60 000), `weightShare` (default 0.1 of the budget's
+ * weight per minute), `stream` (default `true`; `false` watches by polling alone), `vmwThreshold` (default 0.01: a
+ * `vmw` move of more than 1 % re-reads every asset) and `wsBaseUrl` (default `wss://fstream.binance.com`; `ws:` to
+ * loopback only, for a served `FakeBinance`).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type Options = Model.Options
+
+/**
+ * The latest snapshot (`get`), and its changes (`changes`: the current one first).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface SnapshotRef {
+  readonly get: Effect.Effect<Snapshot>
+  readonly changes: Stream.Stream<Snapshot>
+}
+
+/**
+ * A running watcher.
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export interface Watcher {
+  /** Every event from the moment the stream is run (each run is a new subscriber); it ends when the watcher does. */
+  readonly events: Stream.Stream<WatchEvent>
+  /** A subscription to every event from now on, for the scope: nothing published after this returns is missed. */
+  readonly subscribe: Effect.Effect<PubSub.Subscription<WatchEvent>, never, Scope.Scope>
+  /** The latest snapshot, and its changes. */
+  readonly snapshot: SnapshotRef
+  /**
+   * A read of `asset` now, ahead of the paced reads, joined with a read of it already pending or in flight. Fails
+   * with the read's error, or `InvalidConfiguration` for an asset that is not watched or a closed watcher.
+   */
+  readonly fresh: (asset: string) => Effect.Effect<AssetEvent, PmAccountInfoError>
+  /** How old each asset's figure is now. */
+  readonly ages: Effect.Effect<ReadonlyArray<Age>>
+  readonly plan: Plan
+}
+
+/**
+ * What a watcher needs: the credentials and HTTP client of the user's layers, and the Binance clock (the market,
+ * base URL, weight budget and retries come from `BinanceConfig`, the gate from `RateLimit`).
+ *
+ * @since 1.0.0
+ * @category Models
+ */
+export type Requirements = Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
+
+const toWatcher = (watcher: Model.Watcher): Watcher => ({
+  events: Stream.fromPubSub(watcher.events),
+  subscribe: PubSub.subscribe(watcher.events),
+  snapshot: { get: SubscriptionRef.get(watcher.snapshot), changes: SubscriptionRef.changes(watcher.snapshot) },
+  fresh: Effect.fn("Watch.fresh")(function*(asset: string) {
+    yield* Effect.annotateCurrentSpan("binance.asset", asset)
+    return yield* watcher.fresh(asset)
+  }),
+  ages: watcher.ages,
+  plan: watcher.plan
+})
+
+/**
+ * Starts a watcher in the scope. Bad options fail at once with `InvalidConfiguration`, before anything is read or
+ * connected (also a runtime without a WebSocket when `stream` is on). Closing the scope closes the stream, deletes
+ * the listenKey and leaves no socket, timer or fiber behind.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const make: (options: Options) => Effect.Effect<Watcher, InvalidConfiguration, Requirements | Scope.Scope> =
+  Effect.fn("Watch.make")(function*(options: Options) {
+    const watcher = yield* Driver.make(options)
+    yield* watcher.start
+    return toWatcher(watcher)
+  })
+
+/**
+ * A watcher as a stream of its events, from the very first: the watcher starts when the stream is run and closes
+ * when it ends.
+ *
+ * @since 1.0.0
+ * @category Constructors
+ */
+export const stream = (options: Options): Stream.Stream<WatchEvent, InvalidConfiguration, Requirements> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const watcher = yield* Driver.make(options)
+    // Subscribed before the watcher starts: no event is missed.
+    const subscription = yield* PubSub.subscribe(watcher.events)
+    yield* watcher.start
+    return Stream.fromSubscription(subscription)
+  }))
+
+/**
+ * `binance.watch.reads`: the reads watchers sent, tagged `reason` (`routine`, `fresh`, `stream`) and `outcome`
+ * (`ok` or the error's tag).
+ *
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const reads: Metric.Counter<number> = WatchMetrics.reads
+
+/**
+ * `binance.watch.asset_age`: how old each watched asset's figure is, in ms (tagged `asset`, `unit: "ms"`; -1
+ * before its first read), updated at least every 5 s.
+ *
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const assetAge: Metric.Gauge<number> = WatchMetrics.assetAge
+
+/**
+ * `binance.watch.stream_up`: 1 while the user-data stream is connected, 0 while it is down.
+ *
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const streamUp: Metric.Gauge<number> = WatchMetrics.streamUp
