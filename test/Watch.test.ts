@@ -3,9 +3,13 @@
 import * as Socket from "@effect/platform/Socket"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as FakeBinance from "../src/FakeBinance.js"
@@ -183,6 +187,23 @@ describe("Watch: paced reads (stream: false)", () => {
       expect(resumed.at).toBeGreaterThanOrEqual(30_000)
       expect(resumed.at).toBeLessThanOrEqual(30_100)
     })).pipe(Effect.provide(env())))
+})
+
+describe("Watch: closing", () => {
+  it.effect("a fresh read asked while the watcher closes is refused, not left waiting", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const watcher = yield* Scope.extend(Watch.make({ assets: ["BTC"], stream: false }), scope)
+      yield* TestClock.adjust(0)
+      // The close is asked first; the fresh read comes in behind it, before the watcher has taken either.
+      const closing = yield* Effect.fork(Scope.close(scope, Exit.void))
+      const refused = yield* Effect.fork(Effect.flip(watcher.fresh("BTC")).pipe(Effect.timeoutOption(1000)))
+      yield* TestClock.adjust(2000)
+      const error = Option.getOrThrow(yield* Fiber.join(refused))
+      expect([error._tag, error.message]).toEqual(["InvalidConfiguration", expect.stringContaining("closed")])
+      yield* Fiber.join(closing)
+      expect((yield* reads).length).toBe(1)
+    }).pipe(Effect.provide(env())))
 })
 
 describe("Watch: the user-data stream", () => {

@@ -345,6 +345,18 @@ export const make = (
         return Effect.all([
           Effect.forEach(pending, Deferred.interrupt, { discard: true }),
           closing === undefined ? Effect.void : Deferred.succeed(closing, undefined),
+          // What came in after the last input taken: a `fresh` that asked while the watcher was closing is refused,
+          // not left waiting for ever.
+          Effect.flatMap(Queue.takeAll(inputs), (left) =>
+            Effect.forEach(left, (input) =>
+              input._tag === "Demand"
+                ? Deferred.fail(
+                  input.deferred,
+                  new InvalidConfiguration({ field: "fresh", reason: "the watcher is closed" })
+                )
+                : input._tag === "Close"
+                ? Deferred.succeed(input.done, undefined)
+                : Effect.void, { discard: true })),
           PubSub.shutdown(events),
           Queue.shutdown(inputs)
         ], { discard: true })
