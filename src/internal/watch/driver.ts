@@ -111,13 +111,14 @@ export const make = (
       now: clock.currentTimeMillis
     }
 
+    // The snapshot and the gauge first: a subscriber woken by the event reads a snapshot that already has it.
     const publish = (event: Event): Effect.Effect<void> =>
       Effect.zipRight(
         Effect.zipRight(
-          PubSub.publish(events, event),
+          SubscriptionRef.update(snapshot, (s) => withEvent(s, event)),
           event.type === "stream" ? WatchMetrics.recordStream(event.state === "up") : Effect.void
         ),
-        SubscriptionRef.update(snapshot, (s) => withEvent(s, event))
+        PubSub.publish(events, event)
       )
 
     const budgetKey = budgetKeyOf(config, client)
