@@ -356,3 +356,24 @@ export const run = async <Config extends { readonly baseUrl: string }>(
       }
   }
 }
+
+/**
+ * Runs the command as this process (each edition's `bin.ts`): its arguments, environment and standard streams.
+ * Ctrl-C cancels the call in flight (closing its connection); the command then exits 130, as shells expect.
+ */
+export const runProcess = async <Config extends { readonly baseUrl: string }>(
+  edition: Edition<Config>
+): Promise<void> => {
+  const interrupt = new AbortController()
+  const onSigint = () => interrupt.abort()
+  process.once("SIGINT", onSigint)
+  const code = await run(process.argv.slice(2), {
+    env: process.env,
+    stdout: (text) => void process.stdout.write(`${text}\n`),
+    stderr: (text) => void process.stderr.write(`${text}\n`),
+    signal: interrupt.signal
+  }, edition)
+  process.off("SIGINT", onSigint)
+  // Set, not process.exit(): the process ends by itself once output is flushed and every socket closed.
+  process.exitCode = code
+}
