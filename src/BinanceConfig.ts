@@ -10,6 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
@@ -64,22 +65,14 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.exponen
 )
 
 /**
- * The resolved settings.
+ * The resolved settings: the plain ones (`baseUrl`, `recvWindow`, `maxRetries`, `weightLimit`, `userAgent`,
+ * `egress`, `market`), `timeout` (of one attempt), `retrySchedule` and `maxRetryAfterWait` (the longest pause
+ * worth waiting for).
  *
  * @since 0.1.0
  * @category Models
  */
-export interface Service extends PlainOptions.Settings {
-  /** Timeout of one attempt (one HTTP exchange). */
-  readonly timeout: Duration.Duration
-  /** Delays between retries. Its input is the failure; `maxRetries` bounds it. */
-  readonly retrySchedule: Schedule.Schedule<unknown, unknown>
-  /**
-   * Longest rate-limit or firewall pause worth waiting for; a longer one fails at once with `RateLimited` or
-   * `WafBlocked`, sending nothing.
-   */
-  readonly maxRetryAfterWait: Duration.Duration
-}
+export type Service = PlainOptions.ResolvedSettings<Duration.Duration, Schedule.Schedule<unknown, unknown>>
 
 /**
  * What `layer` and `make` accept: any subset of the settings, plus an `environment` shortcut for `baseUrl`.
@@ -87,17 +80,21 @@ export interface Service extends PlainOptions.Settings {
  * @since 0.1.0
  * @category Models
  */
-export interface Options extends PlainOptions.PlainOptions {
-  readonly timeout?: Duration.DurationInput | undefined
-  readonly retrySchedule?: Schedule.Schedule<unknown, unknown> | undefined
-  readonly maxRetryAfterWait?: Duration.DurationInput | undefined
-}
+export type Options = PlainOptions.Options<Duration.DurationInput, Schedule.Schedule<unknown, unknown>>
 
 /**
  * @since 0.1.0
  * @category Constructors
  */
 export const defaultUserAgent: string = PlainOptions.userAgentOf(version)
+
+// This edition's durations and schedules, as the core's rules read them.
+const dialect: PlainOptions.Dialect<Duration.Duration, Duration.DurationInput> = {
+  millis: Duration.millis,
+  decode: (input) => Option.getOrUndefined(Duration.decodeUnknown(input)),
+  toMillis: Duration.toMillis,
+  isSchedule: Schedule.isSchedule
+}
 
 /**
  * The defaults: production, recvWindow 5000, 10 s per attempt, 3 retries, wait at most 10 s for
@@ -106,12 +103,7 @@ export const defaultUserAgent: string = PlainOptions.userAgentOf(version)
  * @since 0.1.0
  * @category Constructors
  */
-export const defaults: Service = {
-  ...PlainOptions.defaultSettings(defaultUserAgent),
-  timeout: Duration.millis(PlainOptions.DEFAULTS.timeoutMs),
-  retrySchedule: defaultRetrySchedule,
-  maxRetryAfterWait: Duration.millis(PlainOptions.DEFAULTS.maxRetryAfterWaitMs)
-}
+export const defaults: Service = PlainOptions.resolvedDefaults(defaultUserAgent, defaultRetrySchedule, dialect)
 
 /**
  * @since 0.1.0
@@ -133,39 +125,16 @@ export const validateBaseUrl = (input: unknown): Either.Either<string, InvalidCo
   return typeof checked === "string" ? Either.right(checked) : Either.left(new InvalidConfiguration(checked))
 }
 
-const toDuration = (
-  field: string,
-  input: Duration.DurationInput,
-  allowZero: boolean
-): Either.Either<Duration.Duration, InvalidConfiguration> => {
-  const decoded = Duration.decodeUnknown(input)
-  if (decoded._tag === "None") return Either.left(new InvalidConfiguration(PlainOptions.notADuration(field)))
-  const refusal = PlainOptions.checkDurationMs(field, Duration.toMillis(decoded.value), allowZero)
-  return refusal === undefined ? Either.right(decoded.value) : Either.left(new InvalidConfiguration(refusal))
-}
-
 /**
  * Resolves and validates options over the defaults.
  *
  * @since 0.1.0
  * @category Constructors
  */
-export const make = (options: Options = {}): Either.Either<Service, InvalidConfiguration> =>
-  Either.gen(function*() {
-    const plain = PlainOptions.checkOptions(options, defaults.userAgent)
-    if ("field" in plain) return yield* Either.left(new InvalidConfiguration(plain))
-    if (options.retrySchedule !== undefined && !Schedule.isSchedule(options.retrySchedule)) {
-      return yield* Either.left(new InvalidConfiguration({ field: "retrySchedule", reason: "must be a Schedule" }))
-    }
-    return {
-      ...plain,
-      timeout: options.timeout === undefined ? defaults.timeout : yield* toDuration("timeout", options.timeout, false),
-      retrySchedule: options.retrySchedule ?? defaults.retrySchedule,
-      maxRetryAfterWait: options.maxRetryAfterWait === undefined
-        ? defaults.maxRetryAfterWait
-        : yield* toDuration("maxRetryAfterWait", options.maxRetryAfterWait, true)
-    }
-  })
+export const make = (options: Options = {}): Either.Either<Service, InvalidConfiguration> => {
+  const resolved = PlainOptions.resolve(options, defaults, dialect)
+  return "field" in resolved ? Either.left(new InvalidConfiguration(resolved)) : Either.right(resolved)
+}
 
 /**
  * Overrides the defaults. Invalid options fail the layer with `InvalidConfiguration`.

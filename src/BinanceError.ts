@@ -307,48 +307,8 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
   }
 }
 
-/**
- * Everything `PortfolioMargin.pmAccountInfo` can fail with.
- *
- * @since 0.1.0
- * @category Errors
- */
-export type PmAccountInfoError =
-  | InvalidParameters
-  | InvalidConfiguration
-  | InvalidTimestamp
-  | InvalidSignature
-  | Unauthorized
-  | RateLimited
-  | IpBanned
-  | WafBlocked
-  | ServerError
-  | BinanceApiError
-  | Timeout
-  | TransportError
-  | ResponseDecodeError
-
-/**
- * A schema for the whole union, for callers that persist or send errors across process boundaries.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const PmAccountInfoError: Schema.Union<[
-  typeof InvalidParameters,
-  typeof InvalidConfiguration,
-  typeof InvalidTimestamp,
-  typeof InvalidSignature,
-  typeof Unauthorized,
-  typeof RateLimited,
-  typeof IpBanned,
-  typeof WafBlocked,
-  typeof ServerError,
-  typeof BinanceApiError,
-  typeof Timeout,
-  typeof TransportError,
-  typeof ResponseDecodeError
-]> = Schema.Union(
+// What one call can fail with, written once for the type and the schema.
+const pmAccountInfoErrors = [
   InvalidParameters,
   InvalidConfiguration,
   InvalidTimestamp,
@@ -362,6 +322,26 @@ export const PmAccountInfoError: Schema.Union<[
   Timeout,
   TransportError,
   ResponseDecodeError
+] as const
+
+/**
+ * Everything `PortfolioMargin.pmAccountInfo` can fail with: `InvalidParameters`, `InvalidConfiguration`,
+ * `InvalidTimestamp`, `InvalidSignature`, `Unauthorized`, `RateLimited`, `IpBanned`, `WafBlocked`, `ServerError`,
+ * `BinanceApiError`, `Timeout`, `TransportError` or `ResponseDecodeError`.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export type PmAccountInfoError = InstanceType<(typeof pmAccountInfoErrors)[number]>
+
+/**
+ * A schema for the whole union, for callers that persist or send errors across process boundaries.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const PmAccountInfoError: Schema.Union<[...typeof pmAccountInfoErrors]> = Schema.Union(
+  ...pmAccountInfoErrors
 )
 
 /**

@@ -41,23 +41,17 @@ import * as CoreAgents from "./internal/core/agents.js"
 import { EgressKey } from "./internal/core/egress.js"
 import * as NodeSend from "./internal/core/nodeSend.js"
 import * as PlainOptions from "./internal/core/options.js"
-import type * as ProxyAgent from "./internal/core/proxyAgent.js"
 import * as internal from "./internal/nodeHttp/send.js"
 
 /**
+ * The agents' options (`maxSockets`, `maxFreeSockets`, `idleTimeoutMs`, `agentOptions`) and `proxy`, a forward
+ * proxy `http://[user:password@]host:port` (plain or `Redacted`; an invalid one fails `make` and `layer` with
+ * `InvalidConfiguration`, which never quotes it).
+ *
  * @since 0.1.0
  * @category Models
  */
-export interface Options extends CoreAgents.AgentOptions {
-  /**
-   * A forward proxy, `http://[user:password@]host:port` (percent-encode special characters in credentials).
-   * A `Redacted` keeps it out of your own logs too. An invalid URL fails `make` and `layer` with
-   * `InvalidConfiguration`, which never quotes it.
-   *
-   * @since 0.2.0
-   */
-  readonly proxy?: string | Redacted.Redacted<string> | undefined
-}
+export type Options = CoreAgents.ClientOptions<Redacted.Redacted<string>>
 
 /**
  * A checked forward proxy, as the agents use it. Its `authorization` is redacted.
@@ -65,26 +59,15 @@ export interface Options extends CoreAgents.AgentOptions {
  * @since 0.2.0
  * @category Models
  */
-export interface Proxy extends ProxyAgent.ProxyAddress {
-  /** The `Proxy-Authorization` header's value, when the proxy URL had credentials. */
-  readonly authorization: Redacted.Redacted<string> | undefined
-}
+export type Proxy = CoreAgents.Proxy<Redacted.Redacted<string>>
 
 /**
- * The agents a client sends through.
+ * The agents a client sends through (and the proxy they go through, if any).
  *
  * @since 0.1.0
  * @category Models
  */
-export interface Agents extends CoreAgents.NodeAgents {
-  /**
-   * Set when the agents go through a proxy: `http` then keeps connections to the proxy (requests for `http:`
-   * targets are forwarded), and `https` opens a `CONNECT` tunnel per connection.
-   *
-   * @since 0.2.0
-   */
-  readonly proxy?: Proxy | undefined
-}
+export type Agents = CoreAgents.ClientAgents<Redacted.Redacted<string>>
 
 /**
  * Checks a proxy URL, `http://[user:password@]host[:port]`. The error never quotes the URL.
@@ -95,12 +78,8 @@ export interface Agents extends CoreAgents.NodeAgents {
 export const validateProxy = (
   proxy: string | Redacted.Redacted<string>
 ): Either.Either<Proxy, InvalidConfiguration> => {
-  const checked = PlainOptions.checkProxyUrl(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy)
-  if ("field" in checked) return Either.left(new InvalidConfiguration(checked))
-  return Either.right({
-    ...checked,
-    authorization: checked.authorization === undefined ? undefined : Redacted.make(checked.authorization)
-  })
+  const checked = CoreAgents.checkProxy(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy, Redacted.make)
+  return "field" in checked ? Either.left(new InvalidConfiguration(checked)) : Either.right(checked)
 }
 
 /**
@@ -176,15 +155,7 @@ export const makeAgents: {
   const proxy = options.proxy === undefined ? undefined : validateProxy(options.proxy)
   if (proxy !== undefined && Either.isLeft(proxy)) return Effect.fail(proxy.left)
   return Effect.acquireRelease(
-    Effect.sync((): Agents =>
-      proxy === undefined ? CoreAgents.makeNodeAgents(options) : {
-        ...CoreAgents.makeNodeAgents(options, {
-          address: proxy.right,
-          authorization: internal.authorizationOf(proxy.right)
-        }),
-        proxy: proxy.right
-      }
-    ),
+    Effect.sync(() => CoreAgents.makeClientAgents(options, proxy?.right, Redacted.value)),
     (agents) => Effect.sync(() => CoreAgents.destroyNodeAgents(agents))
   )
 }) as typeof makeAgents

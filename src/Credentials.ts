@@ -30,13 +30,12 @@ import * as Keys from "./internal/core/keys.js"
 export type KeyType = Keys.KeyType
 
 /**
+ * Checked credentials: `apiKey` (sent as `X-MBX-APIKEY`, redacted), `keyType`, and `sign`.
+ *
  * @since 0.1.0
  * @category Models
  */
-export interface Service extends Keys.Signer {
-  /** The API key, sent as `X-MBX-APIKEY`. */
-  readonly apiKey: Redacted.Redacted<string>
-}
+export type Service = Keys.Credentials<Redacted.Redacted<string>>
 
 /**
  * @since 0.1.0
@@ -53,42 +52,28 @@ export class Credentials extends Context.Tag("effect-binance-pm/Credentials")<Cr
 export type Secret = string | Redacted.Redacted<string>
 
 /**
+ * The API key and the HMAC secret, each a string or a `Redacted` string.
+ *
  * @since 0.1.0
  * @category Models
  */
-export interface HmacOptions {
-  readonly apiKey: Secret
-  readonly secretKey: Secret
-}
+export type HmacOptions = Keys.HmacOptions<Redacted.Redacted<string>>
 
 /**
+ * The API key, the PEM private key and its passphrase if it is encrypted, each a string or a `Redacted` string.
+ *
  * @since 0.1.0
  * @category Models
  */
-export interface PrivateKeyOptions {
-  readonly apiKey: Secret
-  /** PEM text of an RSA or Ed25519 private key: PKCS#8 or PKCS#1, encrypted or not. */
-  readonly privateKey: Secret
-  readonly passphrase?: Secret | undefined
+export type PrivateKeyOptions = Keys.PrivateKeyOptions<Redacted.Redacted<string>>
+
+const secrets: Keys.Secrets<Redacted.Redacted<string>> = {
+  reveal: (value) => Redacted.isRedacted(value) ? Redacted.value(value) : value,
+  redact: (text) => Redacted.make(text)
 }
 
-const reveal = (field: string, value: unknown): Either.Either<string, InvalidConfiguration> => {
-  const text = Redacted.isRedacted(value) ? Redacted.value(value) : value
-  return typeof text === "string"
-    ? Either.right(text)
-    : Either.left(new InvalidConfiguration(Keys.notAString(field)))
-}
-
-const checkApiKey = (input: unknown): Either.Either<Redacted.Redacted<string>, InvalidConfiguration> =>
-  Either.flatMap(reveal("apiKey", input), (apiKey) => {
-    const refusal = Keys.checkApiKey(apiKey)
-    return refusal === undefined ? Either.right(Redacted.make(apiKey)) : Either.left(new InvalidConfiguration(refusal))
-  })
-
-const toService = (apiKey: Redacted.Redacted<string>, signer: Keys.Signer | Refusal) =>
-  Keys.isSigner(signer)
-    ? Either.right<Service>({ apiKey, keyType: signer.keyType, sign: signer.sign })
-    : Either.left(new InvalidConfiguration(signer))
+const checked = (made: Service | Refusal): Either.Either<Service, InvalidConfiguration> =>
+  "field" in made ? Either.left(new InvalidConfiguration(made)) : Either.right(made)
 
 /**
  * Builds HMAC-SHA256 credentials.
@@ -97,13 +82,7 @@ const toService = (apiKey: Redacted.Redacted<string>, signer: Keys.Signer | Refu
  * @category Constructors
  */
 export const makeHmac = (options: HmacOptions): Either.Either<Service, InvalidConfiguration> =>
-  Either.gen(function*() {
-    const refusal = Keys.checkCredentialsObject(options)
-    if (refusal !== undefined) return yield* Either.left(new InvalidConfiguration(refusal))
-    const apiKey = yield* checkApiKey(options.apiKey)
-    const secret = yield* reveal("secretKey", options.secretKey)
-    return yield* toService(apiKey, Keys.hmacSigner(secret))
-  })
+  checked(Keys.makeHmac(options, secrets))
 
 /**
  * Builds RSA or Ed25519 credentials from a PEM private key. The key type is read from the parsed key.
@@ -112,14 +91,7 @@ export const makeHmac = (options: HmacOptions): Either.Either<Service, InvalidCo
  * @category Constructors
  */
 export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Service, InvalidConfiguration> =>
-  Either.gen(function*() {
-    const refusal = Keys.checkCredentialsObject(options)
-    if (refusal !== undefined) return yield* Either.left(new InvalidConfiguration(refusal))
-    const apiKey = yield* checkApiKey(options.apiKey)
-    const pem = yield* reveal("privateKey", options.privateKey)
-    const passphrase = options.passphrase === undefined ? undefined : yield* reveal("passphrase", options.passphrase)
-    return yield* toService(apiKey, Keys.privateKeySigner(pem, passphrase))
-  })
+  checked(Keys.makePrivateKey(options, secrets))
 
 /**
  * HMAC-SHA256 credentials. Fails with `InvalidConfiguration` when built if the key or secret is unusable.
@@ -141,18 +113,17 @@ export const layerPrivateKey = (options: PrivateKeyOptions): Layer.Layer<Credent
   Layer.effect(Credentials, makePrivateKey(options))
 
 /**
- * Where `layerConfig` reads credentials from.
+ * Where `layerConfig` reads credentials from: `apiKey`, and `secretKey`, `privateKey`, `privateKeyFile` and
+ * `passphrase` (each optional, as `Option`).
  *
  * @since 0.1.0
  * @category Models
  */
-export interface Configs {
-  readonly apiKey: Config.Config<Redacted.Redacted<string>>
-  readonly secretKey: Config.Config<Option.Option<Redacted.Redacted<string>>>
-  readonly privateKey: Config.Config<Option.Option<Redacted.Redacted<string>>>
-  readonly privateKeyFile: Config.Config<Option.Option<string>>
-  readonly passphrase: Config.Config<Option.Option<Redacted.Redacted<string>>>
-}
+export type Configs = Keys.Configs<
+  Config.Config<Redacted.Redacted<string>>,
+  Config.Config<Option.Option<Redacted.Redacted<string>>>,
+  Config.Config<Option.Option<string>>
+>
 
 const Env = Keys.CREDENTIALS_ENV
 

@@ -28,8 +28,8 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { Redis } from "ioredis"
 import { InvalidConfiguration } from "./BinanceError.js"
+import * as RedisClient from "./internal/core/redisClient.js"
 import * as redisOptions from "./internal/core/redisOptions.js"
-import * as redisStore from "./internal/core/redisStore.js"
 import * as RedisStore from "./internal/redis/store.js"
 import * as RateLimit from "./RateLimit.js"
 
@@ -46,7 +46,7 @@ export class RedisUnavailable extends Schema.TaggedError<RedisUnavailable>("effe
 ) {
   /** @since 0.1.0 */
   override get message(): string {
-    return `Redis for the shared rate-limit budget is unavailable: ${this.description}`
+    return RedisClient.unavailableMessage(this.description)
   }
 }
 
@@ -77,49 +77,42 @@ const check = (options: Options) =>
     return "field" in checked ? Effect.fail(new InvalidConfiguration(checked)) : Effect.succeed(checked.url)
   })
 
+const unavailable = (description: string) => new RedisUnavailable({ description })
+
 const ping = (redis: Redis, timeoutMs: number, location: string) =>
   Effect.tryPromise({
     try: () => redis.ping(),
-    catch: (error) => new RedisUnavailable({ description: `${location}: ${redisStore.describeError(error)}` })
+    catch: (error) => unavailable(RedisClient.unavailable.failed(location, error))
   }).pipe(
     Effect.timeoutFail({
       duration: Duration.millis(timeoutMs),
-      onTimeout: () => new RedisUnavailable({ description: `${location}: no answer within ${timeoutMs} ms` })
+      onTimeout: () => unavailable(RedisClient.unavailable.noAnswer(location, timeoutMs))
     })
   )
 
 const connect = (url: URL, source: string, connectTimeoutMs: number, commandTimeoutMs: number) =>
   Effect.gen(function*() {
     const location = redisOptions.where(url)
-    let lastError: unknown
-    const redis = yield* Effect.acquireRelease(
-      Effect.sync(() => {
-        const client = new Redis(source, redisOptions.clientOptions(connectTimeoutMs, commandTimeoutMs))
-        // Without a listener ioredis prints every connection error; failures reach us through the commands.
-        client.on("error", (error) => {
-          lastError = error
-        })
-        return client
-      }),
-      (client) =>
-        client.status === "end"
+    const client = yield* Effect.acquireRelease(
+      Effect.sync(() => RedisClient.makeClient(Redis, source, connectTimeoutMs, commandTimeoutMs)),
+      ({ redis }) =>
+        redis.status === "end"
           ? Effect.void
-          : Effect.promise(() => client.quit().catch(() => "")).pipe(
+          : Effect.promise(() => redis.quit().catch(() => "")).pipe(
             Effect.timeout(Duration.seconds(1)),
             Effect.ignore,
-            Effect.ensuring(Effect.sync(() => client.disconnect()))
+            Effect.ensuring(Effect.sync(() => redis.disconnect()))
           )
     )
+    const redis = client.redis
     // Outside the acquisition, so that the timeouts can interrupt a connection attempt that hangs.
     yield* Effect.tryPromise({
       try: () => redis.connect(),
-      catch: (error) =>
-        new RedisUnavailable({ description: `${location}: ${redisStore.describeError(lastError ?? error)}` })
+      catch: (error) => unavailable(RedisClient.unavailable.failed(location, client.lastError() ?? error))
     }).pipe(
       Effect.timeoutFail({
         duration: Duration.millis(connectTimeoutMs),
-        onTimeout: () =>
-          new RedisUnavailable({ description: `${location}: no connection within ${connectTimeoutMs} ms` })
+        onTimeout: () => unavailable(RedisClient.unavailable.noConnection(location, connectTimeoutMs))
       }),
       Effect.zipRight(ping(redis, commandTimeoutMs, location)),
       // Stop reconnecting: a failed layer must not keep the process alive.
@@ -153,8 +146,7 @@ export const make = (
       ? options.redis!
       : yield* connect(url, options.url!, connectTimeoutMs, commandTimeoutMs)
     if (url === undefined) {
-      const { host, port } = redis.options
-      yield* ping(redis, connectTimeoutMs, `${host ?? "localhost"}:${port ?? 6379}`)
+      yield* ping(redis, connectTimeoutMs, RedisClient.locationOf(redis))
     }
     return RateLimit.make(RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
   })

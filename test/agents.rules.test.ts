@@ -59,3 +59,48 @@ describe("destroyNodeAgents", () => {
     expect(destroyed.sort()).toEqual(["http", "https"])
   })
 })
+
+describe("a client's proxy and agents, in any edition's secrets", () => {
+  interface Box {
+    readonly held: string
+  }
+  const hold = (text: string): Box => ({ held: text })
+  const reveal = (box: Box) => box.held
+
+  it("checkProxy holds the credentials as a secret, and refuses as checkProxyUrl does", () => {
+    expect(Agents.checkProxy("http://u:p@proxy.test:3128", hold)).toEqual({
+      hostname: "proxy.test",
+      port: 3128,
+      host: "proxy.test:3128",
+      authorization: { held: `Basic ${Buffer.from("u:p").toString("base64")}` }
+    })
+    expect(Agents.checkProxy("http://proxy.test", hold)).toMatchObject({ port: 80, authorization: undefined })
+    expect(Agents.checkProxy("socks5://proxy.test", hold)).toMatchObject({ field: "proxy" })
+  })
+
+  it("authorizationOf reveals the credentials only when asked, and gives none without them", () => {
+    let revealed = 0
+    const authorization = Agents.authorizationOf({ authorization: hold("Basic x") }, (box) => {
+      revealed++
+      return box.held
+    })
+    expect(revealed).toBe(0)
+    expect(authorization()).toBe("Basic x")
+    expect(revealed).toBe(1)
+    expect(Agents.authorizationOf({ authorization: undefined }, reveal)()).toBeUndefined()
+    expect(Agents.authorizationOf(undefined, reveal)()).toBeUndefined()
+  })
+
+  it("makeClientAgents keeps the proxy on the agents and tunnels through it; without one, plain agents", () => {
+    const plain = Agents.makeClientAgents<Box>({}, undefined, reveal)
+    expect(plain.proxy).toBeUndefined()
+    expect(plain.https).toBeInstanceOf(Https.Agent)
+    const proxy = Agents.checkProxy("http://proxy.test:3128", hold) as Agents.Proxy<Box>
+    const tunnelled = Agents.makeClientAgents({}, proxy, reveal)
+    expect(tunnelled.proxy).toBe(proxy)
+    expect(plain.https.createConnection).toBe(Https.Agent.prototype.createConnection)
+    expect(tunnelled.https.createConnection).not.toBe(Https.Agent.prototype.createConnection)
+    Agents.destroyNodeAgents(plain)
+    Agents.destroyNodeAgents(tunnelled)
+  })
+})

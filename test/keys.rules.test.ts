@@ -141,3 +141,50 @@ describe("a key file that cannot be read", () => {
     for (const error of [new Error("x"), null, undefined, "ENOENT", 2]) expect(Keys.errorCode(error)).toBe("")
   })
 })
+
+describe("credentials, in any edition's secrets", () => {
+  // A dialect whose secrets are boxes: what a box holds is revealed, anything else is itself.
+  interface Box {
+    readonly held: string
+  }
+  const secrets: Keys.Secrets<Box> = {
+    reveal: (value) => typeof value === "object" && value !== null && "held" in value ? value.held : value,
+    redact: (text) => ({ held: text })
+  }
+
+  it("hold the API key as a secret and sign with the key given, plain or held", () => {
+    const hmac = Keys.makeHmac({ apiKey: { held: "key" }, secretKey: "s3cret" }, secrets) as Keys.Credentials<Box>
+    expect(hmac.apiKey).toEqual({ held: "key" })
+    expect(hmac.keyType).toBe("HMAC")
+    expect(hmac.sign("a=1")).toBe((Keys.hmacSigner("s3cret") as Keys.Signer).sign("a=1"))
+    const ed = Keys.makePrivateKey({ apiKey: "key", privateKey: { held: edPkcs8 } }, secrets) as Keys.Credentials<Box>
+    expect(ed.apiKey).toEqual({ held: "key" })
+    expect(ed.keyType).toBe("Ed25519")
+    const rsa = Keys.makePrivateKey(
+      { apiKey: "key", privateKey: rsaEncryptedPkcs8, passphrase: { held: PASSPHRASE } },
+      secrets
+    ) as Keys.Credentials<Box>
+    expect(rsa.keyType).toBe("RSA")
+  })
+
+  it("refuse, first: options that are not an object, then the API key, then the key to sign with", () => {
+    for (const options of [null, undefined, 1]) {
+      expect(Keys.makeHmac(options as never, secrets)).toEqual(Keys.checkCredentialsObject(null))
+      expect(Keys.makePrivateKey(options as never, secrets)).toEqual(Keys.checkCredentialsObject(null))
+    }
+    expect(Keys.makeHmac({ apiKey: 1 as never, secretKey: 2 as never }, secrets)).toEqual(Keys.notAString("apiKey"))
+    expect(Keys.makeHmac({ apiKey: "", secretKey: 2 as never }, secrets)).toEqual(Keys.checkApiKey(""))
+    expect(Keys.makeHmac({ apiKey: "key", secretKey: 2 as never }, secrets)).toEqual(Keys.notAString("secretKey"))
+    expect(Keys.makeHmac({ apiKey: "key", secretKey: "" }, secrets)).toEqual(Keys.hmacSigner(""))
+    expect(Keys.makePrivateKey({ apiKey: "key", privateKey: 2 as never }, secrets)).toEqual(
+      Keys.notAString("privateKey")
+    )
+    expect(Keys.makePrivateKey({ apiKey: "key", privateKey: edPkcs8, passphrase: 3 as never }, secrets)).toEqual(
+      Keys.notAString("passphrase")
+    )
+    expect(Keys.makePrivateKey({ apiKey: "key", privateKey: rsaEncryptedPkcs1 }, secrets)).toEqual({
+      field: "passphrase",
+      reason: "the private key is encrypted: give its passphrase"
+    })
+  })
+})

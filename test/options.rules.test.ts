@@ -271,3 +271,59 @@ describe("durations", () => {
     }
   })
 })
+
+describe("resolve: options over the defaults, in any edition's durations", () => {
+  // A dialect of plain numbers: a duration is its ms; a schedule is any function.
+  const dialect: Options.Dialect<number, unknown> = {
+    millis: (ms) => ms,
+    decode: (input) => typeof input === "number" ? input : undefined,
+    toMillis: (ms) => ms,
+    isSchedule: (u) => typeof u === "function"
+  }
+  const schedule = () => 1
+  const defaults = Options.resolvedDefaults<number, unknown>(UA, schedule, dialect)
+
+  it("with no option: the plain defaults, 10 s per attempt, the default schedule, at most 10 s of waiting", () => {
+    expect(defaults).toEqual({
+      ...Options.defaultSettings(UA),
+      timeout: 10_000,
+      retrySchedule: schedule,
+      maxRetryAfterWait: 10_000
+    })
+    expect(Options.resolve({}, defaults, dialect)).toEqual(defaults)
+  })
+
+  it("keeps what is given", () => {
+    const other = () => 2
+    expect(
+      Options.resolve({ timeout: 5, maxRetryAfterWait: 0, retrySchedule: other, recvWindow: 10 }, defaults, dialect)
+    )
+      .toEqual({ ...defaults, timeout: 5, maxRetryAfterWait: 0, retrySchedule: other, recvWindow: 10 })
+  })
+
+  it("refuses, first: options that are not an object, the plain options, the schedule, then each duration", () => {
+    for (const options of [null, undefined, 1, "x"]) {
+      expect(Options.resolve(options as never, defaults, dialect)).toEqual({
+        field: "options",
+        reason: "must be an object"
+      })
+    }
+    expect(Options.resolve({ recvWindow: 0, retrySchedule: 1, timeout: "x" }, defaults, dialect)).toMatchObject({
+      field: "recvWindow"
+    })
+    expect(Options.resolve({ retrySchedule: 1, timeout: "x" }, defaults, dialect)).toEqual({
+      field: "retrySchedule",
+      reason: "must be a Schedule"
+    })
+    expect(Options.resolve({ timeout: "x", maxRetryAfterWait: -1 }, defaults, dialect)).toEqual(
+      Options.notADuration("timeout")
+    )
+    expect(Options.resolve({ timeout: 0 }, defaults, dialect)).toEqual(Options.checkDurationMs("timeout", 0, false))
+    expect(Options.resolve({ maxRetryAfterWait: "x" }, defaults, dialect)).toEqual(
+      Options.notADuration("maxRetryAfterWait")
+    )
+    expect(Options.resolve({ maxRetryAfterWait: -1 }, defaults, dialect)).toEqual(
+      Options.checkDurationMs("maxRetryAfterWait", -1, true)
+    )
+  })
+})

@@ -65,22 +65,14 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.jittere
 )
 
 /**
- * The resolved settings.
+ * The resolved settings: the plain ones (`baseUrl`, `recvWindow`, `maxRetries`, `weightLimit`, `userAgent`,
+ * `egress`, `market`), `timeout` (of one attempt), `retrySchedule` and `maxRetryAfterWait` (the longest pause
+ * worth waiting for).
  *
  * @since 1.0.0
  * @category Models
  */
-export interface Service extends PlainOptions.Settings {
-  /** Timeout of one attempt (one HTTP exchange). */
-  readonly timeout: Duration.Duration
-  /** Delays between retries. Its input is the failure; `maxRetries` bounds it. */
-  readonly retrySchedule: Schedule.Schedule<unknown, unknown>
-  /**
-   * Longest rate-limit or firewall pause worth waiting for; a longer one fails at once with `RateLimited` or
-   * `WafBlocked`, sending nothing.
-   */
-  readonly maxRetryAfterWait: Duration.Duration
-}
+export type Service = PlainOptions.ResolvedSettings<Duration.Duration, Schedule.Schedule<unknown, unknown>>
 
 /**
  * What `layer` and `make` accept: any subset of the settings, plus an `environment` shortcut for `baseUrl`.
@@ -88,17 +80,21 @@ export interface Service extends PlainOptions.Settings {
  * @since 1.0.0
  * @category Models
  */
-export interface Options extends PlainOptions.PlainOptions {
-  readonly timeout?: Duration.Input | undefined
-  readonly retrySchedule?: Schedule.Schedule<unknown, unknown> | undefined
-  readonly maxRetryAfterWait?: Duration.Input | undefined
-}
+export type Options = PlainOptions.Options<Duration.Input, Schedule.Schedule<unknown, unknown>>
 
 /**
  * @since 1.0.0
  * @category Constructors
  */
 export const defaultUserAgent: string = PlainOptions.userAgentOf(version)
+
+// This edition's durations and schedules, as the core's rules read them.
+const dialect: PlainOptions.Dialect<Duration.Duration, Duration.Input> = {
+  millis: Duration.millis,
+  decode: (input) => Option.getOrUndefined(Duration.fromInput(input)),
+  toMillis: Duration.toMillis,
+  isSchedule: Schedule.isSchedule
+}
 
 /**
  * The defaults: production, recvWindow 5000, 10 s per attempt, 3 retries, wait at most 10 s for
@@ -107,12 +103,7 @@ export const defaultUserAgent: string = PlainOptions.userAgentOf(version)
  * @since 1.0.0
  * @category Constructors
  */
-export const defaults: Service = {
-  ...PlainOptions.defaultSettings(defaultUserAgent),
-  timeout: Duration.millis(PlainOptions.DEFAULTS.timeoutMs),
-  retrySchedule: defaultRetrySchedule,
-  maxRetryAfterWait: Duration.millis(PlainOptions.DEFAULTS.maxRetryAfterWaitMs)
-}
+export const defaults: Service = PlainOptions.resolvedDefaults(defaultUserAgent, defaultRetrySchedule, dialect)
 
 /**
  * The settings in context; `defaults` when none were provided.
@@ -137,18 +128,6 @@ export const validateBaseUrl = (input: unknown): Result.Result<string, InvalidCo
   return typeof checked === "string" ? Result.succeed(checked) : Result.fail(new InvalidConfiguration(checked))
 }
 
-const toDuration = (
-  field: string,
-  input: Duration.Input,
-  allowZero: boolean
-): Result.Result<Duration.Duration, InvalidConfiguration> => {
-  // `fromInput` returns None for what is not a duration; it never throws.
-  const decoded = Duration.fromInput(input)
-  if (Option.isNone(decoded)) return Result.fail(new InvalidConfiguration(PlainOptions.notADuration(field)))
-  const refusal = PlainOptions.checkDurationMs(field, Duration.toMillis(decoded.value), allowZero)
-  return refusal === undefined ? Result.succeed(decoded.value) : Result.fail(new InvalidConfiguration(refusal))
-}
-
 /**
  * Resolves and validates options over the defaults.
  *
@@ -156,28 +135,8 @@ const toDuration = (
  * @category Constructors
  */
 export const make = (options: Options = {}): Result.Result<Service, InvalidConfiguration> => {
-  if (options === null || typeof options !== "object") {
-    return Result.fail(new InvalidConfiguration({ field: "options", reason: "must be an object" }))
-  }
-  const plain = PlainOptions.checkOptions(options, defaults.userAgent)
-  if ("field" in plain) return Result.fail(new InvalidConfiguration(plain))
-  if (options.retrySchedule !== undefined && !Schedule.isSchedule(options.retrySchedule)) {
-    return Result.fail(new InvalidConfiguration({ field: "retrySchedule", reason: "must be a Schedule" }))
-  }
-  const timeout = options.timeout === undefined
-    ? Result.succeed(defaults.timeout)
-    : toDuration("timeout", options.timeout, false)
-  if (Result.isFailure(timeout)) return Result.fail(timeout.failure)
-  const maxRetryAfterWait = options.maxRetryAfterWait === undefined
-    ? Result.succeed(defaults.maxRetryAfterWait)
-    : toDuration("maxRetryAfterWait", options.maxRetryAfterWait, true)
-  if (Result.isFailure(maxRetryAfterWait)) return Result.fail(maxRetryAfterWait.failure)
-  return Result.succeed({
-    ...plain,
-    timeout: timeout.success,
-    retrySchedule: options.retrySchedule ?? defaults.retrySchedule,
-    maxRetryAfterWait: maxRetryAfterWait.success
-  })
+  const resolved = PlainOptions.resolve(options, defaults, dialect)
+  return "field" in resolved ? Result.fail(new InvalidConfiguration(resolved)) : Result.succeed(resolved)
 }
 
 /**

@@ -324,8 +324,8 @@ export class ResponseDecodeError
   }
 }
 
-// Name = tag, and printed as an `Error`, as in 0.x.
-nameAfterTag([
+// What one call can fail with, written once for the type and the schema.
+const pmAccountInfoErrors = [
   InvalidParameters,
   InvalidConfiguration,
   InvalidTimestamp,
@@ -334,34 +334,25 @@ nameAfterTag([
   RateLimited,
   IpBanned,
   WafBlocked,
-  ClientClosed,
   ServerError,
   BinanceApiError,
   Timeout,
   TransportError,
   ResponseDecodeError
-])
+] as const
+
+// Name = tag, and printed as an `Error`, as in 0.x.
+nameAfterTag([...pmAccountInfoErrors, ClientClosed])
 
 /**
- * Everything `PortfolioMargin.pmAccountInfo` can fail with.
+ * Everything `PortfolioMargin.pmAccountInfo` can fail with: `InvalidParameters`, `InvalidConfiguration`,
+ * `InvalidTimestamp`, `InvalidSignature`, `Unauthorized`, `RateLimited`, `IpBanned`, `WafBlocked`, `ServerError`,
+ * `BinanceApiError`, `Timeout`, `TransportError` or `ResponseDecodeError`.
  *
  * @since 1.0.0
  * @category Errors
  */
-export type PmAccountInfoError =
-  | InvalidParameters
-  | InvalidConfiguration
-  | InvalidTimestamp
-  | InvalidSignature
-  | Unauthorized
-  | RateLimited
-  | IpBanned
-  | WafBlocked
-  | ServerError
-  | BinanceApiError
-  | Timeout
-  | TransportError
-  | ResponseDecodeError
+export type PmAccountInfoError = InstanceType<(typeof pmAccountInfoErrors)[number]>
 
 /**
  * A schema for the whole union, for callers that persist or send errors across process boundaries.
@@ -369,37 +360,7 @@ export type PmAccountInfoError =
  * @since 1.0.0
  * @category Schemas
  */
-export const PmAccountInfoError: Schema.Union<
-  readonly [
-    typeof InvalidParameters,
-    typeof InvalidConfiguration,
-    typeof InvalidTimestamp,
-    typeof InvalidSignature,
-    typeof Unauthorized,
-    typeof RateLimited,
-    typeof IpBanned,
-    typeof WafBlocked,
-    typeof ServerError,
-    typeof BinanceApiError,
-    typeof Timeout,
-    typeof TransportError,
-    typeof ResponseDecodeError
-  ]
-> = Schema.Union([
-  InvalidParameters,
-  InvalidConfiguration,
-  InvalidTimestamp,
-  InvalidSignature,
-  Unauthorized,
-  RateLimited,
-  IpBanned,
-  WafBlocked,
-  ServerError,
-  BinanceApiError,
-  Timeout,
-  TransportError,
-  ResponseDecodeError
-])
+export const PmAccountInfoError: Schema.Union<typeof pmAccountInfoErrors> = Schema.Union(pmAccountInfoErrors)
 
 /**
  * Errors that one more attempt may cure: transport failures, attempt timeouts and Binance server errors.

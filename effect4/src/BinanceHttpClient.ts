@@ -37,24 +37,18 @@ import * as CoreAgents from "./internal/core/agents.js"
 import { EgressKey } from "./internal/core/egress.js"
 import * as NodeSend from "./internal/core/nodeSend.js"
 import * as PlainOptions from "./internal/core/options.js"
-import type * as ProxyAgent from "./internal/core/proxyAgent.js"
 import { BufferedResponse, NULL_BODY_STATUS } from "./internal/nodeHttp/response.js"
 import * as Send from "./internal/nodeHttp/send.js"
 
 /**
+ * The agents' options (`maxSockets`, `maxFreeSockets`, `idleTimeoutMs`, `agentOptions`) and `proxy`, a forward
+ * proxy `http://[user:password@]host:port` (plain or `Redacted`; an invalid one fails `make` and `layer` with
+ * `InvalidConfiguration`, which never quotes it).
+ *
  * @since 1.0.0
  * @category Models
  */
-export interface Options extends CoreAgents.AgentOptions {
-  /**
-   * A forward proxy, `http://[user:password@]host:port` (percent-encode special characters in credentials).
-   * A `Redacted` keeps it out of your own logs too. An invalid URL fails `make` and `layer` with
-   * `InvalidConfiguration`, which never quotes it.
-   *
-   * @since 1.0.0
-   */
-  readonly proxy?: string | Redacted.Redacted<string> | undefined
-}
+export type Options = CoreAgents.ClientOptions<Redacted.Redacted<string>>
 
 /**
  * A checked forward proxy, as the agents use it. Its `authorization` is redacted.
@@ -62,26 +56,15 @@ export interface Options extends CoreAgents.AgentOptions {
  * @since 1.0.0
  * @category Models
  */
-export interface Proxy extends ProxyAgent.ProxyAddress {
-  /** The `Proxy-Authorization` header's value, when the proxy URL had credentials. */
-  readonly authorization: Redacted.Redacted<string> | undefined
-}
+export type Proxy = CoreAgents.Proxy<Redacted.Redacted<string>>
 
 /**
- * The agents a client sends through.
+ * The agents a client sends through (and the proxy they go through, if any).
  *
  * @since 1.0.0
  * @category Models
  */
-export interface Agents extends CoreAgents.NodeAgents {
-  /**
-   * Set when the agents go through a proxy: `http` then keeps connections to the proxy (requests for `http:`
-   * targets are forwarded), and `https` opens a `CONNECT` tunnel per connection.
-   *
-   * @since 1.0.0
-   */
-  readonly proxy?: Proxy | undefined
-}
+export type Agents = CoreAgents.ClientAgents<Redacted.Redacted<string>>
 
 /**
  * Checks a proxy URL, `http://[user:password@]host[:port]`. The error never quotes the URL.
@@ -92,12 +75,8 @@ export interface Agents extends CoreAgents.NodeAgents {
 export const validateProxy = (
   proxy: string | Redacted.Redacted<string>
 ): Result.Result<Proxy, InvalidConfiguration> => {
-  const checked = PlainOptions.checkProxyUrl(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy)
-  if ("field" in checked) return Result.fail(new InvalidConfiguration(checked))
-  return Result.succeed({
-    ...checked,
-    authorization: checked.authorization === undefined ? undefined : Redacted.make(checked.authorization)
-  })
+  const checked = CoreAgents.checkProxy(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy, Redacted.make)
+  return "field" in checked ? Result.fail(new InvalidConfiguration(checked)) : Result.succeed(checked)
 }
 
 const failure = (
@@ -204,15 +183,7 @@ export const makeAgents: {
   const proxy = options.proxy === undefined ? undefined : validateProxy(options.proxy)
   if (proxy !== undefined && Result.isFailure(proxy)) return Effect.fail(proxy.failure)
   return Effect.acquireRelease(
-    Effect.sync((): Agents =>
-      proxy === undefined ? CoreAgents.makeNodeAgents(options) : {
-        ...CoreAgents.makeNodeAgents(options, {
-          address: proxy.success,
-          authorization: Send.authorizationOf(proxy.success)
-        }),
-        proxy: proxy.success
-      }
-    ),
+    Effect.sync(() => CoreAgents.makeClientAgents(options, proxy?.success, Redacted.value)),
     (agents) => Effect.sync(() => CoreAgents.destroyNodeAgents(agents))
   )
 }) as typeof makeAgents

@@ -27,13 +27,12 @@ import * as Keys from "./internal/core/keys.js"
 export type KeyType = Keys.KeyType
 
 /**
+ * Checked credentials: `apiKey` (sent as `X-MBX-APIKEY`, redacted), `keyType`, and `sign`.
+ *
  * @since 1.0.0
  * @category Models
  */
-export interface Service extends Keys.Signer {
-  /** The API key, sent as `X-MBX-APIKEY`. */
-  readonly apiKey: Redacted.Redacted<string>
-}
+export type Service = Keys.Credentials<Redacted.Redacted<string>>
 
 /**
  * @since 1.0.0
@@ -50,51 +49,30 @@ export class Credentials extends Context.Service<Credentials, Service>()("effect
 export type Secret = string | Redacted.Redacted<string>
 
 /**
+ * The API key and the HMAC secret, each a string or a `Redacted` string.
+ *
  * @since 1.0.0
  * @category Models
  */
-export interface HmacOptions {
-  readonly apiKey: Secret
-  readonly secretKey: Secret
-}
+export type HmacOptions = Keys.HmacOptions<Redacted.Redacted<string>>
 
 /**
+ * The API key, the PEM private key and its passphrase if it is encrypted, each a string or a `Redacted` string.
+ *
  * @since 1.0.0
  * @category Models
  */
-export interface PrivateKeyOptions {
-  readonly apiKey: Secret
-  /** PEM text of an RSA or Ed25519 private key: PKCS#8 or PKCS#1, encrypted or not. */
-  readonly privateKey: Secret
-  readonly passphrase?: Secret | undefined
+export type PrivateKeyOptions = Keys.PrivateKeyOptions<Redacted.Redacted<string>>
+
+const secrets: Keys.Secrets<Redacted.Redacted<string>> = {
+  reveal: (value) => Redacted.isRedacted(value) ? Redacted.value(value) : value,
+  redact: (text) => Redacted.make(text)
 }
 
 type Checked<A> = Result.Result<A, InvalidConfiguration>
 
-const reveal = (field: string, value: unknown): Checked<string> => {
-  const text = Redacted.isRedacted(value) ? Redacted.value(value) : value
-  return typeof text === "string"
-    ? Result.succeed(text)
-    : Result.fail(new InvalidConfiguration(Keys.notAString(field)))
-}
-
-const checkApiKey = (input: unknown): Checked<Redacted.Redacted<string>> =>
-  Result.flatMap(reveal("apiKey", input), (apiKey) => {
-    const refusal = Keys.checkApiKey(apiKey)
-    return refusal === undefined
-      ? Result.succeed(Redacted.make(apiKey))
-      : Result.fail(new InvalidConfiguration(refusal))
-  })
-
-const toService = (apiKey: Redacted.Redacted<string>, signer: Keys.Signer | Refusal): Checked<Service> =>
-  Keys.isSigner(signer)
-    ? Result.succeed(Credentials.of({ apiKey, keyType: signer.keyType, sign: signer.sign }))
-    : Result.fail(new InvalidConfiguration(signer))
-
-const notAnObject = (options: unknown): Checked<never> | undefined => {
-  const refusal = Keys.checkCredentialsObject(options)
-  return refusal === undefined ? undefined : Result.fail(new InvalidConfiguration(refusal))
-}
+const checked = (made: Service | Refusal): Checked<Service> =>
+  "field" in made ? Result.fail(new InvalidConfiguration(made)) : Result.succeed(made)
 
 /**
  * Builds HMAC-SHA256 credentials.
@@ -102,12 +80,7 @@ const notAnObject = (options: unknown): Checked<never> | undefined => {
  * @since 1.0.0
  * @category Constructors
  */
-export const makeHmac = (options: HmacOptions): Checked<Service> =>
-  notAnObject(options) ?? Result.gen(function*() {
-    const apiKey = yield* checkApiKey(options.apiKey)
-    const secret = yield* reveal("secretKey", options.secretKey)
-    return yield* toService(apiKey, Keys.hmacSigner(secret))
-  })
+export const makeHmac = (options: HmacOptions): Checked<Service> => checked(Keys.makeHmac(options, secrets))
 
 /**
  * Builds RSA or Ed25519 credentials from a PEM private key. The key type is read from the parsed key.
@@ -116,12 +89,7 @@ export const makeHmac = (options: HmacOptions): Checked<Service> =>
  * @category Constructors
  */
 export const makePrivateKey = (options: PrivateKeyOptions): Checked<Service> =>
-  notAnObject(options) ?? Result.gen(function*() {
-    const apiKey = yield* checkApiKey(options.apiKey)
-    const pem = yield* reveal("privateKey", options.privateKey)
-    const passphrase = options.passphrase === undefined ? undefined : yield* reveal("passphrase", options.passphrase)
-    return yield* toService(apiKey, Keys.privateKeySigner(pem, passphrase))
-  })
+  checked(Keys.makePrivateKey(options, secrets))
 
 /**
  * HMAC-SHA256 credentials. Fails with `InvalidConfiguration` when built if the key or secret is unusable.
@@ -143,18 +111,17 @@ export const layerPrivateKey = (options: PrivateKeyOptions): Layer.Layer<Credent
   Layer.effect(Credentials, Effect.fromResult(makePrivateKey(options)))
 
 /**
- * Where `layerConfig` reads credentials from.
+ * Where `layerConfig` reads credentials from: `apiKey`, and `secretKey`, `privateKey`, `privateKeyFile` and
+ * `passphrase` (each optional, as `Option`).
  *
  * @since 1.0.0
  * @category Models
  */
-export interface Configs {
-  readonly apiKey: Config.Config<Redacted.Redacted<string>>
-  readonly secretKey: Config.Config<Option.Option<Redacted.Redacted<string>>>
-  readonly privateKey: Config.Config<Option.Option<Redacted.Redacted<string>>>
-  readonly privateKeyFile: Config.Config<Option.Option<string>>
-  readonly passphrase: Config.Config<Option.Option<Redacted.Redacted<string>>>
-}
+export type Configs = Keys.Configs<
+  Config.Config<Redacted.Redacted<string>>,
+  Config.Config<Option.Option<Redacted.Redacted<string>>>,
+  Config.Config<Option.Option<string>>
+>
 
 const Env = Keys.CREDENTIALS_ENV
 

@@ -31,8 +31,8 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { Redis } from "ioredis"
 import { InvalidConfiguration } from "./BinanceError.js"
+import * as RedisClient from "./internal/core/redisClient.js"
 import * as redisOptions from "./internal/core/redisOptions.js"
-import * as redisStore from "./internal/core/redisStore.js"
 import { nameAfterTag } from "./internal/errorName.js"
 import * as RedisStore from "./internal/redis/store.js"
 import * as RateLimit from "./RateLimit.js"
@@ -51,7 +51,7 @@ export class RedisUnavailable
 {
   /** @since 1.0.0 */
   override get message(): string {
-    return `Redis for the shared rate-limit budget is unavailable: ${this.description}`
+    return RedisClient.unavailableMessage(this.description)
   }
 }
 
@@ -87,50 +87,42 @@ const check = (options: Options) =>
     return "field" in checked ? Effect.fail(new InvalidConfiguration(checked)) : Effect.succeed(checked.url)
   })
 
-const unavailable = (location: string, reason: string) =>
-  new RedisUnavailable({ description: `${location}: ${reason}` })
+const unavailable = (description: string) => new RedisUnavailable({ description })
 
 const ping = (redis: Redis, timeoutMs: number, location: string) =>
   Effect.tryPromise({
     try: () => redis.ping(),
-    catch: (error) => unavailable(location, redisStore.describeError(error))
+    catch: (error) => unavailable(RedisClient.unavailable.failed(location, error))
   }).pipe(
     Effect.timeoutOrElse({
       duration: Duration.millis(timeoutMs),
-      orElse: () => Effect.fail(unavailable(location, `no answer within ${timeoutMs} ms`))
+      orElse: () => Effect.fail(unavailable(RedisClient.unavailable.noAnswer(location, timeoutMs)))
     })
   )
 
 const connect = (url: URL, source: string, connectTimeoutMs: number, commandTimeoutMs: number) =>
   Effect.gen(function*() {
     const location = redisOptions.where(url)
-    let lastError: unknown
-    const redis = yield* Effect.acquireRelease(
-      Effect.sync(() => {
-        const client = new Redis(source, redisOptions.clientOptions(connectTimeoutMs, commandTimeoutMs))
-        // Without a listener ioredis prints every connection error; failures reach us through the commands.
-        client.on("error", (error) => {
-          lastError = error
-        })
-        return client
-      }),
-      (client) =>
-        client.status === "end"
+    const client = yield* Effect.acquireRelease(
+      Effect.sync(() => RedisClient.makeClient(Redis, source, connectTimeoutMs, commandTimeoutMs)),
+      ({ redis }) =>
+        redis.status === "end"
           ? Effect.void
-          : Effect.promise(() => client.quit().catch(() => "")).pipe(
+          : Effect.promise(() => redis.quit().catch(() => "")).pipe(
             Effect.timeout(Duration.seconds(1)),
             Effect.ignore,
-            Effect.ensuring(Effect.sync(() => client.disconnect()))
+            Effect.ensuring(Effect.sync(() => redis.disconnect()))
           )
     )
-    // Outside the acquisition, so that the timeout can interrupt a connection attempt that hangs.
+    const redis = client.redis
+    // Outside the acquisition, so that the timeouts can interrupt a connection attempt that hangs.
     yield* Effect.tryPromise({
       try: () => redis.connect(),
-      catch: (error) => unavailable(location, redisStore.describeError(lastError ?? error))
+      catch: (error) => unavailable(RedisClient.unavailable.failed(location, client.lastError() ?? error))
     }).pipe(
       Effect.timeoutOrElse({
         duration: Duration.millis(connectTimeoutMs),
-        orElse: () => Effect.fail(unavailable(location, `no connection within ${connectTimeoutMs} ms`))
+        orElse: () => Effect.fail(unavailable(RedisClient.unavailable.noConnection(location, connectTimeoutMs)))
       }),
       Effect.andThen(ping(redis, commandTimeoutMs, location)),
       // Stop reconnecting: a failed layer must not keep the process alive.
@@ -164,8 +156,7 @@ export const make: (
   let redis: Redis
   if (url === undefined) {
     redis = options.redis!
-    const { host, port } = redis.options
-    yield* ping(redis, connectTimeoutMs, `${host ?? "localhost"}:${port ?? 6379}`)
+    yield* ping(redis, connectTimeoutMs, RedisClient.locationOf(redis))
   } else {
     redis = yield* connect(url, options.url!, connectTimeoutMs, commandTimeoutMs)
   }

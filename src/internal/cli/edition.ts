@@ -7,6 +7,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -20,7 +21,7 @@ import * as FakeBinance from "../../FakeBinance.js"
 import * as PortfolioMargin from "../../PortfolioMargin.js"
 import * as RateLimit from "../../RateLimit.js"
 import type * as Args from "../core/cli/args.js"
-import type * as Cli from "../core/cli/main.js"
+import * as Cli from "../core/cli/main.js"
 import { version } from "../version.js"
 
 const credentials = (settings: Cli.Settings) =>
@@ -49,28 +50,21 @@ const logging = (settings: Cli.Settings) =>
 const rejection = (cause: Cause.Cause<unknown>): unknown => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure)) return failure.value
-  if (Cause.isInterruptedOnly(cause)) {
-    return Object.assign(new Error("The call was interrupted"), { name: "AbortError" })
-  }
-  return Cause.squash(cause)
+  return Cause.isInterruptedOnly(cause) ? Cli.interrupted() : Cause.squash(cause)
 }
 
-const connect = async (settings: Cli.Settings): Promise<Cli.Connection> => {
-  const config = BinanceConfig.make({
-    baseUrl: settings.baseUrl,
-    environment: settings.environment,
-    market: settings.market
-  })
-  if (Either.isLeft(config)) throw config.left
-  const proxyUrl = settings.proxyFor(config.right.baseUrl)
-  const proxy = proxyUrl === undefined ? undefined : BinanceHttpClient.validateProxy(proxyUrl)
-  if (proxy !== undefined && Either.isLeft(proxy)) throw proxy.left
+const open = (
+  settings: Cli.Settings,
+  config: BinanceConfig.Service,
+  proxyUrl: string | undefined
+): Cli.Library => {
   const runtime = ManagedRuntime.make(
     Layer.mergeAll(
       credentials(settings),
-      Layer.succeed(BinanceConfig.BinanceConfig, config.right),
+      Layer.succeed(BinanceConfig.BinanceConfig, config),
       BinanceClock.layer,
-      // The library's own node:http client: a refused connection reads ECONNREFUSED, not "fetch failed".
+      // The library's own node:http client: a refused connection reads ECONNREFUSED, not "fetch failed". The
+      // proxy URL was checked before, so the layer cannot fail.
       proxyUrl === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: proxyUrl })),
       logging(settings)
     ).pipe(
@@ -83,30 +77,34 @@ const connect = async (settings: Cli.Settings): Promise<Cli.Connection> => {
       )
     )
   )
-  const built = await runtime.runPromiseExit(Effect.void)
-  if (Exit.isFailure(built)) {
-    await runtime.dispose()
-    throw rejection(built.cause)
+  const run = async <A>(
+    effect: Effect.Effect<A, unknown, ManagedRuntime.ManagedRuntime.Context<typeof runtime>>,
+    signal?: AbortSignal
+  ) => {
+    const exit = await runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
+    if (Exit.isFailure(exit)) throw rejection(exit.cause)
+    return exit.value
   }
   return {
-    baseUrl: config.right.baseUrl,
-    proxyHost: proxy?.right.host,
-    read: async (asset, recvWindow, signal) => {
-      const exit = await runtime.runPromiseExit(PortfolioMargin.pmAccountInfoResult({ asset, recvWindow }), { signal })
-      if (Exit.isFailure(exit)) throw rejection(exit.cause)
-      return exit.value
-    },
+    ready: () => run(Effect.void),
+    read: (asset, recvWindow, signal) => run(PortfolioMargin.pmAccountInfoResult({ asset, recvWindow }), signal),
     close: () => runtime.dispose()
   }
 }
 
 /** @internal */
-export const edition: Cli.Edition = {
+export const edition: Cli.Edition<BinanceConfig.Service> = {
   version,
   checkParams: (params) =>
     Either.getLeft(PortfolioMargin.validateParams(params, BinanceConfig.defaults.recvWindow)).pipe(
       Option.getOrUndefined
     ),
-  connect,
+  config: (settings) =>
+    Either.getOrThrowWith(
+      BinanceConfig.make({ baseUrl: settings.baseUrl, environment: settings.environment, market: settings.market }),
+      identity
+    ),
+  proxyHost: (proxyUrl) => Either.getOrThrowWith(BinanceHttpClient.validateProxy(proxyUrl), identity).host,
+  open,
   startFake: FakeBinance.start
 }

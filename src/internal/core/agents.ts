@@ -1,9 +1,12 @@
 /**
  * The keep-alive agents both editions' `BinanceHttpClient` send through, in plain node: their options and defaults,
- * and building and destroying them. Through a proxy, the https agent tunnels (see `proxyAgent.ts`).
+ * the proxy option's check, and building and destroying them. Through a proxy, the https agent tunnels (see
+ * `proxyAgent.ts`). `Secret` is each edition's `Redacted<string>`: the proxy's credentials stay in it.
  */
 import * as Http from "node:http"
 import * as Https from "node:https"
+import type { Refusal } from "./endpoint.js"
+import { checkProxyUrl } from "./options.js"
 import * as ProxyAgent from "./proxyAgent.js"
 
 /** The agents' options, as `BinanceHttpClient`'s `Options` accepts them (besides `proxy`). */
@@ -16,6 +19,52 @@ export interface AgentOptions {
   readonly idleTimeoutMs?: number | undefined
   /** Extra options for both agents: TLS settings such as `ca`, or `localAddress`. */
   readonly agentOptions?: Https.AgentOptions | undefined
+}
+
+/** `BinanceHttpClient`'s `Options`: the agents' options and a forward proxy. */
+export interface ClientOptions<Secret> extends AgentOptions {
+  /**
+   * A forward proxy, `http://[user:password@]host:port` (percent-encode special characters in credentials).
+   * A `Redacted` keeps it out of your own logs too. An invalid URL fails `make` and `layer` with
+   * `InvalidConfiguration`, which never quotes it.
+   */
+  readonly proxy?: string | Secret | undefined
+}
+
+/** A checked forward proxy, as the agents use it. Its `authorization` is redacted. */
+export interface Proxy<Secret> extends ProxyAgent.ProxyAddress {
+  /** The `Proxy-Authorization` header's value, when the proxy URL had credentials. */
+  readonly authorization: Secret | undefined
+}
+
+/** The agents a client sends through. */
+export interface ClientAgents<Secret> extends NodeAgents {
+  /**
+   * Set when the agents go through a proxy: `http` then keeps connections to the proxy (requests for `http:`
+   * targets are forwarded), and `https` opens a `CONNECT` tunnel per connection.
+   */
+  readonly proxy?: Proxy<Secret> | undefined
+}
+
+/** Checks a proxy URL (already revealed), `http://[user:password@]host[:port]`; `redact` holds its credentials. */
+export const checkProxy = <Secret>(
+  url: unknown,
+  redact: (authorization: string) => Secret
+): Proxy<Secret> | Refusal => {
+  const checked = checkProxyUrl(url)
+  if ("field" in checked) return checked
+  return { ...checked, authorization: checked.authorization === undefined ? undefined : redact(checked.authorization) }
+}
+
+const noAuthorization: ProxyAgent.Authorization = () => undefined
+
+/** The `Proxy-Authorization` value of a checked proxy, revealed only when a request goes out. */
+export const authorizationOf = <Secret>(
+  proxy: { readonly authorization?: Secret | undefined } | undefined,
+  reveal: (secret: Secret) => string
+): ProxyAgent.Authorization => {
+  const authorization = proxy?.authorization
+  return authorization === undefined ? noAuthorization : () => reveal(authorization)
 }
 
 /** The defaults of `AgentOptions`. */
@@ -58,3 +107,14 @@ export const destroyNodeAgents = (agents: NodeAgents): void => {
   agents.http.destroy()
   agents.https.destroy()
 }
+
+/** A client's agents: through its checked proxy, if any (`reveal` reads the proxy's credentials when a tunnel opens). */
+export const makeClientAgents = <Secret>(
+  options: AgentOptions,
+  proxy: Proxy<Secret> | undefined,
+  reveal: (secret: Secret) => string
+): ClientAgents<Secret> =>
+  proxy === undefined ? makeNodeAgents(options) : {
+    ...makeNodeAgents(options, { address: proxy, authorization: authorizationOf(proxy, reveal) }),
+    proxy
+  }

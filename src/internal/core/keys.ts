@@ -26,6 +26,19 @@ export const CREDENTIALS_ENV = {
   passphrase: "BINANCE_PRIVATE_KEY_PASSPHRASE"
 } as const
 
+/**
+ * Where `Credentials.layerConfig` reads credentials from, in an edition's `Config`: the API key (required, a
+ * secret), and the secret key, the private key, its file's path and its passphrase (each optional; all but the
+ * path are secrets). Exactly one key to sign with must be set.
+ */
+export interface Configs<RequiredSecret, OptionalSecret, OptionalText> {
+  readonly apiKey: RequiredSecret
+  readonly secretKey: OptionalSecret
+  readonly privateKey: OptionalSecret
+  readonly privateKeyFile: OptionalText
+  readonly passphrase: OptionalSecret
+}
+
 /** The credentials' options must be an object (a JavaScript caller may pass anything). */
 export const checkCredentialsObject = (options: unknown): Refusal | undefined =>
   options === null || typeof options !== "object" ? { field: "credentials", reason: "must be an object" } : undefined
@@ -125,3 +138,75 @@ export const privateKeySigner = (text: string, passphrase: string | undefined): 
 }
 
 export const isSigner = (u: Signer | Refusal): u is Signer => "sign" in u
+
+/** An edition's secrets: `reveal` reads one (a plain string is itself), `redact` holds a string as one. */
+export interface Secrets<Secret> {
+  readonly reveal: (value: unknown) => unknown
+  readonly redact: (text: string) => Secret
+}
+
+/** Checked credentials: the API key (a secret), and its signer. */
+export interface Credentials<Secret> extends Signer {
+  /** The API key, sent as `X-MBX-APIKEY`. */
+  readonly apiKey: Secret
+}
+
+/** What `Credentials.makeHmac` and `layerHmac` take. */
+export interface HmacOptions<Secret> {
+  readonly apiKey: string | Secret
+  readonly secretKey: string | Secret
+}
+
+/** What `Credentials.makePrivateKey` and `layerPrivateKey` take. */
+export interface PrivateKeyOptions<Secret> {
+  readonly apiKey: string | Secret
+  /** PEM text of an RSA or Ed25519 private key: PKCS#8 or PKCS#1, encrypted or not. */
+  readonly privateKey: string | Secret
+  readonly passphrase?: string | Secret | undefined
+}
+
+const revealText = <Secret>(field: string, value: unknown, secrets: Secrets<Secret>): string | Refusal => {
+  const text = secrets.reveal(value)
+  return typeof text === "string" ? text : notAString(field)
+}
+
+// The checks of both kinds, in order: the options are an object, the API key, then the key to sign with.
+const credentials = <Secret>(
+  options: unknown,
+  secrets: Secrets<Secret>,
+  signer: (options: Readonly<Record<string, unknown>>) => Signer | Refusal
+): Credentials<Secret> | Refusal => {
+  const notAnObject = checkCredentialsObject(options)
+  if (notAnObject !== undefined) return notAnObject
+  const fields = options as Readonly<Record<string, unknown>>
+  const apiKey = revealText("apiKey", fields.apiKey, secrets)
+  if (typeof apiKey !== "string") return apiKey
+  const refusal = checkApiKey(apiKey)
+  if (refusal !== undefined) return refusal
+  const signed = signer(fields)
+  return isSigner(signed) ? { apiKey: secrets.redact(apiKey), keyType: signed.keyType, sign: signed.sign } : signed
+}
+
+/** HMAC-SHA256 credentials, or the first refusal. */
+export const makeHmac = <Secret>(
+  options: HmacOptions<Secret>,
+  secrets: Secrets<Secret>
+): Credentials<Secret> | Refusal =>
+  credentials(options, secrets, (fields) => {
+    const secret = revealText("secretKey", fields.secretKey, secrets)
+    return typeof secret === "string" ? hmacSigner(secret) : secret
+  })
+
+/** RSA or Ed25519 credentials from a PEM private key, or the first refusal. */
+export const makePrivateKey = <Secret>(
+  options: PrivateKeyOptions<Secret>,
+  secrets: Secrets<Secret>
+): Credentials<Secret> | Refusal =>
+  credentials(options, secrets, (fields) => {
+    const pem = revealText("privateKey", fields.privateKey, secrets)
+    if (typeof pem !== "string") return pem
+    const passphrase = fields.passphrase === undefined
+      ? undefined
+      : revealText("passphrase", fields.passphrase, secrets)
+    return typeof passphrase === "object" ? passphrase : privateKeySigner(pem, passphrase)
+  })

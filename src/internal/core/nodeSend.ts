@@ -109,6 +109,23 @@ export const textOf = (bytes: Uint8Array): string => {
   return Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString("utf8")
 }
 
+/** A body's JSON, as an `HttpClientResponse` reads it: an empty body is `null`. Throws what `JSON.parse` throws. */
+export const jsonOf = (text: string): unknown => text === "" ? null : JSON.parse(text)
+
+/** The bytes, copied into an `ArrayBuffer` of their own (a pooled `Buffer` shares a larger one). */
+export const arrayBufferOf = (bytes: Uint8Array): ArrayBuffer => {
+  const copy = new ArrayBuffer(bytes.byteLength)
+  new Uint8Array(copy).set(bytes)
+  return copy
+}
+
+/** A body read as form data, under its `content-type` (`undefined` bytes: a status without a body). */
+export const formDataOf = (bytes: Uint8Array | undefined, contentType: string | undefined): Promise<FormData> =>
+  new Response(
+    bytes === undefined ? null : new Uint8Array(bytes),
+    contentType === undefined ? {} : { headers: { "content-type": contentType } }
+  ).formData()
+
 /**
  * Where a client built by `BinanceHttpClient` keeps its direct path. Private to this copy of the library (not a
  * registered symbol): another copy's client, or the same one wrapped by the caller, goes through `HttpClient` as

@@ -201,6 +201,82 @@ export const checkDurationMs = (field: string, ms: number, allowZero: boolean): 
     ? undefined
     : { field, reason: `must be a finite ${allowZero ? "non-negative" : "positive"} duration` }
 
+/** The resolved settings, with an edition's `Duration` and retry `Schedule`. */
+export interface ResolvedSettings<Duration, Schedule> extends Settings {
+  /** Timeout of one attempt (one HTTP exchange). */
+  readonly timeout: Duration
+  /** Delays between retries. Its input is the failure; `maxRetries` bounds it. */
+  readonly retrySchedule: Schedule
+  /**
+   * Longest rate-limit or firewall pause worth waiting for; a longer one fails at once with `RateLimited` or
+   * `WafBlocked`, sending nothing.
+   */
+  readonly maxRetryAfterWait: Duration
+}
+
+/** What `BinanceConfig.layer` and `make` accept: any subset of the settings, plus an `environment` shortcut. */
+export interface Options<DurationInput, Schedule> extends PlainOptions {
+  readonly timeout?: DurationInput | undefined
+  readonly retrySchedule?: Schedule | undefined
+  readonly maxRetryAfterWait?: DurationInput | undefined
+}
+
+/** How an edition's durations and schedules read, for {@link resolve}. */
+export interface Dialect<Duration, DurationInput> {
+  /** `millis(ms)`: a duration of that many ms. */
+  readonly millis: (ms: number) => Duration
+  /** The duration an input names, or `undefined` when it names none (never a throw). */
+  readonly decode: (input: DurationInput) => Duration | undefined
+  readonly toMillis: (duration: Duration) => number
+  readonly isSchedule: (u: unknown) => boolean
+}
+
+/** The settings when no option is given, in an edition's durations: production, and the defaults. */
+export const resolvedDefaults = <Duration, Schedule>(
+  userAgent: string,
+  retrySchedule: Schedule,
+  dialect: Pick<Dialect<Duration, unknown>, "millis">
+): ResolvedSettings<Duration, Schedule> => ({
+  ...defaultSettings(userAgent),
+  timeout: dialect.millis(DEFAULTS.timeoutMs),
+  retrySchedule,
+  maxRetryAfterWait: dialect.millis(DEFAULTS.maxRetryAfterWaitMs)
+})
+
+/**
+ * Resolves options over the defaults, or the first refusal: the options must be an object, then the plain ones
+ * (see {@link checkOptions}), the retry schedule, `timeout` (positive) and `maxRetryAfterWait` (may be zero).
+ */
+export const resolve = <Duration, DurationInput, Schedule>(
+  options: Options<DurationInput, Schedule>,
+  defaults: ResolvedSettings<Duration, Schedule>,
+  dialect: Dialect<Duration, DurationInput>
+): ResolvedSettings<Duration, Schedule> | Refusal => {
+  if (options === null || typeof options !== "object") return { field: "options", reason: "must be an object" }
+  const plain = checkOptions(options, defaults.userAgent)
+  if ("field" in plain) return plain
+  if (options.retrySchedule !== undefined && !dialect.isSchedule(options.retrySchedule)) {
+    return { field: "retrySchedule", reason: "must be a Schedule" }
+  }
+  const duration = (field: "timeout" | "maxRetryAfterWait", allowZero: boolean): { value: Duration } | Refusal => {
+    const input = options[field]
+    if (input === undefined) return { value: defaults[field] }
+    const decoded = dialect.decode(input)
+    if (decoded === undefined) return notADuration(field)
+    return checkDurationMs(field, dialect.toMillis(decoded), allowZero) ?? { value: decoded }
+  }
+  const timeout = duration("timeout", false)
+  if ("field" in timeout) return timeout
+  const maxRetryAfterWait = duration("maxRetryAfterWait", true)
+  if ("field" in maxRetryAfterWait) return maxRetryAfterWait
+  return {
+    ...plain,
+    timeout: timeout.value,
+    retrySchedule: options.retrySchedule ?? defaults.retrySchedule,
+    maxRetryAfterWait: maxRetryAfterWait.value
+  }
+}
+
 /** The budget a request counts against: its base URL, and the egress it leaves from when one is named. */
 export const budgetKey = (options: { readonly baseUrl: string; readonly egress?: string | undefined }): string =>
   options.egress === undefined ? options.baseUrl : `${options.egress} ${options.baseUrl}`

@@ -23,6 +23,9 @@ const MAX_CONFLICTS = 100
 export const describeError = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).replace(/\/\/[^@\s/]*@/g, "//<credentials>@")
 
+/** Why a Redis command failed when it did not answer in time (logged as the lost-Redis warning's reason). */
+export const noAnswer = (commandTimeoutMs: number): string => `no answer within ${commandTimeoutMs} ms`
+
 const parse = (json: string | null | undefined): Gate.BudgetState | undefined => {
   if (json === null || json === undefined) return undefined
   try {

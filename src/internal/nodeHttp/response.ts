@@ -10,6 +10,7 @@ import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
+import * as NodeSend from "../core/nodeSend.js"
 
 /**
  * Where the one read of the body stands.
@@ -176,17 +177,13 @@ export class NodeResponse extends Inspectable.Class implements HttpClientRespons
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>
       Effect.try({
-        try: () => (text === "" ? null : JSON.parse(text)) as unknown,
+        try: () => NodeSend.jsonOf(text),
         catch: (cause) => this.decodeError(cause)
       }))
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.map(this.bytes, (bytes) => {
-      const copy = new ArrayBuffer(bytes.byteLength)
-      new Uint8Array(copy).set(bytes)
-      return copy
-    })
+    return Effect.map(this.bytes, NodeSend.arrayBufferOf)
   }
 
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
@@ -200,11 +197,7 @@ export class NodeResponse extends Inspectable.Class implements HttpClientRespons
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
     return Effect.flatMap(this.bytes, (bytes) =>
       Effect.tryPromise({
-        try: () => {
-          const contentType = this.source.headers["content-type"]
-          const init = contentType === undefined ? {} : { headers: { "content-type": contentType } }
-          return new Response(new Uint8Array(bytes), init).formData()
-        },
+        try: () => NodeSend.formDataOf(bytes, this.source.headers["content-type"]),
         catch: (cause) => this.decodeError(cause)
       }))
   }

@@ -7,25 +7,23 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import * as CoreAgents from "../core/agents.js"
 import type * as NodeSend from "../core/nodeSend.js"
 import * as ProxyAgent from "../core/proxyAgent.js"
 import { NodeResponse, readAll } from "./response.js"
 
-/** A checked proxy, as far as sending needs it: where it is, and its credentials in `Redacted`. */
-type Proxy = ProxyAgent.ProxyAddress & { readonly authorization?: Redacted.Redacted<string> | undefined }
-
 /** `BinanceHttpClient`'s agents, as far as sending needs them. */
-type Agents = NodeSend.Agents & { readonly proxy?: Proxy | undefined }
+type Agents = NodeSend.Agents & {
+  readonly proxy?: { readonly authorization?: Redacted.Redacted<string> | undefined } | undefined
+}
 
 /**
- * The `Proxy-Authorization` value of a checked proxy, read only when a request goes out.
+ * The `Proxy-Authorization` value of a checked proxy, read from its `Redacted` only when a request goes out.
  *
  * @internal
  */
-export const authorizationOf = (proxy: Proxy | undefined): ProxyAgent.Authorization =>
-  proxy?.authorization === undefined ? noAuthorization : () => Redacted.value(proxy.authorization!)
-
-const noAuthorization: ProxyAgent.Authorization = () => undefined
+export const authorizationOf = (proxy: Agents["proxy"]): ProxyAgent.Authorization =>
+  CoreAgents.authorizationOf(proxy, Redacted.value)
 
 // Bodies announced at up to this size are read before the response is handed over; larger or chunked ones are
 // read on demand (or streamed).

@@ -34,7 +34,7 @@ export const redisStore = (options: Options): RateLimit.Store => {
     Effect.tryPromise({ try: run, catch: store.describeError }).pipe(
       Effect.timeoutFail({
         duration: Duration.millis(options.commandTimeoutMs),
-        onTimeout: () => `no answer within ${options.commandTimeoutMs} ms`
+        onTimeout: () => store.noAnswer(options.commandTimeoutMs)
       }),
       Effect.either,
       Effect.tap((result) => {

@@ -21,7 +21,7 @@ import * as FakeBinance from "../../FakeBinance.js"
 import * as PortfolioMargin from "../../PortfolioMargin.js"
 import * as RateLimit from "../../RateLimit.js"
 import type * as Args from "../core/cli/args.js"
-import type * as Cli from "../core/cli/main.js"
+import * as Cli from "../core/cli/main.js"
 import { version } from "../version.js"
 
 const credentials = (settings: Cli.Settings) =>
@@ -56,28 +56,20 @@ const logging = (settings: Cli.Settings) =>
 const rejection = (cause: Cause.Cause<unknown>): unknown => {
   const failure = Cause.findErrorOption(cause)
   if (Option.isSome(failure)) return failure.value
-  if (Cause.hasInterruptsOnly(cause)) {
-    return Object.assign(new Error("The call was interrupted"), { name: "AbortError" })
-  }
-  return Cause.squash(cause)
+  return Cause.hasInterruptsOnly(cause) ? Cli.interrupted() : Cause.squash(cause)
 }
 
-const connect = async (settings: Cli.Settings): Promise<Cli.Connection> => {
-  const config = BinanceConfig.make({
-    baseUrl: settings.baseUrl,
-    environment: settings.environment,
-    market: settings.market
-  })
-  if (Result.isFailure(config)) throw config.failure
-  const proxyUrl = settings.proxyFor(config.success.baseUrl)
-  const proxy = proxyUrl === undefined ? undefined : BinanceHttpClient.validateProxy(proxyUrl)
-  if (proxy !== undefined && Result.isFailure(proxy)) throw proxy.failure
+const open = (
+  settings: Cli.Settings,
+  config: BinanceConfig.Service,
+  proxyUrl: string | undefined
+): Cli.Library => {
   const runtime = ManagedRuntime.make(
     Layer.mergeAll(
       credentials(settings),
-      Layer.succeed(BinanceConfig.BinanceConfig, config.success),
+      Layer.succeed(BinanceConfig.BinanceConfig, config),
       BinanceClock.layer,
-      // The proxy URL was checked above, so the layer cannot fail.
+      // The proxy URL was checked before, so the layer cannot fail.
       proxyUrl === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: proxyUrl })),
       logging(settings)
     ).pipe(
@@ -90,30 +82,33 @@ const connect = async (settings: Cli.Settings): Promise<Cli.Connection> => {
       )
     )
   )
-  const built = await runtime.runPromiseExit(Effect.void)
-  if (Exit.isFailure(built)) {
-    await runtime.dispose()
-    throw rejection(built.cause)
+  const run = async <A>(
+    effect: Effect.Effect<A, unknown, ManagedRuntime.ManagedRuntime.Services<typeof runtime>>,
+    signal?: AbortSignal
+  ) => {
+    const exit = await runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
+    if (Exit.isFailure(exit)) throw rejection(exit.cause)
+    return exit.value
   }
   return {
-    baseUrl: config.success.baseUrl,
-    proxyHost: proxy?.success.host,
-    read: async (asset, recvWindow, signal) => {
-      const exit = await runtime.runPromiseExit(PortfolioMargin.pmAccountInfoResult({ asset, recvWindow }), { signal })
-      if (Exit.isFailure(exit)) throw rejection(exit.cause)
-      return exit.value
-    },
+    ready: () => run(Effect.void),
+    read: (asset, recvWindow, signal) => run(PortfolioMargin.pmAccountInfoResult({ asset, recvWindow }), signal),
     close: () => runtime.dispose()
   }
 }
 
 /** @internal */
-export const edition: Cli.Edition = {
+export const edition: Cli.Edition<BinanceConfig.Service> = {
   version,
   checkParams: (params) => {
     const checked = PortfolioMargin.validateParams(params, BinanceConfig.defaults.recvWindow)
     return Result.isFailure(checked) ? checked.failure : undefined
   },
-  connect,
+  config: (settings) =>
+    Result.getOrThrow(
+      BinanceConfig.make({ baseUrl: settings.baseUrl, environment: settings.environment, market: settings.market })
+    ),
+  proxyHost: (proxyUrl) => Result.getOrThrow(BinanceHttpClient.validateProxy(proxyUrl)).host,
+  open,
   startFake: FakeBinance.start
 }

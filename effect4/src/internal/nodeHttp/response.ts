@@ -84,18 +84,13 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
   get json(): Effect.Effect<Schema.Json, HttpClientError.HttpClientError> {
     return Effect.flatMap(this.text, (text) =>
       Effect.try({
-        try: () => (text === "" ? null : JSON.parse(text)) as Schema.Json,
+        try: () => NodeSend.jsonOf(text) as Schema.Json,
         catch: (cause) => this.decodeError(cause)
       }))
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError> {
-    return Effect.sync(() => {
-      const bytes = this.bytes ?? EMPTY
-      const copy = new ArrayBuffer(bytes.byteLength)
-      new Uint8Array(copy).set(bytes)
-      return copy
-    })
+    return Effect.sync(() => NodeSend.arrayBufferOf(this.bytes ?? EMPTY))
   }
 
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.HttpClientError> {
@@ -108,11 +103,7 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
 
   get formData(): Effect.Effect<FormData, HttpClientError.HttpClientError> {
     return Effect.tryPromise({
-      try: () => {
-        const contentType = this.rawHeaders["content-type"]
-        const init = contentType === undefined ? {} : { headers: { "content-type": contentType } }
-        return new Response(this.bytes === undefined ? null : new Uint8Array(this.bytes), init).formData()
-      },
+      try: () => NodeSend.formDataOf(this.bytes, this.rawHeaders["content-type"]),
       catch: (cause) => this.decodeError(cause)
     })
   }

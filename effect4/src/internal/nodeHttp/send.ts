@@ -3,24 +3,22 @@
  * `Redacted` only when a request goes out.
  */
 import * as Redacted from "effect/Redacted"
+import * as CoreAgents from "../core/agents.js"
 import * as NodeSend from "../core/nodeSend.js"
 import type * as ProxyAgent from "../core/proxyAgent.js"
 
-/** A checked proxy, as far as sending needs it: where it is, and its credentials in `Redacted`. */
-type Proxy = ProxyAgent.ProxyAddress & { readonly authorization?: Redacted.Redacted<string> | undefined }
-
 /** `BinanceHttpClient`'s agents, as far as sending needs them. */
-type Agents = NodeSend.Agents & { readonly proxy?: Proxy | undefined }
+type Agents = NodeSend.Agents & {
+  readonly proxy?: { readonly authorization?: Redacted.Redacted<string> | undefined } | undefined
+}
 
 /**
- * The `Proxy-Authorization` value of a checked proxy, read only when a request goes out.
+ * The `Proxy-Authorization` value of a checked proxy, read from its `Redacted` only when a request goes out.
  *
  * @internal
  */
-export const authorizationOf = (proxy: Proxy | undefined): ProxyAgent.Authorization =>
-  proxy?.authorization === undefined ? noAuthorization : () => Redacted.value(proxy.authorization!)
-
-const noAuthorization: ProxyAgent.Authorization = () => undefined
+export const authorizationOf = (proxy: Agents["proxy"]): ProxyAgent.Authorization =>
+  CoreAgents.authorizationOf(proxy, Redacted.value)
 
 /** @internal */
 export const send = (

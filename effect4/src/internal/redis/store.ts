@@ -36,7 +36,7 @@ export const redisStore = (options: Options): RateLimit.Store => {
     Effect.tryPromise({ try: run, catch: store.describeError }).pipe(
       Effect.timeoutOrElse({
         duration: Duration.millis(options.commandTimeoutMs),
-        orElse: () => Effect.fail(`no answer within ${options.commandTimeoutMs} ms`)
+        orElse: () => Effect.fail(store.noAnswer(options.commandTimeoutMs))
       }),
       Effect.result,
       Effect.tap((result) => {

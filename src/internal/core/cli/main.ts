@@ -43,19 +43,59 @@ export interface Connection {
   readonly close: () => Promise<void>
 }
 
-/** What an edition gives the command: the library's wiring in its own Effect, and its fake. */
-export interface Edition {
+/** The library's layers for one run, not built yet: `ready` builds them, then `read` calls through them. */
+export interface Library {
+  /** Resolves once every layer is built (the credentials are checked then); rejects with the failure. */
+  readonly ready: () => Promise<void>
+  readonly read: Connection["read"]
+  readonly close: () => Promise<void>
+}
+
+/**
+ * What an edition gives the command: the library's checks and wiring in its own Effect, and its fake. `Config`
+ * is the edition's checked configuration (`BinanceConfig.Service`). A check that fails throws the library's
+ * tagged error; a call that is interrupted rejects with {@link interrupted}.
+ */
+export interface Edition<Config extends { readonly baseUrl: string }> {
   readonly version: string
   /** The library's check of one call's parameters: its `InvalidParameters`, or `undefined`. */
   readonly checkParams: (
     params: { readonly asset: string; readonly recvWindow: number | undefined }
   ) => Render.TaggedError | undefined
-  /** Checks the configuration (base URL, proxy, then credentials); rejects with `InvalidConfiguration`. */
-  readonly connect: (settings: Settings) => Promise<Connection>
+  /** `BinanceConfig.make` of the settings' base URL, environment and market; throws `InvalidConfiguration`. */
+  readonly config: (settings: Settings) => Config
+  /** `BinanceHttpClient.validateProxy`: the proxy's `host:port`; throws `InvalidConfiguration`. */
+  readonly proxyHost: (proxyUrl: string) => string
+  /** The library's layers for these settings, over this configuration and through this proxy. */
+  readonly open: (settings: Settings, config: Config, proxyUrl: string | undefined) => Library
   /** `FakeBinance.start`. */
   readonly startFake: (
     options: Model.Options
   ) => Promise<{ readonly baseUrl: string; readonly close: () => Promise<void> }>
+}
+
+/** What a call interrupted by the command's signal rejects with. */
+export const interrupted = (): Error => Object.assign(new Error("The call was interrupted"), { name: "AbortError" })
+
+/**
+ * The library, ready to call. The checks come in this order: the configuration (base URL, environment, market),
+ * the proxy, then the credentials (when the layers are built); layers that fail to build are released.
+ */
+export const connect = async <Config extends { readonly baseUrl: string }>(
+  edition: Edition<Config>,
+  settings: Settings
+): Promise<Connection> => {
+  const config = edition.config(settings)
+  const proxyUrl = settings.proxyFor(config.baseUrl)
+  const proxyHost = proxyUrl === undefined ? undefined : edition.proxyHost(proxyUrl)
+  const library = edition.open(settings, config, proxyUrl)
+  try {
+    await library.ready()
+  } catch (error) {
+    await library.close()
+    throw error
+  }
+  return { baseUrl: config.baseUrl, proxyHost, read: library.read, close: library.close }
 }
 
 /** Where the command writes, and what it reads. */
@@ -151,7 +191,11 @@ const unset = (error: Render.TaggedError, env: Io["env"]): Render.TaggedError =>
     ? { _tag: error._tag, message: error.message, field: error.field, reason: "is not set" }
     : error
 
-const accountInfo = async (flags: Args.Flags, io: Io, edition: Edition): Promise<number> => {
+const accountInfo = async <Config extends { readonly baseUrl: string }>(
+  flags: Args.Flags,
+  io: Io,
+  edition: Edition<Config>
+): Promise<number> => {
   const signal = io.signal ?? new AbortController().signal
   // 1. The flags alone: nothing is started, read or sent before they are right.
   if (flags.demo && (flags.baseUrl !== undefined || flags.env !== undefined)) {
@@ -203,7 +247,8 @@ const accountInfo = async (flags: Args.Flags, io: Io, edition: Edition): Promise
         "fresh Ed25519 key. Nothing leaves this machine."
     )
     try {
-      connection = await edition.connect(
+      connection = await connect(
+        edition,
         settings({ _tag: "PrivateKey", apiKey: demo.apiKey, privateKey: demo.privateKey }, fake.baseUrl)
       )
     } catch (error) {
@@ -211,7 +256,7 @@ const accountInfo = async (flags: Args.Flags, io: Io, edition: Edition): Promise
       throw error
     }
   } else {
-    connection = await edition.connect(settings({ _tag: "Environment", env: io.env }, flags.baseUrl)).catch(
+    connection = await connect(edition, settings({ _tag: "Environment", env: io.env }, flags.baseUrl)).catch(
       (error) => {
         const tagged = unset(asTagged(error), io.env)
         throw tagged._tag === "InvalidConfiguration" && Render.isCredentialsError(tagged)
@@ -276,7 +321,11 @@ const accountInfo = async (flags: Args.Flags, io: Io, edition: Edition): Promise
  * Runs the command on `args` (the command line after the script) and resolves with the exit code. Every
  * problem is printed to stderr; it never rejects.
  */
-export const run = async (args: ReadonlyArray<string>, io: Io, edition: Edition): Promise<number> => {
+export const run = async <Config extends { readonly baseUrl: string }>(
+  args: ReadonlyArray<string>,
+  io: Io,
+  edition: Edition<Config>
+): Promise<number> => {
   const parsed = Args.parse(args)
   switch (parsed._tag) {
     case "Help":
@@ -306,4 +355,25 @@ export const run = async (args: ReadonlyArray<string>, io: Io, edition: Edition)
         return EXIT.failure
       }
   }
+}
+
+/**
+ * Runs the command as this process (each edition's `bin.ts`): its arguments, environment and standard streams.
+ * Ctrl-C cancels the call in flight (closing its connection); the command then exits 130, as shells expect.
+ */
+export const runProcess = async <Config extends { readonly baseUrl: string }>(
+  edition: Edition<Config>
+): Promise<void> => {
+  const interrupt = new AbortController()
+  const onSigint = () => interrupt.abort()
+  process.once("SIGINT", onSigint)
+  const code = await run(process.argv.slice(2), {
+    env: process.env,
+    stdout: (text) => void process.stdout.write(`${text}\n`),
+    stderr: (text) => void process.stderr.write(`${text}\n`),
+    signal: interrupt.signal
+  }, edition)
+  process.off("SIGINT", onSigint)
+  // Set, not process.exit(): the process ends by itself once output is flushed and every socket closed.
+  process.exitCode = code
 }
