@@ -34,7 +34,9 @@ const RUN_LOOPS: ReadonlyArray<{ readonly file: RegExp; readonly anchor: string 
     anchor: "this.currentOpCount = 0;\n    while (true) {"
   },
   // effect 4: FiberImpl.runLoop
-  { file: /effect[\\/]dist[\\/]internal[\\/]effect\.js$/, anchor: "this.currentOpCount++;" }
+  { file: /effect[\\/]dist[\\/]internal[\\/]effect\.js$/, anchor: "this.currentOpCount++;" },
+  // effect 4 inside the Effect 4 edition's bundled Promise entry (scripts/build-promise.mjs), the one its row loads
+  { file: /effect4[\\/]dist[\\/]esm[\\/]promise\.js$/, anchor: "this.currentOpCount++;" }
 ]
 const countSteps: esbuild.Plugin = {
   name: "count-steps",
