@@ -8,6 +8,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
 import * as Queue from "effect/Queue"
 import * as Module from "node:module"
 import * as Path from "node:path"
@@ -156,62 +157,69 @@ describe.each(byName)("client.watch end to end: %s", (_name, edition) => {
 
 describe("Watch.make from the Effect 3 tarball's main entry", () => {
   const { folder } = editions.find((edition) => edition.edition === 3)!
+  type Event = Library.Watch.WatchEvent
+
+  const next = <T extends Event["type"]>(events: Queue.Dequeue<Event>, type: T) =>
+    Queue.take(events).pipe(
+      Effect.repeat({ until: (event) => event.type === type }),
+      Effect.map((event) => event as Extract<Event, { type: T }>),
+      // The fake's account update comes 5 s after the connection opens.
+      Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error(`no ${type} event in 10 s`) })
+    )
+
+  const until = (check: Effect.Effect<boolean>) =>
+    Effect.gen(function*() {
+      for (let i = 0; i < 500 && !(yield* check); i++) yield* Effect.sleep("10 millis")
+      return yield* check
+    })
 
   it.live(
     "reads, streams the account and a risk change, re-reads, and closes with its scope",
     () =>
       Effect.gen(function*() {
-        const { BinanceClock, BinanceConfig, Credentials, RateLimit, Watch }: typeof Library = yield* Effect.promise(
-          () => import(exported(folder, "effect-binance-pm"))
-        )
+        const library: typeof Library = yield* Effect.promise(() => import(exported(folder, "effect-binance-pm")))
+        const { BinanceClock, BinanceConfig, BinanceMetrics, Credentials, RateLimit, Watch } = library
         const { FakeBinance }: typeof Testing = yield* Effect.promise(() =>
           import(exported(folder, "effect-binance-pm", "./testing"))
         )
+        // BinanceMetrics holds the watcher's metrics with the others.
+        expect(BinanceMetrics.watchReads).toBe(Watch.reads)
+        expect(BinanceMetrics.watchAssetAge).toBe(Watch.assetAge)
+        expect(BinanceMetrics.watchStreamUp).toBe(Watch.streamUp)
+
+        const { baseUrl, fake } = yield* FakeBinance.serve({ accounts })
+        const layer = Layer.mergeAll(
+          FetchHttpClient.layer,
+          Credentials.layerHmac({ apiKey: API_KEY, secretKey: HMAC_SECRET }),
+          BinanceClock.layer,
+          RateLimit.layer,
+          BinanceConfig.layer({ baseUrl })
+        )
         yield* Effect.scoped(Effect.gen(function*() {
-          const { baseUrl, fake } = yield* FakeBinance.serve({ accounts })
-          const layer = Layer.mergeAll(
-            FetchHttpClient.layer,
-            Credentials.layerHmac({ apiKey: API_KEY, secretKey: HMAC_SECRET }),
-            BinanceClock.layer,
-            RateLimit.layer,
-            BinanceConfig.layer({ baseUrl })
-          )
-          const next = <T extends Library.Watch.WatchEvent["type"]>(
-            events: Queue.Dequeue<Library.Watch.WatchEvent>,
-            type: T
-          ) =>
-            Queue.take(events).pipe(
-              Effect.repeat({ until: (event) => event.type === type }),
-              Effect.map((event) => event as Extract<Library.Watch.WatchEvent, { type: T }>),
-              Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error(`no ${type} event in 10 s`) })
-            )
-          yield* Effect.scoped(Effect.gen(function*() {
-            const watcher = yield* Watch.make({ assets: ["BTC"], wsBaseUrl: baseUrl.replace("http:", "ws:") })
-            const events = yield* watcher.subscribe
-            expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "up" })
-            const btc = yield* watcher.fresh("BTC")
-            expect(btc).toMatchObject({ type: "asset", asset: "BTC", ...BTC })
-            expect((yield* watcher.snapshot.get).assets.BTC?.at).toBeGreaterThanOrEqual(btc.at)
+          const watcher = yield* Watch.make({ assets: ["BTC"], wsBaseUrl: baseUrl.replace("http:", "ws:") })
+          const events = yield* watcher.subscribe
+          expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "up" })
+          expect((yield* Metric.value(BinanceMetrics.watchStreamUp)).value).toBe(1)
+          const btc = yield* watcher.fresh("BTC")
+          expect(btc).toMatchObject({ type: "asset", asset: "BTC", ...BTC })
+          expect((yield* watcher.snapshot.get).assets.BTC?.at).toBeGreaterThanOrEqual(btc.at)
 
-            yield* fake.setStreamAccount(API_KEY, FIGURES)
-            expect(yield* next(events, "account")).toEqual({ type: "account", at: expect.any(Number), ...FIGURES })
-            expect((yield* watcher.snapshot.get).account).toMatchObject(FIGURES)
+          yield* fake.setStreamAccount(API_KEY, FIGURES)
+          expect(yield* next(events, "account")).toEqual({ type: "account", at: expect.any(Number), ...FIGURES })
+          expect((yield* watcher.snapshot.get).account).toMatchObject(FIGURES)
 
-            yield* fake.pushStreamEvent({ e: "RISK_LEVEL_CHANGE", E: Date.now(), s: "MARGIN_CALL" })
-            expect(yield* next(events, "risk")).toMatchObject({ type: "risk", level: "MARGIN_CALL" })
-            // A risk change re-reads every asset at the next slot.
-            expect(yield* next(events, "asset")).toMatchObject({ asset: "BTC", ...BTC })
-            expect(yield* fake.streamConnections).toBe(1)
-          })).pipe(Effect.provide(layer))
+          yield* fake.pushStreamEvent({ e: "RISK_LEVEL_CHANGE", E: Date.now(), s: "MARGIN_CALL" })
+          expect(yield* next(events, "risk")).toMatchObject({ type: "risk", level: "MARGIN_CALL" })
+          // A risk change re-reads every asset at the next slot.
+          expect(yield* next(events, "asset")).toMatchObject({ asset: "BTC", ...BTC })
+          expect(yield* fake.streamConnections).toBe(1)
+        })).pipe(Effect.provide(layer))
 
-          const keys = (yield* fake.requests).filter((entry) => entry.path === LISTEN_KEY)
-          expect(keys.map((entry) => `${entry.method} ${entry.status}`)).toEqual(["POST 200", "DELETE 200"])
-          expect(
-            yield* Effect.promise(() => poll(() => Effect.runPromise(fake.streamConnections).then((n) => n === 0)))
-          )
-            .toBe(true)
-        }))
-      }),
+        // Closed with its scope: the listenKey deleted, no connection left.
+        const keys = (yield* fake.requests).filter((entry) => entry.path === LISTEN_KEY)
+        expect(keys.map((entry) => `${entry.method} ${entry.status}`)).toEqual(["POST 200", "DELETE 200"])
+        expect(yield* until(Effect.map(fake.streamConnections, (n) => n === 0))).toBe(true)
+      }).pipe(Effect.scoped),
     30_000
   )
 })

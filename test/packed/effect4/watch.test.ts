@@ -11,9 +11,8 @@ import * as PubSub from "effect/PubSub"
 import * as Stream from "effect/Stream"
 import { describe, expect, it } from "vitest"
 
-const { BinanceClock, BinanceConfig, BinanceHttpClient, Credentials, RateLimit, Watch }: typeof Library = await import(
-  "effect-binance-pm"
-)
+const library: typeof Library = await import("effect-binance-pm")
+const { BinanceClock, BinanceConfig, BinanceHttpClient, BinanceMetrics, Credentials, RateLimit, Watch } = library
 const { FakeBinance }: typeof Testing = await import("effect-binance-pm/testing")
 
 const KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
@@ -80,6 +79,10 @@ describe("Effect 4 tarball: Watch over loopback HTTP and WebSocket", () => {
           expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "up" })
           expect((yield* watcher.snapshot.get).stream).toBe("up")
           expect((yield* Metric.value(Watch.streamUp)).value).toBe(1)
+          // BinanceMetrics holds the watcher's metrics with the others.
+          expect(BinanceMetrics.watchReads).toBe(Watch.reads)
+          expect(BinanceMetrics.watchAssetAge).toBe(Watch.assetAge)
+          expect(BinanceMetrics.watchStreamUp).toBe(Watch.streamUp)
 
           const btc = yield* watcher.fresh("BTC")
           expect(btc).toMatchObject({ type: "asset", asset: "BTC", ...BTC })
