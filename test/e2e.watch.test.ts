@@ -36,7 +36,9 @@ const FIGURES = {
 }
 
 type WatchEvent = PromiseApi.WatchEvent
-type Watcher = PromiseApi.Watcher
+
+/** Open TCP connections of this process (the served fake's and the clients' ends alike). */
+const tcpSockets = () => process.getActiveResourcesInfo().filter((resource) => resource === "TCPSocketWrap").length
 
 /** Events of the iteration, in order, until one matches (a deadline: the fake's account update is every 5 s). */
 const until = async (iterator: AsyncIterator<WatchEvent>, match: (event: WatchEvent) => boolean, ms = 10_000) => {
@@ -71,15 +73,15 @@ const required = (edition: Edition): { readonly api: typeof PromiseApi; readonly
  */
 const life = (edition: Edition, api: typeof PromiseApi, account: (fake: FakeBinance.Service) => Promise<void>) =>
   edition.withFake({ accounts }, async ({ baseUrl, fake }) => {
+    const before = tcpSockets()
     const client = api.createClient({
       apiKey: API_KEY,
       secretKey: HMAC_SECRET,
       baseUrl,
       wsBaseUrl: baseUrl.replace("http:", "ws:")
     })
-    let watcher: Watcher | undefined
     try {
-      watcher = client.watch({ assets: ["BTC", "ETH"] })
+      const watcher = client.watch({ assets: ["BTC", "ETH"] })
       const iterator = watcher[Symbol.asyncIterator]()
       const kinds = new Set<string>()
       const first = await until(iterator, (e) => {
@@ -92,6 +94,7 @@ const life = (edition: Edition, api: typeof PromiseApi, account: (fake: FakeBina
       expect(watcher.latest("ETH")).toMatchObject(ETH)
       expect(watcher.latest("DOGE")).toBeUndefined()
       expect(await edition.run(fake.streamConnections)).toBe(1)
+      expect(tcpSockets()).toBeGreaterThan(before)
 
       await account(fake)
       const told = await until(iterator, (e) => e.type === "account")
@@ -115,6 +118,8 @@ const life = (edition: Edition, api: typeof PromiseApi, account: (fake: FakeBina
     } finally {
       await client.close()
     }
+    // No socket of the client's is left: both ends of its HTTP and WebSocket connections live in this process.
+    expect(await poll(async () => tcpSockets() <= before)).toBe(true)
   })
 
 describe.each(byName)("client.watch end to end: %s", (_name, edition) => {
