@@ -73,7 +73,7 @@ const required = (edition: Edition): { readonly api: typeof PromiseApi; readonly
  */
 const life = (edition: Edition, api: typeof PromiseApi, account: (fake: FakeBinance.Service) => Promise<void>) =>
   edition.withFake({ accounts }, async ({ baseUrl, fake }) => {
-    const before = tcpSockets()
+    const socketsBefore = tcpSockets()
     const client = api.createClient({
       apiKey: API_KEY,
       secretKey: HMAC_SECRET,
@@ -94,7 +94,7 @@ const life = (edition: Edition, api: typeof PromiseApi, account: (fake: FakeBina
       expect(watcher.latest("ETH")).toMatchObject(ETH)
       expect(watcher.latest("DOGE")).toBeUndefined()
       expect(await edition.run(fake.streamConnections)).toBe(1)
-      expect(tcpSockets()).toBeGreaterThan(before)
+      expect(tcpSockets()).toBeGreaterThan(socketsBefore)
 
       await account(fake)
       const told = await until(iterator, (e) => e.type === "account")
@@ -119,7 +119,7 @@ const life = (edition: Edition, api: typeof PromiseApi, account: (fake: FakeBina
       await client.close()
     }
     // No socket of the client's is left: both ends of its HTTP and WebSocket connections live in this process.
-    expect(await poll(async () => tcpSockets() <= before)).toBe(true)
+    expect(await poll(async () => tcpSockets() <= socketsBefore)).toBe(true)
   })
 
 describe.each(byName)("client.watch end to end: %s", (_name, edition) => {
