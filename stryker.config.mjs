@@ -20,9 +20,13 @@ export default {
     "src/internal/core/call.ts",
     "src/internal/core/clock.ts",
     "src/internal/core/promiseClient.ts",
-    // the desk watcher's read schedule and the user-data stream's life cycle
+    // the desk watcher's rules: the read schedule, the user-data stream's life cycle, decoding its messages, the
+    // options' checks and the pace the watchers of one budget share (test/watch*.test.ts, test/Watch.test.ts)
     "src/internal/core/watch/schedule.ts",
     "src/internal/core/watch/stream.ts",
+    "src/internal/core/watch/events.ts",
+    "src/internal/core/watch/options.ts",
+    "src/internal/core/watch/share.ts",
     // the clock offset (learnOffset) and one attempt through the gate
     "src/internal/attempt.ts"
   ],

@@ -13,6 +13,7 @@ export default defineConfig({
       "test/callTraces.test.ts",
       "test/promiseClient.test.ts",
       "test/watch*.test.ts",
+      "test/Watch.test.ts",
       "test/endpoint.rules.test.ts",
       "test/options.rules.test.ts",
       "test/keys.rules.test.ts",

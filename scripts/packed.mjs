@@ -34,7 +34,8 @@ const EDITIONS = {
       "README.md"
     ],
     // @effect/platform-node: the Effect API specs send with its HttpClient, as an app of this edition would.
-    peers: ["effect", "@effect/platform", "@effect/platform-node"]
+    // ws: the optional peer a watcher's stream needs on Node 20 and the served fake's stream always needs.
+    peers: ["effect", "@effect/platform", "@effect/platform-node", "ws"]
   },
   4: {
     dir: Path.join(root, "effect4"),
@@ -49,7 +50,7 @@ const EDITIONS = {
       "../scripts/build-promise.mjs",
       "README.md"
     ],
-    peers: ["effect"]
+    peers: ["effect", "ws"]
   }
 }
 

@@ -14,10 +14,16 @@
  *   went straight through).
  * - `binance.gate.pauses` (counter): answers that paused or banned the budget; tag `reason` (`429`, `418`,
  *   `403`).
+ * - `binance.watch.reads` (counter): the reads watchers sent (`Watch`); tags `reason` (`routine`, `fresh`,
+ *   `stream`) and `outcome` (`ok` or the error's tag).
+ * - `binance.watch.asset_age` (gauge, ms): how old each watched asset's figure is (-1 before its first read); tag
+ *   `asset`.
+ * - `binance.watch.stream_up` (gauge): 1 while a watcher's user-data stream is connected, 0 while it is down.
  *
- * Effect 3's `Metric` has no unit field: the two histograms carry the tag `unit: "ms"`, which the OpenTelemetry
- * exporter takes as the instrument's unit (`# UNIT binance_request_duration ms` in Prometheus' text format; the
- * tag is also a label of the series), as the Effect 4 edition's `unit` attribute does.
+ * Effect 3's `Metric` has no unit field: the two histograms and `binance.watch.asset_age` carry the tag
+ * `unit: "ms"`, which the OpenTelemetry exporter takes as the instrument's unit (`# UNIT binance_request_duration
+ * ms` in Prometheus' text format; the tag is also a label of the series), as the Effect 4 edition's `unit`
+ * attribute does.
  *
  * Recording is plain code on values the call already has (no extra Effect steps).
  *
@@ -26,6 +32,7 @@
 import type * as Metric from "effect/Metric"
 import type * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Base from "./internal/metrics.js"
+import * as WatchMetrics from "./internal/watch/metrics.js"
 
 /**
  * Milliseconds from 1 to about 33 s, doubling: a loopback call, a Tokyo round trip and a `Retry-After` wait
@@ -71,3 +78,27 @@ export const gateWait: Metric.Metric.Histogram<number> = Base.withUnit(Base.gate
  * @category Metrics
  */
 export const gatePauses: Metric.Metric.Counter<number> = Base.gatePauses
+
+/**
+ * `binance.watch.reads`, the same metric as `Watch.reads`.
+ *
+ * @since 0.2.0
+ * @category Metrics
+ */
+export const watchReads: Metric.Metric.Counter<number> = WatchMetrics.reads
+
+/**
+ * `binance.watch.asset_age`, the same metric as `Watch.assetAge`.
+ *
+ * @since 0.2.0
+ * @category Metrics
+ */
+export const watchAssetAge: Metric.Metric.Gauge<number> = WatchMetrics.assetAge
+
+/**
+ * `binance.watch.stream_up`, the same metric as `Watch.streamUp`.
+ *
+ * @since 0.2.0
+ * @category Metrics
+ */
+export const watchStreamUp: Metric.Metric.Gauge<number> = WatchMetrics.streamUp

@@ -15,10 +15,15 @@
  *   went straight through).
  * - `binance.gate.pauses` (counter): answers that paused or banned the budget; attribute `reason` (`429`,
  *   `418`, `403`).
+ * - `binance.watch.reads` (counter): the reads watchers sent (`Watch`); attributes `reason` (`routine`,
+ *   `fresh`, `stream`) and `outcome` (`ok` or the error's tag).
+ * - `binance.watch.asset_age` (gauge, ms): how old each watched asset's figure is (-1 before its first read);
+ *   attribute `asset`.
+ * - `binance.watch.stream_up` (gauge): 1 while a watcher's user-data stream is connected, 0 while it is down.
  *
- * Effect 4's `Metric` has no unit field: the two histograms carry the attribute `unit: "ms"`, the convention
- * its exporters read (OTLP and OpenTelemetry take it as the instrument's unit; `PrometheusMetrics` leaves it out
- * of the labels).
+ * Effect 4's `Metric` has no unit field: the two histograms and `binance.watch.asset_age` carry the attribute
+ * `unit: "ms"`, the convention its exporters read (OTLP and OpenTelemetry take it as the instrument's unit;
+ * `PrometheusMetrics` leaves it out of the labels).
  *
  * Recording is plain code on values the call already has (no extra Effect steps).
  *
@@ -26,6 +31,7 @@
  */
 import type * as Metric from "effect/Metric"
 import * as Base from "./internal/metrics.js"
+import * as WatchMetrics from "./internal/watch/metrics.js"
 
 /**
  * Milliseconds from 1 to about 33 s, doubling: a loopback call, a Tokyo round trip and a `Retry-After` wait
@@ -79,3 +85,27 @@ export const gateWait: Metric.Histogram<number> = Base.gateWait
  * @category Metrics
  */
 export const gatePauses: Metric.Counter<number> = Base.gatePauses
+
+/**
+ * `binance.watch.reads`, the same metric as `Watch.reads`.
+ *
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const watchReads: Metric.Counter<number> = WatchMetrics.reads
+
+/**
+ * `binance.watch.asset_age`, the same metric as `Watch.assetAge`.
+ *
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const watchAssetAge: Metric.Gauge<number> = WatchMetrics.assetAge
+
+/**
+ * `binance.watch.stream_up`, the same metric as `Watch.streamUp`.
+ *
+ * @since 1.0.0
+ * @category Metrics
+ */
+export const watchStreamUp: Metric.Gauge<number> = WatchMetrics.streamUp

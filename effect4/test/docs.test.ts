@@ -17,7 +17,8 @@ const READMES = [
   Path.join(EDITION, "../README.md"),
   Path.join(EDITION, "README.md"),
   Path.join(EDITION, "../docs/observability.md"),
-  Path.join(EDITION, "../docs/watching.md")
+  Path.join(EDITION, "../docs/watching.md"),
+  Path.join(EDITION, "../docs/testing.md")
 ]
 const blocks = READMES.flatMap((file) =>
   [...Fs.readFileSync(file, "utf8").matchAll(/<!-- effect4 example: ([^ ]+) -->\n```ts\n([\s\S]*?)```/g)].map((m) => ({
@@ -29,7 +30,7 @@ const blocks = READMES.flatMap((file) =>
 
 describe("docs: the README's Effect 4 examples", () => {
   it("each is byte-identical to its file under effect4/test/examples", () => {
-    expect(blocks.length).toBe(4)
+    expect(blocks.length).toBe(5)
     for (const block of blocks) {
       expect(block.body, block.name).toBe(Fs.readFileSync(Path.join(EXAMPLES, block.file), "utf8"))
     }

@@ -1,5 +1,5 @@
-// Runs ./e2e.test.ts and ./differential.test.ts with the Effect 4 edition's vitest (5), the root's being vitest 3 on
-// Effect 3:
+// Runs ./e2e.test.ts, ./differential.test.ts and ./watch.test.ts with the Effect 4 edition's vitest (5), the root's
+// being vitest 3 on Effect 3:
 //   effect4/node_modules/.bin/vitest run --config test/packed/effect4/vitest.config.mjs   (npm run test:packed4)
 // Every import of the spec resolves in the packed tarball's consumer folder (scripts/packed.mjs), so the spec,
 // the library and its fake share one copy of Effect 4, as in a user's app; vitest itself is effect4's. The official
