@@ -26,6 +26,7 @@ import * as SubscriptionRef from "effect/SubscriptionRef"
 import type * as BinanceClock from "./BinanceClock.js"
 import type { InvalidConfiguration, PmAccountInfoError } from "./BinanceError.js"
 import type * as Credentials from "./Credentials.js"
+import type * as DriverRules from "./internal/core/watch/driver.js"
 import type * as Events from "./internal/core/watch/events.js"
 import type * as ScheduleRules from "./internal/core/watch/schedule.js"
 import * as Driver from "./internal/watch/driver.js"
@@ -88,7 +89,7 @@ export type WatchEvent = Model.Event
  * @since 1.0.0
  * @category Models
  */
-export type Snapshot = Model.Snapshot
+export type Snapshot = DriverRules.Snapshot
 
 /**
  * How old each asset's figure is (`ageMs` undefined until its first answer; `overdue` past `maxAgeMs`).
@@ -116,7 +117,7 @@ export type Plan = ScheduleRules.Plan
  * @since 1.0.0
  * @category Models
  */
-export type Options = Model.Options
+export type Options = DriverRules.Options
 
 /**
  * The latest snapshot (`get`), and its changes (`changes`: the current one first).

@@ -13,6 +13,7 @@ import * as Scope from "effect/Scope"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import { ClientClosed, InvalidConfiguration, type PmAccountInfoError } from "../../BinanceError.js"
 import type * as Api from "../core/promiseApi.js"
+import type * as DriverRules from "../core/watch/driver.js"
 import type * as Events from "../core/watch/events.js"
 import * as WatchOptions from "../core/watch/options.js"
 import * as Driver from "./driver.js"
@@ -45,7 +46,7 @@ export const make = (
   const { signal, ...watchOptions } = options
   const scope = Effect.runSync(Scope.make())
   let closing: Promise<void> | undefined
-  let snapshot: SubscriptionRef.SubscriptionRef<Model.Snapshot> | undefined
+  let snapshot: SubscriptionRef.SubscriptionRef<DriverRules.Snapshot> | undefined
   const ready = runtime.runPromiseExit(Effect.gen(function*() {
     const watcher = yield* Scope.provide(Driver.make({ ...watchOptions, wsBaseUrl }), scope)
     const first = yield* Scope.provide(PubSub.subscribe(watcher.events), scope)
