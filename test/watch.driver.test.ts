@@ -2,7 +2,7 @@
 // changes and which commands the edition must run, in order. Plain values in, plain commands out.
 import { describe, expect, it } from "@effect/vitest"
 import * as Driver from "../src/internal/core/watch/driver.js"
-import { Slots } from "../src/internal/core/watch/share.js"
+import { readKey, sharedOf, Slots } from "../src/internal/core/watch/share.js"
 
 interface Failure {
   readonly _tag: string
@@ -103,5 +103,13 @@ describe("core/watch/driver", () => {
       done: ["d1", "d2"]
     })
     expect(state.finished).toBe(true)
+  })
+
+  it("the watchers of one gate share its slots and reads in flight, keyed by budget, market, API key and asset", () => {
+    const gate = {}
+    expect(sharedOf(gate)).toBe(sharedOf(gate))
+    expect(sharedOf(gate)).not.toBe(sharedOf({}))
+    expect(readKey("b", undefined, "k", "BTC")).toBe(readKey("b", "usds-m", "k", "BTC"))
+    expect(readKey("b", "coin-m", "k", "BTC")).not.toBe(readKey("b", "usds-m", "k", "BTC"))
   })
 })

@@ -32,6 +32,7 @@ import * as DriverRules from "../core/watch/driver.js"
 import type * as Events from "../core/watch/events.js"
 import * as WatchOptions from "../core/watch/options.js"
 import * as ScheduleRules from "../core/watch/schedule.js"
+import * as Share from "../core/watch/share.js"
 import * as ListenKey from "./listenKey.js"
 import * as WatchMetrics from "./metrics.js"
 import type { Event, Requirements, Watcher } from "./model.js"
@@ -111,7 +112,7 @@ export const make = (
       )
 
     const readKey = (asset: string) =>
-      `${budgetKey}\u0000${config.market ?? "usds-m"}\u0000${Redacted.value(credentials.apiKey)}\u0000${asset}`
+      Share.readKey(budgetKey, config.market, Redacted.value(credentials.apiKey), asset)
 
     const read = (command: Extract<Command, { _tag: "Read" }>) => {
       const sent = Shared.joined(
@@ -126,8 +127,11 @@ export const make = (
             attributes: { "binance.asset": command.asset, "binance.watch.reason": command.reason }
           }),
           Effect.flatMap((exit) =>
-            Effect.map(Clock.currentTimeMillis, (at) =>
-              offer({ _tag: "ReadDone", id: command.id, asset: command.asset, reason: command.reason, exit, at }))
+            Effect.map(
+              Clock.currentTimeMillis,
+              (at) =>
+                offer({ _tag: "ReadDone", id: command.id, asset: command.asset, reason: command.reason, exit, at })
+            )
           ),
           Effect.provide(context)
         )
@@ -145,8 +149,7 @@ export const make = (
         case "Request":
           return Effect.asVoid(FiberSet.run(
             fibers,
-            Effect.map(ListenKey.send(command.method, keyContext), (answer) =>
-              offer({ _tag: "Answered", answer }))
+            Effect.map(ListenKey.send(command.method, keyContext), (answer) => offer({ _tag: "Answered", answer }))
           ))
         case "Connect":
           return Effect.flatMap(
@@ -278,8 +281,7 @@ export const make = (
       events,
       snapshot,
       fresh,
-      ages: Effect.map(Clock.currentTimeMillis, (now) =>
-        state.ages(now)),
+      ages: Effect.map(Clock.currentTimeMillis, (now) => state.ages(now)),
       plan: ScheduleRules.plan(scheduleConfig),
       start
     }
