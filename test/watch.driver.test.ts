@@ -112,4 +112,22 @@ describe("core/watch/driver", () => {
     expect(readKey("b", undefined, "k", "BTC")).toBe(readKey("b", "usds-m", "k", "BTC"))
     expect(readKey("b", "coin-m", "k", "BTC")).not.toBe(readKey("b", "usds-m", "k", "BTC"))
   })
+
+  it("checks the options, the stream's base URL included, and configures the rules from them", () => {
+    expect(Driver.check({ assets: [] })).toMatchObject({ field: "assets" })
+    expect(Driver.check({ assets: ["BTC"], wsBaseUrl: "http://x" })).toMatchObject({ field: "wsBaseUrl" })
+    const checked = Driver.check({ assets: ["BTC"] })
+    if ("field" in checked) throw new Error(checked.reason)
+    const shared = { weightLimit: 1200, slots: new Slots(), budgetKey: "k" }
+    const config = Driver.configOf(checked, { ...shared, streaming: true })
+    expect(config.schedule).toEqual({
+      assets: ["BTC"],
+      maxAgeMs: 60_000,
+      weightShare: 0.1,
+      weightLimit: 1200,
+      vmwThreshold: 0.01
+    })
+    expect(config.wsBaseUrl).toBe("wss://fstream.binance.com")
+    expect(Driver.configOf(checked, { ...shared, streaming: false }).wsBaseUrl).toBeUndefined()
+  })
 })

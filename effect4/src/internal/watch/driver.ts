@@ -29,7 +29,6 @@ import type * as CallRules from "../core/call.js"
 import { budgetKeyOf } from "../core/egress.js"
 import * as DriverRules from "../core/watch/driver.js"
 import type * as Events from "../core/watch/events.js"
-import * as WatchOptions from "../core/watch/options.js"
 import * as ScheduleRules from "../core/watch/schedule.js"
 import * as Share from "../core/watch/share.js"
 import * as ListenKey from "./listenKey.js"
@@ -60,10 +59,8 @@ export const make = (
   options: DriverRules.Options
 ): Effect.Effect<Watcher, InvalidConfiguration, Requirements | Scope.Scope> =>
   Effect.gen(function*() {
-    const checked = WatchOptions.checkWatchOptions(options)
+    const checked = DriverRules.check(options)
     if ("field" in checked) return yield* refused(checked)
-    const wsBaseUrl = WatchOptions.checkWsBaseUrl(options.wsBaseUrl ?? WatchOptions.DEFAULTS.wsBaseUrl)
-    if (typeof wsBaseUrl !== "string") return yield* refused(wsBaseUrl)
     const context = yield* Effect.context<Requirements>()
     const config = yield* BinanceConfig.BinanceConfig
     const credentials = yield* Credentials.Credentials
@@ -71,25 +68,22 @@ export const make = (
     const client = yield* HttpClient.HttpClient
     const gate = yield* RateLimit.RateLimit
     const webSocket = checked.stream ? yield* WebSocket.constructor : undefined
-    const scheduleConfig: ScheduleRules.Config = {
-      assets: checked.assets,
-      maxAgeMs: checked.maxAgeMs,
-      weightShare: checked.weightShare,
-      weightLimit: config.weightLimit,
-      vmwThreshold: checked.vmwThreshold
-    }
     const budgetKey = budgetKeyOf(config, client)
     const inputs = yield* Queue.unbounded<Input>()
     const events = yield* PubSub.sliding<Event>(DriverRules.EVENTS_CAPACITY)
     const snapshot = yield* SubscriptionRef.make(DriverRules.emptySnapshot(webSocket !== undefined))
     const fibers = yield* FiberSet.make()
     const scope = yield* Effect.scope
-    const state = new DriverRules.State<PmAccountInfoError, Waiter, Deferred.Deferred<void>>({
-      schedule: scheduleConfig,
-      wsBaseUrl: webSocket === undefined ? undefined : wsBaseUrl,
+    const rules = DriverRules.configOf(checked, {
+      weightLimit: config.weightLimit,
+      streaming: webSocket !== undefined,
       slots: Shared.slots(gate),
       budgetKey
-    }, yield* Clock.currentTimeMillis)
+    })
+    const state = new DriverRules.State<PmAccountInfoError, Waiter, Deferred.Deferred<void>>(
+      rules,
+      yield* Clock.currentTimeMillis
+    )
     const sockets = new Map<number, Fiber.Fiber<void>>()
     const offer = (input: Input) => void Queue.offerUnsafe(inputs, input)
     const keyContext: ListenKey.Context = {
@@ -280,7 +274,7 @@ export const make = (
       snapshot,
       fresh,
       ages: Effect.map(Clock.currentTimeMillis, (now) => state.ages(now)),
-      plan: ScheduleRules.plan(scheduleConfig),
+      plan: ScheduleRules.plan(rules.schedule),
       start
     }
   })

@@ -5,8 +5,9 @@
  * clock: each edition's `internal/watch/driver.ts` takes its inputs from one queue, passes the time, and runs the
  * commands in order. `W` is the edition's handle of a waiting `fresh`, `D` that of a waiting `close`.
  */
+import type { Refusal } from "../endpoint.js"
 import type { AccountEvent, AssetEvent, RiskEvent, StreamEvent, WatchEvent } from "./events.js"
-import type { WatchOptions } from "./options.js"
+import { type Checked, checkWatchOptions, checkWsBaseUrl, DEFAULTS, type WatchOptions } from "./options.js"
 import * as ScheduleRules from "./schedule.js"
 import type { Slots } from "./share.js"
 import * as StreamRules from "./stream.js"
@@ -45,6 +46,36 @@ export interface Snapshot {
 export interface Options extends WatchOptions {
   readonly wsBaseUrl?: string | undefined
 }
+
+/** The options checked (each edition fails a refusal as its `InvalidConfiguration`, before anything is built). */
+export const check = (options: Options): (Checked & { readonly wsBaseUrl: string }) | Refusal => {
+  const checked = checkWatchOptions(options)
+  if ("field" in checked) return checked
+  const wsBaseUrl = checkWsBaseUrl(options.wsBaseUrl ?? DEFAULTS.wsBaseUrl)
+  return typeof wsBaseUrl === "string" ? { ...checked, wsBaseUrl } : wsBaseUrl
+}
+
+/** The rules' configuration for checked options; `streaming` is false when polling alone (or without a socket). */
+export const configOf = (
+  checked: Checked & { readonly wsBaseUrl: string },
+  shared: {
+    readonly weightLimit: number
+    readonly streaming: boolean
+    readonly slots: Slots
+    readonly budgetKey: string
+  }
+): Config => ({
+  schedule: {
+    assets: checked.assets,
+    maxAgeMs: checked.maxAgeMs,
+    weightShare: checked.weightShare,
+    weightLimit: shared.weightLimit,
+    vmwThreshold: checked.vmwThreshold
+  },
+  wsBaseUrl: shared.streaming ? checked.wsBaseUrl : undefined,
+  slots: shared.slots,
+  budgetKey: shared.budgetKey
+})
 
 /** The snapshot before anything is read. */
 export const emptySnapshot = (streaming: boolean): Snapshot => ({
