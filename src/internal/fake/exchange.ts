@@ -1,6 +1,6 @@
 /**
- * The fake exchange as an Effect service: the shared core (`../core/fake/exchange.ts`) run on Effect's `Clock`
- * and `Random`, its problems failed as `FakeBinanceError`.
+ * The fake exchange as an Effect service: the shared core (`../core/fake/exchange.ts`, its operations
+ * `../core/fake/service.ts`) run on Effect's `Clock` and `Random`, its problems failed as `FakeBinanceError`.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -8,6 +8,7 @@ import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import type * as api from "../../FakeBinance.js"
 import * as core from "../core/fake/exchange.js"
+import { operations } from "../core/fake/service.js"
 import { FakeBinanceError } from "./error.js"
 
 const fail = (message: string) => Effect.fail(new FakeBinanceError({ message }))
@@ -71,36 +72,16 @@ const service = (
       return step.value.response
     }))
 
-  // A stream scripting call at server time, then a ring for the served fake's pump.
-  const scripted = (f: (now: number) => string | undefined): Effect.Effect<void, FakeBinanceError> =>
-    Effect.flatMap(serverTime, (now) =>
-      attempt(() => {
-        const problem = f(now)
-        if (problem === undefined) { for (const ring of streamChanged) ring() }
-        return problem
-      }))
-
   return {
     baseUrl: transport.baseUrl,
-    setStreamAccount: (apiKey, figures) => scripted((now) => exchange.setStreamAccount(apiKey, figures, now)),
-    pushStreamEvent: (frame, options) => scripted((now) => exchange.pushStreamEvent(frame, options?.apiKey, now)),
-    dropStream: (options) => scripted((now) => exchange.dropStream(options?.apiKey, now)),
-    expireListenKeys: (options) => scripted((now) => exchange.expireListenKeys(options?.apiKey, now)),
-    streamConnections: Effect.sync(() => exchange.userStream.open().length),
     handle,
-    addAccount: (account) => attempt(() => exchange.addAccount(account)),
-    setAsset: (apiKey, asset, amounts) => attempt(() => exchange.setAsset(apiKey, asset, amounts)),
-    setPortfolioMargin: (apiKey, enabled) => attempt(() => exchange.setPortfolioMargin(apiKey, enabled)),
-    setServerSkew: (millis) => attempt(() => exchange.setServerSkew(millis)),
-    setWeightLimit: (limit) => attempt(() => exchange.setWeightLimit(limit)),
-    enqueueFault: (fault, options) => attempt(() => exchange.enqueueFault(fault, options)),
-    setFaultRate: (fault, rate, options) => attempt(() => exchange.setFaultRate(fault, rate, options)),
-    clearFaults: Effect.sync(() => exchange.clearFaults()),
-    requests: Effect.sync(() => exchange.requests()),
-    requestCount: Effect.sync(() => exchange.requestCount()),
-    clearRequests: Effect.sync(() => exchange.clearRequests()),
-    usedWeight: Effect.map(serverTime, (now) => exchange.usedWeight(now)),
-    serverTime,
-    reset: Effect.sync(() => exchange.reset())
+    ...operations(exchange, streamChanged, {
+      attempt,
+      attemptAt: (f) => Effect.flatMap(serverTime, (now) => attempt(() => f(now))),
+      done: Effect.sync,
+      log: Effect.sync,
+      count: Effect.sync,
+      countAt: (f) => Effect.map(serverTime, f)
+    })
   }
 }
