@@ -97,12 +97,13 @@ describe("core/watch/driver", () => {
     const state = make()
     state.handle({ _tag: "Demand", asset: "ETH", deferred: "w1" }, 0)
     state.handle({ _tag: "Close", done: "d1" }, 0)
-    expect(state.finish([{ _tag: "Demand", asset: "BTC", deferred: "w2" }, { _tag: "Close", done: "d2" }])).toEqual({
-      interrupted: ["w1"],
-      refused: ["w2"],
-      done: ["d1", "d2"]
-    })
+    expect(state.finish()).toEqual({ interrupted: ["w1"], refused: [], done: ["d1"] })
     expect(state.finished).toBe(true)
+    expect(Driver.leftover([{ _tag: "Demand", asset: "BTC", deferred: "w2" }, { _tag: "Close", done: "d2" }])).toEqual({
+      interrupted: [],
+      refused: ["w2"],
+      done: ["d2"]
+    })
   })
 
   it("the watchers of one gate share its slots and reads in flight, keyed by budget, market, API key and asset", () => {
@@ -129,5 +130,11 @@ describe("core/watch/driver", () => {
     })
     expect(config.wsBaseUrl).toBe("wss://fstream.binance.com")
     expect(Driver.configOf(checked, { ...shared, streaming: false }).wsBaseUrl).toBeUndefined()
+  })
+
+  it("tags a read's outcome: ok, the error's tag, or Interrupted", () => {
+    expect(Driver.outcomeOf({ _tag: "Ok", maxWithdrawAmount: "1", maxWithdrawAmountUSD: "1" })).toBe("ok")
+    expect(Driver.outcomeOf({ _tag: "Failed", error: { _tag: "RateLimited" } })).toBe("RateLimited")
+    expect(Driver.outcomeOf({ _tag: "Failed", error: undefined })).toBe("Interrupted")
   })
 })

@@ -194,13 +194,10 @@ export const make = (
         if (input._tag === "Dropped") sockets.delete(input.id)
         return Effect.suspend(() => runAll(state.handle(input, now)))
       }
-      const outcome = Exit.isSuccess(input.exit) ? "ok" : Option.getOrElse(
-        Option.map(Cause.failureOption(input.exit.cause), (error) => error._tag),
-        () => "Interrupted"
-      )
+      const result = resultOf(input.exit)
       return Effect.zipRight(
-        WatchMetrics.recordRead(input.reason, outcome),
-        Effect.suspend(() => runAll(state.readDone(input, resultOf(input.exit), now), input.exit))
+        WatchMetrics.recordRead(input.reason, DriverRules.outcomeOf(result)),
+        Effect.suspend(() => runAll(state.readDone(input, result, now), input.exit))
       )
     }
 
@@ -223,16 +220,20 @@ export const make = (
         yield* recordAges(state.ages(now))
       }
     }).pipe(
-      Effect.ensuring(Effect.flatMap(Queue.takeAll(inputs), (left) => {
-        const finished = state.finish([...left])
+      Effect.ensuring(Effect.suspend(() => {
+        const end = (finished: DriverRules.Finished<Waiter, Deferred.Deferred<void>>) =>
+          Effect.all([
+            Effect.forEach(finished.interrupted, Deferred.interrupt, { discard: true }),
+            Effect.forEach(
+              finished.refused,
+              (deferred) => Deferred.fail(deferred, new InvalidConfiguration(DriverRules.CLOSED)),
+              { discard: true }
+            ),
+            Effect.forEach(finished.done, (done) => Deferred.succeed(done, undefined), { discard: true })
+          ], { discard: true })
         return Effect.all([
-          Effect.forEach(finished.interrupted, Deferred.interrupt, { discard: true }),
-          Effect.forEach(
-            finished.refused,
-            (deferred) => Deferred.fail(deferred, new InvalidConfiguration(DriverRules.CLOSED)),
-            { discard: true }
-          ),
-          Effect.forEach(finished.done, (done) => Deferred.succeed(done, undefined), { discard: true }),
+          end(state.finish()),
+          Effect.flatMap(Queue.takeAll(inputs), (left) => end(DriverRules.leftover(left))),
           PubSub.shutdown(events),
           Queue.shutdown(inputs)
         ], { discard: true })

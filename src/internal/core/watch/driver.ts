@@ -106,6 +106,10 @@ export type ReadResult<E> =
   | { readonly _tag: "Ok"; readonly maxWithdrawAmount: string; readonly maxWithdrawAmountUSD: string }
   | { readonly _tag: "Failed"; readonly error: E | undefined }
 
+/** The `outcome` tag of the `binance.watch.reads` metric: `ok`, the error's tag, or `Interrupted`. */
+export const outcomeOf = (result: ReadResult<{ readonly _tag: string }>): string =>
+  result._tag === "Ok" ? "ok" : result.error?._tag ?? "Interrupted"
+
 /** What the fiber is told, through its one queue. `X` is the edition's record of how a read ended. */
 export type Input<X, W, D> =
   | { readonly _tag: "Wake" }
@@ -155,9 +159,23 @@ export type Command<E, W> =
 export interface Finished<W, D> {
   /** Waiting on a read that will not end: interrupted. */
   readonly interrupted: ReadonlyArray<W>
-  /** Asked after the last input taken: refused with `CLOSED`. */
+  /** Refused with `CLOSED`. */
   readonly refused: ReadonlyArray<W>
   readonly done: ReadonlyArray<D>
+}
+
+/**
+ * The inputs still queued once the fiber stopped: a `fresh` that asked while the watcher was closing is refused,
+ * not left waiting for ever, and a second `close` is done.
+ */
+export const leftover = <W, D>(left: Iterable<Input<unknown, W, D>>): Finished<W, D> => {
+  const refused: Array<W> = []
+  const done: Array<D> = []
+  for (const input of left) {
+    if (input._tag === "Demand") refused.push(input.deferred)
+    else if (input._tag === "Close") done.push(input.done)
+  }
+  return { interrupted: [], refused, done }
 }
 
 export interface Config {
@@ -310,20 +328,12 @@ export class State<E extends { readonly _tag: string }, W, D> {
     }
   }
 
-  /** The fiber stopped (however): what is left to end, given the inputs still queued. */
-  finish(left: ReadonlyArray<Input<unknown, W, D>>): Finished<W, D> {
+  /** The fiber stopped (however): the waiters and the `close` left to end (then see `leftover`). */
+  finish(): Finished<W, D> {
     this.stopped = true
     const interrupted = [...this.waiters.values()].flat()
     this.waiters.clear()
-    const refused: Array<W> = []
-    const done: Array<D> = this.closing === undefined ? [] : [this.closing]
-    // What came in after the last input taken: a `fresh` that asked while the watcher was closing is refused, not
-    // left waiting for ever.
-    for (const input of left) {
-      if (input._tag === "Demand") refused.push(input.deferred)
-      else if (input._tag === "Close") done.push(input.done)
-    }
-    return { interrupted, refused, done }
+    return { interrupted, refused: [], done: this.closing === undefined ? [] : [this.closing] }
   }
 
   private step([state, actions]: StreamRules.Step, now: number): ReadonlyArray<Command<E, W>> {
