@@ -8,7 +8,7 @@ import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import type * as api from "../../FakeBinance.js"
 import * as core from "../core/fake/exchange.js"
-import { operations } from "../core/fake/service.js"
+import * as Service from "../core/fake/service.js"
 import { FakeBinanceError } from "./error.js"
 
 const fail = (message: string) => Effect.fail(new FakeBinanceError({ message }))
@@ -20,22 +20,16 @@ const attempt = (f: () => string | undefined): Effect.Effect<void, FakeBinanceEr
     return problem === undefined ? Effect.void : fail(problem)
   })
 
-/**
- * The service, the core exchange behind it, and the hooks its stream's scripting calls ring (so a served fake's
- * WebSocket pump wakes to send what they scripted).
- *
- * @internal
- */
-export interface Made {
-  readonly service: api.Service
-  readonly exchange: core.Exchange<Redacted.Redacted<string>>
-  readonly streamChanged: Set<() => void>
-}
+/** @internal */
+export type Made = Service.Made<api.Service, Redacted.Redacted<string>>
+
+/** Where the service runs: a served fake's URL and the real clock, or neither (in memory, the caller's clock). */
+type Transport = { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined }
 
 /** @internal */
 export const makeWithExchange = (
   options: api.Options,
-  transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined }
+  transport: Transport
 ): Effect.Effect<Made, FakeBinanceError> =>
   Effect.suspend(() => {
     const exchange = core.make(options, Redacted.make)
@@ -47,13 +41,13 @@ export const makeWithExchange = (
 /** @internal */
 export const make = (
   options: api.Options,
-  transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined }
+  transport: Transport
 ): Effect.Effect<api.Service, FakeBinanceError> =>
   Effect.map(makeWithExchange(options, transport), (made) => made.service)
 
 const service = (
   exchange: core.Exchange<Redacted.Redacted<string>>,
-  transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined },
+  transport: Transport,
   streamChanged: Set<() => void>
 ): api.Service => {
   // A served fake runs on the real clock whoever calls it; an in-memory one on the caller's clock.
@@ -75,7 +69,7 @@ const service = (
   return {
     baseUrl: transport.baseUrl,
     handle,
-    ...operations(exchange, streamChanged, {
+    ...Service.operations(exchange, streamChanged, {
       attempt,
       attemptAt: (f) => Effect.flatMap(serverTime, (now) => attempt(() => f(now))),
       done: Effect.sync,

@@ -55,3 +55,13 @@ export const operations = <Secret, Step, Done, Log, Count>(
     reset: done(() => exchange.reset())
   }
 }
+
+/**
+ * The service, the core exchange behind it, and the hooks its stream's scripting calls ring (so a served fake's
+ * WebSocket pump wakes to send what they scripted).
+ */
+export interface Made<Service, Secret> {
+  readonly service: Service
+  readonly exchange: Exchange<Secret>
+  readonly streamChanged: Set<() => void>
+}
