@@ -27,6 +27,7 @@ import type * as Subscribable from "effect/Subscribable"
 import type * as BinanceClock from "./BinanceClock.js"
 import type { InvalidConfiguration, PmAccountInfoError } from "./BinanceError.js"
 import type * as Credentials from "./Credentials.js"
+import type * as DriverRules from "./internal/core/watch/driver.js"
 import type * as Events from "./internal/core/watch/events.js"
 import type * as ScheduleRules from "./internal/core/watch/schedule.js"
 import * as Driver from "./internal/watch/driver.js"
@@ -34,8 +35,7 @@ import * as WatchMetrics from "./internal/watch/metrics.js"
 import type * as Model from "./internal/watch/model.js"
 
 /**
- * One asset's figures as `pmAccountInfo` answered them (Binance's exact strings); `at` is when the answer arrived
- * (epoch ms).
+ * One asset's figures as `pmAccountInfo` answered them.
  *
  * @since 0.2.0
  * @category Models
@@ -43,7 +43,7 @@ import type * as Model from "./internal/watch/model.js"
 export type AssetEvent = Events.AssetEvent
 
 /**
- * The account-level picture of `PM_PRO_ACCOUNT_UPDATE` (every 5 s), amounts in USD as Binance wrote them.
+ * The account-level picture of `PM_PRO_ACCOUNT_UPDATE`.
  *
  * @since 0.2.0
  * @category Models
@@ -51,7 +51,7 @@ export type AssetEvent = Events.AssetEvent
 export type AccountEvent = Events.AccountEvent
 
 /**
- * `RISK_LEVEL_CHANGE`: `level` is MARGIN_CALL, REDUCE_ONLY or FORCE_LIQUIDATION (a new one is passed on as written).
+ * `RISK_LEVEL_CHANGE`.
  *
  * @since 0.2.0
  * @category Models
@@ -59,7 +59,7 @@ export type AccountEvent = Events.AccountEvent
 export type RiskEvent = Events.RiskEvent
 
 /**
- * The user-data stream went up or down; polling covers the gap.
+ * The user-data stream went up or down.
  *
  * @since 0.2.0
  * @category Models
@@ -67,7 +67,7 @@ export type RiskEvent = Events.RiskEvent
 export type StreamEvent = Events.StreamEvent
 
 /**
- * A read failed: the asset keeps its last figure and is read again from `retryAt`; `error` is the typed error.
+ * A read failed; `error` is the typed error.
  *
  * @since 0.2.0
  * @category Models
@@ -83,16 +83,15 @@ export type ReadFailedEvent = Events.ReadFailedEvent<PmAccountInfoError>
 export type WatchEvent = Model.Event
 
 /**
- * The latest of everything: each asset's last figure, the account's last update, the last risk level change, and
- * the stream's state (`off` when watching by polling alone).
+ * The latest of everything.
  *
  * @since 0.2.0
  * @category Models
  */
-export type Snapshot = Model.Snapshot
+export type Snapshot = DriverRules.Snapshot
 
 /**
- * How old each asset's figure is (`ageMs` undefined until its first answer; `overdue` past `maxAgeMs`).
+ * How old each asset's figure is.
  *
  * @since 0.2.0
  * @category Models
@@ -100,8 +99,7 @@ export type Snapshot = Model.Snapshot
 export type Age = ScheduleRules.Age
 
 /**
- * What a share can do for these assets: the pace (`intervalMs`), how many assets it keeps under `maxAgeMs`
- * (`capacity`, `keepsUp`) and the weight it spends per minute.
+ * What a share can do for these assets.
  *
  * @since 0.2.0
  * @category Models
@@ -109,15 +107,12 @@ export type Age = ScheduleRules.Age
 export type Plan = ScheduleRules.Plan
 
 /**
- * A watcher's options: `assets` (1 to 200), `maxAgeMs` (default 60 000), `weightShare` (default 0.1 of the budget's
- * weight per minute), `stream` (default `true`; `false` watches by polling alone), `vmwThreshold` (default 0.01: a
- * `vmw` move of more than 1 % re-reads every asset) and `wsBaseUrl` (default `wss://fstream.binance.com`; `ws:` to
- * loopback only, for a served `FakeBinance`).
+ * A watcher's options.
  *
  * @since 0.2.0
  * @category Models
  */
-export type Options = Model.Options
+export type Options = DriverRules.Options
 
 /**
  * A running watcher.

@@ -26,6 +26,7 @@ import * as SubscriptionRef from "effect/SubscriptionRef"
 import type * as BinanceClock from "./BinanceClock.js"
 import type { InvalidConfiguration, PmAccountInfoError } from "./BinanceError.js"
 import type * as Credentials from "./Credentials.js"
+import type * as DriverRules from "./internal/core/watch/driver.js"
 import type * as Events from "./internal/core/watch/events.js"
 import type * as ScheduleRules from "./internal/core/watch/schedule.js"
 import * as Driver from "./internal/watch/driver.js"
@@ -33,8 +34,7 @@ import * as WatchMetrics from "./internal/watch/metrics.js"
 import type * as Model from "./internal/watch/model.js"
 
 /**
- * One asset's figures as `pmAccountInfo` answered them (Binance's exact strings); `at` is when the answer arrived
- * (epoch ms).
+ * One asset's figures as `pmAccountInfo` answered them.
  *
  * @since 1.0.0
  * @category Models
@@ -42,7 +42,7 @@ import type * as Model from "./internal/watch/model.js"
 export type AssetEvent = Events.AssetEvent
 
 /**
- * The account-level picture of `PM_PRO_ACCOUNT_UPDATE` (every 5 s), amounts in USD as Binance wrote them.
+ * The account-level picture of `PM_PRO_ACCOUNT_UPDATE`.
  *
  * @since 1.0.0
  * @category Models
@@ -50,7 +50,7 @@ export type AssetEvent = Events.AssetEvent
 export type AccountEvent = Events.AccountEvent
 
 /**
- * `RISK_LEVEL_CHANGE`: `level` is MARGIN_CALL, REDUCE_ONLY or FORCE_LIQUIDATION (a new one is passed on as written).
+ * `RISK_LEVEL_CHANGE`.
  *
  * @since 1.0.0
  * @category Models
@@ -58,7 +58,7 @@ export type AccountEvent = Events.AccountEvent
 export type RiskEvent = Events.RiskEvent
 
 /**
- * The user-data stream went up or down; polling covers the gap.
+ * The user-data stream went up or down.
  *
  * @since 1.0.0
  * @category Models
@@ -66,7 +66,7 @@ export type RiskEvent = Events.RiskEvent
 export type StreamEvent = Events.StreamEvent
 
 /**
- * A read failed: the asset keeps its last figure and is read again from `retryAt`; `error` is the typed error.
+ * A read failed; `error` is the typed error.
  *
  * @since 1.0.0
  * @category Models
@@ -82,16 +82,15 @@ export type ReadFailedEvent = Events.ReadFailedEvent<PmAccountInfoError>
 export type WatchEvent = Model.Event
 
 /**
- * The latest of everything: each asset's last figure, the account's last update, the last risk level change, and
- * the stream's state (`off` when watching by polling alone).
+ * The latest of everything.
  *
  * @since 1.0.0
  * @category Models
  */
-export type Snapshot = Model.Snapshot
+export type Snapshot = DriverRules.Snapshot
 
 /**
- * How old each asset's figure is (`ageMs` undefined until its first answer; `overdue` past `maxAgeMs`).
+ * How old each asset's figure is.
  *
  * @since 1.0.0
  * @category Models
@@ -99,8 +98,7 @@ export type Snapshot = Model.Snapshot
 export type Age = ScheduleRules.Age
 
 /**
- * What a share can do for these assets: the pace (`intervalMs`), how many assets it keeps under `maxAgeMs`
- * (`capacity`, `keepsUp`) and the weight it spends per minute.
+ * What a share can do for these assets.
  *
  * @since 1.0.0
  * @category Models
@@ -108,15 +106,12 @@ export type Age = ScheduleRules.Age
 export type Plan = ScheduleRules.Plan
 
 /**
- * A watcher's options: `assets` (1 to 200), `maxAgeMs` (default 60 000), `weightShare` (default 0.1 of the budget's
- * weight per minute), `stream` (default `true`; `false` watches by polling alone), `vmwThreshold` (default 0.01: a
- * `vmw` move of more than 1 % re-reads every asset) and `wsBaseUrl` (default `wss://fstream.binance.com`; `ws:` to
- * loopback only, for a served `FakeBinance`).
+ * A watcher's options.
  *
  * @since 1.0.0
  * @category Models
  */
-export type Options = Model.Options
+export type Options = DriverRules.Options
 
 /**
  * The latest snapshot (`get`), and its changes (`changes`: the current one first).

@@ -1,6 +1,6 @@
 /**
- * The fake exchange as an Effect service: the shared core (`../core/fake/exchange.ts`) run on Effect's `Clock`
- * and `Random`, its problems failed as `FakeBinanceError`.
+ * The fake exchange as an Effect service: the shared core (`../core/fake/exchange.ts`, its operations
+ * `../core/fake/service.ts`) run on Effect's `Clock` and `Random`, its problems failed as `FakeBinanceError`.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -8,6 +8,7 @@ import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import type * as api from "../../FakeBinance.js"
 import * as core from "../core/fake/exchange.js"
+import * as Service from "../core/fake/service.js"
 import { FakeBinanceError } from "./error.js"
 
 const fail = (message: string) => Effect.fail(new FakeBinanceError({ message }))
@@ -19,22 +20,16 @@ const attempt = (f: () => string | undefined): Effect.Effect<void, FakeBinanceEr
     return problem === undefined ? Effect.void : fail(problem)
   })
 
-/**
- * The service, the core exchange behind it, and the hooks its stream's scripting calls ring (so a served fake's
- * WebSocket pump wakes to send what they scripted).
- *
- * @internal
- */
-export interface Made {
-  readonly service: api.Service
-  readonly exchange: core.Exchange<Redacted.Redacted<string>>
-  readonly streamChanged: Set<() => void>
-}
+/** @internal */
+export type Made = Service.Made<api.Service, Redacted.Redacted<string>>
+
+/** Where the service runs: a served fake's URL and the real clock, or neither (in memory, the caller's clock). */
+type Transport = { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined }
 
 /** @internal */
 export const makeWithExchange = (
   options: api.Options,
-  transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined }
+  transport: Transport
 ): Effect.Effect<Made, FakeBinanceError> =>
   Effect.suspend(() => {
     const exchange = core.make(options, Redacted.make)
@@ -46,13 +41,13 @@ export const makeWithExchange = (
 /** @internal */
 export const make = (
   options: api.Options,
-  transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined }
+  transport: Transport
 ): Effect.Effect<api.Service, FakeBinanceError> =>
   Effect.map(makeWithExchange(options, transport), (made) => made.service)
 
 const service = (
   exchange: core.Exchange<Redacted.Redacted<string>>,
-  transport: { readonly baseUrl: string | undefined; readonly clock: Clock.Clock | undefined },
+  transport: Transport,
   streamChanged: Set<() => void>
 ): api.Service => {
   // A served fake runs on the real clock whoever calls it; an in-memory one on the caller's clock.
@@ -71,36 +66,16 @@ const service = (
       return step.value.response
     }))
 
-  // A stream scripting call at server time, then a ring for the served fake's pump.
-  const scripted = (f: (now: number) => string | undefined): Effect.Effect<void, FakeBinanceError> =>
-    Effect.flatMap(serverTime, (now) =>
-      attempt(() => {
-        const problem = f(now)
-        if (problem === undefined) { for (const ring of streamChanged) ring() }
-        return problem
-      }))
-
   return {
     baseUrl: transport.baseUrl,
-    setStreamAccount: (apiKey, figures) => scripted((now) => exchange.setStreamAccount(apiKey, figures, now)),
-    pushStreamEvent: (frame, options) => scripted((now) => exchange.pushStreamEvent(frame, options?.apiKey, now)),
-    dropStream: (options) => scripted((now) => exchange.dropStream(options?.apiKey, now)),
-    expireListenKeys: (options) => scripted((now) => exchange.expireListenKeys(options?.apiKey, now)),
-    streamConnections: Effect.sync(() => exchange.userStream.open().length),
     handle,
-    addAccount: (account) => attempt(() => exchange.addAccount(account)),
-    setAsset: (apiKey, asset, amounts) => attempt(() => exchange.setAsset(apiKey, asset, amounts)),
-    setPortfolioMargin: (apiKey, enabled) => attempt(() => exchange.setPortfolioMargin(apiKey, enabled)),
-    setServerSkew: (millis) => attempt(() => exchange.setServerSkew(millis)),
-    setWeightLimit: (limit) => attempt(() => exchange.setWeightLimit(limit)),
-    enqueueFault: (fault, options) => attempt(() => exchange.enqueueFault(fault, options)),
-    setFaultRate: (fault, rate, options) => attempt(() => exchange.setFaultRate(fault, rate, options)),
-    clearFaults: Effect.sync(() => exchange.clearFaults()),
-    requests: Effect.sync(() => exchange.requests()),
-    requestCount: Effect.sync(() => exchange.requestCount()),
-    clearRequests: Effect.sync(() => exchange.clearRequests()),
-    usedWeight: Effect.map(serverTime, (now) => exchange.usedWeight(now)),
-    serverTime,
-    reset: Effect.sync(() => exchange.reset())
+    ...Service.operations(exchange, streamChanged, {
+      attempt,
+      attemptAt: (f) => Effect.flatMap(serverTime, (now) => attempt(() => f(now))),
+      done: Effect.sync,
+      log: Effect.sync,
+      count: Effect.sync,
+      countAt: (f) => Effect.map(serverTime, f)
+    })
   }
 }

@@ -1,7 +1,7 @@
 /**
- * `client.watch` of the Promise API: the Effect watcher (`./driver.ts`) run on the client's runtime, in a scope of
- * its own that `close()` (or the signal, or the client's `close()`) closes. Its events are iterated from a
- * subscription taken before the watcher starts, so the first iteration misses nothing.
+ * `client.watch` of the Promise API: the core's adapter (`../core/watch/promiseWatcher.ts`) over the Effect watcher
+ * (`./driver.ts`) run on the client's runtime, in a scope of its own that `close()` (or the signal, or the client's
+ * `close()`) closes. Its events are iterated from a subscription taken before the watcher starts.
  */
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -14,12 +14,9 @@ import * as Scope from "effect/Scope"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import { ClientClosed, InvalidConfiguration, type PmAccountInfoError } from "../../BinanceError.js"
 import type * as Api from "../core/promiseApi.js"
-import type * as Events from "../core/watch/events.js"
-import * as WatchOptions from "../core/watch/options.js"
+import * as PromiseWatcher from "../core/watch/promiseWatcher.js"
 import * as Driver from "./driver.js"
 import type * as Model from "./model.js"
-
-type Event = Events.WatchEvent<PmAccountInfoError>
 
 /** Rejects with the typed error itself (not a FiberFailure), `ClientClosed` once closed. */
 const rejected = (cause: Cause.Cause<PmAccountInfoError>): Promise<never> => {
@@ -37,74 +34,25 @@ export const make = (
   options: Api.WatchOptions,
   wsBaseUrl: string
 ): Api.Watcher<PmAccountInfoError> => {
-  // Refused at once, before anything is built: the same checks the Effect watcher makes, and watch's own.
-  const refusal = (() => {
-    const checked = WatchOptions.checkWatchOptions(options)
-    return "field" in checked ? checked : undefined
-  })()
-  if (refusal !== undefined) throw new InvalidConfiguration(refusal)
-  const { signal, ...watchOptions } = options
+  const { signal: _signal, ...watchOptions } = options
   const scope = Effect.runSync(Scope.make())
-  let closing: Promise<void> | undefined
-  let snapshot: SubscriptionRef.SubscriptionRef<Model.Snapshot> | undefined
-  const ready = runtime.runPromiseExit(Effect.gen(function*() {
-    const watcher = yield* Scope.extend(Driver.make({ ...watchOptions, wsBaseUrl }), scope)
-    const first = yield* Scope.extend(PubSub.subscribe(watcher.events), scope)
-    yield* watcher.start
-    snapshot = watcher.snapshot
-    return { watcher, first }
-  }))
-  // Each iteration after the first subscribes when it starts.
-  let firstTaken = false
-
-  const onAbort = () => void close()
-  const close = (): Promise<void> => {
-    signal?.removeEventListener("abort", onAbort)
-    closing ??= ready.then(() => Effect.runPromise(Scope.close(scope, Exit.void)))
-    return closing
-  }
-  if (signal?.aborted === true) void close()
-  else signal?.addEventListener("abort", onAbort, { once: true })
-
-  const iterate = (): AsyncIterator<Event> => {
-    const subscription = ready.then((exit): Promise<Queue.Dequeue<Event>> | Queue.Dequeue<Event> => {
-      if (Exit.isFailure(exit)) return rejected(exit.cause)
-      if (!firstTaken) {
-        firstTaken = true
-        return exit.value.first
-      }
-      return Effect.runPromise(Scope.extend(PubSub.subscribe(exit.value.watcher.events), scope))
-    })
-    let done = false
-    return {
-      next: async (): Promise<IteratorResult<Event>> => {
-        if (done) return { done: true, value: undefined }
-        const queue = await subscription
-        const taken = await Effect.runPromiseExit(Queue.take(queue))
-        // A shut-down subscription (the watcher closed) ends the iteration.
-        if (Exit.isSuccess(taken)) return { done: false, value: taken.value }
-        done = true
-        return { done: true, value: undefined }
-      },
-      // Ending one iteration (a `break`) leaves the watcher running: `close()` ends it.
-      return: async (): Promise<IteratorResult<Event>> => {
-        done = true
-        return { done: true, value: undefined }
-      }
-    }
-  }
-
-  return {
-    [Symbol.asyncIterator]: iterate,
-    latest: (asset) => snapshot === undefined ? undefined : Effect.runSync(SubscriptionRef.get(snapshot)).assets[asset],
-    fresh: (asset) =>
-      ready.then((exit) =>
-        Exit.isFailure(exit)
-          ? rejected(exit.cause)
-          : closing !== undefined
-          ? Promise.reject(new ClientClosed({ during: false }))
-          : runtime.runPromiseExit(exit.value.watcher.fresh(asset)).then(settle)
-      ),
-    close
-  }
+  return PromiseWatcher.make<Queue.Dequeue<Model.Event>, PmAccountInfoError>(options, {
+    start: () =>
+      runtime.runPromiseExit(Effect.gen(function*() {
+        const watcher = yield* Scope.extend(Driver.make({ ...watchOptions, wsBaseUrl }), scope)
+        const first = yield* Scope.extend(PubSub.subscribe(watcher.events), scope)
+        yield* watcher.start
+        return {
+          first,
+          subscribe: () => Effect.runPromise(Scope.extend(PubSub.subscribe(watcher.events), scope)),
+          take: (queue) =>
+            Effect.runPromiseExit(Queue.take(queue)).then((taken) => Exit.isSuccess(taken) ? taken.value : undefined),
+          latest: (asset) => Effect.runSync(SubscriptionRef.get(watcher.snapshot)).assets[asset],
+          fresh: (asset) => runtime.runPromiseExit(watcher.fresh(asset)).then(settle)
+        } satisfies PromiseWatcher.Started<Queue.Dequeue<Model.Event>, PmAccountInfoError>
+      })).then(settle),
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void)),
+    refused: (refusal) => new InvalidConfiguration(refusal),
+    closed: () => new ClientClosed({ during: false })
+  })
 }

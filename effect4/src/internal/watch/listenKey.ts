@@ -1,7 +1,7 @@
 /**
- * One `POST`/`PUT`/`DELETE /fapi/v1/listenKey` (or COIN-M's `/dapi/v1`) through the rate-limit gate: API key header
- * only, weight 1. It never fails: whatever happened (an answer, a refusal of the gate, a transport error, a
- * timeout) is the `Answer` the stream's life cycle (core/watch/stream.ts) is told.
+ * One listenKey request (core/watch/listenKey.ts) through the rate-limit gate and the HTTP client. It never fails:
+ * whatever happened (an answer, a refusal of the gate, a transport error, a timeout) is the `Answer` the stream's
+ * life cycle (core/watch/stream.ts) is told.
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -14,10 +14,8 @@ import * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../../BinanceConfig.js"
 import type * as RateLimit from "../../RateLimit.js"
 import { budgetKeyOf } from "../core/egress.js"
-import * as Responses from "../core/responses.js"
+import * as KeyRules from "../core/watch/listenKey.js"
 import * as StreamRules from "../core/watch/stream.js"
-
-const API_KEY_HEADER = "x-mbx-apikey"
 
 /** @internal */
 export interface Context {
@@ -30,27 +28,10 @@ export interface Context {
 }
 
 /** @internal */
-export const pathOf = (config: BinanceConfig.Service): string =>
-  config.market === "coin-m" ? StreamRules.COINM_LISTEN_KEY_PATH : StreamRules.LISTEN_KEY_PATH
-
-const describe = (classified: Responses.Classified): string => {
-  const code = "code" in classified && classified.code !== undefined ? ` ${classified.code}` : ""
-  const msg = "msg" in classified && classified.msg !== undefined ? ` ${classified.msg}` : ""
-  return `listenKey: ${classified._tag} (HTTP ${classified.status}${code})${msg}`
-}
-
-/** @internal */
 export const send = (method: StreamRules.Method, context: Context): Effect.Effect<StreamRules.Answer> => {
   const { client, config, gate } = context
-  const timeoutMs = Duration.toMillis(config.timeout)
-  const request = HttpClientRequest.make(method)(`${config.baseUrl}${pathOf(config)}`, {
-    headers: {
-      accept: "application/json",
-      "user-agent": config.userAgent,
-      [API_KEY_HEADER]: Redacted.value(context.apiKey)
-    }
-  })
-  const failed = (reason: string, code?: number): StreamRules.Answer => ({ _tag: "Failed", reason, code })
+  const { url, headers } = KeyRules.requestOf(config, Redacted.value(context.apiKey))
+  const request = HttpClientRequest.make(method)(url, { headers })
   return Effect.uninterruptibleMask((restore) =>
     Effect.matchEffect(
       restore(gate.acquire({
@@ -61,7 +42,7 @@ export const send = (method: StreamRules.Method, context: Context): Effect.Effec
         now: context.now
       })),
       {
-        onFailure: (refused) => Effect.succeed(failed(`listenKey: ${refused.message}`)),
+        onFailure: (refused) => Effect.succeed(KeyRules.unanswered(refused.message)),
         onSuccess: (permit) => {
           let outcome: RateLimit.Outcome = {}
           // Binance's clock minus the host's when the request left: the release reads only the host clock.
@@ -75,29 +56,22 @@ export const send = (method: StreamRules.Method, context: Context): Effect.Effec
             ),
             Effect.timeoutOrElse({
               duration: config.timeout,
-              orElse: () => Effect.fail(`timed out after ${timeoutMs} ms`)
+              orElse: () => Effect.fail(KeyRules.timedOut(Duration.toMillis(config.timeout)))
             }),
             // The platform's own client span would record the API key header: ours is the watcher's span.
             Effect.provideService(HttpClient.TracerDisabledWhen, constTrue),
             Effect.updateService(
               Headers.CurrentRedactedNames,
-              (names) => names.includes(API_KEY_HEADER) ? names : [...names, API_KEY_HEADER]
+              (names) => names.includes(KeyRules.API_KEY_HEADER) ? names : [...names, KeyRules.API_KEY_HEADER]
             ),
             Effect.flatMap((raw) =>
-              Effect.map(Clock.currentTimeMillis, (local): StreamRules.Answer => {
-                const judged = Responses.judge(Responses.answerOf(raw), local + skew)
+              Effect.map(Clock.currentTimeMillis, (local) => {
+                const judged = KeyRules.answered(raw, local + skew)
                 outcome = judged.outcome
-                return judged.classified === undefined
-                  ? { _tag: "Ok", body: raw.text }
-                  : failed(
-                    describe(judged.classified),
-                    "code" in judged.classified ? judged.classified.code : undefined
-                  )
+                return judged.answer
               })
             ),
-            Effect.catch((error) =>
-              Effect.succeed(failed(`listenKey: ${typeof error === "string" ? error : Responses.describeCause(error)}`))
-            )
+            Effect.catch((error) => Effect.succeed(KeyRules.failedWith(error)))
           )
           return restore(roundTrip).pipe(
             Effect.onExit(() =>

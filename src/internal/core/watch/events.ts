@@ -7,7 +7,10 @@
 import { DECIMAL } from "../endpoint.js"
 import type { Reason } from "./schedule.js"
 
-/** One asset's figures, as `pmAccountInfo` answered them; `at` is when the answer arrived (epoch ms). */
+/**
+ * One asset's figures as `pmAccountInfo` answered them (Binance's exact strings); `at` is when the answer arrived
+ * (epoch ms).
+ */
 export interface AssetEvent {
   readonly type: "asset"
   readonly asset: string
@@ -16,7 +19,7 @@ export interface AssetEvent {
   readonly at: number
 }
 
-/** The account-level picture of `PM_PRO_ACCOUNT_UPDATE` (every 5 s); amounts in USD. */
+/** The account-level picture of `PM_PRO_ACCOUNT_UPDATE` (every 5 s), amounts in USD as Binance wrote them. */
 export interface AccountEvent {
   readonly type: "account"
   /** The event time, `E`. */
@@ -33,7 +36,9 @@ export interface AccountEvent {
 export const RISK_LEVELS = ["MARGIN_CALL", "REDUCE_ONLY", "FORCE_LIQUIDATION"] as const
 export type RiskLevel = typeof RISK_LEVELS[number]
 
-/** `RISK_LEVEL_CHANGE`. A level Binance may add later is passed on as written. */
+/**
+ * `RISK_LEVEL_CHANGE`: `level` is MARGIN_CALL, REDUCE_ONLY or FORCE_LIQUIDATION (a new one is passed on as written).
+ */
 export interface RiskEvent {
   readonly type: "risk"
   readonly at: number
@@ -44,14 +49,14 @@ export interface RiskEvent {
   readonly maintenanceMargin?: string
 }
 
-/** The user-data stream went up or down (polling covers the gap). */
+/** The user-data stream went up or down; polling covers the gap. */
 export interface StreamEvent {
   readonly type: "stream"
   readonly state: "up" | "down"
   readonly reason?: string
 }
 
-/** A read failed; the asset keeps its last figure and is read again from `retryAt`. */
+/** A read failed: the asset keeps its last figure and is read again from `retryAt`; `error` is the typed error. */
 export interface ReadFailedEvent<E = unknown> {
   readonly type: "read-failed"
   readonly asset: string
@@ -62,6 +67,7 @@ export interface ReadFailedEvent<E = unknown> {
   readonly error: E
 }
 
+/** What a watcher tells. */
 export type WatchEvent<E = unknown> = AssetEvent | AccountEvent | RiskEvent | StreamEvent | ReadFailedEvent<E>
 
 /** A stream message, decoded. */

@@ -47,7 +47,10 @@ export const intervalMs = (config: Config): number =>
 /** The age at which a figure is due for a routine read. */
 export const refreshAfterMs = (config: Config): number => Math.floor(config.maxAgeMs * REFRESH_AT)
 
-/** What a configuration can do, in steady state and ignoring latency: for docs, warnings and metrics. */
+/**
+ * What a share can do for these assets, in steady state and ignoring latency: the pace (`intervalMs`), how many
+ * assets it keeps under `maxAgeMs` (`capacity`, `keepsUp`) and the weight it spends per minute.
+ */
 export interface Plan {
   readonly intervalMs: number
   readonly refreshAfterMs: number

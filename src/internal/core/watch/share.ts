@@ -18,3 +18,25 @@ export class Slots {
     return at
   }
 }
+
+/** What the watchers on one gate share: the pacing, and the reads in flight (`R`: the edition's handle of one). */
+export interface Shared<R> {
+  readonly slots: Slots
+  readonly reads: Map<string, R>
+}
+
+const byGate = new WeakMap<object, Shared<unknown>>()
+
+/** The state shared on `gate` (the process-wide gate in production, a fresh one per spec with `FakeBinance.layer`). */
+export const sharedOf = <R>(gate: object): Shared<R> => {
+  let shared = byGate.get(gate)
+  if (shared === undefined) {
+    shared = { slots: new Slots(), reads: new Map() }
+    byGate.set(gate, shared)
+  }
+  return shared as Shared<R>
+}
+
+/** The key of a read another watcher may join: same budget, market, API key and asset. */
+export const readKey = (budgetKey: string, market: string | undefined, apiKey: string, asset: string): string =>
+  `${budgetKey}\u0000${market ?? "usds-m"}\u0000${apiKey}\u0000${asset}`
