@@ -80,7 +80,7 @@ export type ReadFailedEvent = Events.ReadFailedEvent<PmAccountInfoError>
  * @since 0.2.0
  * @category Models
  */
-export type WatchEvent = Model.Event
+export type WatchEvent = Events.WatchEvent<PmAccountInfoError>
 
 /**
  * The latest of everything.

@@ -79,7 +79,7 @@ export type ReadFailedEvent = Events.ReadFailedEvent<PmAccountInfoError>
  * @since 1.0.0
  * @category Models
  */
-export type WatchEvent = Model.Event
+export type WatchEvent = Events.WatchEvent<PmAccountInfoError>
 
 /**
  * The latest of everything.
