@@ -71,8 +71,10 @@ const soak = (edition: Edition): Promise<Report> =>
     const watcher = client.watch({ assets: ASSETS })
     const consumed = (async () => {
       for await (const event of watcher) {
-        if (event.type === "stream") event.state === "up" ? counts.ups++ : counts.drops++
-        else if (event.type === "read-failed") counts.readFailed++
+        if (event.type === "stream") {
+          if (event.state === "up") counts.ups++
+          else counts.drops++
+        } else if (event.type === "read-failed") counts.readFailed++
         else if (event.type === "asset") counts.assetEvents++
       }
     })()
