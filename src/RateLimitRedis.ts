@@ -148,7 +148,9 @@ export const make = (
     if (url === undefined) {
       yield* ping(redis, connectTimeoutMs, RedisClient.locationOf(redis))
     }
-    return RateLimit.make(RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
+    const store = RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs })
+    // The watchers' pace of each budget is the fleet's too (`Watch`).
+    return { ...RateLimit.make(store), pace: store.pace }
   })
 
 /**

@@ -160,7 +160,9 @@ export const make: (
   } else {
     redis = yield* connect(url, options.url!, connectTimeoutMs, commandTimeoutMs)
   }
-  return RateLimit.make(RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
+  const store = RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs })
+  // The watchers' pace of each budget is the fleet's too (`Watch`).
+  return { ...RateLimit.make(store), pace: store.pace }
 })
 
 /**
