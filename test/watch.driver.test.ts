@@ -1,6 +1,8 @@
 // The watcher fiber's decisions (src/internal/core/watch/driver.ts), shared by both editions: what each input
 // changes and which commands the edition must run, in order. Plain values in, plain commands out.
 import { describe, expect, it } from "@effect/vitest"
+import type { Redis } from "ioredis"
+import { Fleet } from "../src/internal/core/redisStore.js"
 import * as Driver from "../src/internal/core/watch/driver.js"
 import { readKey, sharedOf, Slots } from "../src/internal/core/watch/share.js"
 
@@ -58,6 +60,19 @@ describe("core/watch/driver", () => {
     ])
     state.handle({ _tag: "Demand", asset: "ETH", deferred: "w" }, 40)
     expect(reads(state, 40)).toEqual(["ETH:fresh:0"])
+  })
+
+  it("the fleet's slot, else the process's own pace: never sooner than its own previous slot plus the interval", () => {
+    const fleet = new Fleet({} as Redis, (key) => key)
+    // Redis answers: its slots, one process's reads among the fleet's.
+    expect(fleet.slot("k", 1_000, 900, 100)).toBe(1_000)
+    expect(fleet.slot("k", 1_300, 1_000, 100)).toBe(1_300)
+    // Redis away: this process alone, at the pace, from its last slot.
+    expect(fleet.slot("k", undefined, 1_310, 100)).toBe(1_400)
+    expect(fleet.slot("k", undefined, 1_320, 100)).toBe(1_500)
+    // Redis back, having forgotten: still no burst.
+    expect(fleet.slot("k", 1_330, 1_330, 100)).toBe(1_600)
+    expect(fleet.slot("other", undefined, 1_330, 100)).toBe(1_330)
   })
 
   it("a fresh demand is read at once and its waiters settled with the figure, which is published first", () => {
