@@ -82,6 +82,33 @@ describe.skipIf(server === undefined)(
         expect(ttl).toBeLessThanOrEqual(5_100)
       })))
 
+    it.live("Redis stalled: each claim falls back after the command timeout, at the process's own pace, never hangs", () => {
+      const logs: Array<string> = []
+      return Effect.scoped(Effect.gen(function*() {
+        const relay = yield* Effect.acquireRelease(
+          Effect.promise(() => tcpProxy(server!.port)),
+          (p) => Effect.promise(() => p.down())
+        )
+        const gate = yield* RateLimitRedis.make({
+          url: `redis://127.0.0.1:${relay.port}`,
+          keyPrefix: `test4:${Crypto.randomUUID()}:`,
+          commandTimeout: "200 millis"
+        })
+        expect(yield* gate.pace!(BASE, 100, 1_000)).toBe(1_000)
+        relay.stall()
+        const started = Date.now()
+        const slots = [yield* gate.pace!(BASE, 100, 1_000), yield* gate.pace!(BASE, 100, 1_000)]
+        const elapsed = Date.now() - started
+        relay.flow()
+        expect(slots).toEqual([1_100, 1_200])
+        expect(elapsed).toBeGreaterThanOrEqual(2 * 200)
+        expect(elapsed).toBeLessThan(5_000)
+        expect(logs).toEqual([
+          "Warn RateLimitRedis: Redis unavailable; this process uses its own gate until it answers"
+        ])
+      })).pipe(Effect.provide(capture(logs)))
+    })
+
     it.live("two watchers on two gates sharing one Redis spend the share between them, on slots an interval apart", () =>
       Effect.scoped(Effect.gen(function*() {
         const keyPrefix = `test4:${Crypto.randomUUID()}:`
