@@ -92,6 +92,12 @@ export interface Service {
   /** `now` is the server-clock estimate when the outcome arrived. Never sends anything and never waits. */
   readonly release: (permit: Permit, outcome: Outcome, now: number) => Effect.Effect<void>
   readonly snapshot: (key: string) => Effect.Effect<Snapshot>
+  /**
+   * Takes the next slot of budget `key`'s paced reads (the watchers'), at least `intervalMs` after the one taken
+   * before it by anyone on this gate; `now` and the slot are on Binance's clock (estimated). `RateLimitRedis` has it,
+   * so a fleet's watchers share one pace; without it, the watchers of each process pace themselves.
+   */
+  readonly pace?: ((key: string, intervalMs: number, now: number) => Effect.Effect<number>) | undefined
 }
 
 /**

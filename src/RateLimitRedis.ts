@@ -12,6 +12,8 @@
  * - a 429's `Retry-After` and a 418 ban seen by one process hold every process back;
  * - window keys expire a minute after their window, so a process killed mid-request leaves nothing behind
  *   for longer than that;
+ * - the watchers (`Watch`) of every process take their paced reads' turns from one key beside the budget, so the
+ *   fleet reads at most at one `weightShare`'s pace, evenly spaced;
  * - if Redis stops answering, each process falls back to its own in-process gate (a warning is logged) and
  *   shares again as soon as Redis answers. Building the layer fails with `RedisUnavailable` when Redis cannot be
  *   reached within `connectTimeout`.
@@ -148,7 +150,9 @@ export const make = (
     if (url === undefined) {
       yield* ping(redis, connectTimeoutMs, RedisClient.locationOf(redis))
     }
-    return RateLimit.make(RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
+    const store = RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs })
+    // The watchers' pace of each budget is the fleet's too (`Watch`).
+    return { ...RateLimit.make(store), pace: store.pace }
   })
 
 /**

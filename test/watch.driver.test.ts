@@ -1,6 +1,8 @@
 // The watcher fiber's decisions (src/internal/core/watch/driver.ts), shared by both editions: what each input
 // changes and which commands the edition must run, in order. Plain values in, plain commands out.
 import { describe, expect, it } from "@effect/vitest"
+import type { Redis } from "ioredis"
+import { Fleet } from "../src/internal/core/redisStore.js"
 import * as Driver from "../src/internal/core/watch/driver.js"
 import { readKey, sharedOf, Slots } from "../src/internal/core/watch/share.js"
 
@@ -8,12 +10,13 @@ interface Failure {
   readonly _tag: string
 }
 
-const make = (wsBaseUrl: string | undefined = undefined, slots = new Slots()) =>
+const make = (wsBaseUrl: string | undefined = undefined, slots = new Slots(), fleet = false) =>
   new Driver.State<Failure, string, string>({
     schedule: { assets: ["BTC", "ETH"], maxAgeMs: 60_000, weightShare: 0.1, weightLimit: 2400, vmwThreshold: 0.01 },
     wsBaseUrl,
     slots,
-    budgetKey: "k"
+    budgetKey: "k",
+    fleet
   }, 0)
 
 const reads = (state: Driver.State<Failure, string, string>, now: number) =>
@@ -29,6 +32,47 @@ describe("core/watch/driver", () => {
     expect(reads(make(undefined, slots), 0)).toEqual(["BTC:routine:1250"])
     expect(reads(state, 1250)).toEqual(["ETH:routine:1250"])
     expect(state.due(1250).wakeAt).toBeLessThanOrEqual(1250 + Driver.AGES_EVERY_MS)
+  })
+
+  it("with a fleet's gate, a paced read claims its slot and goes when the claim's answer says; fresh does not", () => {
+    const slots = new Slots()
+    const state = make(undefined, slots, true)
+    const [claim] = state.due(0).reads
+    expect(claim).toEqual({ _tag: "Claim", id: expect.any(Number), asset: "BTC", reason: "routine", intervalMs: 1250 })
+    // The process's own slots are left to the gate (its fallback while Redis is away).
+    expect(slots.claim("k", 0, 1)).toBe(0)
+    // The gate's slot is on Binance's clock (here 1000 ms ahead of the watcher's), answered 30 ms after asking.
+    const input = Driver.claimed<never, string, string>(claim as Driver.Claim, 3_000, 1_000, 0)
+    expect(input).toEqual({
+      _tag: "Claimed",
+      id: (claim as Driver.Claim).id,
+      asset: "BTC",
+      reason: "routine",
+      at: 2_000
+    })
+    if (input._tag !== "Claimed") throw new Error("not a Claimed")
+    expect(state.handle(input, 30)).toEqual([
+      { _tag: "Read", id: input.id, asset: "BTC", reason: "routine", delayMs: 1_970 }
+    ])
+    // A slot already past (a slow answer) goes at once.
+    expect(state.handle({ ...input, at: 10 }, 30)).toEqual([
+      { _tag: "Read", id: input.id, asset: "BTC", reason: "routine", delayMs: 0 }
+    ])
+    state.handle({ _tag: "Demand", asset: "ETH", deferred: "w" }, 40)
+    expect(reads(state, 40)).toEqual(["ETH:fresh:0"])
+  })
+
+  it("the fleet's slot, else the process's own pace: never sooner than its own previous slot plus the interval", () => {
+    const fleet = new Fleet({} as Redis, (key) => key)
+    // Redis answers: its slots, one process's reads among the fleet's.
+    expect(fleet.slot("k", 1_000, 900, 100)).toBe(1_000)
+    expect(fleet.slot("k", 1_300, 1_000, 100)).toBe(1_300)
+    // Redis away: this process alone, at the pace, from its last slot.
+    expect(fleet.slot("k", undefined, 1_310, 100)).toBe(1_400)
+    expect(fleet.slot("k", undefined, 1_320, 100)).toBe(1_500)
+    // Redis back, having forgotten: still no burst.
+    expect(fleet.slot("k", 1_330, 1_330, 100)).toBe(1_600)
+    expect(fleet.slot("other", undefined, 1_330, 100)).toBe(1_330)
   })
 
   it("a fresh demand is read at once and its waiters settled with the figure, which is published first", () => {
@@ -120,6 +164,8 @@ describe("core/watch/driver", () => {
     const checked = Driver.check({ assets: ["BTC"] })
     if ("field" in checked) throw new Error(checked.reason)
     const shared = { weightLimit: 1200, slots: new Slots(), budgetKey: "k" }
+    expect(Driver.configOf(checked, { ...shared, streaming: false }).fleet).toBe(false)
+    expect(Driver.configOf(checked, { ...shared, streaming: false, fleet: true }).fleet).toBe(true)
     const config = Driver.configOf(checked, { ...shared, streaming: true })
     expect(config.schedule).toEqual({
       assets: ["BTC"],

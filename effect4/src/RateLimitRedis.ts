@@ -12,6 +12,8 @@
  * - a 429 (with or without `Retry-After`), a 403 firewall pause and a 418 ban seen by one process hold every
  *   process back;
  * - a budget is one key, which expires once its minute, the next one and its pauses are over;
+ * - the watchers (`Watch`) of every process take their paced reads' turns from one key beside the budget, so the
+ *   fleet reads at most at one `weightShare`'s pace, evenly spaced;
  * - if Redis stops answering, each process falls back to its own in-process gate at once (one warning is
  *   logged) and shares again as soon as Redis answers (one info line). Building the layer fails with
  *   `RedisUnavailable` when Redis cannot be reached within `connectTimeout`.
@@ -160,7 +162,9 @@ export const make: (
   } else {
     redis = yield* connect(url, options.url!, connectTimeoutMs, commandTimeoutMs)
   }
-  return RateLimit.make(RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs }))
+  const store = RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs })
+  // The watchers' pace of each budget is the fleet's too (`Watch`).
+  return { ...RateLimit.make(store), pace: store.pace }
 })
 
 /**

@@ -9,6 +9,7 @@
 import type { Redis } from "ioredis"
 import * as Gate from "./gate.js"
 import * as scripts from "./redisScripts.js"
+import { Slots } from "./watch/share.js"
 
 // Clocks of different hosts, or of one host's processes, disagree a little: wait this much past an instant
 // another process computed (a window boundary or the end of a pause).
@@ -124,6 +125,8 @@ export interface LogLine {
  */
 export class Fleet {
   readonly own = new Map<string, Gate.BudgetState>()
+  /** This process's own pace of each budget: every slot the fleet gave it, and the fallback while Redis is away. */
+  private readonly slots = new Slots()
   private readonly status = new Health()
   constructor(private readonly redis: Redis, private readonly keyOf: (key: string) => string) {}
 
@@ -159,6 +162,27 @@ export class Fleet {
       now,
       host
     )
+  }
+
+  /**
+   * A slot of budget `key`'s paced reads from the fleet (`now` and the answer on Binance's clock, as estimated: the
+   * clock of the minute windows, which every process's estimate shares), for `slot`.
+   */
+  claim(key: string, now: number, intervalMs: number): Promise<number> {
+    return scripts.run(this.redis, scripts.claimSlot, [`${this.keyOf(key)}:pace`], [
+      Math.floor(now),
+      Math.ceil(intervalMs),
+      GRACE_MS
+    ]).then(Number)
+  }
+
+  /**
+   * The slot a paced read takes: the fleet's (`claimed`), or this process's own pace alone while Redis does not
+   * answer (`undefined`), never earlier than this process's previous slot plus the interval. So a fallback neither
+   * hangs the read nor bursts, and Redis coming back does not either.
+   */
+  slot(key: string, claimed: number | undefined, now: number, intervalMs: number): number {
+    return this.slots.claim(key, claimed ?? now, intervalMs)
   }
 
   read(key: string): Promise<Gate.BudgetState | undefined> {

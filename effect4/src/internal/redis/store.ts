@@ -24,7 +24,7 @@ export interface Options {
 }
 
 /** @internal */
-export const redisStore = (options: Options): RateLimit.Store => {
+export const redisStore = (options: Options): RateLimit.Store & Pick<Required<RateLimit.Service>, "pace"> => {
   const fleet = new store.Fleet(options.redis, options.keyOf)
   const mine = RateLimit.memoryStore(fleet.own)
   // Outcomes on their way to Redis: this process's next admission waits for them (briefly, each is bounded by
@@ -84,5 +84,12 @@ export const redisStore = (options: Options): RateLimit.Store => {
       (result) => fleet.view(key, Result.isSuccess(result) ? result.success : undefined)
     )
 
-  return { admit, settle, get, marginMs: store.MARGIN_MS }
+  // The fleet's slot, else (Redis away or slow: the warning above) this process's own pace, at once.
+  const pace = (key: string, intervalMs: number, now: number): Effect.Effect<number> =>
+    Effect.map(
+      bounded(() => fleet.claim(key, now, intervalMs)),
+      (result) => fleet.slot(key, Result.getOrUndefined(result), now, intervalMs)
+    )
+
+  return { admit, settle, get, marginMs: store.MARGIN_MS, pace }
 }

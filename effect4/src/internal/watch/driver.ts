@@ -78,7 +78,8 @@ export const make = (
       weightLimit: config.weightLimit,
       streaming: webSocket !== undefined,
       slots: Shared.slots(gate),
-      budgetKey
+      budgetKey,
+      fleet: gate.pace !== undefined
     })
     const state = new DriverRules.State<PmAccountInfoError, Waiter, Deferred.Deferred<void>>(
       rules,
@@ -139,6 +140,20 @@ export const make = (
       switch (command._tag) {
         case "Read":
           return Effect.asVoid(read(command))
+        case "Claim": {
+          const pace = gate.pace!
+          return Effect.asVoid(FiberSet.run(
+            fibers,
+            Effect.flatMap(
+              Effect.all([clock.currentTimeMillis, Clock.currentTimeMillis]),
+              ([server, host]) =>
+                Effect.map(
+                  pace(budgetKey, command.intervalMs, server),
+                  (at) => offer(DriverRules.claimed(command, at, server, host))
+                )
+            )
+          ))
+        }
         case "Request":
           return Effect.asVoid(FiberSet.run(
             fibers,

@@ -63,6 +63,8 @@ export const configOf = (
     readonly streaming: boolean
     readonly slots: Slots
     readonly budgetKey: string
+    /** The gate paces the fleet's paced reads (`RateLimit.Service.pace`): each claims its slot (`Claim`). */
+    readonly fleet?: boolean | undefined
   }
 ): Config => ({
   schedule: {
@@ -74,7 +76,8 @@ export const configOf = (
   },
   wsBaseUrl: shared.streaming ? checked.wsBaseUrl : undefined,
   slots: shared.slots,
-  budgetKey: shared.budgetKey
+  budgetKey: shared.budgetKey,
+  fleet: shared.fleet ?? false
 })
 
 /** The snapshot before anything is read. */
@@ -122,6 +125,8 @@ export type Input<X, W, D> =
     readonly at: number
   }
   | { readonly _tag: "Demand"; readonly asset: string; readonly deferred: W }
+  /** A `Claim`'s slot: `at` on the watcher's clock (the edition converts from the gate's). */
+  | (Omit<Claim, "_tag" | "intervalMs"> & { readonly _tag: "Claimed"; readonly at: number })
   | { readonly _tag: "Answered"; readonly answer: StreamRules.Answer }
   | { readonly _tag: "Opened"; readonly id: number }
   | { readonly _tag: "Text"; readonly id: number; readonly text: string }
@@ -129,6 +134,30 @@ export type Input<X, W, D> =
   | { readonly _tag: "Close"; readonly done: D }
 
 export const WAKE = { _tag: "Wake" } as const
+
+/**
+ * Takes the next slot of the budget's paced reads from the gate (`RateLimit.Service.pace`, shared by the fleet),
+ * then tells `Claimed` with the slot and the rest as given.
+ */
+export interface Claim {
+  readonly _tag: "Claim"
+  readonly id: number
+  readonly asset: string
+  readonly reason: ScheduleRules.Reason
+  readonly intervalMs: number
+}
+
+/**
+ * The `Claimed` input for the slot `at` the gate gave a `Claim`: the gate's slot is on Binance's clock (which the
+ * fleet shares), the rules' on the watcher's; `server` and `host` are both clocks read as the claim was asked.
+ */
+export const claimed = <X, W, D>(claim: Claim, at: number, server: number, host: number): Input<X, W, D> => ({
+  _tag: "Claimed",
+  id: claim.id,
+  asset: claim.asset,
+  reason: claim.reason,
+  at: at - server + host
+})
 
 /** What the edition does, in order. */
 export type Command<E, W> =
@@ -140,6 +169,7 @@ export type Command<E, W> =
     readonly reason: ScheduleRules.Reason
     readonly delayMs: number
   }
+  | Claim
   /** Sends this listenKey request, then tells `Answered`. */
   | { readonly _tag: "Request"; readonly method: StreamRules.Method }
   /** Opens socket `id`, telling `Opened`, `Text` and `Dropped`. */
@@ -182,9 +212,11 @@ export interface Config {
   readonly schedule: ScheduleRules.Config
   /** The stream's base URL, `undefined` when watching by polling alone. */
   readonly wsBaseUrl: string | undefined
-  /** The pacing shared with the other watchers of this budget. */
+  /** The pacing shared with the other watchers of this budget in the process. */
   readonly slots: Slots
   readonly budgetKey: string
+  /** The gate paces the fleet: paced reads `Claim` their slot instead of taking one of `slots`. */
+  readonly fleet: boolean
 }
 
 /** The watcher's state, touched only by its fiber. */
@@ -228,11 +260,17 @@ export class State<E extends { readonly _tag: string }, W, D> {
         const [decision, next] = ScheduleRules.next(this.schedule, now)
         this.schedule = next
         if (decision._tag === "Read") {
-          // Paced reads also keep their distance from the other watchers' on this budget; a fresh read goes at once.
-          const delayMs = decision.reason === "fresh"
+          // Paced reads also keep their distance from the other watchers' on this budget (of the process, or of
+          // the fleet through the gate); a fresh read goes at once.
+          const { id, asset, reason } = decision
+          if (reason !== "fresh" && this.config.fleet) {
+            reads.push({ _tag: "Claim", id, asset, reason, intervalMs: this.intervalMs })
+            continue
+          }
+          const delayMs = reason === "fresh"
             ? 0
             : this.config.slots.claim(this.config.budgetKey, now, this.intervalMs) - now
-          reads.push({ _tag: "Read", id: decision.id, asset: decision.asset, reason: decision.reason, delayMs })
+          reads.push({ _tag: "Read", id, asset, reason, delayMs })
           continue
         }
         if (decision._tag === "Wait") wakeAt = decision.until
@@ -310,6 +348,14 @@ export class State<E extends { readonly _tag: string }, W, D> {
         this.waiters.set(demand.id, [...(this.waiters.get(demand.id) ?? []), input.deferred])
         return []
       }
+      case "Claimed":
+        return [{
+          _tag: "Read",
+          id: input.id,
+          asset: input.asset,
+          reason: input.reason,
+          delayMs: Math.max(0, input.at - now)
+        }]
       case "Answered":
         return stream === undefined ? [] : this.step(StreamRules.answered(stream, input.answer, now), now)
       case "Opened":
