@@ -23,6 +23,7 @@ import * as RateLimit from "../../RateLimit.js"
 import type * as Args from "../core/cli/args.js"
 import * as Cli from "../core/cli/main.js"
 import { version } from "../version.js"
+import * as PromiseWatch from "../watch/promise.js"
 
 const credentials = (settings: Cli.Settings) =>
   settings.credentials._tag === "PrivateKey"
@@ -88,6 +89,13 @@ const open = (
   return {
     ready: () => run(Effect.void),
     read: (asset, recvWindow, signal) => run(PortfolioMargin.pmAccountInfoResult({ asset, recvWindow }), signal),
+    // The command calls `ready` first: once the layers are built, the runtime can no longer fail.
+    watch: (options, wsBaseUrl) =>
+      PromiseWatch.make(
+        runtime as ManagedRuntime.ManagedRuntime<ManagedRuntime.ManagedRuntime.Context<typeof runtime>, never>,
+        options,
+        wsBaseUrl
+      ),
     close: () => runtime.dispose()
   }
 }
@@ -106,5 +114,5 @@ export const edition: Cli.Edition<BinanceConfig.Service> = {
     ),
   proxyHost: (proxyUrl) => Either.getOrThrowWith(BinanceHttpClient.validateProxy(proxyUrl), identity).host,
   open,
-  startFake: FakeBinance.start
+  startFake: (options) => FakeBinance.start(options).then((started) => Cli.fake(started, Effect.runPromise))
 }
