@@ -24,7 +24,9 @@ import {
   restartInsideBanExpected,
   runCase,
   throughProxy,
-  throughProxyExpected
+  throughProxyExpected,
+  watchStoppedBySignal,
+  watchStoppedBySignalExpected
 } from "./cases/cli.js"
 
 const run = (args: ReadonlyArray<string>, io: Omit<Cli.Io, "signal">) => Cli.run(args, io, edition)
@@ -47,14 +49,16 @@ describe("CLI in process: the shared cases", () => {
     expect(await throughProxy(run, serve)).toEqual(throughProxyExpected)
   })
 
-  it("--help: the command's and account-info's, on stdout, exit 0", async () => {
+  it("--help: the command's, account-info's and watch's, on stdout, exit 0", async () => {
     const root = await runCase({ name: "", args: ["--help"], code: 0 }, run, serve)
     const sub = await runCase({ name: "", args: ["account-info", "--help"], code: 0 }, run, serve)
+    const watch = await runCase({ name: "", args: ["watch", "--help"], code: 0 }, run, serve)
     expect([root.code, sub.code]).toEqual([0, 0])
     // Paragraphs are wrapped: compare with every run of white space as one space.
     const flat = (text: string) => text.replace(/\s+/g, " ")
     expect(helpTexts.root.filter((text) => !flat(root.stdout).includes(text))).toEqual([])
     expect(helpTexts.accountInfo.filter((text) => !flat(sub.stdout).includes(text))).toEqual([])
+    expect([watch.code, helpTexts.watch.filter((text) => !flat(watch.stdout).includes(text))]).toEqual([0, []])
   })
 
   it("--base-url and --recv-window reach the request", async () => {
@@ -206,6 +210,18 @@ describe("CLI as a process", () => {
       expect(result.code).toBe(130)
       expect(Date.now() - signalled).toBeLessThan(2000)
     }))
+
+  it("watch, Ctrl-C: the watcher closes (socket closed, listenKey deleted) and the process exits 0", async () => {
+    const result = await watchStoppedBySignal("SIGINT", async () => {
+      const started = await FakeBinance.start({ accounts: [account] })
+      return {
+        ...started,
+        streamConnections: () => Effect.runPromise(started.fake.streamConnections),
+        requests: () => Effect.runPromise(started.fake.requests)
+      }
+    })
+    expect(result).toEqual(watchStoppedBySignalExpected)
+  }, 60_000)
 
   it.live("the bundle runs alone: built into an empty directory, no node_modules, same demo", () =>
     Effect.acquireUseRelease(

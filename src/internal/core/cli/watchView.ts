@@ -145,10 +145,11 @@ export const redraw = (previous: number, lines: ReadonlyArray<string>, columns: 
   return `${previous > 0 ? `${ESC}${previous}F` : ""}${cut.map((line) => `${line}${ESC}K`).join("\n")}${ESC}J`
 }
 
-// A tagged error as JSON: its fields, its tag and its message (JSON.stringify of an Error drops the message).
+// A tagged error as JSON: its tag, its fields and its message (JSON.stringify of an Error drops the message), in
+// that order whichever edition made it.
 const errorJson = (error: unknown): unknown =>
   typeof error === "object" && error !== null
-    ? { ...error, _tag: errorTag(error), message: (error as { message?: unknown }).message }
+    ? { _tag: errorTag(error), ...error, message: (error as { message?: unknown }).message }
     : error
 
 /** One event as one line of JSON: the Promise API's `WatchEvent`, Binance's strings as they came. */
