@@ -120,12 +120,13 @@ describe("CLI in process: the shared cases", () => {
         const library = edition.open(settings, config, proxyUrl)
         return {
           ...library,
-          watch: () => ({
-            [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(noWebSocket) }),
-            latest: () => undefined,
-            fresh: () => Promise.reject(noWebSocket),
-            close: () => Promise.resolve()
-          })
+          watch: () =>
+            Promise.resolve({
+              [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(noWebSocket) }),
+              latest: () => undefined,
+              fresh: () => Promise.reject(noWebSocket),
+              close: () => Promise.resolve()
+            })
         }
       }
     }

@@ -23,7 +23,6 @@ import * as RateLimit from "../../RateLimit.js"
 import type * as Args from "../core/cli/args.js"
 import * as Cli from "../core/cli/main.js"
 import { version } from "../version.js"
-import * as PromiseWatch from "../watch/promise.js"
 
 const credentials = (settings: Cli.Settings) =>
   settings.credentials._tag === "PrivateKey"
@@ -89,12 +88,15 @@ const open = (
   return {
     ready: () => run(Effect.void),
     read: (asset, recvWindow, signal) => run(PortfolioMargin.pmAccountInfoResult({ asset, recvWindow }), signal),
-    // The command calls `ready` first: once the layers are built, the runtime can no longer fail.
+    // Loaded for `watch` only: account-info does not pay for the watcher's modules. The command calls `ready`
+    // first: once the layers are built, the runtime can no longer fail.
     watch: (options, wsBaseUrl) =>
-      PromiseWatch.make(
-        runtime as ManagedRuntime.ManagedRuntime<ManagedRuntime.ManagedRuntime.Context<typeof runtime>, never>,
-        options,
-        wsBaseUrl
+      import("../watch/promise.js").then((PromiseWatch) =>
+        PromiseWatch.make(
+          runtime as ManagedRuntime.ManagedRuntime<ManagedRuntime.ManagedRuntime.Context<typeof runtime>, never>,
+          options,
+          wsBaseUrl
+        )
       ),
     close: () => runtime.dispose()
   }

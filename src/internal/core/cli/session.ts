@@ -39,8 +39,11 @@ export interface Connection {
   readonly proxyHost: string | undefined
   /** Resolves with the row, or rejects with the library's tagged error (or an abort). */
   readonly read: (asset: string, recvWindow: number | undefined, signal: AbortSignal) => Promise<Render.Row>
-  /** `client.watch` of the Promise API over these layers (options checked before), its stream at `wsBaseUrl`. */
-  readonly watch: (options: Api.WatchOptions, wsBaseUrl: string) => Api.Watcher
+  /**
+   * `client.watch` of the Promise API over these layers (options checked before), its stream at `wsBaseUrl`.
+   * Asynchronous so that the watcher's modules load only for `watch`.
+   */
+  readonly watch: (options: Api.WatchOptions, wsBaseUrl: string) => Promise<Api.Watcher>
   readonly close: () => Promise<void>
 }
 

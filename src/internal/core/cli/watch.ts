@@ -150,7 +150,7 @@ export const watch = async <Config extends { readonly baseUrl: string }>(
   if (signal.aborted) stop.abort()
   const timer = flags.forMs === undefined ? undefined : setTimeout(onSignal, flags.forMs)
   let stopDemo: (() => void) | undefined
-  let watcher: ReturnType<Session["connection"]["watch"]> | undefined
+  let watcher: Awaited<ReturnType<Session["connection"]["watch"]>> | undefined
   try {
     const wsBaseUrl = session.demo === undefined
       ? origin ?? DEFAULTS.wsBaseUrl
@@ -164,7 +164,7 @@ export const watch = async <Config extends { readonly baseUrl: string }>(
       )
     }
     if (flags.verbose && flags.stream) sessionIo.stderr(`Stream: ${wsBaseUrl}/pm-classic/ws/<listenKey>`)
-    watcher = session.connection.watch({ ...options, signal: stop.signal }, wsBaseUrl)
+    watcher = await session.connection.watch({ ...options, signal: stop.signal }, wsBaseUrl)
     const out = output(flags, sessionIo, assets, redrawn)
     const ticker = io.tty !== undefined && !flags.json ? setInterval(out.tick, 1000) : undefined
     let seen = 0
