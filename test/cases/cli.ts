@@ -342,6 +342,17 @@ export const cliCases: ReadonlyArray<CliCase> = [
     code: 0,
     stdout: { events: 1 }
   },
+  {
+    name: "watch through a proxy: the reads use it, the stream connects directly, and it says so on stderr",
+    args: ["watch", "-a", "BTC", "--base-url", "$BASE", "--ws-url=ws://$DEADHOST", "--json", "--count", "1"],
+    env: { ...credentials, HTTP_PROXY: "http://$DEADHOST" },
+    faults: [],
+    code: 0,
+    stdout: { events: 1 },
+    stderr: {
+      contains: ["Note: the user-data stream connects directly, not through the proxy 127.0.0.1:", "(from HTTP_PROXY)"]
+    }
+  },
   usage("watch: a weight share above 1", ["watch", "--demo", "--weight-share", "2"], [
     "Invalid configuration \"weightShare\": must be a fraction of the weight budget above 0 and at most 1, such as " +
     "0.1 (--weight-share).",

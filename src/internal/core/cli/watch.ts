@@ -164,6 +164,13 @@ export const watch = async <Config extends { readonly baseUrl: string }>(
       )
     }
     if (flags.verbose && flags.stream) sessionIo.stderr(`Stream: ${wsBaseUrl}/pm-classic/ws/<listenKey>`)
+    // The library's WebSocket has no proxy support: say so rather than let the stream fail without a word.
+    if (session.proxy !== undefined && flags.stream) {
+      sessionIo.stderr(
+        `Note: the user-data stream connects directly, not through the proxy ${session.proxy.host} (from ` +
+          `${session.proxy.variable}). Where only the proxy reaches Binance, give --no-stream.`
+      )
+    }
     watcher = await session.connection.watch({ ...options, signal: stop.signal }, wsBaseUrl)
     const out = output(flags, sessionIo, assets, redrawn)
     const ticker = io.tty !== undefined && !flags.json ? setInterval(out.tick, 1000) : undefined
