@@ -9,6 +9,7 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { InvalidConfiguration } from "../src/BinanceError.js"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { edition } from "../src/internal/cli/edition.js"
 import * as Cli from "../src/internal/core/cli/main.js"
@@ -24,7 +25,9 @@ import {
   restartInsideBanExpected,
   runCase,
   throughProxy,
-  throughProxyExpected
+  throughProxyExpected,
+  watchStoppedBySignal,
+  watchStoppedBySignalExpected
 } from "./cases/cli.js"
 
 const run = (args: ReadonlyArray<string>, io: Omit<Cli.Io, "signal">) => Cli.run(args, io, edition)
@@ -47,14 +50,16 @@ describe("CLI in process: the shared cases", () => {
     expect(await throughProxy(run, serve)).toEqual(throughProxyExpected)
   })
 
-  it("--help: the command's and account-info's, on stdout, exit 0", async () => {
+  it("--help: the command's, account-info's and watch's, on stdout, exit 0", async () => {
     const root = await runCase({ name: "", args: ["--help"], code: 0 }, run, serve)
     const sub = await runCase({ name: "", args: ["account-info", "--help"], code: 0 }, run, serve)
+    const watch = await runCase({ name: "", args: ["watch", "--help"], code: 0 }, run, serve)
     expect([root.code, sub.code]).toEqual([0, 0])
     // Paragraphs are wrapped: compare with every run of white space as one space.
     const flat = (text: string) => text.replace(/\s+/g, " ")
     expect(helpTexts.root.filter((text) => !flat(root.stdout).includes(text))).toEqual([])
     expect(helpTexts.accountInfo.filter((text) => !flat(sub.stdout).includes(text))).toEqual([])
+    expect([watch.code, helpTexts.watch.filter((text) => !flat(watch.stdout).includes(text))]).toEqual([0, []])
   })
 
   it("--base-url and --recv-window reach the request", async () => {
@@ -76,6 +81,64 @@ describe("CLI in process: the shared cases", () => {
     } finally {
       await started.close()
     }
+  })
+
+  it("watch on a terminal: the table first, then redrawn in place over itself, ending on every asset read", async () => {
+    const frames: Array<string> = []
+    const code = await Cli.run(["watch", "--demo", "--no-stream", "--count", "3", "--weight-share", "1"], {
+      env: {},
+      stdout: (text) => void frames.push(text),
+      stderr: () => {},
+      tty: { columns: 100, stderr: false }
+    }, edition)
+    // The first frame draws the table (three assets not read yet) and two account lines: six lines.
+    expect([code, frames[0]!.includes("\x1b[6F"), frames.slice(1).every((f) => f.startsWith("\x1b[6F"))]).toEqual([
+      0,
+      false,
+      true
+    ])
+    const last = frames.at(-1)!.replace(/\x1b\[\d*[FKJ]/g, "").split("\n")
+    expect(last.slice(0, 4).map((line) => line.replace(/\s+\d+ s$/, ""))).toEqual([
+      "Asset  Max withdraw amount         USD value  Age  Status",
+      "BTC            27.43689636  1627523.32459208",
+      "ETH           152.80000000   519520.00000000",
+      "USDT       250000.00000000   250000.00000000"
+    ])
+    expect(last.at(-1)).toBe("Risk level: none yet   Stream: off (polling alone)")
+  })
+
+  it("watch, no WebSocket in this runtime: exit 2, saying how to get one or to poll with --no-stream", async () => {
+    // The watcher's own refusal when neither a global WebSocket nor `ws` is there (Node 20 without ws).
+    const noWebSocket = new InvalidConfiguration({
+      field: "stream",
+      reason: "this runtime has no global WebSocket: install the `ws` package (npm install ws), or watch with " +
+        "stream: false"
+    })
+    const withoutWs: typeof edition = {
+      ...edition,
+      open: (settings, config, proxyUrl) => {
+        const library = edition.open(settings, config, proxyUrl)
+        return {
+          ...library,
+          watch: () =>
+            Promise.resolve({
+              [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(noWebSocket) }),
+              latest: () => undefined,
+              fresh: () => Promise.reject(noWebSocket),
+              close: () => Promise.resolve()
+            })
+        }
+      }
+    }
+    const stdout: Array<string> = []
+    const stderr: Array<string> = []
+    const code = await Cli.run(["watch", "--demo", "--json"], {
+      env: {},
+      stdout: (text) => void stdout.push(text),
+      stderr: (text) => void stderr.push(text)
+    }, withoutWs)
+    expect([code, stdout]).toEqual([2, []])
+    expect(stderr.at(-1)).toBe(`${noWebSocket.message}\nOr watch by polling alone: --no-stream.`)
   })
 
   it("defaultStateDir: BINANCE_STATE_DIR, else $XDG_STATE_HOME/effect-binance-pm, else ~/.local/state", () => {
@@ -206,6 +269,18 @@ describe("CLI as a process", () => {
       expect(result.code).toBe(130)
       expect(Date.now() - signalled).toBeLessThan(2000)
     }))
+
+  it("watch, Ctrl-C: the watcher closes (socket closed, listenKey deleted) and the process exits 0", async () => {
+    const result = await watchStoppedBySignal("SIGINT", async () => {
+      const started = await FakeBinance.start({ accounts: [account] })
+      return {
+        ...started,
+        streamConnections: () => Effect.runPromise(started.fake.streamConnections),
+        requests: () => Effect.runPromise(started.fake.requests)
+      }
+    })
+    expect(result).toEqual(watchStoppedBySignalExpected)
+  }, 60_000)
 
   it.live("the bundle runs alone: built into an empty directory, no node_modules, same demo", () =>
     Effect.acquireUseRelease(

@@ -240,7 +240,7 @@ describe("docs: runnable examples", () => {
 
 /** The flags the command accepts, from its `--help`. */
 const cliFlags = Effect.sync(() => {
-  const help = `${Help.rootHelp("0")}\n${Help.accountInfoHelp("0")}`
+  const help = `${Help.rootHelp("0")}\n${Help.accountInfoHelp("0")}\n${Help.watchHelp("0")}`
   return new Set(help.match(/--[a-z][a-z-]*|(?<= )-[a-z](?=[ ,)])/g) ?? [])
 })
 
@@ -252,7 +252,7 @@ const checkCommand = (command: string, flags: Set<string>): Array<string> => {
   if (tool === undefined) return []
   const cli = (cliArgs: Array<string>) => {
     const problems: Array<string> = []
-    if (cliArgs[0] !== undefined && !cliArgs[0].startsWith("-") && cliArgs[0] !== "account-info") {
+    if (cliArgs[0] !== undefined && !cliArgs[0].startsWith("-") && !["account-info", "watch"].includes(cliArgs[0])) {
       problems.push(`unknown subcommand ${cliArgs[0]}`)
     }
     for (const arg of cliArgs) {

@@ -19,7 +19,9 @@ import {
   runCase,
   spawn,
   throughProxy,
-  throughProxyExpected
+  throughProxyExpected,
+  watchStoppedBySignal,
+  watchStoppedBySignalExpected
 } from "../../test/cases/cli.js"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { edition } from "../src/internal/cli/edition.js"
@@ -45,14 +47,16 @@ describe("CLI in process: the shared cases", () => {
     expect(await throughProxy(run, serve)).toEqual(throughProxyExpected)
   })
 
-  it("--help: the command's and account-info's, on stdout, exit 0", async () => {
+  it("--help: the command's, account-info's and watch's, on stdout, exit 0", async () => {
     const root = await runCase({ name: "", args: ["--help"], code: 0 }, run, serve)
     const sub = await runCase({ name: "", args: ["account-info", "--help"], code: 0 }, run, serve)
+    const watch = await runCase({ name: "", args: ["watch", "--help"], code: 0 }, run, serve)
     expect([root.code, sub.code, root.stdout.startsWith("effect-binance-pm 1.")]).toEqual([0, 0, true])
     // Paragraphs are wrapped: compare with every run of white space as one space.
     const flat = (text: string) => text.replace(/\s+/g, " ")
     expect(helpTexts.root.filter((text) => !flat(root.stdout).includes(text))).toEqual([])
     expect(helpTexts.accountInfo.filter((text) => !flat(sub.stdout).includes(text))).toEqual([])
+    expect([watch.code, helpTexts.watch.filter((text) => !flat(watch.stdout).includes(text))]).toEqual([0, []])
   })
 })
 
@@ -132,6 +136,18 @@ describe("CLI as a process", () => {
       await started.close()
     }
   })
+
+  it("watch, SIGTERM: the watcher closes (socket closed, listenKey deleted) and the process exits 0", async () => {
+    const result = await watchStoppedBySignal("SIGTERM", async () => {
+      const started = await FakeBinance.start({ accounts: [account] })
+      return {
+        ...started,
+        streamConnections: () => Effect.runPromise(started.fake.streamConnections),
+        requests: () => Effect.runPromise(started.fake.requests)
+      }
+    })
+    expect(result).toEqual(watchStoppedBySignalExpected)
+  }, 60_000)
 
   it("the bundle runs alone: built into an empty directory, no node_modules, same demo", async () => {
     const dir = await Fs.mkdtemp(Path.join(Os.tmpdir(), "effect-binance-pm-bin4-"))

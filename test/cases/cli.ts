@@ -22,8 +22,16 @@ export interface CliCase {
   /** Serve the fake (with these faults queued for pmAccountInfo) before running. */
   readonly faults?: ReadonlyArray<Model.Fault>
   readonly code: number
-  /** stdout, exactly (lines joined by "\n"); `json` means: every line parses as JSON. */
-  readonly stdout?: string | "json" | undefined
+  /**
+   * stdout, exactly (lines joined by "\n"); `json` means: every line parses as JSON; `events`: that many lines,
+   * each a watcher's event as JSON; `lines`: one line per pattern, each matching it.
+   */
+  readonly stdout?:
+    | string
+    | "json"
+    | { readonly events: number }
+    | { readonly lines: ReadonlyArray<RegExp> }
+    | undefined
   readonly stderr?: { readonly contains?: ReadonlyArray<string>; readonly lacks?: ReadonlyArray<string> }
 }
 
@@ -35,6 +43,49 @@ const usage = (name: string, args: ReadonlyArray<string>, contains: ReadonlyArra
   stdout: "",
   stderr: { contains, ...(lacks === undefined ? {} : { lacks }) }
 })
+
+const DECIMAL = /^-?\d+(\.\d+)?$/
+const ACCOUNT_FIELDS = [
+  "uniMMR",
+  "accountEquity",
+  "actualEquity",
+  "initialMargin",
+  "maintenanceMargin",
+  "availableBalance",
+  "virtualMaxWithdrawUSD"
+]
+
+/** Whether a line of `watch --json` is a `WatchEvent` as the Promise API gives it: its type, its fields, strings. */
+export const isWatchEvent = (line: string): boolean => {
+  let u: Record<string, unknown>
+  try {
+    u = JSON.parse(line)
+  } catch {
+    return false
+  }
+  const time = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v) && v > 1_600_000_000_000
+  switch (u.type) {
+    case "asset":
+      return typeof u.asset === "string" && typeof u.maxWithdrawAmount === "string" &&
+        DECIMAL.test(u.maxWithdrawAmount) && typeof u.maxWithdrawAmountUSD === "string" &&
+        DECIMAL.test(u.maxWithdrawAmountUSD) && time(u.at) && Object.keys(u).length === 5
+    case "account":
+      return time(u.at) && ACCOUNT_FIELDS.every((f) => typeof u[f] === "string" && DECIMAL.test(u[f] as string))
+    case "risk":
+      return time(u.at) && typeof u.level === "string"
+    case "stream":
+      return u.state === "up" || u.state === "down"
+    case "read-failed": {
+      const error = u.error as Record<string, unknown> | undefined
+      return typeof u.asset === "string" && time(u.at) && time(u.retryAt) && typeof u.failures === "number" &&
+        typeof error?._tag === "string" && typeof error.message === "string"
+    }
+    default:
+      return false
+  }
+}
+
+const stamp = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"
 
 export const cliCases: ReadonlyArray<CliCase> = [
   {
@@ -251,6 +302,94 @@ export const cliCases: ReadonlyArray<CliCase> = [
     code: 2,
     stderr: { contains: ["proxy"], lacks: ["s3cr3t"] }
   },
+  {
+    name: "watch --demo --json --count 5: five NDJSON lines, each a WatchEvent, nothing else on stdout",
+    args: ["watch", "--demo", "--json", "--count", "5", "--weight-share", "1"],
+    code: 0,
+    stdout: { events: 5 },
+    stderr: { contains: ["Demo: a fake Binance is serving on http://127.0.0.1:", "Demo: BTC's price moves"] }
+  },
+  {
+    name: "watch, stdout not a terminal: one plain line per event, the amounts as Binance wrote them",
+    args: ["watch", "--demo", "--no-stream", "--count", "3", "--weight-share", "1", "-a", "usdt,BTC,eth"],
+    code: 0,
+    stdout: {
+      lines: [
+        new RegExp(`^${stamp} USDT 250000\\.00000000 \\(250000\\.00000000 USD\\)$`),
+        new RegExp(`^${stamp} BTC 27\\.43689636 \\(1627523\\.32459208 USD\\)$`),
+        new RegExp(`^${stamp} ETH 152\\.80000000 \\(519520\\.00000000 USD\\)$`)
+      ]
+    }
+  },
+  {
+    name: "watch: a failed read is an event (read-failed, its typed error), and the watch goes on",
+    args: ["watch", "-a", "BTC", "--base-url", "$BASE", "--no-stream", "--json", "--count", "2"],
+    env: credentials,
+    faults: [Model.builders.reset, Model.builders.reset, Model.builders.reset, Model.builders.reset],
+    code: 0,
+    stdout: {
+      lines: [
+        /^\{"type":"read-failed",.*"asset":"BTC",.*"error":\{"_tag":"TransportError",.*"message":"Could not reach Binance/,
+        /^\{"type":"asset","asset":"BTC","maxWithdrawAmount":"27\.43689636","maxWithdrawAmountUSD":"1627523\.32459208","at":\d+\}$/
+      ]
+    }
+  },
+  {
+    name: "watch --for: it stops after that long and exits 0",
+    args: ["watch", "-a", "BTC", "--base-url", "$BASE", "--no-stream", "--json", "--for", "1500ms"],
+    env: credentials,
+    faults: [],
+    code: 0,
+    stdout: { events: 1 }
+  },
+  {
+    name: "watch through a proxy: the reads use it, the stream connects directly, and it says so on stderr",
+    args: ["watch", "-a", "BTC", "--base-url", "$BASE", "--ws-url=ws://$DEADHOST", "--json", "--count", "1"],
+    env: { ...credentials, HTTP_PROXY: "http://$DEADHOST" },
+    faults: [],
+    code: 0,
+    stdout: { events: 1 },
+    stderr: {
+      contains: ["Note: the user-data stream connects directly, not through the proxy 127.0.0.1:", "(from HTTP_PROXY)"]
+    }
+  },
+  usage("watch: a weight share above 1", ["watch", "--demo", "--weight-share", "2"], [
+    "Invalid configuration \"weightShare\": must be a fraction of the weight budget above 0 and at most 1, such as " +
+    "0.1 (--weight-share).",
+    "See every option with: effect-binance-pm watch --help"
+  ], ["Demo:"]),
+  usage("watch: a max age under a second", ["watch", "--demo", "--max-age", "500ms"], [
+    "Invalid configuration \"maxAgeMs\": must be an integer from 1000 to 86400000 ms (--max-age)."
+  ]),
+  usage("watch: a max age that is no duration", ["watch", "--demo", "--max-age", "soon"], [
+    "--max-age: 'soon' is not a duration (such as 1500ms, 30s, 2m or 1h).",
+    "See every option with: effect-binance-pm watch --help"
+  ]),
+  usage("watch: a bad asset, before the credentials", ["watch", "--asset", "b-c"], [
+    "Invalid configuration \"assets[0]\"",
+    "(--asset)"
+  ], ["BINANCE_API_KEY"]),
+  usage("watch: --count 0", ["watch", "--demo", "--count", "0"], ["--count: '0' is not a whole number of events"]),
+  usage("watch: a flag of account-info", ["watch", "--demo", "--recv-window", "5000"], [
+    "--recv-window is a flag of account-info, not of watch."
+  ]),
+  usage("account-info: a flag of watch", ["account-info", "--demo", "--count", "3"], [
+    "--count is a flag of watch, not of account-info.",
+    "See every option with: effect-binance-pm account-info --help"
+  ]),
+  usage("watch on testnet without --ws-url", ["watch", "-a", "BTC", "--env", "testnet"], [
+    "Which user-data stream?",
+    "--ws-url",
+    "--no-stream"
+  ]),
+  usage("watch: a plain ws: --ws-url to a remote host", ["watch", "-a", "BTC", "--ws-url", "ws://stream.example"], [
+    "Invalid configuration \"wsBaseUrl\"",
+    "(--ws-url)"
+  ]),
+  usage("watch: --ws-url with --no-stream", ["watch", "-a", "BTC", "--no-stream", "--ws-url", "wss://a.test"], [
+    "leave it out with --no-stream"
+  ]),
+  usage("watch without an asset", ["watch"], ["Which asset?", "effect-binance-pm watch --asset BTC"]),
   usage("no command", [], ["Missing command", "--help"]),
   usage("no asset", ["account-info"], ["Which asset?"]),
   usage("--demo with --env", ["account-info", "--demo", "--env", "testnet"], ["leave out --base-url and --env"]),
@@ -279,7 +418,17 @@ export const cliCases: ReadonlyArray<CliCase> = [
 
 /** What the root and sub-command help must say. */
 export const helpTexts = {
-  root: ["account-info", "--demo", "EXAMPLES", "BINANCE_API_KEY", "BINANCE_PRIVATE_KEY_FILE", "EXIT CODES", "130"],
+  root: [
+    "account-info",
+    "watch",
+    "watch --demo",
+    "--demo",
+    "EXAMPLES",
+    "BINANCE_API_KEY",
+    "BINANCE_PRIVATE_KEY_FILE",
+    "EXIT CODES",
+    "130"
+  ],
   accountInfo: [
     "--asset",
     "--recv-window",
@@ -292,6 +441,23 @@ export const helpTexts = {
     "Not the offline demo: that is --demo",
     "Not Binance's Demo Trading site: that is --env demo-trading",
     "production (https://fapi.binance.com, the default)"
+  ],
+  watch: [
+    "--asset",
+    "--json",
+    "NDJSON",
+    "--max-age",
+    "--weight-share",
+    "--vmw-threshold",
+    "--no-stream",
+    "--ws-url",
+    "--count",
+    "--for",
+    "--demo",
+    "--env",
+    "npm install ws",
+    "redrawn in place",
+    "watch exits 0 when stopped"
   ]
 } as const
 
@@ -350,26 +516,39 @@ export const runCase = async (
 }
 
 /** The observations a case checks, in a shape `toEqual` can compare (`expected` of the same case). */
-export const observe = (c: CliCase, ran: Ran) => ({
-  code: ran.code,
-  stdout: c.stdout === "json"
-    ? ran.stdout.split("\n").every((line) => {
+const observeStdout = (expected: CliCase["stdout"], stdout: string): unknown => {
+  const lines = stdout.split("\n")
+  if (expected === undefined) return undefined
+  if (expected === "json") {
+    return lines.every((line) => {
       try {
         return typeof JSON.parse(line) === "object"
       } catch {
         return false
       }
     })
-    : c.stdout === undefined
-    ? undefined
-    : ran.stdout,
+  }
+  if (typeof expected === "string") return stdout
+  if ("events" in expected) return { events: lines.filter(isWatchEvent).length, lines: lines.length }
+  return { lines: lines.map((line, i) => expected.lines[i]?.test(line) === true ? "matches" : line) }
+}
+
+export const observe = (c: CliCase, ran: Ran) => ({
+  code: ran.code,
+  stdout: observeStdout(c.stdout, ran.stdout),
   contains: (c.stderr?.contains ?? []).filter((text) => ran.stderr.includes(text)),
   lacks: (c.stderr?.lacks ?? []).filter((text) => !ran.stderr.includes(text))
 })
 
 export const expected = (c: CliCase) => ({
   code: c.code,
-  stdout: c.stdout === "json" ? true : c.stdout,
+  stdout: c.stdout === "json"
+    ? true
+    : typeof c.stdout === "object" && "events" in c.stdout
+    ? { events: c.stdout.events, lines: c.stdout.events }
+    : typeof c.stdout === "object"
+    ? { lines: c.stdout.lines.map(() => "matches") }
+    : c.stdout,
   contains: c.stderr?.contains ?? [],
   lacks: c.stderr?.lacks ?? []
 })
@@ -493,4 +672,69 @@ export const restartInsideBanExpected = {
   firstBanned: true,
   secondInForce: true,
   thirdSent: true
+}
+
+/**
+ * `watch` as a process, stopped by a signal once its stream is up and BTC was read: it closes the watcher (the
+ * socket closed, the listenKey deleted) and exits 0, stdout holding only events. `serve` is the edition's
+ * `FakeBinance.start` with its effects run as promises.
+ */
+export const watchStoppedBySignal = async (
+  signal: "SIGINT" | "SIGTERM",
+  serve: () => Promise<{
+    readonly baseUrl: string
+    readonly close: () => Promise<void>
+    readonly streamConnections: () => Promise<number>
+    readonly requests: () => Promise<ReadonlyArray<{ readonly method: string; readonly path: string }>>
+  }>
+) => {
+  const served = await serve()
+  try {
+    let child: ChildProcess.ChildProcess | undefined
+    const running = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "src/bin.ts",
+        "watch",
+        "-a",
+        "BTC",
+        "--json",
+        "--no-state",
+        "--base-url",
+        served.baseUrl,
+        "--ws-url",
+        served.baseUrl.replace("http:", "ws:")
+      ],
+      { env: { PATH: process.env.PATH, ...credentials }, onSpawn: (c) => (child = c) }
+    )
+    const read = async () => (await served.requests()).some((r) => r.path.endsWith("/pmAccountInfo"))
+    while (await served.streamConnections() === 0 || !(await read())) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const signalled = Date.now()
+    child!.kill(signal)
+    const ended = await running
+    const lines = ended.stdout.trimEnd().split("\n")
+    return {
+      code: ended.code,
+      quick: Date.now() - signalled < 3000,
+      events: lines.every(isWatchEvent),
+      read: lines.some((line) => line.startsWith("{\"type\":\"asset\",\"asset\":\"BTC\"")),
+      connections: await served.streamConnections(),
+      listenKey: (await served.requests()).filter((r) => r.path.endsWith("/listenKey")).map((r) => r.method)
+    }
+  } finally {
+    await served.close()
+  }
+}
+
+export const watchStoppedBySignalExpected = {
+  code: 0,
+  quick: true,
+  events: true,
+  read: true,
+  connections: 0,
+  listenKey: ["POST", "DELETE"]
 }

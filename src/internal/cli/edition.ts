@@ -88,6 +88,16 @@ const open = (
   return {
     ready: () => run(Effect.void),
     read: (asset, recvWindow, signal) => run(PortfolioMargin.pmAccountInfoResult({ asset, recvWindow }), signal),
+    // Loaded for `watch` only: account-info does not pay for the watcher's modules. The command calls `ready`
+    // first: once the layers are built, the runtime can no longer fail.
+    watch: (options, wsBaseUrl) =>
+      import("../watch/promise.js").then((PromiseWatch) =>
+        PromiseWatch.make(
+          runtime as ManagedRuntime.ManagedRuntime<ManagedRuntime.ManagedRuntime.Context<typeof runtime>, never>,
+          options,
+          wsBaseUrl
+        )
+      ),
     close: () => runtime.dispose()
   }
 }
@@ -106,5 +116,5 @@ export const edition: Cli.Edition<BinanceConfig.Service> = {
     ),
   proxyHost: (proxyUrl) => Either.getOrThrowWith(BinanceHttpClient.validateProxy(proxyUrl), identity).host,
   open,
-  startFake: FakeBinance.start
+  startFake: (options) => FakeBinance.start(options).then((started) => Cli.fake(started, Effect.runPromise))
 }

@@ -93,6 +93,16 @@ const open = (
   return {
     ready: () => run(Effect.void),
     read: (asset, recvWindow, signal) => run(PortfolioMargin.pmAccountInfoResult({ asset, recvWindow }), signal),
+    // Loaded for `watch` only: account-info does not pay for the watcher's modules. The command calls `ready`
+    // first: once the layers are built, the runtime can no longer fail.
+    watch: (options, wsBaseUrl) =>
+      import("../watch/promise.js").then((PromiseWatch) =>
+        PromiseWatch.make(
+          runtime as ManagedRuntime.ManagedRuntime<ManagedRuntime.ManagedRuntime.Services<typeof runtime>, never>,
+          options,
+          wsBaseUrl
+        )
+      ),
     close: () => runtime.dispose()
   }
 }
@@ -110,5 +120,5 @@ export const edition: Cli.Edition<BinanceConfig.Service> = {
     ),
   proxyHost: (proxyUrl) => Result.getOrThrow(BinanceHttpClient.validateProxy(proxyUrl)).host,
   open,
-  startFake: FakeBinance.start
+  startFake: (options) => FakeBinance.start(options).then((started) => Cli.fake(started, Effect.runPromise))
 }
