@@ -95,11 +95,8 @@ describe("core/fake/service", () => {
     const now = 1_000
     const run = <A>(f: () => A) => f
     const ops = operations(exchange, new Set([() => void rung++]), {
-      attempt: run,
-      attemptAt: (f) => () => f(now),
-      done: run,
-      log: run,
-      count: run,
+      attempt: (f) => () => f(now),
+      sync: run,
       countAt: (f) => () => f(now)
     })
     expect(ops.serverTime()).toBe(1_000)
