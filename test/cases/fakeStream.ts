@@ -3,13 +3,8 @@
 // scripting calls with the edition's runner, and returns what it saw; test/FakeBinance.ws.test.ts (Effect 3) and
 // effect4/test/FakeBinance.ws.test.ts (Effect 4) compare it with `expected`.
 import { WebSocket } from "ws"
-import type {
-  Account,
-  FakeResponse,
-  ServeOptions,
-  StreamAccountFigures,
-  UserStreamShape
-} from "../../src/internal/core/fake/model.js"
+import type { Account, FakeResponse, ServeOptions, UserStreamShape } from "../../src/internal/core/fake/model.js"
+import { figures } from "./watchStream.js"
 
 /** What a case uses of an edition: its served fake, and how to run what the fake's calls return. */
 export interface StreamEdition<Step, Count, Handled> {
@@ -37,16 +32,6 @@ const SECRET = "2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9
 const KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
 const account: Account = { apiKey: KEY, hmacSecret: SECRET, assets: {} }
 const LISTEN_KEY = "/fapi/v1/listenKey"
-
-const FIGURES: StreamAccountFigures = {
-  uniMMR: "1.99999999",
-  accountEquity: "30.23416728",
-  actualEquity: "30.23416728",
-  initialMargin: "20.6783833",
-  maintenanceMargin: "15.11708371",
-  availableBalance: "3.98972738",
-  virtualMaxWithdrawUSD: "3.98972738"
-}
 
 /** A listenKey request over HTTP. */
 const request = async (baseUrl: string, method: string) => {
@@ -139,9 +124,9 @@ export const streamCases: ReadonlyArray<StreamCase> = [
     name: "bad stream figures are refused with the field",
     run: (edition) =>
       served(edition, async ({ fake }) => ({
-        figures: (await problem(edition, fake.setStreamAccount(KEY, { ...FIGURES, virtualMaxWithdrawUSD: "lots" })))
+        figures: (await problem(edition, fake.setStreamAccount(KEY, { ...figures, virtualMaxWithdrawUSD: "lots" })))
           .includes("virtualMaxWithdrawUSD"),
-        account: (await problem(edition, fake.setStreamAccount("nobody", FIGURES))).includes("no account"),
+        account: (await problem(edition, fake.setStreamAccount("nobody", figures))).includes("no account"),
         frame: (await problem(edition, fake.pushStreamEvent(42))).includes("frame")
       })),
     expected: { figures: true, account: true, frame: true }
@@ -203,7 +188,7 @@ export const streamCases: ReadonlyArray<StreamCase> = [
     run: (edition) =>
       served(edition, async ({ baseUrl, fake }) => {
         const seen = await connect(baseUrl, (await request(baseUrl, "POST")).body.listenKey!)
-        await edition.run(fake.setStreamAccount(KEY, FIGURES))
+        await edition.run(fake.setStreamAccount(KEY, figures))
         await new Promise((r) => setTimeout(r, 5_300))
         return seen.texts.map((text) => {
           const { e, u, vmw } = JSON.parse(text)
