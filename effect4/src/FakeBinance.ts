@@ -3,7 +3,7 @@
  * uses: `GET /fapi/v1/time` and `GET /fapi/v1/pmAccountInfo`, and their COIN-M twins `GET /dapi/v1/time` and
  * `GET /dapi/v1/pmAccountInfo` (same rules and accounts; one weight budget for both).
  *
- * One exchange implementation ({@link Service.handle}) is reachable two ways with identical behaviour:
+ * One exchange implementation (`handle` of {@link Service}) is reachable two ways with identical behaviour:
  * an in-memory `HttpClient` ({@link layer}, driven by Effect's `Clock`, so `TestClock` controls
  * recvWindow checks, weight windows, bans and delays) and a loopback HTTP server ({@link serve}).
  *
