@@ -1,6 +1,7 @@
 // The fake's stream transports and service operations as plain code (src/internal/core/fake/streamSockets.ts and
 // service.ts), shared by both editions: in-memory sockets accepted a turn after construction, frames delivered by
-// the pump's turn, the served side's refusal without `ws`, building the service and which exchange call each operation makes.
+// the pump's turn, the served side's refusal without `ws`, building the service and which exchange call each
+// operation makes.
 import { describe, expect, it } from "@effect/vitest"
 import * as Exchange from "../src/internal/core/fake/exchange.js"
 import * as ListenKeys from "../src/internal/core/fake/listenKeys.js"
