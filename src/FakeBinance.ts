@@ -3,7 +3,7 @@
  * uses: `GET /fapi/v1/time` and `GET /fapi/v1/pmAccountInfo`, and their COIN-M twins `GET /dapi/v1/time` and
  * `GET /dapi/v1/pmAccountInfo` (same rules and accounts; one weight budget for both).
  *
- * One exchange implementation ({@link Service.handle}) is reachable two ways with identical behaviour:
+ * One exchange implementation (`handle` of {@link Service}) is reachable two ways with identical behaviour:
  * an in-memory `HttpClient` ({@link layer}, driven by Effect's `Clock`, so `TestClock` controls
  * recvWindow checks, weight windows, bans and delays) and a loopback HTTP server ({@link serve}).
  *
@@ -21,8 +21,8 @@ import * as Model from "./internal/core/fake/model.js"
 import * as client from "./internal/fake/client.js"
 import * as internalError from "./internal/fake/error.js"
 import * as exchange from "./internal/fake/exchange.js"
-import * as memorySocket from "./internal/fake/memorySocket.js"
 import * as server from "./internal/fake/server.js"
+import * as userStream from "./internal/fake/userStream.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -75,10 +75,7 @@ export type Fault = Model.Fault
  * @since 0.1.0
  * @category Faults
  */
-export const Fault: Omit<typeof Model.builders, "delay"> & {
-  /** Process normally, answer after this long (interruptible). */
-  readonly delay: (duration: Duration.DurationInput) => Fault
-} = { ...Model.builders, delay: (duration) => Model.builders.delay(Duration.toMillis(duration)) }
+export const Fault: Model.Builders<Duration.DurationInput> = Model.buildersFor(Duration.toMillis)
 
 /**
  * One line of the request log. Secrets stay out of it: the signature value in `query` and the
@@ -95,18 +92,13 @@ export type LogEntry = Model.LogEntry<Redacted.Redacted<string>>
  * @since 0.1.0
  * @category Models
  */
-export interface Service extends
-  Model.ServiceShape<
-    Effect.Effect<void, FakeBinanceError>,
-    Effect.Effect<void>,
-    Effect.Effect<ReadonlyArray<LogEntry>>,
-    Effect.Effect<number>
-  >,
-  Model.UserStreamShape<Effect.Effect<void, FakeBinanceError>, Effect.Effect<number>>
-{
-  /** The exchange itself; both transports call this. */
-  readonly handle: (request: Model.FakeRequest) => Effect.Effect<Model.FakeResponse>
-}
+export type Service = Model.ServiceShape<
+  Effect.Effect<void, FakeBinanceError>,
+  Effect.Effect<void>,
+  Effect.Effect<ReadonlyArray<LogEntry>>,
+  Effect.Effect<number>,
+  Effect.Effect<Model.FakeResponse>
+>
 
 /**
  * @since 0.1.0
@@ -121,7 +113,7 @@ export class FakeBinance extends Context.Tag("effect-binance-pm/FakeBinance")<Fa
  * @category Constructors
  */
 export const make = (options?: Model.Options): Effect.Effect<Service, FakeBinanceError> =>
-  exchange.make(options ?? {}, { baseUrl: undefined, clock: undefined })
+  Effect.map(exchange.make(options ?? {}, undefined), (made) => made.service)
 
 /**
  * An `HttpClient` that sends every request to `fake` in memory, whatever the host. A `Reset` fails
@@ -148,8 +140,8 @@ export const layer = (
   FakeBinanceError
 > =>
   Layer.scopedContext(Effect.gen(function*() {
-    const made = yield* exchange.makeWithExchange(options ?? {}, { baseUrl: undefined, clock: undefined })
-    const webSocket = yield* memorySocket.make(made)
+    const made = yield* exchange.make(options ?? {}, undefined)
+    const webSocket = yield* userStream.inMemory(made)
     return Context.make(FakeBinance, made.service).pipe(
       Context.add(HttpClient.HttpClient, httpClient(made.service)),
       // The fake is one IP of its own: a fresh gate, so no state leaks between specs through the

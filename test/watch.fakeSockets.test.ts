@@ -1,11 +1,12 @@
 // The fake's stream transports and service operations as plain code (src/internal/core/fake/streamSockets.ts and
 // service.ts), shared by both editions: in-memory sockets accepted a turn after construction, frames delivered by
-// the pump's turn, the served side's refusal without `ws`, and which exchange call each operation makes.
+// the pump's turn, the served side's refusal without `ws`, building the service and which exchange call each
+// operation makes.
 import { describe, expect, it } from "@effect/vitest"
 import * as Exchange from "../src/internal/core/fake/exchange.js"
 import * as ListenKeys from "../src/internal/core/fake/listenKeys.js"
 import type { AccountState } from "../src/internal/core/fake/rules.js"
-import { operations } from "../src/internal/core/fake/service.js"
+import * as Service from "../src/internal/core/fake/service.js"
 import * as Sockets from "../src/internal/core/fake/streamSockets.js"
 import * as UserStream from "../src/internal/core/fake/userStream.js"
 import { WeightGate } from "../src/internal/core/fake/weight.js"
@@ -74,6 +75,16 @@ describe("core/fake/streamSockets", () => {
     expect(heardOther).toEqual(["open", "close 1006"])
   })
 
+  it("the pump's turn: accept first, at the fake's server time (clock + skew), then the frames due and the sleep", () => {
+    const exchange = Exchange.make({ serverSkewMillis: 1_000 }, (s) => s)
+    if (typeof exchange === "string") throw new Error(exchange)
+    const seen: Array<string> = []
+    const sockets = { accept: (now: number) => void seen.push(`accept ${now}`), deliver: () => {}, close: () => {} }
+    expect(Sockets.pumpTurn(exchange, sockets, 500)).toBeUndefined()
+    expect(Sockets.pumpTurn(exchange, { ...sockets, maxSleepMs: 250 }, 600)).toBe(250)
+    expect(seen).toEqual(["accept 1500", "accept 1600"])
+  })
+
   it("served without the ws package: an upgrade is refused with a 501 that says so", async () => {
     const loaded = await Sockets.loadWs(() => Promise.reject(new Error("Cannot find package 'ws'")))
     const { rules } = world()
@@ -88,18 +99,28 @@ describe("core/fake/streamSockets", () => {
 })
 
 describe("core/fake/service", () => {
+  it("make: bad options are the problem, good ones an unserved service over the exchange", () => {
+    const wire = () => ({ handle: () => "handled", attempt: () => "step", sync: () => "sync", countAt: () => "count" })
+    expect(Service.make({ weightLimit: 0 }, (s) => s, wire)).toBe("weightLimit must be a positive integer")
+    const made = Service.make({}, (s) => s, wire)
+    if (typeof made === "string") throw new Error(made)
+    expect([made.service.baseUrl, made.service.handle({ method: "GET", url: "/", headers: {} })]).toEqual([
+      undefined,
+      "handled"
+    ])
+    expect([made.service.addAccount({ apiKey: "k", hmacSecret: "s" }), made.streamChanged.size]).toEqual(["step", 0])
+    expect(made.exchange.serverTime(5)).toBe(5)
+  })
+
   it("each operation makes its exchange call when run; a scripting call rings only when it succeeded", () => {
     const exchange = Exchange.make({}, (s) => s)
     if (typeof exchange === "string") throw new Error(exchange)
     let rung = 0
     const now = 1_000
     const run = <A>(f: () => A) => f
-    const ops = operations(exchange, new Set([() => void rung++]), {
-      attempt: run,
-      attemptAt: (f) => () => f(now),
-      done: run,
-      log: run,
-      count: run,
+    const ops = Service.operations(exchange, new Set([() => void rung++]), {
+      attempt: (f) => () => f(now),
+      sync: run,
       countAt: (f) => () => f(now)
     })
     expect(ops.serverTime()).toBe(1_000)

@@ -1,7 +1,7 @@
 // FakeBinance's scripted faults: what each one answers, and what the next request gets. Plain data, no Effect:
 // test/FakeBinance.faults.test.ts (Effect 3) and effect4/test/FakeBinance.faults.test.ts (Effect 4) enqueue each
-// fault on their edition's fake and check the answer against it.
-import type { Fault } from "../../src/internal/core/fake/model.js"
+// fault on their edition's fake and compare what `observe` reads of the answer with `expected`.
+import type { FakeResponse, Fault } from "../../src/internal/core/fake/model.js"
 
 export interface FaultCase {
   readonly name: string
@@ -213,3 +213,44 @@ export const faultCases: ReadonlyArray<FaultCase> = [
     next: 200
   }
 ]
+
+/**
+ * What a case checks, read off the fault's answer, the request log's line for it and the answer to the next
+ * `/fapi/v1/time`; each edition's spec compares it with {@link expected}.
+ */
+export const observe = (
+  c: FaultCase,
+  response: FakeResponse,
+  logged: { readonly status: number; readonly verdict: string; readonly fault: Fault["_tag"] | undefined },
+  next: FakeResponse
+) => {
+  const reply = response._tag === "Reset" ? undefined : response
+  const body = reply === undefined ? undefined : reply.body.startsWith("{") ? JSON.parse(reply.body) : reply.body
+  return {
+    kind: response._tag,
+    ...(reply && {
+      status: reply.status,
+      code: c.code === undefined ? undefined : body.code,
+      body: c.body === undefined ? undefined : body,
+      bodyContains: (c.bodyContains ?? []).filter((piece) => reply.body.includes(piece)),
+      headers: Object.fromEntries(Object.keys(c.headers ?? {}).map((name) => [name, reply.headers[name]])),
+      absentHeaders: (c.absentHeaders ?? []).filter((name) => reply.headers[name] === undefined)
+    }),
+    logged: { status: logged.status, verdict: logged.verdict, fault: logged.fault },
+    next: next._tag === "Reset" ? 0 : next.status
+  }
+}
+
+export const expected = (c: FaultCase) => ({
+  kind: c.kind,
+  ...(c.kind !== "Reset" && {
+    status: c.status,
+    code: c.code,
+    body: c.body,
+    bodyContains: c.bodyContains ?? [],
+    headers: c.headers ?? {},
+    absentHeaders: c.absentHeaders ?? []
+  }),
+  logged: { status: c.status, verdict: c.verdict, fault: c.logFault },
+  next: c.next
+})

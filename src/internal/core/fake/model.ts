@@ -191,14 +191,29 @@ export const builders: {
   banned: (retryAfterSeconds) => ({ _tag: "Banned", retryAfterSeconds })
 }
 
+/** {@link builders} with a `delay` that takes the edition's duration (an Effect `Duration` input in both editions). */
+export type Builders<Duration> = Omit<typeof builders, "delay"> & {
+  /** Process normally, answer after this long (interruptible). */
+  readonly delay: (duration: Duration) => Fault
+}
+
+/** Both editions' `FakeBinance.Fault`: {@link builders}, `delay` reading the duration with `toMillis`. */
+export const buildersFor = <Duration>(toMillis: (duration: Duration) => number): Builders<Duration> => ({
+  ...builders,
+  delay: (duration) => builders.delay(toMillis(duration))
+})
+
 /**
  * The fake's service, the scripting calls and what they do, for both editions' `FakeBinance.Service`: each edition
  * fills in its own effect types, `Step` (a scripting call that may fail with the edition's `FakeBinanceError`),
- * `Done` (one that cannot fail), `Log` (the request log) and `Count` (a number read).
+ * `Done` (one that cannot fail), `Log` (the request log), `Count` (a number read) and `Handled` (what `handle`
+ * answers).
  */
-export interface ServiceShape<Step, Done, Log, Count> {
+export interface ServiceShape<Step, Done, Log, Count, Handled> extends UserStreamShape<Step, Count> {
   /** `http://127.0.0.1:<port>` when served over loopback; `undefined` for the in-memory client. */
   readonly baseUrl: string | undefined
+  /** The exchange itself; both transports call this. */
+  readonly handle: (request: FakeRequest) => Handled
   readonly addAccount: (account: Account) => Step
   readonly setAsset: (apiKey: string, asset: string, amounts: AssetAmounts) => Step
   readonly setPortfolioMargin: (apiKey: string, enabled: boolean) => Step

@@ -2,10 +2,11 @@
  * The fake's user-data stream on its two transports, as plain code over the core's rules (./userStream.ts): the
  * served fake's WebSocket upgrades (the `ws` package, an optional peer, written against the small part of it used
  * here) and the in-memory fake's sockets, plus one turn of the pump that sends what is due. No Effect here: each
- * edition's `internal/fake/userStream.ts` and `memorySocket.ts` only run the pump on its clock and scope.
+ * edition's `internal/fake/userStream.ts` only runs the pump on its clock and scope.
  */
 import type * as Http from "node:http"
 import type * as Net from "node:net"
+import type { Exchange } from "./exchange.js"
 import type { Frame, UserStream } from "./userStream.js"
 
 /** The served fake wakes at least this often: an upgrade or a client's close changes what is due without ringing. */
@@ -24,6 +25,31 @@ export const turn = (
   for (const frame of rules.advance(now)) deliver(frame)
   const next = rules.nextAt()
   return next === undefined ? maxSleepMs : Math.max(0, Math.min(maxSleepMs ?? Infinity, next - now))
+}
+
+/** What a pump drives: one transport's sockets. */
+export interface Sockets {
+  /** Runs first at every turn, at server time `now` (the in-memory sockets accept their connections). */
+  readonly accept?: (now: number) => void
+  readonly deliver: (frame: Frame) => void
+  /** The longest sleep between turns (`undefined`: until rung). */
+  readonly maxSleepMs?: number | undefined
+  /** Cuts every connection. */
+  readonly close: () => void
+}
+
+/**
+ * One turn of the pump at this reading of the edition's clock: accept, then send every frame due at the fake's
+ * server time; returns how long to sleep at most before the next turn (`undefined`: until rung).
+ */
+export const pumpTurn = <Secret>(
+  exchange: Exchange<Secret>,
+  sockets: Sockets,
+  clockMillis: number
+): number | undefined => {
+  const now = exchange.serverTime(clockMillis)
+  sockets.accept?.(now)
+  return turn(exchange.userStream, now, sockets.deliver, sockets.maxSleepMs)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -137,6 +163,28 @@ export const served = (
   return { onUpgrade, deliver, close }
 }
 
+/**
+ * The served stream on `server`, on the real clock (the served fake's), until `close`, which also stops taking
+ * upgrades.
+ */
+export const attach = <Secret>(
+  server: Http.Server,
+  exchange: Exchange<Secret>,
+  loaded: Loaded,
+  ring: () => void
+): Sockets => {
+  const stream = served(exchange.userStream, loaded, ring, () => exchange.serverTime(Date.now()))
+  server.on("upgrade", stream.onUpgrade)
+  return {
+    deliver: stream.deliver,
+    maxSleepMs: MAX_SLEEP_MS,
+    close: () => {
+      server.off("upgrade", stream.onUpgrade)
+      stream.close()
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // In memory: sockets that reach the rules without a network, whatever the URL's host.
 
@@ -183,7 +231,10 @@ export class MemorySocket extends EventTarget {
  * The in-memory stream's sockets: `construct` is the WebSocket constructor, `accept` runs first at every pump turn,
  * `deliver` sends a frame, `close` cuts every connection.
  */
-export const inMemory = (rules: UserStream, ring: () => void) => {
+export const inMemory = (rules: UserStream, ring: () => void): Sockets & {
+  readonly construct: (url: string) => MemorySocket
+  readonly accept: (now: number) => void
+} => {
   const pending: Array<MemorySocket> = []
   const open = new Map<number, MemorySocket>()
 

@@ -1,7 +1,7 @@
 /**
  * The plain halves of the fake's two transports: the loopback `node:http` server (reading a request into a
- * `FakeRequest`, writing a `FakeResponse` back byte for byte) and the web `Response` the in-memory client
- * answers with. Running `handle` and stopping it stay with each edition.
+ * `FakeRequest`, writing a `FakeResponse` back byte for byte, stopping what is pending when it closes) and the web
+ * `Response` the in-memory client answers with. How a run of `handle` starts and stops is each edition's.
  */
 // Kept in the emitted .d.ts: a consumer's TypeScript 7 loads no @types by itself, and this file's types name `node:*`.
 /// <reference types="node" preserve="true" />
@@ -49,45 +49,62 @@ const finish = (req: Http.IncomingMessage, res: Http.ServerResponse, finished: F
   write(req, res, finished)
 }
 
+/** How one run of `handle` is stopped early; resolved once it has stopped. */
+export type Stop = () => Promise<unknown>
+
+/** A listening server: the port it bound, and `close`. */
+export interface Listening {
+  readonly server: Http.Server
+  readonly port: number
+  /** Stops every pending run, then closes the server and every connection, idle or not, so processes exit cleanly. */
+  readonly close: () => Promise<void>
+}
+
 /**
- * A keep-alive server that hands each request to `start`. `start` runs the exchange, calls `done` when it ends,
- * and returns what to do if the client hangs up first (timeout, abort): stop waiting on its behalf.
+ * A keep-alive server on `127.0.0.1:port` that hands each request to `start`; resolves once listening, or with the
+ * error to fail with. `start` runs the exchange, calls `done` when it ends, and says how to stop it: when the
+ * client hangs up first (timeout, abort), and when the server closes.
  */
-export const createServer = (
-  start: (request: api.FakeRequest, done: (finished: Finished) => void) => () => void
-): Http.Server => {
+export const listen = (
+  port: number,
+  start: (request: api.FakeRequest, done: (finished: Finished) => void) => Stop
+): Promise<Listening | { readonly message: string; readonly cause: Error }> => {
+  // The runs not ended yet (`done` may be called before `start` returns).
+  const pending = new Set<{ stop?: Stop }>()
   const server = Http.createServer({ keepAlive: true }, (req, res) => {
     req.on("error", () => {})
     res.on("error", () => {})
     req.resume()
-    const abandon = start(
+    const run: { stop?: Stop } = {}
+    pending.add(run)
+    run.stop = start(
       { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers },
-      (finished) => finish(req, res, finished)
+      (finished) => {
+        pending.delete(run)
+        finish(req, res, finished)
+      }
     )
-    res.on("close", abandon)
+    res.on("close", () => {
+      if (pending.has(run)) void run.stop?.()
+    })
   })
   server.on("clientError", (_error, socket) => socket.destroy())
-  return server
-}
-
-/** Listens on 127.0.0.1; `done` gets the bound port, or the error to fail with. */
-export const listen = (
-  server: Http.Server,
-  port: number,
-  done: (bound: number | { readonly message: string; readonly cause: Error }) => void
-): void => {
-  const onError = (cause: Error) => done({ message: `cannot listen on 127.0.0.1:${port}: ${cause.message}`, cause })
-  server.once("error", onError)
-  server.listen(port, "127.0.0.1", () => {
-    server.off("error", onError)
-    done((server.address() as Net.AddressInfo).port)
+  const close = () =>
+    Promise.all(Array.from(pending, (run) => run.stop?.())).then(() =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    )
+  return new Promise((resolve) => {
+    const onError = (cause: Error) =>
+      resolve({ message: `cannot listen on 127.0.0.1:${port}: ${cause.message}`, cause })
+    server.once("error", onError)
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", onError)
+      resolve({ server, port: (server.address() as Net.AddressInfo).port, close })
+    })
   })
-}
-
-/** Closes the server and every connection, idle or not, so processes exit cleanly. */
-export const close = (server: Http.Server, done: () => void): void => {
-  server.close(() => done())
-  server.closeAllConnections()
 }
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
