@@ -161,16 +161,10 @@ export const layerConfig = (
 const optional = <A>(config: Config.Config<A>) =>
   Config.map(Config.option(config), (o) => o._tag === "Some" ? o.value : undefined)
 
-const Env = PlainOptions.CONFIG_ENV
-
-const defaultConfigs: Config.Config<Options> = Config.all({
-  environment: optional(Config.literal(...PlainOptions.ENVIRONMENTS)(Env.environment)),
-  baseUrl: optional(Config.string(Env.baseUrl)),
-  recvWindow: optional(Config.integer(Env.recvWindow)),
-  timeout: optional(Config.duration(Env.timeout)),
-  maxRetries: optional(Config.integer(Env.maxRetries)),
-  maxRetryAfterWait: optional(Config.duration(Env.maxRetryAfterWait)),
-  weightLimit: optional(Config.integer(Env.weightLimit)),
-  egress: optional(Config.string(Env.egress)),
-  market: optional(Config.literal(...Endpoint.MARKETS)(Env.market))
-})
+const defaultConfigs: Config.Config<Options> = Config.all(PlainOptions.configsOf({
+  environment: (name) => optional(Config.literal(...PlainOptions.ENVIRONMENTS)(name)),
+  text: (name) => optional(Config.string(name)),
+  integer: (name) => optional(Config.integer(name)),
+  duration: (name) => optional(Config.duration(name)),
+  market: (name) => optional(Config.literal(...Endpoint.MARKETS)(name))
+}))

@@ -29,8 +29,13 @@ export type TypeId = typeof TypeId
  */
 export const isBinanceError = (u: unknown): u is PmAccountInfoError | ClientClosed => Predicate.hasProperty(u, TypeId)
 
-const optionalNumber = Schema.optional(Schema.Number)
-const optionalString = Schema.optional(Schema.String)
+const fields = Errors.fieldsOf({
+  number: Schema.Number,
+  string: Schema.String,
+  boolean: Schema.Boolean,
+  optionalNumber: Schema.optional(Schema.Number),
+  optionalString: Schema.optional(Schema.String)
+})
 
 /**
  * A call parameter failed validation. Nothing was sent.
@@ -40,7 +45,7 @@ const optionalString = Schema.optional(Schema.String)
  */
 export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("effect-binance-pm/InvalidParameters")(
   "InvalidParameters",
-  { field: Schema.String, reason: Schema.String }
+  fields.InvalidParameters
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -60,7 +65,7 @@ export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("ef
 export class InvalidConfiguration
   extends Schema.TaggedError<InvalidConfiguration>("effect-binance-pm/InvalidConfiguration")(
     "InvalidConfiguration",
-    { field: Schema.String, reason: Schema.String }
+    fields.InvalidConfiguration
   )
 {
   /** @since 0.1.0 */
@@ -80,7 +85,7 @@ export class InvalidConfiguration
  */
 export class InvalidTimestamp extends Schema.TaggedError<InvalidTimestamp>("effect-binance-pm/InvalidTimestamp")(
   "InvalidTimestamp",
-  { status: Schema.Number, code: Schema.Number, msg: Schema.String }
+  fields.InvalidTimestamp
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -98,7 +103,7 @@ export class InvalidTimestamp extends Schema.TaggedError<InvalidTimestamp>("effe
  */
 export class InvalidSignature extends Schema.TaggedError<InvalidSignature>("effect-binance-pm/InvalidSignature")(
   "InvalidSignature",
-  { status: Schema.Number, code: Schema.Number, msg: Schema.String }
+  fields.InvalidSignature
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -117,7 +122,7 @@ export class InvalidSignature extends Schema.TaggedError<InvalidSignature>("effe
  */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binance-pm/Unauthorized")(
   "Unauthorized",
-  { status: Schema.Number, code: optionalNumber, msg: optionalString }
+  fields.Unauthorized
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -137,7 +142,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binan
  */
 export class RateLimited extends Schema.TaggedError<RateLimited>("effect-binance-pm/RateLimited")(
   "RateLimited",
-  { status: optionalNumber, code: optionalNumber, msg: optionalString, retryAfterMs: optionalNumber }
+  fields.RateLimited
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -156,7 +161,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("effect-binance
  */
 export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/IpBanned")(
   "IpBanned",
-  { status: Schema.Number, code: optionalNumber, msg: optionalString, retryAfterMs: optionalNumber }
+  fields.IpBanned
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -178,13 +183,7 @@ export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/Ip
  */
 export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-pm/WafBlocked")(
   "WafBlocked",
-  {
-    status: Schema.Number,
-    code: optionalNumber,
-    msg: optionalString,
-    excerpt: optionalString,
-    retryAfterMs: optionalNumber
-  }
+  fields.WafBlocked
 ) {
   /** @since 0.2.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -202,7 +201,7 @@ export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-p
  */
 export class ClientClosed extends Schema.TaggedError<ClientClosed>("effect-binance-pm/ClientClosed")(
   "ClientClosed",
-  { during: Schema.Boolean }
+  fields.ClientClosed
 ) {
   /** @since 0.2.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -221,7 +220,7 @@ export class ClientClosed extends Schema.TaggedError<ClientClosed>("effect-binan
  */
 export class ServerError extends Schema.TaggedError<ServerError>("effect-binance-pm/ServerError")(
   "ServerError",
-  { status: Schema.Number, code: optionalNumber, msg: optionalString, excerpt: optionalString }
+  fields.ServerError
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -239,7 +238,7 @@ export class ServerError extends Schema.TaggedError<ServerError>("effect-binance
  */
 export class BinanceApiError extends Schema.TaggedError<BinanceApiError>("effect-binance-pm/BinanceApiError")(
   "BinanceApiError",
-  { status: Schema.Number, code: optionalNumber, msg: optionalString, excerpt: optionalString }
+  fields.BinanceApiError
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -257,7 +256,7 @@ export class BinanceApiError extends Schema.TaggedError<BinanceApiError>("effect
  */
 export class Timeout extends Schema.TaggedError<Timeout>("effect-binance-pm/Timeout")(
   "Timeout",
-  { timeoutMs: Schema.Number }
+  fields.Timeout
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -276,7 +275,7 @@ export class Timeout extends Schema.TaggedError<Timeout>("effect-binance-pm/Time
  */
 export class TransportError extends Schema.TaggedError<TransportError>("effect-binance-pm/TransportError")(
   "TransportError",
-  { description: Schema.String }
+  fields.TransportError
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -297,7 +296,7 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
   "effect-binance-pm/ResponseDecodeError"
 )(
   "ResponseDecodeError",
-  { status: Schema.Number, reason: Schema.String, excerpt: Schema.String }
+  fields.ResponseDecodeError
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId

@@ -134,13 +134,11 @@ const Env = Keys.CREDENTIALS_ENV
  * @since 0.1.0
  * @category Constructors
  */
-export const defaultConfigs: Configs = {
-  apiKey: Config.redacted(Env.apiKey),
-  secretKey: Config.option(Config.redacted(Env.secretKey)),
-  privateKey: Config.option(Config.redacted(Env.privateKey)),
-  privateKeyFile: Config.option(Config.string(Env.privateKeyFile)),
-  passphrase: Config.option(Config.redacted(Env.passphrase))
-}
+export const defaultConfigs: Configs = Keys.configsOf({
+  secret: (name) => Config.redacted(name),
+  optionalSecret: (name) => Config.option(Config.redacted(name)),
+  optionalText: (name) => Config.option(Config.string(name))
+})
 
 // The name a `Config` reads (its path, joined with "_" as the environment provider does), found by running it
 // against a provider that has nothing and records what was asked. Used only to word errors, so that custom

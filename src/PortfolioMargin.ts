@@ -45,11 +45,7 @@ export const formatPlain: typeof Amount.formatPlain = Amount.formatPlain
  * @since 0.1.0
  * @category Schemas
  */
-export const PmAccountInfoResponse = Schema.Struct({
-  asset: Schema.String,
-  maxWithdrawAmount: Amount.DecimalString,
-  maxWithdrawAmountUSD: Amount.DecimalString
-})
+export const PmAccountInfoResponse = Schema.Struct(Endpoint.bodyFields(Schema.String, Amount.DecimalString))
 
 /**
  * @since 0.1.0
@@ -63,13 +59,9 @@ export type PmAccountInfoResponse = typeof PmAccountInfoResponse.Type
  * @since 0.1.0
  * @category Models
  */
-export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-pm/PmAccountInfo")({
-  asset: Schema.String,
-  /** How much of the asset can be transferred out to the spot wallet. */
-  maxWithdrawAmount: Amount.DecimalFromString,
-  /** The Classic Portfolio Margin maximum virtual amount for transfer out, in USD. */
-  maxWithdrawAmountUSD: Amount.DecimalFromString
-}) {}
+export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-pm/PmAccountInfo")(
+  Endpoint.bodyFields(Schema.String, Amount.DecimalFromString)
+) {}
 
 /**
  * The parameters of a call: the asset, and a recvWindow for this call only.
@@ -113,11 +105,7 @@ export const validateParams = (
 // (test/traced.test.ts runs both on the same bodies).
 const toInfo = (success: CallRules.Success): PmAccountInfo =>
   // The body's amounts were checked by the call: no second validation on the hot path.
-  new PmAccountInfo({
-    asset: success.body.asset,
-    maxWithdrawAmount: BigDecimal.unsafeFromString(success.body.maxWithdrawAmount),
-    maxWithdrawAmountUSD: BigDecimal.unsafeFromString(success.body.maxWithdrawAmountUSD)
-  }, { disableValidation: true })
+  new PmAccountInfo(Endpoint.readAmounts(success.body, BigDecimal.unsafeFromString), { disableValidation: true })
 
 /**
  * Reads Classic Portfolio Margin Account Information for one asset.

@@ -109,3 +109,19 @@ describe("markets", () => {
     })
   })
 })
+
+describe("the body's fields", () => {
+  it("are the asset's text and two amounts, as the edition's schemas or values give them", () => {
+    expect(Endpoint.bodyFields("text", "amount")).toEqual({
+      asset: "text",
+      maxWithdrawAmount: "amount",
+      maxWithdrawAmountUSD: "amount"
+    })
+    const body = { asset: "BTC", maxWithdrawAmount: "1.5", maxWithdrawAmountUSD: "90000" }
+    expect(Endpoint.readAmounts(body, Number)).toEqual({
+      asset: "BTC",
+      maxWithdrawAmount: 1.5,
+      maxWithdrawAmountUSD: 90000
+    })
+  })
+})

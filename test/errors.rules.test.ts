@@ -1,5 +1,6 @@
-// The errors' plain rules (src/internal/core/errors.ts), shared by both editions: which tags one more attempt may
-// cure, and how each message is worded from the fields — every optional field present, absent, empty or at zero.
+// The errors' plain rules (src/internal/core/errors.ts), shared by both editions: what each error carries, which
+// tags one more attempt may cure, and how each message is worded from the fields — every optional field present,
+// absent, empty or at zero.
 // test/cases/errorMessages.ts checks one full message per class through each edition.
 import { describe, expect, it } from "@effect/vitest"
 import * as Errors from "../src/internal/core/errors.js"
@@ -71,5 +72,20 @@ describe("messages", () => {
   it("quote an undecodable body as a JSON string", () => {
     expect(Errors.messages.ResponseDecodeError({ status: 200, reason: "not JSON", excerpt: "a\"b\n" }))
       .toBe("Unexpected response body (HTTP 200): not JSON. Body starts: \"a\\\"b\\n\"")
+  })
+})
+
+describe("fieldsOf", () => {
+  it("gives every error that has a message its fields, in the edition's schemas", () => {
+    const fields = Errors.fieldsOf({
+      number: "number",
+      string: "string",
+      boolean: "boolean",
+      optionalNumber: "number?",
+      optionalString: "string?"
+    })
+    expect(Object.keys(fields).sort()).toEqual(Object.keys(Errors.messages).sort())
+    expect(fields.RateLimited).toEqual({ status: "number?", code: "number?", msg: "string?", retryAfterMs: "number?" })
+    expect(fields.ClientClosed).toEqual({ during: "boolean" })
   })
 })

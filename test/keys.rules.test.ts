@@ -188,3 +188,19 @@ describe("credentials, in any edition's secrets", () => {
     })
   })
 })
+
+describe("the default Configs (configsOf)", () => {
+  it("reads each option from its variable, as a required secret, an optional secret or an optional text", () => {
+    expect(Keys.configsOf({
+      secret: (name) => `secret ${name}`,
+      optionalSecret: (name) => `optional secret ${name}`,
+      optionalText: (name) => `optional text ${name}`
+    })).toEqual({
+      apiKey: "secret BINANCE_API_KEY",
+      secretKey: "optional secret BINANCE_SECRET_KEY",
+      privateKey: "optional secret BINANCE_PRIVATE_KEY",
+      privateKeyFile: "optional text BINANCE_PRIVATE_KEY_FILE",
+      passphrase: "optional secret BINANCE_PRIVATE_KEY_PASSPHRASE"
+    })
+  })
+})

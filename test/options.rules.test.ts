@@ -327,3 +327,26 @@ describe("resolve: options over the defaults, in any edition's durations", () =>
     )
   })
 })
+
+describe("configsOf", () => {
+  it("reads each option from its variable, by its kind", () => {
+    const kind = (name: string) => (variable: string) => `${name} ${variable}`
+    expect(Options.configsOf({
+      environment: kind("environment"),
+      text: kind("text"),
+      integer: kind("integer"),
+      duration: kind("duration"),
+      market: kind("market")
+    })).toEqual({
+      environment: "environment BINANCE_ENV",
+      baseUrl: "text BINANCE_BASE_URL",
+      recvWindow: "integer BINANCE_RECV_WINDOW",
+      timeout: "duration BINANCE_TIMEOUT",
+      maxRetries: "integer BINANCE_MAX_RETRIES",
+      maxRetryAfterWait: "duration BINANCE_MAX_RETRY_AFTER_WAIT",
+      weightLimit: "integer BINANCE_WEIGHT_LIMIT",
+      egress: "text BINANCE_EGRESS",
+      market: "market BINANCE_MARKET"
+    })
+  })
+})

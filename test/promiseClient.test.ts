@@ -4,7 +4,7 @@
 // effect4/test/promise.test.ts run them for real).
 import { describe, expect, it } from "@effect/vitest"
 import type { Success } from "../src/internal/core/call.js"
-import { AbortError } from "../src/internal/core/promiseApi.js"
+import { AbortError, type WatchOptions } from "../src/internal/core/promiseApi.js"
 import * as PromiseClient from "../src/internal/core/promiseClient.js"
 
 const SUCCESS: Success = {
@@ -26,7 +26,8 @@ const scripted = () => {
   const stopped: Array<number> = []
   let closedWith: ReadonlyArray<number> | undefined
   let immediate: PromiseClient.End<never> | undefined
-  const runtime: PromiseClient.Runtime<number> = {
+  const watchers: Array<{ readonly options: WatchOptions; closed: boolean }> = []
+  const runtime: PromiseClient.Runtime<number, Error> = {
     start: (params, shape, done) => {
       const id = next++
       if (immediate !== undefined) {
@@ -47,13 +48,27 @@ const scripted = () => {
       closedWith = running
       for (const id of running) calls.get(id)?.end({ _tag: "Interrupted" })
     },
-    closed: (during) => new Closed(during)
+    watch: (options) => {
+      const watcher = { options, closed: false }
+      watchers.push(watcher)
+      return {
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
+        latest: () => undefined,
+        fresh: () => Promise.reject(new Error("not read")),
+        close: async () => {
+          watcher.closed = true
+        }
+      }
+    },
+    closed: (during) => new Closed(during),
+    invalid: (refusal) => Object.assign(new Error(refusal.reason), refusal)
   }
   return {
     client: PromiseClient.make(runtime),
     end: (id: number, end: PromiseClient.End<unknown>) => calls.get(id)!.end(end),
     params: (id: number) => calls.get(id)?.params,
     stopped,
+    watchers,
     closedWith: () => closedWith,
     endAtOnce: (end: PromiseClient.End<never>) => {
       immediate = end
@@ -149,6 +164,53 @@ describe("the Promise client over a runtime", () => {
   })
 })
 
+describe("the Promise client's watchers", () => {
+  it("starts a watcher of checked options, and refuses unknown ones with the edition's error", () => {
+    const rt = scripted()
+    rt.client.watch({ assets: ["BTC"], maxAgeMs: 1000 })
+    expect(rt.watchers.map((watcher) => watcher.options)).toEqual([{ assets: ["BTC"], maxAgeMs: 1000 }])
+    expect(() => rt.client.watch({ assets: ["BTC"], every: 1 } as never)).toThrow(
+      expect.objectContaining({ field: "every", reason: "is not a known option of watch" })
+    )
+    expect(rt.watchers).toHaveLength(1)
+  })
+
+  it("close closes the watchers still open, then the calls; a closed client starts no watcher", async () => {
+    const rt = scripted()
+    const closedFirst = rt.client.watch({ assets: ["BTC"] })
+    rt.client.watch({ assets: ["ETH"] })
+    await closedFirst.close()
+    rt.watchers[0]!.closed = false // closed by its owner: the client's close must not close it again
+    await rt.client.close()
+    expect(rt.watchers.map((watcher) => watcher.closed)).toEqual([false, true])
+    expect(() => rt.client.watch({ assets: ["BTC"] })).toThrow(expect.objectContaining({ during: false }))
+  })
+})
+
+describe("a call's end, read from its fiber's exit (endOf)", () => {
+  const causes: PromiseClient.Causes<{ readonly error?: Error; readonly interrupted?: boolean }> = {
+    error: (cause) => cause.error,
+    isInterruptedOnly: (cause) => cause.interrupted === true,
+    squash: () => "squashed"
+  }
+
+  it("a value, the typed error, an interruption alone, or else the squashed defect", () => {
+    const error = new Error("limited")
+    expect(PromiseClient.endOf({ _tag: "Success", value: 1 }, causes)).toEqual({ _tag: "Success", value: 1 })
+    expect(PromiseClient.endOf({ _tag: "Failure", cause: { error, interrupted: true } }, causes)).toEqual({
+      _tag: "Failure",
+      error
+    })
+    expect(PromiseClient.endOf({ _tag: "Failure", cause: { interrupted: true } }, causes)).toEqual({
+      _tag: "Interrupted"
+    })
+    expect(PromiseClient.endOf({ _tag: "Failure", cause: {} }, causes)).toEqual({
+      _tag: "Defect",
+      defect: "squashed"
+    })
+  })
+})
+
 describe("createClient's plain checks (plan)", () => {
   const base = { apiKey: "k", secretKey: "s" }
 
@@ -193,5 +255,22 @@ describe("createClient's plain checks (plan)", () => {
     expect(PromiseClient.plan({ ...base, stateDir: "", proxy: 1 as never })).toMatchObject({ field: "stateDir" })
     expect(PromiseClient.plan({ ...base, proxy: 1 as never })).toMatchObject({ field: "proxy" })
     expect(PromiseClient.plan({ ...base, stateDir: "/var/state" })).toMatchObject({ stateDir: "/var/state" })
+  })
+
+  it("the key, made with the edition's constructors; a passphrase's refusal under the option's name", () => {
+    const made = (plan: PromiseClient.Plan | { readonly field: string }) =>
+      PromiseClient.credentialsOf<object>(plan as PromiseClient.Plan, {
+        makeHmac: (options) => ({ hmac: options }),
+        makePrivateKey: (options) => ({ privateKey: options })
+      })
+    expect(made(PromiseClient.plan(base))).toEqual({ hmac: { apiKey: "k", secretKey: "s" } })
+    expect(made(PromiseClient.plan({ apiKey: "k", privateKey: "pem", privateKeyPassphrase: "p" }))).toEqual({
+      privateKey: { apiKey: "k", privateKey: "pem", passphrase: "p" }
+    })
+    const invalid = (refusal: { readonly field: string; readonly reason: string }) => ({ ...refusal })
+    const wrong = { field: "passphrase", reason: "is wrong" }
+    expect(PromiseClient.keyError(wrong, invalid)).toEqual({ field: "privateKeyPassphrase", reason: "is wrong" })
+    const malformed = { field: "privateKey", reason: "is malformed" }
+    expect(PromiseClient.keyError(malformed, invalid)).toBe(malformed)
   })
 })

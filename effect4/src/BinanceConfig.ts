@@ -148,8 +148,6 @@ export const make = (options: Options = {}): Result.Result<Service, InvalidConfi
 export const layer = (options: Options): Layer.Layer<never, InvalidConfiguration> =>
   Layer.effect(BinanceConfig, Effect.fromResult(make(options)))
 
-const Env = PlainOptions.CONFIG_ENV
-
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
 
@@ -161,17 +159,13 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
  * @since 1.0.0
  * @category Constructors
  */
-export const defaultConfigs: Config.Config<Options> = Config.all({
-  environment: optional(Config.Literals(PlainOptions.ENVIRONMENTS, Env.environment)),
-  baseUrl: optional(Config.String(Env.baseUrl)),
-  recvWindow: optional(Config.Int(Env.recvWindow)),
-  timeout: optional(Config.Duration(Env.timeout)),
-  maxRetries: optional(Config.Int(Env.maxRetries)),
-  maxRetryAfterWait: optional(Config.Duration(Env.maxRetryAfterWait)),
-  weightLimit: optional(Config.Int(Env.weightLimit)),
-  egress: optional(Config.String(Env.egress)),
-  market: optional(Config.Literals(Endpoint.MARKETS, Env.market))
-})
+export const defaultConfigs: Config.Config<Options> = Config.all(PlainOptions.configsOf({
+  environment: (name) => optional(Config.Literals(PlainOptions.ENVIRONMENTS, name)),
+  text: (name) => optional(Config.String(name)),
+  integer: (name) => optional(Config.Int(name)),
+  duration: (name) => optional(Config.Duration(name)),
+  market: (name) => optional(Config.Literals(Endpoint.MARKETS, name))
+}))
 
 /**
  * Reads overrides from `Config` (by default the environment; see `defaultConfigs`).

@@ -30,8 +30,13 @@ export type TypeId = typeof TypeId
  */
 export const isBinanceError = (u: unknown): u is PmAccountInfoError | ClientClosed => Predicate.hasProperty(u, TypeId)
 
-const optionalNumber = Schema.optional(Schema.Number)
-const optionalString = Schema.optional(Schema.String)
+const fields = Errors.fieldsOf({
+  number: Schema.Number,
+  string: Schema.String,
+  boolean: Schema.Boolean,
+  optionalNumber: Schema.optional(Schema.Number),
+  optionalString: Schema.optional(Schema.String)
+})
 
 /**
  * A call parameter failed validation. Nothing was sent.
@@ -39,12 +44,10 @@ const optionalString = Schema.optional(Schema.String)
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidParameters
-  extends Schema.TaggedError<InvalidParameters>("effect-binance-pm/InvalidParameters")("InvalidParameters", {
-    field: Schema.String,
-    reason: Schema.String
-  })
-{
+export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("effect-binance-pm/InvalidParameters")(
+  "InvalidParameters",
+  fields.InvalidParameters
+) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -61,10 +64,10 @@ export class InvalidParameters
  * @category Errors
  */
 export class InvalidConfiguration
-  extends Schema.TaggedError<InvalidConfiguration>("effect-binance-pm/InvalidConfiguration")("InvalidConfiguration", {
-    field: Schema.String,
-    reason: Schema.String
-  })
+  extends Schema.TaggedError<InvalidConfiguration>("effect-binance-pm/InvalidConfiguration")(
+    "InvalidConfiguration",
+    fields.InvalidConfiguration
+  )
 {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -81,13 +84,10 @@ export class InvalidConfiguration
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidTimestamp
-  extends Schema.TaggedError<InvalidTimestamp>("effect-binance-pm/InvalidTimestamp")("InvalidTimestamp", {
-    status: Schema.Number,
-    code: Schema.Number,
-    msg: Schema.String
-  })
-{
+export class InvalidTimestamp extends Schema.TaggedError<InvalidTimestamp>("effect-binance-pm/InvalidTimestamp")(
+  "InvalidTimestamp",
+  fields.InvalidTimestamp
+) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -102,13 +102,10 @@ export class InvalidTimestamp
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidSignature
-  extends Schema.TaggedError<InvalidSignature>("effect-binance-pm/InvalidSignature")("InvalidSignature", {
-    status: Schema.Number,
-    code: Schema.Number,
-    msg: Schema.String
-  })
-{
+export class InvalidSignature extends Schema.TaggedError<InvalidSignature>("effect-binance-pm/InvalidSignature")(
+  "InvalidSignature",
+  fields.InvalidSignature
+) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -124,11 +121,9 @@ export class InvalidSignature
  * @since 1.0.0
  * @category Errors
  */
-export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binance-pm/Unauthorized")("Unauthorized", {
-  status: Schema.Number,
-  code: optionalNumber,
-  msg: optionalString
-}) {
+export class Unauthorized
+  extends Schema.TaggedError<Unauthorized>("effect-binance-pm/Unauthorized")("Unauthorized", fields.Unauthorized)
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -145,12 +140,9 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-binan
  * @since 1.0.0
  * @category Errors
  */
-export class RateLimited extends Schema.TaggedError<RateLimited>("effect-binance-pm/RateLimited")("RateLimited", {
-  status: optionalNumber,
-  code: optionalNumber,
-  msg: optionalString,
-  retryAfterMs: optionalNumber
-}) {
+export class RateLimited
+  extends Schema.TaggedError<RateLimited>("effect-binance-pm/RateLimited")("RateLimited", fields.RateLimited)
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -166,12 +158,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("effect-binance
  * @since 1.0.0
  * @category Errors
  */
-export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/IpBanned")("IpBanned", {
-  status: Schema.Number,
-  code: optionalNumber,
-  msg: optionalString,
-  retryAfterMs: optionalNumber
-}) {
+export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/IpBanned")("IpBanned", fields.IpBanned) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -190,13 +177,9 @@ export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/Ip
  * @since 1.0.0
  * @category Errors
  */
-export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-pm/WafBlocked")("WafBlocked", {
-  status: Schema.Number,
-  code: optionalNumber,
-  msg: optionalString,
-  excerpt: optionalString,
-  retryAfterMs: optionalNumber
-}) {
+export class WafBlocked
+  extends Schema.TaggedError<WafBlocked>("effect-binance-pm/WafBlocked")("WafBlocked", fields.WafBlocked)
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -212,7 +195,7 @@ export class WafBlocked extends Schema.TaggedError<WafBlocked>("effect-binance-p
  * @category Errors
  */
 export class ClientClosed
-  extends Schema.TaggedError<ClientClosed>("effect-binance-pm/ClientClosed")("ClientClosed", { during: Schema.Boolean })
+  extends Schema.TaggedError<ClientClosed>("effect-binance-pm/ClientClosed")("ClientClosed", fields.ClientClosed)
 {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -229,12 +212,9 @@ export class ClientClosed
  * @since 1.0.0
  * @category Errors
  */
-export class ServerError extends Schema.TaggedError<ServerError>("effect-binance-pm/ServerError")("ServerError", {
-  status: Schema.Number,
-  code: optionalNumber,
-  msg: optionalString,
-  excerpt: optionalString
-}) {
+export class ServerError
+  extends Schema.TaggedError<ServerError>("effect-binance-pm/ServerError")("ServerError", fields.ServerError)
+{
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -249,14 +229,10 @@ export class ServerError extends Schema.TaggedError<ServerError>("effect-binance
  * @since 1.0.0
  * @category Errors
  */
-export class BinanceApiError
-  extends Schema.TaggedError<BinanceApiError>("effect-binance-pm/BinanceApiError")("BinanceApiError", {
-    status: Schema.Number,
-    code: optionalNumber,
-    msg: optionalString,
-    excerpt: optionalString
-  })
-{
+export class BinanceApiError extends Schema.TaggedError<BinanceApiError>("effect-binance-pm/BinanceApiError")(
+  "BinanceApiError",
+  fields.BinanceApiError
+) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -271,9 +247,7 @@ export class BinanceApiError
  * @since 1.0.0
  * @category Errors
  */
-export class Timeout
-  extends Schema.TaggedError<Timeout>("effect-binance-pm/Timeout")("Timeout", { timeoutMs: Schema.Number })
-{
+export class Timeout extends Schema.TaggedError<Timeout>("effect-binance-pm/Timeout")("Timeout", fields.Timeout) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -289,11 +263,10 @@ export class Timeout
  * @since 1.0.0
  * @category Errors
  */
-export class TransportError
-  extends Schema.TaggedError<TransportError>("effect-binance-pm/TransportError")("TransportError", {
-    description: Schema.String
-  })
-{
+export class TransportError extends Schema.TaggedError<TransportError>("effect-binance-pm/TransportError")(
+  "TransportError",
+  fields.TransportError
+) {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 1.0.0 */
@@ -310,11 +283,10 @@ export class TransportError
  * @category Errors
  */
 export class ResponseDecodeError
-  extends Schema.TaggedError<ResponseDecodeError>("effect-binance-pm/ResponseDecodeError")("ResponseDecodeError", {
-    status: Schema.Number,
-    reason: Schema.String,
-    excerpt: Schema.String
-  })
+  extends Schema.TaggedError<ResponseDecodeError>("effect-binance-pm/ResponseDecodeError")(
+    "ResponseDecodeError",
+    fields.ResponseDecodeError
+  )
 {
   /** @since 1.0.0 */
   readonly [TypeId]: TypeId = TypeId

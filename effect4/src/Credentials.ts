@@ -132,13 +132,11 @@ const Env = Keys.CREDENTIALS_ENV
  * @since 1.0.0
  * @category Constructors
  */
-export const defaultConfigs: Configs = {
-  apiKey: Config.Redacted(Env.apiKey),
-  secretKey: Config.option(Config.Redacted(Env.secretKey)),
-  privateKey: Config.option(Config.Redacted(Env.privateKey)),
-  privateKeyFile: Config.option(Config.String(Env.privateKeyFile)),
-  passphrase: Config.option(Config.Redacted(Env.passphrase))
-}
+export const defaultConfigs: Configs = Keys.configsOf({
+  secret: (name) => Config.Redacted(name),
+  optionalSecret: (name) => Config.option(Config.Redacted(name)),
+  optionalText: (name) => Config.option(Config.String(name))
+})
 
 // The name a `Config` reads (its path, joined with "_" as the environment provider does), found by parsing it
 // against a provider that has nothing and records what was asked. Used only to word errors, so that custom

@@ -24,11 +24,7 @@ import * as Endpoint from "./internal/core/endpoint.js"
  * @since 1.0.0
  * @category Schemas
  */
-export const PmAccountInfoResponse = Schema.Struct({
-  asset: Schema.String,
-  maxWithdrawAmount: Amount.DecimalString,
-  maxWithdrawAmountUSD: Amount.DecimalString
-})
+export const PmAccountInfoResponse = Schema.Struct(Endpoint.bodyFields(Schema.String, Amount.DecimalString))
 
 /**
  * @since 1.0.0
@@ -42,13 +38,9 @@ export type PmAccountInfoResponse = typeof PmAccountInfoResponse.Type
  * @since 1.0.0
  * @category Models
  */
-export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-pm/PmAccountInfo")({
-  asset: Schema.String,
-  /** How much of the asset can be transferred out to the spot wallet. */
-  maxWithdrawAmount: Amount.DecimalFromString,
-  /** The Classic Portfolio Margin maximum virtual amount for transfer out, in USD. */
-  maxWithdrawAmountUSD: Amount.DecimalFromString
-}) {}
+export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-pm/PmAccountInfo")(
+  Endpoint.bodyFields(Schema.String, Amount.DecimalFromString)
+) {}
 
 /**
  * The parameters of a call: the asset, and a recvWindow for this call only.
@@ -86,12 +78,8 @@ export const validateParams: (
 ) => Result.Result<Endpoint.Params, InvalidParameters> = Call.validateParams
 
 const toInfo = (success: CallRules.Success): PmAccountInfo =>
-  new PmAccountInfo({
-    asset: success.body.asset,
-    // The body was checked against the decimal pattern already.
-    maxWithdrawAmount: BigDecimal.fromStringUnsafe(success.body.maxWithdrawAmount),
-    maxWithdrawAmountUSD: BigDecimal.fromStringUnsafe(success.body.maxWithdrawAmountUSD)
-  }, { disableChecks: true })
+  // The body's amounts were checked by the call: no second validation on the hot path.
+  new PmAccountInfo(Endpoint.readAmounts(success.body, BigDecimal.fromStringUnsafe), { disableChecks: true })
 
 const toResult = (success: CallRules.Success): PmAccountInfoResult => ({
   info: toInfo(success),

@@ -6,7 +6,6 @@
  */
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
@@ -19,6 +18,7 @@ import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoE
 import * as BinanceHttpClient from "./BinanceHttpClient.js"
 import * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
+import type { Refusal } from "./internal/core/endpoint.js"
 import * as Api from "./internal/core/promiseApi.js"
 import * as PromiseClient from "./internal/core/promiseClient.js"
 import type * as Events from "./internal/core/watch/events.js"
@@ -45,13 +45,7 @@ export type {
  * @since 1.0.0
  * @category Models
  */
-export interface Client extends Api.Client {
-  /**
-   * Watches `assets`: an `AsyncIterable` of `WatchEvent`s with `latest(asset)`, `fresh(asset)` and `close()`.
-   * Throws `InvalidConfiguration` for bad options, `ClientClosed` on a closed client.
-   */
-  readonly watch: (options: Api.WatchOptions) => Watcher
-}
+export type Client = Api.Client<PmAccountInfoError>
 
 /**
  * A running watcher of the Promise API.
@@ -102,30 +96,59 @@ export type ClientError = PmAccountInfoError | ClientClosed | Api.AbortError
  * @since 1.0.0
  * @category Errors
  */
-export const isClientError = (u: unknown): u is ClientError => isBinanceError(u) || u instanceof Api.AbortError
+export const isClientError: (u: unknown) => u is ClientError = Api.isClientError(isBinanceError)
 
-const buildLayer = (plan: PromiseClient.Plan) => {
-  const { apiKey, key } = plan
-  const credentials = key._tag === "Hmac"
-    ? Credentials.makeHmac({ apiKey, secretKey: key.secretKey })
-    : Credentials.makePrivateKey({ apiKey, privateKey: key.privateKey, passphrase: key.passphrase })
-  if (Result.isFailure(credentials)) {
-    const refusal = Api.keyRefusal(credentials.failure)
-    throw refusal === credentials.failure ? credentials.failure : new InvalidConfiguration(refusal)
-  }
+// The runtime of a client: its services, the process-wide gate (in `stateDir` too, if given) and its sockets.
+const connect = (
+  plan: PromiseClient.Plan
+): PromiseClient.Runtime<Fiber.Fiber<unknown, PmAccountInfoError>, PmAccountInfoError> => {
+  const credentials = Result.getOrThrowWith(
+    PromiseClient.credentialsOf(plan, Credentials),
+    (error) => PromiseClient.keyError(error, invalid)
+  )
   const config = Result.getOrThrowWith(BinanceConfig.make(plan.config), identity)
   if (plan.proxy !== undefined) Result.getOrThrowWith(BinanceHttpClient.validateProxy(plan.proxy), identity)
-  return Layer.mergeAll(
-    Layer.succeed(Credentials.Credentials, credentials.success),
-    Layer.succeed(BinanceConfig.BinanceConfig, config),
-    BinanceClock.layer,
-    plan.proxy === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: plan.proxy }))
-  ).pipe(
-    // With a state dir every layer above (the clock's time requests too) goes through the persisted gate.
-    Layer.provideMerge(
-      plan.stateDir === undefined ? Layer.empty : Layer.orDie(RateLimit.layerPersisted({ directory: plan.stateDir }))
+  const runtime = ManagedRuntime.make(
+    Layer.mergeAll(
+      Layer.succeed(Credentials.Credentials, credentials),
+      Layer.succeed(BinanceConfig.BinanceConfig, config),
+      BinanceClock.layer,
+      // Through a proxy, the budget is the proxy's (the client carries its egress), unless `egress` names one.
+      plan.proxy === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: plan.proxy }))
+    ).pipe(
+      // With a state dir every layer above (the clock's time requests too) goes through the persisted gate.
+      Layer.provideMerge(
+        plan.stateDir === undefined ? Layer.empty : Layer.orDie(RateLimit.layerPersisted({ directory: plan.stateDir }))
+      )
     )
   )
+  return {
+    start: (params, shape, done) => {
+      const program = Call.run(params, shape)
+      // Once the layer is built, straight on its services: the runtime's own fork also files every fiber in its
+      // scope, and this client already interrupts its running calls when it closes.
+      const context = runtime.cachedContext
+      const fiber = context === undefined ? runtime.runFork(program) : Effect.runForkWith(context)(program)
+      fiber.addObserver((exit) => done(PromiseClient.endOf(exit, causes)))
+      return fiber
+    },
+    stop: (fiber) => fiber.interruptUnsafe(),
+    close: async (running) => {
+      await Effect.runPromise(Fiber.interruptAll(running))
+      await runtime.dispose()
+    },
+    watch: (options) => PromiseWatch.make(runtime, options, plan.wsBaseUrl),
+    closed: (during) => new ClientClosed({ during }),
+    invalid
+  }
+}
+
+const invalid = (refusal: Refusal) => new InvalidConfiguration(refusal)
+
+const causes: PromiseClient.Causes<Cause.Cause<PmAccountInfoError>> = {
+  error: (cause) => Option.getOrUndefined(Cause.findErrorOption(cause)),
+  isInterruptedOnly: Cause.hasInterruptsOnly,
+  squash: Cause.squash
 }
 
 /**
@@ -136,56 +159,4 @@ const buildLayer = (plan: PromiseClient.Plan) => {
  * @since 1.0.0
  * @category Constructors
  */
-export const createClient = (options: Api.ClientOptions): Client => {
-  const plan = PromiseClient.plan(options)
-  if ("field" in plan) throw new InvalidConfiguration(plan)
-  const runtime = ManagedRuntime.make(buildLayer(plan))
-  const calls = PromiseClient.make<Fiber.Fiber<unknown, PmAccountInfoError>>({
-    start: (params, shape, done) => {
-      const program = Call.run(params, shape)
-      // Once the layer is built, straight on its services: the runtime's own fork also files every fiber in its
-      // scope, and this client already interrupts its running calls when it closes.
-      const context = runtime.cachedContext
-      const fiber = context === undefined ? runtime.runFork(program) : Effect.runForkWith(context)(program)
-      fiber.addObserver((exit) => {
-        if (Exit.isSuccess(exit)) return done({ _tag: "Success", value: exit.value })
-        const failure = Cause.findErrorOption(exit.cause)
-        if (Option.isSome(failure)) return done({ _tag: "Failure", error: failure.value })
-        done(
-          Cause.hasInterruptsOnly(exit.cause)
-            ? { _tag: "Interrupted" }
-            : { _tag: "Defect", defect: Cause.squash(exit.cause) }
-        )
-      })
-      return fiber
-    },
-    stop: (fiber) => fiber.interruptUnsafe(),
-    close: async (running) => {
-      await Effect.runPromise(Fiber.interruptAll(running))
-      await runtime.dispose()
-    },
-    closed: (during) => new ClientClosed({ during })
-  })
-  const watchers = new Set<Watcher>()
-  let closed = false
-  return {
-    ...calls,
-    watch: (watchOptions) => {
-      if (closed) throw new ClientClosed({ during: false })
-      const refusal = Api.watchShapeRefusal(watchOptions)
-      if (refusal !== undefined) throw new InvalidConfiguration(refusal)
-      const watcher = PromiseWatch.make(runtime, watchOptions, plan.wsBaseUrl)
-      watchers.add(watcher)
-      const close = watcher.close
-      return {
-        ...watcher,
-        close: () => close().finally(() => watchers.delete(watcher))
-      }
-    },
-    close: async () => {
-      closed = true
-      await Promise.all([...watchers].map((watcher) => watcher.close()))
-      await calls.close()
-    }
-  }
-}
+export const createClient = (options: Api.ClientOptions): Client => PromiseClient.create(options, invalid, connect)

@@ -120,6 +120,32 @@ export interface PmAccountInfoResponse {
   readonly maxWithdrawAmountUSD: string
 }
 
+/** The body's fields, each as the edition reads it: its `asset` text and its two amounts. */
+export type BodyFields<Text, Amount> = {
+  readonly asset: Text
+  /** How much of the asset can be transferred out to the spot wallet. */
+  readonly maxWithdrawAmount: Amount
+  /** The Classic Portfolio Margin maximum virtual amount for transfer out, in USD. */
+  readonly maxWithdrawAmountUSD: Amount
+}
+
+/** The body's fields with the edition's schemas for text and for an amount: what its body schemas are built of. */
+export const bodyFields = <Text, Amount>(text: Text, amount: Amount): BodyFields<Text, Amount> => ({
+  asset: text,
+  maxWithdrawAmount: amount,
+  maxWithdrawAmountUSD: amount
+})
+
+/** A checked body with its amounts read by `read` (the edition's exact decimals). */
+export const readAmounts = <Amount>(
+  body: PmAccountInfoResponse,
+  read: (amount: string) => Amount
+): BodyFields<string, Amount> => ({
+  asset: body.asset,
+  maxWithdrawAmount: read(body.maxWithdrawAmount),
+  maxWithdrawAmountUSD: read(body.maxWithdrawAmountUSD)
+})
+
 const AMOUNTS = ["maxWithdrawAmount", "maxWithdrawAmountUSD"] as const
 
 /** Checks a 2xx body: JSON, the three fields, decimal amounts, the asset asked for. A string is the reason. */

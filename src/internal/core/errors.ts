@@ -1,6 +1,7 @@
 /**
- * What both editions' errors mean, with no Effect: which of them one more attempt may cure, and the message each
- * one reads as. Each edition's `BinanceError` classes word their `message` with these, from their own fields.
+ * What both editions' errors mean, with no Effect: what each carries, which of them one more attempt may cure, and
+ * the message each one reads as. Each edition's `BinanceError` classes are built of these fields, in its schemas,
+ * and word their `message` with these.
  */
 
 /** The tags of errors one more attempt may cure: transport failures, attempt timeouts and Binance server errors. */
@@ -8,6 +9,46 @@ export const TRANSIENT_TAGS: ReadonlySet<string> = new Set(["TransportError", "T
 
 /** Whether an error of this tag may be cured by one more attempt (rate limiting is decided apart, by its wait). */
 export const isTransientTag = (tag: string): boolean => TRANSIENT_TAGS.has(tag)
+
+/** The schemas an edition builds its errors' fields of. */
+export interface FieldSchemas<Num, Str, Bool, OptionalNum, OptionalStr> {
+  readonly number: Num
+  readonly string: Str
+  readonly boolean: Bool
+  readonly optionalNumber: OptionalNum
+  readonly optionalString: OptionalStr
+}
+
+/** What each error carries, by tag, in the edition's schemas (`messages` words each error from these fields). */
+export const fieldsOf = <Num, Str, Bool, OptionalNum, OptionalStr>(
+  s: FieldSchemas<Num, Str, Bool, OptionalNum, OptionalStr>
+) => ({
+  InvalidParameters: { field: s.string, reason: s.string },
+  InvalidConfiguration: { field: s.string, reason: s.string },
+  InvalidTimestamp: { status: s.number, code: s.number, msg: s.string },
+  InvalidSignature: { status: s.number, code: s.number, msg: s.string },
+  Unauthorized: { status: s.number, code: s.optionalNumber, msg: s.optionalString },
+  RateLimited: {
+    status: s.optionalNumber,
+    code: s.optionalNumber,
+    msg: s.optionalString,
+    retryAfterMs: s.optionalNumber
+  },
+  IpBanned: { status: s.number, code: s.optionalNumber, msg: s.optionalString, retryAfterMs: s.optionalNumber },
+  WafBlocked: {
+    status: s.number,
+    code: s.optionalNumber,
+    msg: s.optionalString,
+    excerpt: s.optionalString,
+    retryAfterMs: s.optionalNumber
+  },
+  ClientClosed: { during: s.boolean },
+  ServerError: { status: s.number, code: s.optionalNumber, msg: s.optionalString, excerpt: s.optionalString },
+  BinanceApiError: { status: s.number, code: s.optionalNumber, msg: s.optionalString, excerpt: s.optionalString },
+  Timeout: { timeoutMs: s.number },
+  TransportError: { description: s.string },
+  ResponseDecodeError: { status: s.number, reason: s.string, excerpt: s.string }
+})
 
 /** What Binance's answer said: its HTTP status, its `code` and `msg`, and a short excerpt of a body without them. */
 export interface Answer {

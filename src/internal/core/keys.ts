@@ -39,6 +39,19 @@ export interface Configs<RequiredSecret, OptionalSecret, OptionalText> {
   readonly passphrase: OptionalSecret
 }
 
+/** The default `Configs`: each option read from its variable of `CREDENTIALS_ENV`, by the edition's readers. */
+export const configsOf = <RequiredSecret, OptionalSecret, OptionalText>(read: {
+  readonly secret: (name: string) => RequiredSecret
+  readonly optionalSecret: (name: string) => OptionalSecret
+  readonly optionalText: (name: string) => OptionalText
+}): Configs<RequiredSecret, OptionalSecret, OptionalText> => ({
+  apiKey: read.secret(CREDENTIALS_ENV.apiKey),
+  secretKey: read.optionalSecret(CREDENTIALS_ENV.secretKey),
+  privateKey: read.optionalSecret(CREDENTIALS_ENV.privateKey),
+  privateKeyFile: read.optionalText(CREDENTIALS_ENV.privateKeyFile),
+  passphrase: read.optionalSecret(CREDENTIALS_ENV.passphrase)
+})
+
 /** The credentials' options must be an object (a JavaScript caller may pass anything). */
 export const checkCredentialsObject = (options: unknown): Refusal | undefined =>
   options === null || typeof options !== "object" ? { field: "credentials", reason: "must be an object" } : undefined

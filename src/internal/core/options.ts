@@ -58,6 +58,28 @@ export const CONFIG_ENV = {
 /** The environments' names, for a config that reads one. */
 export const ENVIRONMENTS = ["production", "testnet", "demo"] as const satisfies ReadonlyArray<Environment>
 
+/**
+ * The default reading of `BinanceConfig.layerConfig`: each option from its variable of `CONFIG_ENV`, by the
+ * edition's reader of its kind (each optional: `undefined` when unset).
+ */
+export const configsOf = <Env, Text, Integer, Duration, MarketName>(read: {
+  readonly environment: (name: string) => Env
+  readonly text: (name: string) => Text
+  readonly integer: (name: string) => Integer
+  readonly duration: (name: string) => Duration
+  readonly market: (name: string) => MarketName
+}) => ({
+  environment: read.environment(CONFIG_ENV.environment),
+  baseUrl: read.text(CONFIG_ENV.baseUrl),
+  recvWindow: read.integer(CONFIG_ENV.recvWindow),
+  timeout: read.duration(CONFIG_ENV.timeout),
+  maxRetries: read.integer(CONFIG_ENV.maxRetries),
+  maxRetryAfterWait: read.duration(CONFIG_ENV.maxRetryAfterWait),
+  weightLimit: read.integer(CONFIG_ENV.weightLimit),
+  egress: read.text(CONFIG_ENV.egress),
+  market: read.market(CONFIG_ENV.market)
+})
+
 /** Whether a URL's hostname is this machine's loopback, where plain `http:` (or `ws:`) is allowed. */
 export const isLoopbackHost = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)

@@ -105,8 +105,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined
 }
 
-/** A client of the Promise API. */
-export interface Client {
+/** A client of the Promise API; `E` is the edition's union of call errors (its watchers' `read-failed` events). */
+export interface Client<E = unknown> {
   readonly pmAccountInfo: (
     params: { readonly asset: string; readonly recvWindow?: number | undefined },
     options?: CallOptions
@@ -117,8 +117,13 @@ export interface Client {
     options?: CallOptions
   ) => Promise<PmAccountInfoResult>
   /**
-   * Releases everything the client holds: calls still running are cancelled (they reject with
-   * `ClientClosed`), then sockets are closed. Later calls reject with `ClientClosed` too.
+   * Watches `assets`: an `AsyncIterable` of `WatchEvent`s with `latest(asset)`, `fresh(asset)` and `close()`.
+   * Throws `InvalidConfiguration` for bad options, `ClientClosed` on a closed client.
+   */
+  readonly watch: (options: WatchOptions) => Watcher<E>
+  /**
+   * Releases everything the client holds: its watchers are closed, calls still running are cancelled (they
+   * reject with `ClientClosed`), then sockets are closed. Later calls reject with `ClientClosed` too.
    */
   readonly close: () => Promise<void>
 }
@@ -131,6 +136,10 @@ export class AbortError extends Error {
     super("The call was aborted", { cause })
   }
 }
+
+/** A guard of what a client rejects with: one of the edition's tagged errors (`isError`), or an `AbortError`. */
+export const isClientError = <E>(isError: (u: unknown) => u is E) => (u: unknown): u is E | AbortError =>
+  isError(u) || u instanceof AbortError
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof ClientOptions>([
   "apiKey",
