@@ -16,6 +16,7 @@ import * as BinanceConfig from "./BinanceConfig.js"
 import type * as BinanceError from "./BinanceError.js"
 import { learnOffset } from "./internal/attempt.js"
 import * as ClockRules from "./internal/core/clock.js"
+import * as Direct from "./internal/direct.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -50,6 +51,8 @@ export class BinanceClock extends Context.Tag("effect-binance-pm/BinanceClock")<
 interface Internal extends Service {
   /** Host clock when the last learned offset's answer arrived. */
   readonly syncedAt: () => number | undefined
+  /** `currentTimeMillis` as plain code, with the fiber's clock. */
+  readonly read: (clock: Clock.Clock) => number
 }
 
 /**
@@ -88,12 +91,11 @@ export const make: Effect.Effect<Service> = Effect.sync(() => {
       return Fiber.join(fiber)
     })
   })
+  // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects.
+  const read = (clock: Clock.Clock) => Math.floor(clock.unsafeCurrentTimeMillis() + offset)
   const service: Internal = {
-    // Whole milliseconds: a TestClock moved by a jittered schedule can read 192.8 ms, which fapi rejects. (Read
-    // from the fiber's clock in one step: every request asks for it.)
-    currentTimeMillis: Effect.clockWith((clock) =>
-      Effect.succeed(Math.floor(clock.unsafeCurrentTimeMillis() + offset))
-    ),
+    // Read from the fiber's clock in one step, or in the caller's (internal/direct): every request asks for it.
+    currentTimeMillis: Direct.withNowReader(Effect.clockWith((clock) => Effect.succeed(read(clock))), read),
     offset: Effect.sync(() => offset),
     setOffset: (offsetMs) =>
       Effect.sync(() => {
@@ -104,7 +106,8 @@ export const make: Effect.Effect<Service> = Effect.sync(() => {
       Effect.suspend(() =>
         ClockRules.needsSync(sentAt, syncedAt, running !== undefined) ? sync : Effect.succeed(offset)
       ),
-    syncedAt: () => syncedAt
+    syncedAt: () => syncedAt,
+    read
   }
   return service
 })
@@ -188,13 +191,17 @@ export const layerSynced = (
           )
         })
       )
+      const refreshDue = (clock: Clock.Clock) =>
+        !refreshing && ClockRules.refreshDue(clock.unsafeCurrentTimeMillis(), base.syncedAt(), failedAt, maxAgeMs)
       return {
         ...base,
-        // The staleness check is plain code in the clock's step: a fresh offset costs nothing more.
-        currentTimeMillis: Effect.clockWith((clock) =>
-          !refreshing && ClockRules.refreshDue(clock.unsafeCurrentTimeMillis(), base.syncedAt(), failedAt, maxAgeMs)
-            ? Effect.zipRight(refreshOnce, base.currentTimeMillis)
-            : base.currentTimeMillis
+        // The staleness check is plain code in the clock's step (or the caller's, while no refresh is due): a fresh
+        // offset costs nothing more.
+        currentTimeMillis: Direct.withNowReader(
+          Effect.clockWith((clock) =>
+            refreshDue(clock) ? Effect.zipRight(refreshOnce, base.currentTimeMillis) : base.currentTimeMillis
+          ),
+          (clock) => refreshDue(clock) ? undefined : base.read(clock)
         ),
         sync,
         resync: (sentAt: number) => pin(base.resync(sentAt))

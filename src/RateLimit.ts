@@ -17,6 +17,7 @@
  *
  * @since 0.1.0
  */
+import type * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -27,6 +28,7 @@ import { fromConfigError } from "./internal/config.js"
 import * as Budgets from "./internal/core/budgets.js"
 import * as Gate from "./internal/core/gate.js"
 import * as StateFile from "./internal/core/stateFile.js"
+import * as Direct from "./internal/direct.js"
 import * as Metrics from "./internal/metrics.js"
 
 /**
@@ -183,6 +185,23 @@ export const make = (store: Store): Service => {
   const gate = Budgets.admission(store.marginMs)
   const plain = plainBudgets.get(store)
   const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
+  // What the store's decision makes of a request asked at `now` and `wall`: the permit, or the wait or failure.
+  const decided = (
+    decision: Gate.Decision,
+    request: Request,
+    waited: number,
+    now: number,
+    wall: number
+  ): Permit | Effect.Effect<Permit, GateError> => {
+    const turn = gate.turn(decision, request, waited, now, wall)
+    if (turn._tag === "Wait") {
+      return Effect.zipRight(Effect.sleep(Duration.millis(turn.ms)), admit(request, turn.waitedMs))
+    }
+    if (turn.waitedMs !== undefined) Metrics.unsafeRecordGateWait(turn.waitedMs)
+    return turn._tag === "Admit" ? turn.permit : Effect.fail(gateError(turn.failure))
+  }
+  const asEffect = (turn: Permit | Effect.Effect<Permit, GateError>): Effect.Effect<Permit, GateError> =>
+    Effect.isEffect(turn) ? turn : Effect.succeed(turn)
   // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric). The host clock is
   // read in the same step as the store's answer is asked for: every Effect step here is paid on every call.
   const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
@@ -190,22 +209,17 @@ export const make = (store: Store): Service => {
       Effect.clockWith((clock) => {
         const wall = clock.unsafeCurrentTimeMillis()
         const ask = gate.ask(request, now, wall, clock.unsafeCurrentTimeNanos())
-        const decided = (decision: Gate.Decision): Effect.Effect<Permit, GateError> => {
-          const turn = gate.turn(decision, request, waited, now, wall)
-          if (turn._tag === "Wait") {
-            return Effect.zipRight(Effect.sleep(Duration.millis(turn.ms)), admit(request, turn.waitedMs))
-          }
-          if (turn.waitedMs !== undefined) Metrics.unsafeRecordGateWait(turn.waitedMs)
-          return turn._tag === "Admit" ? Effect.succeed(turn.permit) : Effect.fail(gateError(turn.failure))
-        }
         return plain !== undefined
-          ? decided(plain.admit(request.key, ask))
-          : Effect.flatMap(store.admit(request.key, ask), decided)
+          ? asEffect(decided(plain.admit(request.key, ask), request, waited, now, wall))
+          : Effect.flatMap(store.admit(request.key, ask), (decision) =>
+            asEffect(decided(decision, request, waited, now, wall)))
       }))
 
+  const hostTime = (clock: Clock.Clock) =>
+    gate.hostTime(clock.unsafeCurrentTimeMillis(), clock.unsafeCurrentTimeNanos())
   const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
     Effect.clockWith((clock) => {
-      const local = gate.hostTime(clock.unsafeCurrentTimeMillis(), clock.unsafeCurrentTimeNanos())
+      const local = hostTime(clock)
       if (plain === undefined) return store.settle(permit.key, permit, outcome, now, local)
       plain.settle(permit.key, permit, outcome, now, local)
       return Effect.void
@@ -213,7 +227,20 @@ export const make = (store: Store): Service => {
 
   const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
 
-  return { acquire, release, snapshot }
+  const service: Service = { acquire, release, snapshot }
+  if (plain === undefined) return service
+  // Budgets in memory answer in plain code: a call's attempt passes the gate and hands its permit back in its own
+  // steps (internal/direct), with the same rules and clocks as `acquire` and `release`.
+  return Direct.withDirectGate(service, {
+    admit: (request, clock) => {
+      const now = Direct.nowReaderOf(request.now)?.(clock)
+      if (now === undefined) return undefined
+      const wall = clock.unsafeCurrentTimeMillis()
+      const ask = gate.ask(request, now, wall, clock.unsafeCurrentTimeNanos())
+      return decided(plain.admit(request.key, ask), request, 0, now, wall)
+    },
+    release: (permit, outcome, now, clock) => plain.settle(permit.key, permit, outcome, now, hostTime(clock))
+  })
 }
 
 /**

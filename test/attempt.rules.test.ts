@@ -220,3 +220,60 @@ describe("one attempt", () => {
       expect(budget).toMatchObject({ reservedWeight: 0 })
     }))
 })
+
+describe("the library's own gate and clock answer in the attempt's step (internal/direct)", () => {
+  // The same calls through a gate and clock registered for the plain path, and through copies that are not (their
+  // Effects only): every request, result and budget must come out the same.
+  const walk = (direct: boolean) =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_700_000_000_000)
+      const http = mockHttp(script(
+        ok("BTC", undefined, undefined, 7),
+        binance(429, -1003, "Too many requests.", { "retry-after": "5" }),
+        ok("BTC", undefined, undefined, 9)
+      ))
+      const clock = yield* BinanceClock.make
+      yield* clock.setOffset(1_234)
+      const gate = RateLimit.makeUnsafe()
+      const layer = Layer.mergeAll(
+        http.layer,
+        hmacCredentials,
+        Layer.succeed(
+          BinanceClock.BinanceClock,
+          direct ? clock : { ...clock, currentTimeMillis: Effect.map(clock.currentTimeMillis, (now) => now) }
+        ),
+        Layer.succeed(RateLimit.RateLimit, direct ? gate : { ...gate }),
+        BinanceConfig.layer({ maxRetries: 0, maxRetryAfterWait: 10_000 })
+      )
+      const call = Effect.exit(PortfolioMargin.pmAccountInfoResult({ asset: "BTC" }).pipe(Effect.provide(layer)))
+      const first = yield* call
+      yield* TestClock.adjust(100)
+      const second = yield* call
+      // Held by the 429's pause (5 s): the third call waits at the gate, then goes.
+      const third = yield* Effect.fork(call)
+      yield* TestClock.adjust(6_000)
+      const thirdExit = yield* Fiber.join(third)
+      const summary = (exit: Exit.Exit<PortfolioMargin.PmAccountInfoResult, unknown>) =>
+        Exit.match(exit, {
+          onFailure: (cause) => `failure ${String(cause)}`,
+          onSuccess: (result) => `success ${result.usedWeight} ${result.attempts}`
+        })
+      return {
+        results: [first, second, thirdExit].map(summary),
+        requests: http.requests.map((request) => [request.time, request.url.searchParams.get("timestamp")]),
+        budget: yield* gate.snapshot("https://fapi.binance.com")
+      }
+    })
+
+  it.effect("they admit, stamp, pause and release as through their Effects", () =>
+    Effect.gen(function*() {
+      const plain = yield* walk(true)
+      const effects = yield* walk(false)
+      expect(plain).toEqual(effects)
+      expect(plain.results[0]).toBe("success 7 1")
+      expect(plain.results[1]).toMatch(/RateLimited/)
+      expect(plain.results[2]).toBe("success 9 1")
+      expect(plain.requests).toHaveLength(3)
+      expect(plain.requests[2]![0]).toBeGreaterThanOrEqual(1_700_000_000_100 + 5_000)
+    }))
+})

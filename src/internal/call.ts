@@ -10,6 +10,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
+import { identity } from "effect/Function"
+import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as Schedule from "effect/Schedule"
 import * as Tracer from "effect/Tracer"
 import * as BinanceClock from "../BinanceClock.js"
@@ -36,7 +38,7 @@ export const run = <A>(
 ): Effect.Effect<A, PmAccountInfoError, Requirements> =>
   // One read of the fiber (its context, its clock) and plain code in between: every Effect step on this path is
   // paid on every call.
-  Effect.withFiberRuntime((fiber) => {
+  Effect.withFiberRuntime((fiber, status) => {
     const context = fiber.currentContext as Context.Context<Requirements>
     const config = Context.get(context, BinanceConfig.BinanceConfig)
     const credentials = Context.get(context, Credentials.Credentials)
@@ -83,6 +85,7 @@ export const run = <A>(
         }
       },
       Context.get(fiber.currentDefaultServices, Clock.Clock),
+      RuntimeFlags.interruption(status.runtimeFlags),
       (error) => call.failed(error)
     )
     // The retry schedule's driver is built once an attempt has failed: most calls succeed first time.
@@ -174,33 +177,37 @@ export const traced = <P, A, E, R>(
       } catch (defect) {
         effect = Effect.die(defect)
       }
-      return Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(Effect.makeSpan(name, { captureStackTrace }), (span) =>
-          Effect.withFiberRuntime((fiber) => {
-            const outer = fiber.currentContext
-            const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
-            const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
-            const end = (exit: Exit.Exit<A, E>) => {
-              if (span.status._tag === "Ended") return
-              if (Exit.isFailure(exit)) span.attribute("code.stacktrace", captureStackTrace())
-              span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
-            }
-            const back = FiberRef.set(FiberRef.currentContext, outer)
-            return Effect.zipRight(
-              FiberRef.set(FiberRef.currentContext, Context.add(outer, Tracer.ParentSpan, span)),
-              Effect.matchCauseEffect(restore(effect), {
-                onFailure: (cause) => {
-                  end(Exit.failCause(cause))
-                  return Effect.zipRight(back, Effect.failCause(cause))
-                },
-                onSuccess: (value) => {
-                  end(Exit.succeed(value))
-                  return Effect.as(back, value)
-                }
-              })
-            )
-          }))
-      )
+      // One region (as `uninterruptibleMask`, the caller's interruptibility read in the same step as the fiber) makes
+      // the span, sets it into the fiber's context, and takes it out and ends it with the body's exit.
+      return Effect.withFiberRuntime((fiber, status) => {
+        const restore: (effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> =
+          RuntimeFlags.interruption(status.runtimeFlags) ? Effect.interruptible : identity
+        const outer = fiber.currentContext
+        return Effect.uninterruptible(Effect.flatMap(Effect.makeSpan(name, { captureStackTrace }), (span) => {
+          const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+          const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
+          const end = (exit: Exit.Exit<A, E>) => {
+            if (span.status._tag === "Ended") return
+            if (Exit.isFailure(exit)) span.attribute("code.stacktrace", captureStackTrace())
+            span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
+          }
+          return Effect.zipRight(
+            FiberRef.set(FiberRef.currentContext, Context.add(outer, Tracer.ParentSpan, span)),
+            Effect.matchCauseEffect(restore(effect), {
+              onFailure: (cause) => {
+                const exit = Exit.failCause(cause)
+                end(exit)
+                return Effect.zipRight(FiberRef.set(FiberRef.currentContext, outer), exit)
+              },
+              onSuccess: (value) => {
+                end(Exit.succeed(value))
+                // The context back and the value in one step.
+                return FiberRef.modify(FiberRef.currentContext, () => [value, outer])
+              }
+            })
+          )
+        }))
+      })
     }
   }[name]!
 }

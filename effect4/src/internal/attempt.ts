@@ -9,6 +9,7 @@ import type * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
 import { type PmAccountInfoError, ResponseDecodeError } from "../BinanceError.js"
 import type * as RateLimit from "../RateLimit.js"
+import type * as CallRules from "./core/call.js"
 import * as ClockRules from "./core/clock.js"
 import { budgetKeyOf } from "./core/egress.js"
 import * as Endpoint from "./core/endpoint.js"
@@ -17,21 +18,14 @@ import { get, toError } from "./http.js"
 import * as Metrics from "./metrics.js"
 
 /** @internal */
-export interface GatedGet<A> {
-  readonly client: HttpClient.HttpClient
-  readonly config: BinanceConfig.Service
-  readonly gate: RateLimit.Service
-  /** Server-clock estimate: aligns weight windows, and stamps signed requests. */
-  readonly now: Effect.Effect<number>
-  readonly weight: number
-  readonly apiKey?: Redacted.Redacted<string> | undefined
-  /** The URL, once the gate has let the request through: from the timestamp to sign and the host clock then. */
-  readonly request: (timestamp: number, local: number) => string
-  /** What the answer means (`nowMs`: Binance's clock when it arrived). */
-  readonly judge: (answer: Responses.Answer, nowMs: number) => Responses.Judged<A>
-  /** The `endpoint` attribute of the request metrics, e.g. `GET /fapi/v1/pmAccountInfo`. */
-  readonly endpoint: string
-}
+export type GatedGet<A> = CallRules.Attempt<
+  A,
+  HttpClient.HttpClient,
+  BinanceConfig.Service,
+  RateLimit.Service,
+  Effect.Effect<number>,
+  Redacted.Redacted<string>
+>
 
 const failureTag = (cause: Cause.Cause<PmAccountInfoError>): string => {
   const failure = Cause.findErrorOption(cause)

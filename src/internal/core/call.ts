@@ -56,6 +56,26 @@ export interface PmAccountInfoResult<Info> {
   readonly attempts: number
 }
 
+/**
+ * What one attempt through the gate needs, as both editions' `gatedGet` take it: `Client`, `Config`, `Gate`, `Now`
+ * and `Key` are the edition's HTTP client, configuration, gate, server-clock Effect and redacted API key.
+ */
+export interface Attempt<A, Client, Config, Gate, Now, Key> {
+  readonly client: Client
+  readonly config: Config
+  readonly gate: Gate
+  /** Server-clock estimate: aligns weight windows, and stamps signed requests. */
+  readonly now: Now
+  readonly weight: number
+  readonly apiKey?: Key | undefined
+  /** The URL, once the gate has let the request through: from the timestamp to sign and the host clock then. */
+  readonly request: (timestamp: number, local: number) => string
+  /** What the answer means (`nowMs`: Binance's clock when it arrived). */
+  readonly judge: (answer: Responses.Answer, nowMs: number) => Responses.Judged<A>
+  /** The `endpoint` tag of the request metrics, e.g. `GET /fapi/v1/pmAccountInfo`. */
+  readonly endpoint: string
+}
+
 /** What the edition does next. */
 export type Decision<E> =
   /** Wait for the gate, then ask `request` for the URL and send it. */

@@ -226,6 +226,8 @@ export const settle = (
   const freshRateLimit = admitted.rateLimitEpoch >= state.rateLimitEpoch
   const freshWaf = admitted.wafEpoch >= state.wafEpoch
   if (status >= 200 && status < 300) {
+    // Most answers end no streak: the state as it is (one object less per call).
+    if ((!freshRateLimit || state.rateLimitStreak === 0) && (!freshWaf || state.wafStreak === 0)) return state
     return {
       ...state,
       rateLimitStreak: freshRateLimit ? 0 : state.rateLimitStreak,
