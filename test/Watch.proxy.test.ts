@@ -14,6 +14,7 @@ import * as Util from "node:util"
 import * as BinanceHttpClient from "../src/BinanceHttpClient.js"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, BinanceConfig, Credentials, RateLimit } from "../src/index.js"
+import { createClient, type WatchEvent } from "../src/promise.js"
 import * as Watch from "../src/Watch.js"
 import { BTC, hmacAccount, KEY, SECRET } from "./FakeBinance.helpers.js"
 import * as Loopback from "./utils/loopback.js"
@@ -119,6 +120,35 @@ describe("Watch through a proxy", () => {
           expect(yield* fake.streamConnections).toBe(0)
           expect(leaks(yield* watcher.snapshot.get)).toBe(false)
         }).pipe(Effect.scoped, Effect.provide(layerFor(baseUrl, withCredentials(proxy.url))))
+      }),
+    20_000
+  )
+
+  it.scopedLive(
+    "createClient({ proxy }).watch: the stream goes through the client's proxy",
+    () =>
+      Effect.gen(function*() {
+        const { baseUrl } = yield* FakeBinance.serve({ accounts: [{ ...hmacAccount, assets: { BTC } }] })
+        const proxy = yield* serveProxy({ authorization: BASIC })
+        const client = createClient({
+          apiKey: KEY,
+          secretKey: SECRET,
+          baseUrl,
+          wsBaseUrl: baseUrl.replace("http:", "ws:"),
+          proxy: withCredentials(proxy.url)
+        })
+        yield* Effect.addFinalizer(() => Effect.promise(() => client.close()))
+        const event = yield* Effect.promise(async () => {
+          const iterator = client.watch({ assets: ["BTC"] })[Symbol.asyncIterator]()
+          for (;;) {
+            const { done, value } = await iterator.next()
+            if (done === true || value.type === "stream") return value as WatchEvent | undefined
+          }
+        })
+        expect(event).toEqual({ type: "stream", state: "up" })
+        expect(proxy.seen.filter((seen) => seen.method === "CONNECT")).toEqual([
+          { method: "CONNECT", target: new URL(baseUrl).host, authorization: BASIC }
+        ])
       }),
     20_000
   )
