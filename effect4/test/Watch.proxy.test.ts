@@ -42,6 +42,12 @@ const next = <T extends Watch.WatchEvent["type"]>(events: PubSub.Subscription<Wa
     orElse: () => Effect.fail(new Error(`no ${type} event within 5 s`))
   }))
 
+const until = (check: Effect.Effect<boolean>) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 200 && !(yield* check); i++) yield* Effect.sleep("10 millis")
+    expect(yield* check).toBe(true)
+  })
+
 const layerFor = (baseUrl: string, proxy: string, options: BinanceHttpClient.Options = {}) =>
   Layer.mergeAll(
     BinanceHttpClient.layer({ ...options, proxy: Redacted.make(proxy) }),
@@ -96,6 +102,8 @@ describe("Watch through a proxy", () => {
           { method: "CONNECT", target: `127.0.0.1:${tls.port}`, authorization: undefined }
         ])
       }).pipe(Effect.scoped, Effect.provide(layerFor(baseUrl, proxy.url, { agentOptions: { ca: TLS_CERT } })))
+      // Closed: the stream's connection is gone at the fake's end, and with it the tunnel.
+      yield* until(Effect.map(fake.streamConnections, (n) => n === 0))
     }), 20_000)
 
   it.live(
@@ -114,6 +122,9 @@ describe("Watch through a proxy", () => {
           const events = yield* watcher.subscribe
           const down = yield* next(events, "stream")
           expect(down).toMatchObject({ type: "stream", state: "down" })
+          expect(down.reason).toContain(
+            `proxy 127.0.0.1:${proxy.port} refused the tunnel to ${new URL(baseUrl).host}: 403`
+          )
           expect(leaks(down)).toBe(false)
           // The reads went through the proxy all the same.
           expect(yield* watcher.fresh("BTC")).toMatchObject({ asset: "BTC", ...BTC })

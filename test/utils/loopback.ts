@@ -112,6 +112,9 @@ export const startTlsTerminator = async (
     const upstream = Net.connect(port, "127.0.0.1")
     open.add(clear).add(upstream)
     clear.pipe(upstream).pipe(clear)
+    // One side gone, both gone: no half-open TLS to linger.
+    upstream.on("close", () => clear.destroy())
+    clear.on("close", () => upstream.destroy())
     upstream.on("error", () => clear.destroy())
     clear.on("error", () => upstream.destroy())
   })

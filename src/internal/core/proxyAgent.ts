@@ -82,7 +82,11 @@ export const tunnelAgent = (
         readonly hostname?: string
         readonly path?: string
       }
-      callback?.(null, Tls.connect({ ...tlsOptions, socket: socket!, servername: options.servername ?? host }))
+      const secure = Tls.connect({ ...tlsOptions, socket: socket!, servername: options.servername ?? host })
+      // The tunnel goes with the TLS socket over it: node does not always close a socket it wrapped, and a tunnel
+      // left open would hold the proxy's end (seen when a WebSocket closes).
+      secure.once("close", () => socket!.destroy())
+      callback?.(null, secure)
     })
     return undefined
   }
