@@ -136,3 +136,15 @@ export const streamAgentOf = (client: object): ((url: string) => Http.Agent) | u
       ? ProxyAgent.tunnelAgent(proxy, direct.authorization, options)
       : ProxyAgent.plainTunnelAgent(proxy, direct.authorization, options)
 }
+
+/**
+ * Why a watcher's stream cannot run here: no WebSocket at all, or — through a proxy, which takes `ws`'s `agent`
+ * option — no `ws`.
+ */
+export const noStreamSocket = (proxied: boolean): Refusal => ({
+  field: "stream",
+  reason: proxied
+    ? "the HTTP client goes through a proxy, and a proxy needs the `ws` package for the stream: install it " +
+      "(npm install ws), or watch with stream: false"
+    : "this runtime has no global WebSocket: install the `ws` package (npm install ws), or watch with stream: false"
+})

@@ -11,20 +11,9 @@ import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { InvalidConfiguration } from "../../BinanceError.js"
-import { streamAgentOf } from "../core/agents.js"
+import { noStreamSocket, streamAgentOf } from "../core/agents.js"
 
 type Constructor = Context.Tag.Service<typeof Socket.WebSocketConstructor>
-
-const missing = new InvalidConfiguration({
-  field: "stream",
-  reason: "this runtime has no global WebSocket: install the `ws` package (npm install ws), or watch with stream: false"
-})
-
-const missingForProxy = new InvalidConfiguration({
-  field: "stream",
-  reason:
-    "the HTTP client goes through a proxy, and a proxy needs the `ws` package for the stream: install it (npm install ws), or watch with stream: false"
-})
 
 /** @internal */
 export const constructor: Effect.Effect<Constructor, InvalidConfiguration> = Effect.flatMap(
@@ -39,7 +28,7 @@ export const constructor: Effect.Effect<Constructor, InvalidConfiguration> = Eff
     }
     return Effect.tryPromise({
       try: () => import("ws"),
-      catch: () => agentOf === undefined ? missing : missingForProxy
+      catch: () => new InvalidConfiguration(noStreamSocket(agentOf !== undefined))
     }).pipe(
       Effect.map((ws) => (url: string, protocols?: string | Array<string>) =>
         new ws.WebSocket(

@@ -10,20 +10,9 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as Option from "effect/Option"
 import * as Socket from "effect/socket/Socket"
 import { InvalidConfiguration } from "../../BinanceError.js"
-import { streamAgentOf } from "../core/agents.js"
+import { noStreamSocket, streamAgentOf } from "../core/agents.js"
 
 type Constructor = Socket.WebSocketConstructor["Service"]
-
-const missing = new InvalidConfiguration({
-  field: "stream",
-  reason: "this runtime has no global WebSocket: install the `ws` package (npm install ws), or watch with stream: false"
-})
-
-const missingForProxy = new InvalidConfiguration({
-  field: "stream",
-  reason:
-    "the HTTP client goes through a proxy, and a proxy needs the `ws` package for the stream: install it (npm install ws), or watch with stream: false"
-})
 
 const protocolsOf = (options: Socket.WebSocketConstructorOptions | undefined) =>
   typeof options === "string" || Array.isArray(options) ? options : options?.protocols
@@ -39,7 +28,7 @@ export const constructor: Effect.Effect<Constructor, InvalidConfiguration> = Eff
     }
     return Effect.tryPromise({
       try: () => import("ws"),
-      catch: () => agentOf === undefined ? missing : missingForProxy
+      catch: () => new InvalidConfiguration(noStreamSocket(agentOf !== undefined))
     }).pipe(
       Effect.map((ws): Constructor => (url, options) =>
         new ws.WebSocket(
