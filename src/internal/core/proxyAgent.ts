@@ -104,7 +104,7 @@ export const plainTunnelAgent = (
 ): Http.Agent => {
   const agent = new Http.Agent(agentOptions)
   agent.createConnection = (options, callback) => {
-    const { target } = targetOf(options, 80)
+    const { target } = targetOf({ host: options.host ?? options.hostname, port: options.port }, 80)
     openTunnel(proxy, authorization, target, agentOptions.localAddress, (error, socket) => {
       if (error !== null) return callback?.(error, socket as never)
       callback?.(null, socket!)
