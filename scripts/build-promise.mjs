@@ -23,7 +23,7 @@ const bundle = async (format) => {
     format,
     target: "node20",
     // Optional peers stay the user's: ioredis (never loaded by this entry) and ws (loaded by a watcher's stream
-    // only where the runtime has no global WebSocket).
+    // only where the runtime has no global WebSocket, or the client has a proxy).
     external: ["ioredis", "ws"],
     // Readable stack traces: whitespace and syntax only, every name kept.
     minifyWhitespace: true,

@@ -343,14 +343,26 @@ export const cliCases: ReadonlyArray<CliCase> = [
     stdout: { events: 1 }
   },
   {
-    name: "watch through a proxy: the reads use it, the stream connects directly, and it says so on stderr",
-    args: ["watch", "-a", "BTC", "--base-url", "$BASE", "--ws-url=ws://$DEADHOST", "--json", "--count", "1"],
+    name: "watch through a proxy: the reads and the stream use it, with no note that the stream goes around it",
+    args: [
+      "watch",
+      "-a",
+      "BTC",
+      "--base-url",
+      "$BASE",
+      "--ws-url=ws://$DEADHOST",
+      "--json",
+      "--count",
+      "1",
+      "--verbose"
+    ],
     env: { ...credentials, HTTP_PROXY: "http://$DEADHOST" },
     faults: [],
     code: 0,
     stdout: { events: 1 },
     stderr: {
-      contains: ["Note: the user-data stream connects directly, not through the proxy 127.0.0.1:", "(from HTTP_PROXY)"]
+      contains: ["/pm-classic/ws/<listenKey> through the proxy 127.0.0.1:", "(from HTTP_PROXY)"],
+      lacks: ["connects directly", "Note:"]
     }
   },
   usage("watch: a weight share above 1", ["watch", "--demo", "--weight-share", "2"], [

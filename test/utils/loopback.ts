@@ -7,6 +7,7 @@
 import * as Http from "node:http"
 import * as Https from "node:https"
 import * as Net from "node:net"
+import * as Tls from "node:tls"
 
 export interface Seen {
   readonly method: string
@@ -96,4 +97,34 @@ export const startTlsRelay = async (
   })
   const served = await listen(server)
   return { ...served, baseUrl: `https://127.0.0.1:${served.port}` }
+}
+
+/**
+ * A TLS endpoint on loopback (self-signed) that passes the clear bytes on to `port` on loopback: a `wss:` origin in
+ * front of an http one (the fake's stream). `close` ends every connection and the server.
+ */
+export const startTlsTerminator = async (
+  port: number,
+  tls: { readonly cert: string; readonly key: string }
+): Promise<{ readonly port: number; readonly close: () => Promise<void> }> => {
+  const open = new Set<Net.Socket>()
+  const server = Tls.createServer(tls, (clear) => {
+    const upstream = Net.connect(port, "127.0.0.1")
+    open.add(clear).add(upstream)
+    clear.pipe(upstream).pipe(clear)
+    // One side gone, both gone: no half-open TLS to linger.
+    upstream.on("close", () => clear.destroy())
+    clear.on("close", () => upstream.destroy())
+    upstream.on("error", () => clear.destroy())
+    clear.on("error", () => upstream.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  return {
+    port: (server.address() as Net.AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of open) socket.destroy()
+        server.close(() => resolve())
+      })
+  }
 }

@@ -6,6 +6,7 @@
 import * as Http from "node:http"
 import * as Https from "node:https"
 import type { Refusal } from "./endpoint.js"
+import { clientDirect } from "./nodeSend.js"
 import { checkProxyUrl } from "./options.js"
 import * as ProxyAgent from "./proxyAgent.js"
 
@@ -118,3 +119,32 @@ export const makeClientAgents = <Secret>(
     ...makeNodeAgents(options, { address: proxy, authorization: authorizationOf(proxy, reveal) }),
     proxy
   }
+
+/**
+ * The agents the watcher's WebSockets go through when `client` (built by this copy's `BinanceHttpClient`) leaves
+ * by a proxy: per URL, a `CONNECT` tunnel through that proxy with the same credentials and agent options, TLS
+ * inside for `wss:`. `undefined` for a client without a proxy, or one this copy did not build (its proxy, if any,
+ * cannot be read): the stream then connects directly.
+ */
+export const streamAgentOf = (client: object): ((url: string) => Http.Agent) | undefined => {
+  const direct = clientDirect(client)
+  const proxy = direct?.agents.proxy
+  if (direct === undefined || proxy === undefined) return undefined
+  const options = direct.agents.https.options
+  return (url) =>
+    /^wss:/i.test(url)
+      ? ProxyAgent.tunnelAgent(proxy, direct.authorization, options)
+      : ProxyAgent.plainTunnelAgent(proxy, direct.authorization, options)
+}
+
+/**
+ * Why a watcher's stream cannot run here: no WebSocket at all, or — through a proxy, which takes `ws`'s `agent`
+ * option — no `ws`.
+ */
+export const noStreamSocket = (proxied: boolean): Refusal => ({
+  field: "stream",
+  reason: proxied
+    ? "the HTTP client goes through a proxy, and a proxy needs the `ws` package for the stream: install it " +
+      "(npm install ws), or watch with stream: false"
+    : "this runtime has no global WebSocket: install the `ws` package (npm install ws), or watch with stream: false"
+})

@@ -133,22 +133,34 @@ export const formDataOf = (bytes: Uint8Array | undefined, contentType: string | 
  */
 export const DirectKey: unique symbol = Symbol("effect-binance-pm/BinanceHttpClient/direct")
 
-/** `send` of a GET over the client's agents: returns what stops the request. */
-export type Direct = (
-  url: URL,
-  headers: Readonly<Record<string, string>>,
-  timeoutMs: number | undefined,
-  done: (result: Received | Failure) => void
-) => () => void
+/**
+ * `send` of a GET over the client's agents: returns what stops the request. It carries the agents and the proxy's
+ * credentials it sends with, so that the watcher's WebSocket leaves by the same proxy.
+ */
+export type Direct =
+  & ((
+    url: URL,
+    headers: Readonly<Record<string, string>>,
+    timeoutMs: number | undefined,
+    done: (result: Received | Failure) => void
+  ) => () => void)
+  & { readonly agents: Agents; readonly authorization: ProxyAgent.Authorization }
 
 /** The direct path of a client built by this copy's `BinanceHttpClient`, if it is one. */
 export const clientDirect = (client: object): Direct | undefined =>
   (client as { readonly [DirectKey]?: Direct })[DirectKey]
 
 /** The direct path over `agents`, to attach to a client under `DirectKey`. */
-export const directOf =
-  (agents: Agents, authorization: ProxyAgent.Authorization): Direct => (url, headers, timeoutMs, done) =>
-    send(agents, authorization, "GET", url, headers, undefined, done, timeoutMs)
+export const directOf = (agents: Agents, authorization: ProxyAgent.Authorization): Direct =>
+  Object.assign(
+    (
+      url: URL,
+      headers: Readonly<Record<string, string>>,
+      timeoutMs: number | undefined,
+      done: (result: Received | Failure) => void
+    ) => send(agents, authorization, "GET", url, headers, undefined, done, timeoutMs),
+    { agents, authorization }
+  )
 
 /**
  * A failure as the platform's clients describe theirs (`Transport: …`, `response Decode: …`), from its cause chain

@@ -8,6 +8,7 @@
 /// <reference types="node" preserve="true" />
 import * as Http from "node:http"
 import * as Https from "node:https"
+import type * as Net from "node:net"
 import * as Tls from "node:tls"
 
 /** Where the proxy listens, without credentials. */
@@ -21,6 +22,51 @@ export interface ProxyAddress {
 /** The `Proxy-Authorization` value, or undefined: a secret. */
 export type Authorization = () => string | undefined
 
+/** `host:port` of a connection's target, as a `CONNECT` names it (an IPv6 literal bracketed). */
+const targetOf = (
+  options: { readonly host?: string | null | undefined; readonly port?: number | string | null | undefined },
+  port: number
+) => {
+  const host = options.host ?? "localhost"
+  return { host, target: `${host.includes(":") ? `[${host}]` : host}:${options.port ?? port}` }
+}
+
+/**
+ * Opens a `CONNECT` tunnel through the proxy to `target` and gives `done` its socket, or an error that names the
+ * proxy's host and port and the target only.
+ */
+const openTunnel = (
+  proxy: ProxyAddress,
+  authorization: Authorization,
+  target: string,
+  localAddress: string | undefined,
+  done: (error: Error | null, socket?: Net.Socket) => void
+): void => {
+  const headers: Record<string, string> = { host: target }
+  const credentials = authorization()
+  if (credentials !== undefined) headers["proxy-authorization"] = credentials
+  const connect = Http.request({
+    hostname: proxy.hostname,
+    port: proxy.port,
+    method: "CONNECT",
+    path: target,
+    headers,
+    agent: false,
+    ...(localAddress === undefined ? {} : { localAddress })
+  })
+  connect.once("connect", (response, socket, head) => {
+    if (response.statusCode !== 200) {
+      socket.destroy()
+      done(new Error(`proxy ${proxy.host} refused the tunnel to ${target}: ${response.statusCode}`), socket)
+      return
+    }
+    if (head.length > 0) socket.unshift(head)
+    done(null, socket)
+  })
+  connect.once("error", (cause) => done(new Error(`proxy ${proxy.host} unreachable: ${cause.message}`)))
+  connect.end()
+}
+
 /** An https agent whose connections are CONNECT tunnels through the proxy, then TLS to the target inside. */
 export const tunnelAgent = (
   proxy: ProxyAddress,
@@ -29,39 +75,41 @@ export const tunnelAgent = (
 ): Https.Agent => {
   const agent = new Https.Agent(agentOptions)
   agent.createConnection = (options, callback) => {
-    const host = options.host ?? options.hostname ?? "localhost"
-    const target = `${host.includes(":") ? `[${host}]` : host}:${options.port ?? 443}`
-    const headers: Record<string, string> = { host: target }
-    const credentials = authorization()
-    if (credentials !== undefined) headers["proxy-authorization"] = credentials
-    const connect = Http.request({
-      hostname: proxy.hostname,
-      port: proxy.port,
-      method: "CONNECT",
-      path: target,
-      headers,
-      agent: false,
-      ...(agentOptions.localAddress === undefined ? {} : { localAddress: agentOptions.localAddress })
-    })
-    connect.once("connect", (response, socket, head) => {
-      if (response.statusCode !== 200) {
-        socket.destroy()
-        callback?.(new Error(`proxy ${proxy.host} refused the tunnel to ${target}: ${response.statusCode}`), socket)
-        return
-      }
-      if (head.length > 0) socket.unshift(head)
+    const { host, target } = targetOf({ host: options.host ?? options.hostname, port: options.port }, 443)
+    openTunnel(proxy, authorization, target, agentOptions.localAddress, (error, socket) => {
+      if (error !== null) return callback?.(error, socket as never)
       const { host: _h, hostname: _n, path: _p, port: _o, ...tlsOptions } = options as Tls.ConnectionOptions & {
         readonly hostname?: string
         readonly path?: string
       }
-      callback?.(null, Tls.connect({ ...tlsOptions, socket, servername: options.servername ?? host }))
+      const secure = Tls.connect({ ...tlsOptions, socket: socket!, servername: options.servername ?? host })
+      // The tunnel goes with the TLS socket over it: node does not always close a socket it wrapped, and a tunnel
+      // left open would hold the proxy's end (seen when a WebSocket closes).
+      secure.once("close", () => socket!.destroy())
+      callback?.(null, secure)
     })
-    connect.once(
-      "error",
-      (cause) => callback?.(new Error(`proxy ${proxy.host} unreachable: ${cause.message}`), undefined as never)
-    )
-    connect.end()
     return undefined
+  }
+  return agent
+}
+
+/**
+ * An http agent whose connections are CONNECT tunnels through the proxy, plain inside: a `ws:` WebSocket through
+ * the proxy (an upgrade is not something a forwarding proxy is bound to pass on; a tunnel carries anything).
+ */
+export const plainTunnelAgent = (
+  proxy: ProxyAddress,
+  authorization: Authorization,
+  agentOptions: Http.AgentOptions & { readonly localAddress?: string | undefined }
+): Http.Agent => {
+  const agent = new Http.Agent(agentOptions)
+  agent.createConnection = (options, callback) => {
+    const { target } = targetOf({ host: options.host ?? options.hostname, port: options.port }, 80)
+    openTunnel(proxy, authorization, target, agentOptions.localAddress, (error, socket) => {
+      if (error !== null) return callback?.(error, socket as never)
+      callback?.(null, socket!)
+    })
+    return undefined as never
   }
   return agent
 }

@@ -8,6 +8,7 @@ import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { describeCause } from "../core/responses.js"
 import * as StreamRules from "../core/watch/stream.js"
 
 /** @internal */
@@ -19,7 +20,10 @@ export interface Reports {
 
 const decoder = new TextDecoder()
 
-/** Why a connection ended, for the `stream: down` event. */
+/**
+ * Why a connection ended, for the `stream: down` event: with what the WebSocket said of it (a refused proxy tunnel
+ * names the proxy's host and port only).
+ */
 const reasonOf = (cause: Cause.Cause<unknown>): string => {
   const failure = Cause.failureOption(cause)
   if (failure._tag === "None") return Cause.isInterruptedOnly(cause) ? "disconnected" : "socket defect"
@@ -27,7 +31,7 @@ const reasonOf = (cause: Cause.Cause<unknown>): string => {
   if (Socket.isSocketError(error)) {
     return error.reason === "Close"
       ? `closed (code ${error.code}${error.closeReason ? `: ${error.closeReason}` : ""})`
-      : `${error.reason}: ${error.message}`
+      : `${error.reason}: ${describeCause(error)}`
   }
   return String(error)
 }

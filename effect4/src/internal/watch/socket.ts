@@ -7,6 +7,7 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Socket from "effect/socket/Socket"
+import { describeCause } from "../core/responses.js"
 import * as StreamRules from "../core/watch/stream.js"
 
 /** @internal */
@@ -32,7 +33,10 @@ const reasonName = (reason: Socket.SocketErrorReason): string => {
   }
 }
 
-/** Why a connection ended, for the `stream: down` event. */
+/**
+ * Why a connection ended, for the `stream: down` event: with what the WebSocket said of it (a refused proxy tunnel
+ * names the proxy's host and port only).
+ */
 const reasonOf = (cause: Cause.Cause<unknown>): string => {
   const failure = Cause.findErrorOption(cause)
   if (failure._tag === "None") return Cause.hasInterruptsOnly(cause) ? "disconnected" : "socket defect"
@@ -41,7 +45,7 @@ const reasonOf = (cause: Cause.Cause<unknown>): string => {
     const reason = error.reason
     return reason._tag === "SocketCloseError"
       ? `closed (code ${reason.code}${reason.closeReason ? `: ${reason.closeReason}` : ""})`
-      : `${reasonName(reason)}: ${reason.message}`
+      : `${reasonName(reason)}: ${describeCause(reason)}`
   }
   return String(error)
 }

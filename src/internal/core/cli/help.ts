@@ -220,7 +220,8 @@ export const watchHelp = (version: string): string =>
         "from the Portfolio Margin Pro user-data stream (a listenKey and a WebSocket), which also says when to " +
         "re-read. Credentials come from the environment, as for account-info. The stream needs a WebSocket: " +
         "Node 22 and later have one; on Node 20 the installed command carries the ws package, and from the sources " +
-        "install ws (npm install ws) or give --no-stream. The stream connects directly, not through HTTPS_PROXY.",
+        "install ws (npm install ws) or give --no-stream. Through a proxy, the stream goes through the reads' proxy " +
+        "(a CONNECT tunnel), which needs ws.",
       ""
     ),
     section("USAGE", `  $ ${NAME} ${WATCH} [flags]`),

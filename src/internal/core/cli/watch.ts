@@ -163,13 +163,11 @@ export const watch = async <Config extends { readonly baseUrl: string }>(
           "comes at 30 s. Ctrl-C ends it."
       )
     }
-    if (flags.verbose && flags.stream) sessionIo.stderr(`Stream: ${wsBaseUrl}/pm-classic/ws/<listenKey>`)
-    // The library's WebSocket has no proxy support: say so rather than let the stream fail without a word.
-    if (session.proxy !== undefined && flags.stream) {
-      sessionIo.stderr(
-        `Note: the user-data stream connects directly, not through the proxy ${session.proxy.host} (from ` +
-          `${session.proxy.variable}). Where only the proxy reaches Binance, give --no-stream.`
-      )
+    if (flags.verbose && flags.stream) {
+      const via = session.proxy === undefined
+        ? ""
+        : ` through the proxy ${session.proxy.host} (from ${session.proxy.variable})`
+      sessionIo.stderr(`Stream: ${wsBaseUrl}/pm-classic/ws/<listenKey>${via}`)
     }
     watcher = await session.connection.watch({ ...options, signal: stop.signal }, wsBaseUrl)
     const out = output(flags, sessionIo, assets, redrawn)
