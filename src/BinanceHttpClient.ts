@@ -20,7 +20,7 @@
  *   plain forwarded requests, `https:` targets through a `CONNECT` tunnel (TLS end to end with Binance). The
  *   proxy's credentials go only into `Proxy-Authorization`, and never into an error, a log or a span. The
  *   client's rate-limit budget is then the proxy's (`BinanceConfig.egress`, unless set, is `proxy host:port`):
- *   Binance sees the proxy's IP.
+ *   Binance sees the proxy's IP. A watcher's user-data stream (`Watch`) goes through it too, over `ws`.
  *
  * @since 0.1.0
  */
