@@ -63,9 +63,10 @@ export const extendScope = <A, E, R>(
 ): Effect.Effect<A, E, Exclude<R, Scope.Scope>> => Scope.provide(effect, scope)
 
 /** Fails with `onTimeout()` unless `self` ends within `duration`. @internal */
-export const timeoutFail = <E2>(duration: Duration.Duration, onTimeout: () => E2) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R> =>
-  Effect.timeoutOrElse(self, { duration, orElse: () => Effect.fail(onTimeout()) })
+export const timeoutFail =
+  <E2>(duration: Duration.Duration, onTimeout: () => E2) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R> =>
+    Effect.timeoutOrElse(self, { duration, orElse: () => Effect.fail(onTimeout()) })
 
 /**
  * One request through the platform's client, its whole body read as text. The platform's own client span is off
