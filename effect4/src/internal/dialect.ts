@@ -19,7 +19,6 @@ import type * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
-import type * as Responses from "./core/responses.js"
 import type * as StreamRules from "./core/watch/stream.js"
 
 /** @internal */
@@ -68,31 +67,23 @@ export const timeoutFail =
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R> =>
     Effect.timeoutOrElse(self, { duration, orElse: () => Effect.fail(onTimeout()) })
 
+/** A request for the platform's client (`HttpClient.execute`). @internal */
+export const request = (
+  method: StreamRules.Method,
+  url: string,
+  headers: Readonly<Record<string, string>>
+): HttpClientRequest.HttpClientRequest => HttpClientRequest.make(method)(url, { headers })
+
 /**
- * One request through the platform's client, its whole body read as text. The platform's own client span is off
- * (it would record the request, `secretHeader` included: the caller's span is the one), and `secretHeader` is
- * among the header names the platform redacts.
+ * Runs `self` with the platform's own client span off (it would record the request, `secretHeader` included: the
+ * caller's span is the one), and `secretHeader` among the header names the platform redacts.
  *
  * @internal
  */
-export const send = (
-  client: PlatformClient.HttpClient,
-  method: StreamRules.Method,
-  url: string,
-  headers: Readonly<Record<string, string>>,
-  secretHeader: string
-): Effect.Effect<Responses.RawResponse, unknown> =>
-  client.execute(HttpClientRequest.make(method)(url, { headers })).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(response.text, (text): Responses.RawResponse => ({
-        status: response.status,
-        headers: response.headers,
-        text
-      }))
-    ),
-    Effect.provideService(PlatformClient.TracerDisabledWhen, constTrue),
+export const withoutClientSpan =
+  (secretHeader: string) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.updateService(
+      Effect.provideService(self, PlatformClient.TracerDisabledWhen, constTrue),
       Headers.CurrentRedactedNames,
       (names) => names.includes(secretHeader) ? names : [...names, secretHeader]
     )
-  )

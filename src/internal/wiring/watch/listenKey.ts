@@ -29,6 +29,7 @@ export interface Context {
 export const send = (method: StreamRules.Method, context: Context): Effect.Effect<StreamRules.Answer> => {
   const { client, config, gate } = context
   const { url, headers } = KeyRules.requestOf(config, Redacted.value(context.apiKey))
+  const request = Dialect.request(method, url, headers)
   return Effect.uninterruptibleMask((restore) =>
     Effect.matchEffect(
       restore(gate.acquire({
@@ -47,11 +48,12 @@ export const send = (method: StreamRules.Method, context: Context): Effect.Effec
           const stamp = Effect.map(Effect.zip(context.now, Clock.currentTimeMillis), ([now, local]) => {
             skew = now - local
           })
-          const roundTrip = Effect.andThen(
-            stamp,
-            Dialect.send(client, method, url, headers, KeyRules.API_KEY_HEADER)
-          ).pipe(
+          const roundTrip = Effect.andThen(stamp, client.execute(request)).pipe(
+            Effect.flatMap((response) =>
+              Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
+            ),
             Dialect.timeoutFail(config.timeout, () => KeyRules.timedOut(Duration.toMillis(config.timeout))),
+            Dialect.withoutClientSpan(KeyRules.API_KEY_HEADER),
             Effect.flatMap((raw) =>
               Effect.map(Clock.currentTimeMillis, (local) => {
                 const judged = KeyRules.answered(raw, local + skew)
