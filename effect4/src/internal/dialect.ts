@@ -19,7 +19,6 @@ import type * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
-import type * as StreamRules from "./core/watch/stream.js"
 
 /** @internal */
 export { HttpClient } from "effect/http/HttpClient"
@@ -67,12 +66,8 @@ export const timeoutFail =
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R> =>
     Effect.timeoutOrElse(self, { duration, orElse: () => Effect.fail(onTimeout()) })
 
-/** A request for the platform's client (`HttpClient.execute`). @internal */
-export const request = (
-  method: StreamRules.Method,
-  url: string,
-  headers: Readonly<Record<string, string>>
-): HttpClientRequest.HttpClientRequest => HttpClientRequest.make(method)(url, { headers })
+/** `makeRequest(method)(url, options)`: a request for the platform's client (`HttpClient.execute`). @internal */
+export const makeRequest = HttpClientRequest.make
 
 /**
  * Runs `self` with the platform's own client span off (it would record the request, `secretHeader` included: the

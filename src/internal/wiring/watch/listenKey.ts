@@ -29,7 +29,7 @@ export interface Context {
 export const send = (method: StreamRules.Method, context: Context): Effect.Effect<StreamRules.Answer> => {
   const { client, config, gate } = context
   const { url, headers } = KeyRules.requestOf(config, Redacted.value(context.apiKey))
-  const request = Dialect.request(method, url, headers)
+  const request = Dialect.makeRequest(method)(url, { headers })
   return Effect.uninterruptibleMask((restore) =>
     Effect.matchEffect(
       restore(gate.acquire({
