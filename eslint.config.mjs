@@ -13,10 +13,12 @@ export default tseslint.config(
       "bench/results.md",
       "**/*.md",
       // The Effect 4 edition is linted with the same rules, but not its build, its install, nor its
-      // internal/core, which is a symlink to src/internal/core (linted once, where it lives).
+      // internal/core and internal/wiring, symlinks to src/internal/core and src/internal/wiring (linted once, where
+      // they live).
       "effect4/dist/**",
       "effect4/node_modules/**",
-      "effect4/src/internal/core/**"
+      "effect4/src/internal/core/**",
+      "effect4/src/internal/wiring/**"
     ]
   },
   ...tseslint.configs.recommended,

@@ -19,6 +19,9 @@ const result = await esbuild.build({
   minify: true,
   legalComments: "linked",
   metafile: true,
+  // effect4/src/internal/{core,wiring} are symlinks to the root's: their imports (effect, ../../dialect.js) must
+  // resolve where they sit in the edition's tree, not where they point (the root's, Effect 3).
+  preserveSymlinks: true,
   banner: {
     // The shebang makes the file executable; `require` is for the rare CommonJS dependency inside the bundle.
     js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from \"node:module\";" +

@@ -58,7 +58,7 @@ const cacheRoot = Path.join(Os.tmpdir(), "effect-binance-pm-packed")
 
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
 
-/** Every file under `path` (following symlinks: effect4/src/internal/core is one), sorted. */
+/** Every file under `path` (following symlinks: effect4/src/internal/core and internal/wiring are), sorted. */
 const files = (path) => {
   if (!Fs.existsSync(path)) return []
   if (!Fs.statSync(path).isDirectory()) return [path]

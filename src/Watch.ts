@@ -30,9 +30,9 @@ import type * as Credentials from "./Credentials.js"
 import type * as DriverRules from "./internal/core/watch/driver.js"
 import type * as Events from "./internal/core/watch/events.js"
 import type * as ScheduleRules from "./internal/core/watch/schedule.js"
-import * as Driver from "./internal/watch/driver.js"
 import * as WatchMetrics from "./internal/watch/metrics.js"
-import type * as Model from "./internal/watch/model.js"
+import * as Driver from "./internal/wiring/watch/driver.js"
+import type * as Model from "./internal/wiring/watch/model.js"
 
 /**
  * One asset's figures as `pmAccountInfo` answered them.

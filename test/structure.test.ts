@@ -1,10 +1,13 @@
-// The layout's rules: no module imports the public index, and the shared core (src/internal/core, which the Effect 4
-// edition links) imports nothing but Node's built-ins and itself — no Effect, no @effect/platform.
+// The layout's rules: no module imports the public index; the shared core (src/internal/core, which the Effect 4
+// edition links) imports nothing but Node's built-ins and itself — no Effect, no @effect/platform; the shared wiring
+// (src/internal/wiring, linked too) imports Effect's deep modules, each edition's dialect, the core and the edition
+// modules listed below, which both editions have.
 import { describe, expect, it } from "@effect/vitest"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 
 const SRC = Path.resolve(import.meta.dirname, "../src")
+const SRC4 = Path.resolve(import.meta.dirname, "../effect4/src")
 const files = (dir: string): Array<string> =>
   Fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
@@ -38,5 +41,46 @@ describe("structure", () => {
     )
     expect(offenders).toEqual([])
     expect(files(core).length).toBeGreaterThan(8)
+  })
+  it("the shared wiring imports only effect/*, the dialect, the core, itself and the edition modules both have", () => {
+    const wiring = Path.join(SRC, "internal/wiring")
+    // Reached by relative paths that land in each edition's own tree: each must exist in both, with the same shape.
+    const editionModules = [
+      "BinanceClock.ts",
+      "BinanceConfig.ts",
+      "BinanceError.ts",
+      "Credentials.ts",
+      "RateLimit.ts",
+      "internal/call.ts",
+      "internal/dialect.ts",
+      "internal/watch/metrics.ts",
+      "internal/watch/socket.ts",
+      "internal/watch/webSocket.ts"
+    ]
+    const offenders = files(wiring).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => {
+          // effect 3 and effect 4 both have these modules; `effect/http/*` is Effect 4's platform: the dialect's.
+          if (spec.startsWith("effect/")) return spec.startsWith("effect/http/")
+          if (!spec.startsWith(".")) return true
+          const target = Path.relative(SRC, Path.resolve(Path.dirname(file), spec)).replace(/\.js$/, ".ts")
+          return !(target.startsWith("internal/core/") || target.startsWith("internal/wiring/") ||
+            editionModules.includes(target))
+        })
+        .map((spec) => `${Path.relative(SRC, file)} imports ${spec}`)
+    )
+    expect(offenders).toEqual([])
+    expect(files(wiring).length).toBeGreaterThan(4)
+    expect(editionModules.filter((module) => !Fs.existsSync(Path.join(SRC4, module)))).toEqual([])
+    expect(Fs.readlinkSync(Path.join(SRC4, "internal/wiring"))).toBe("../../../src/internal/wiring")
+  })
+
+  it("the two dialects export the same names", () => {
+    const exportsOf = (file: string) =>
+      [...Fs.readFileSync(file, "utf8").matchAll(/^export (?:const|type|interface|\{) ?(\w+)/gm)].map((m) => m[1]!)
+        .sort()
+    const three = exportsOf(Path.join(SRC, "internal/dialect.ts"))
+    expect(exportsOf(Path.join(SRC4, "internal/dialect.ts"))).toEqual(three)
+    expect(three.length).toBeGreaterThan(8)
   })
 })

@@ -22,7 +22,7 @@ import type { Refusal } from "./internal/core/endpoint.js"
 import * as Api from "./internal/core/promiseApi.js"
 import * as PromiseClient from "./internal/core/promiseClient.js"
 import type * as Events from "./internal/core/watch/events.js"
-import * as PromiseWatch from "./internal/watch/promise.js"
+import * as PromiseWatch from "./internal/wiring/watch/promise.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**

@@ -60,8 +60,11 @@ describe("CLI in process: the shared cases", () => {
   })
 })
 
+// src/internal/{core,wiring} are symlinks: their imports must resolve in this edition's tree, not the root's.
 const tsx = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) =>
-  spawn(process.execPath, ["--import", "tsx", "src/bin.ts", ...args], { env: { PATH: process.env.PATH, ...env } })
+  spawn(process.execPath, ["--preserve-symlinks", "--import", "tsx", "src/bin.ts", ...args], {
+    env: { PATH: process.env.PATH, ...env }
+  })
 
 describe("bans outlive the process", () => {
   it(
@@ -122,7 +125,17 @@ describe("CLI as a process", () => {
       let signal: (() => void) | undefined
       const running = spawn(
         process.execPath,
-        ["--import", "tsx", "src/bin.ts", "account-info", "-a", "BTC", "--base-url", started.baseUrl],
+        [
+          "--preserve-symlinks",
+          "--import",
+          "tsx",
+          "src/bin.ts",
+          "account-info",
+          "-a",
+          "BTC",
+          "--base-url",
+          started.baseUrl
+        ],
         { env: { PATH: process.env.PATH, ...credentials }, onSpawn: (child) => (signal = () => child.kill("SIGINT")) }
       )
       while (await Effect.runPromise(started.fake.requestCount) === 0) {

@@ -67,6 +67,8 @@ export const runRestarts = async (
       format: "esm",
       target: "node20",
       external: ["ioredis"],
+      // effect4/src/internal/{core,wiring} are symlinks: their imports resolve in effect4's tree (its effect).
+      preserveSymlinks: true,
       banner: { js: "import { createRequire as __cr } from \"node:module\"; const require = __cr(import.meta.url);" },
       logLevel: "warning"
     }).then(() => Path.join(stateDir, "..", `${Path.basename(stateDir)}-${name}.mjs`))

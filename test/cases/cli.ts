@@ -706,6 +706,8 @@ export const watchStoppedBySignal = async (
     const running = spawn(
       process.execPath,
       [
+        // The Effect 4 edition's src/internal/wiring is a symlink: its imports resolve in that edition's tree.
+        "--preserve-symlinks",
         "--import",
         "tsx",
         "src/bin.ts",

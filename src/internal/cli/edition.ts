@@ -91,7 +91,7 @@ const open = (
     // Loaded for `watch` only: account-info does not pay for the watcher's modules. The command calls `ready`
     // first: once the layers are built, the runtime can no longer fail.
     watch: (options, wsBaseUrl) =>
-      import("../watch/promise.js").then((PromiseWatch) =>
+      import("../wiring/watch/promise.js").then((PromiseWatch) =>
         PromiseWatch.make(
           runtime as ManagedRuntime.ManagedRuntime<ManagedRuntime.ManagedRuntime.Context<typeof runtime>, never>,
           options,

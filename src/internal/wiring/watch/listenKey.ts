@@ -6,20 +6,18 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { constTrue } from "effect/Function"
-import * as Headers from "effect/http/Headers"
-import * as HttpClient from "effect/http/HttpClient"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import { identity } from "effect/Function"
 import * as Redacted from "effect/Redacted"
-import type * as BinanceConfig from "../../BinanceConfig.js"
-import type * as RateLimit from "../../RateLimit.js"
-import { budgetKeyOf } from "../core/egress.js"
-import * as KeyRules from "../core/watch/listenKey.js"
-import * as StreamRules from "../core/watch/stream.js"
+import type * as BinanceConfig from "../../../BinanceConfig.js"
+import type * as RateLimit from "../../../RateLimit.js"
+import { budgetKeyOf } from "../../core/egress.js"
+import * as KeyRules from "../../core/watch/listenKey.js"
+import * as StreamRules from "../../core/watch/stream.js"
+import * as Dialect from "../../dialect.js"
 
 /** @internal */
 export interface Context {
-  readonly client: HttpClient.HttpClient
+  readonly client: Dialect.HttpClient
   readonly config: BinanceConfig.Service
   readonly gate: RateLimit.Service
   readonly apiKey: Redacted.Redacted<string>
@@ -31,7 +29,7 @@ export interface Context {
 export const send = (method: StreamRules.Method, context: Context): Effect.Effect<StreamRules.Answer> => {
   const { client, config, gate } = context
   const { url, headers } = KeyRules.requestOf(config, Redacted.value(context.apiKey))
-  const request = HttpClientRequest.make(method)(url, { headers })
+  const request = Dialect.makeRequest(method)(url, { headers })
   return Effect.uninterruptibleMask((restore) =>
     Effect.matchEffect(
       restore(gate.acquire({
@@ -54,16 +52,8 @@ export const send = (method: StreamRules.Method, context: Context): Effect.Effec
             Effect.flatMap((response) =>
               Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
             ),
-            Effect.timeoutOrElse({
-              duration: config.timeout,
-              orElse: () => Effect.fail(KeyRules.timedOut(Duration.toMillis(config.timeout)))
-            }),
-            // The platform's own client span would record the API key header: ours is the watcher's span.
-            Effect.provideService(HttpClient.TracerDisabledWhen, constTrue),
-            Effect.updateService(
-              Headers.CurrentRedactedNames,
-              (names) => names.includes(KeyRules.API_KEY_HEADER) ? names : [...names, KeyRules.API_KEY_HEADER]
-            ),
+            Dialect.timeoutFail(config.timeout, () => KeyRules.timedOut(Duration.toMillis(config.timeout))),
+            Dialect.withoutClientSpan(KeyRules.API_KEY_HEADER),
             Effect.flatMap((raw) =>
               Effect.map(Clock.currentTimeMillis, (local) => {
                 const judged = KeyRules.answered(raw, local + skew)
@@ -71,7 +61,7 @@ export const send = (method: StreamRules.Method, context: Context): Effect.Effec
                 return judged.answer
               })
             ),
-            Effect.catch((error) => Effect.succeed(KeyRules.failedWith(error)))
+            Effect.match({ onFailure: KeyRules.failedWith, onSuccess: identity })
           )
           return restore(roundTrip).pipe(
             Effect.onExit(() =>

@@ -1,17 +1,13 @@
 /**
  * The watcher's one fiber: it tells the core's rules (core/watch/driver.ts) every input, through one queue, and
- * runs the commands they answer; it does only I/O and waiting. Reads go through `internal/call.ts`'s `run`, and so
- * the gate.
+ * runs the commands they answer; it does only I/O and waiting. Reads go through the edition's `internal/call.ts`
+ * `run`, and so the gate.
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
-import * as FiberId from "effect/FiberId"
 import * as FiberSet from "effect/FiberSet"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
@@ -20,24 +16,25 @@ import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as SubscriptionRef from "effect/SubscriptionRef"
-import * as BinanceClock from "../../BinanceClock.js"
-import * as BinanceConfig from "../../BinanceConfig.js"
-import { InvalidConfiguration, type PmAccountInfoError } from "../../BinanceError.js"
-import * as Credentials from "../../Credentials.js"
-import * as RateLimit from "../../RateLimit.js"
-import * as Call from "../call.js"
-import type * as CallRules from "../core/call.js"
-import { budgetKeyOf } from "../core/egress.js"
-import * as DriverRules from "../core/watch/driver.js"
-import type * as Events from "../core/watch/events.js"
-import * as ScheduleRules from "../core/watch/schedule.js"
-import * as Share from "../core/watch/share.js"
+import * as BinanceClock from "../../../BinanceClock.js"
+import * as BinanceConfig from "../../../BinanceConfig.js"
+import { InvalidConfiguration, type PmAccountInfoError } from "../../../BinanceError.js"
+import * as Credentials from "../../../Credentials.js"
+import * as RateLimit from "../../../RateLimit.js"
+import * as Call from "../../call.js"
+import type * as CallRules from "../../core/call.js"
+import { budgetKeyOf } from "../../core/egress.js"
+import * as DriverRules from "../../core/watch/driver.js"
+import type * as Events from "../../core/watch/events.js"
+import * as ScheduleRules from "../../core/watch/schedule.js"
+import * as Share from "../../core/watch/share.js"
+import * as Dialect from "../../dialect.js"
+import * as WatchMetrics from "../../watch/metrics.js"
+import * as WatchSocket from "../../watch/socket.js"
+import * as WebSocket from "../../watch/webSocket.js"
 import * as ListenKey from "./listenKey.js"
-import * as WatchMetrics from "./metrics.js"
 import type { Event, Requirements, Watcher } from "./model.js"
 import * as Shared from "./shared.js"
-import * as WatchSocket from "./socket.js"
-import * as WebSocket from "./webSocket.js"
 
 type Waiter = Deferred.Deferred<Events.AssetEvent, PmAccountInfoError>
 type Input = DriverRules.Input<Exit.Exit<CallRules.Success, PmAccountInfoError>, Waiter, Deferred.Deferred<void>>
@@ -52,7 +49,7 @@ const resultOf = (
 ): DriverRules.ReadResult<PmAccountInfoError> =>
   Exit.isSuccess(exit)
     ? { _tag: "Ok", ...exit.value.body }
-    : { _tag: "Failed", error: Option.getOrUndefined(Cause.failureOption(exit.cause)) }
+    : { _tag: "Failed", error: Option.getOrUndefined(Dialect.failureOption(exit.cause)) }
 
 /** Builds a watcher in the scope; `start` runs it. Bad options fail here, before anything is read or connected. */
 /** @internal */
@@ -66,7 +63,7 @@ export const make = (
     const config = yield* BinanceConfig.BinanceConfig
     const credentials = yield* Credentials.Credentials
     const clock = yield* BinanceClock.BinanceClock
-    const client = yield* HttpClient.HttpClient
+    const client = yield* Dialect.HttpClient
     const gate = yield* RateLimit.RateLimit
     const webSocket = checked.stream ? yield* WebSocket.constructor : undefined
     const budgetKey = budgetKeyOf(config, client)
@@ -86,8 +83,8 @@ export const make = (
       rules,
       yield* Clock.currentTimeMillis
     )
-    const sockets = new Map<number, Fiber.RuntimeFiber<void>>()
-    const offer = (input: Input) => void Queue.unsafeOffer(inputs, input)
+    const sockets = new Map<number, Dialect.RunningFiber<void>>()
+    const offer = (input: Input) => void Dialect.offerUnsafe(inputs, input)
     const keyContext: ListenKey.Context = {
       client,
       config,
@@ -98,8 +95,8 @@ export const make = (
 
     // The snapshot and the gauge first: a subscriber woken by the event reads a snapshot that already has it.
     const publish = (event: Event): Effect.Effect<void> =>
-      Effect.zipRight(
-        Effect.zipRight(
+      Effect.andThen(
+        Effect.andThen(
           SubscriptionRef.update(snapshot, (s) => DriverRules.withEvent(s, event)),
           event.type === "stream" ? WatchMetrics.recordStream(event.state === "up") : Effect.void
         ),
@@ -117,7 +114,7 @@ export const make = (
       )
       return FiberSet.run(
         fibers,
-        Effect.exit(command.delayMs > 0 ? Effect.zipRight(Effect.sleep(command.delayMs), sent) : sent).pipe(
+        Effect.exit(command.delayMs > 0 ? Effect.andThen(Effect.sleep(command.delayMs), sent) : sent).pipe(
           Effect.withSpan("Watch.read", {
             attributes: { "binance.asset": command.asset, "binance.watch.reason": command.reason }
           }),
@@ -175,7 +172,7 @@ export const make = (
         case "Disconnect": {
           const fiber = sockets.get(command.id)
           sockets.delete(command.id)
-          return fiber === undefined ? Effect.void : Fiber.interruptFork(fiber)
+          return fiber === undefined ? Effect.void : Dialect.interruptFork(fiber)
         }
         case "Publish":
           return publish(command.event)
@@ -188,7 +185,7 @@ export const make = (
             ? Exit.succeed(command.event)
             : exit !== undefined && Exit.isFailure(exit)
             ? Exit.failCause(exit.cause)
-            : Exit.interrupt(FiberId.none)
+            : Dialect.interrupted
           return Effect.forEach(command.waiters, (deferred) => Deferred.done(deferred, settled), { discard: true })
         }
         case "Refuse":
@@ -210,7 +207,7 @@ export const make = (
         return Effect.suspend(() => runAll(state.handle(input, now)))
       }
       const result = resultOf(input.exit)
-      return Effect.zipRight(
+      return Effect.andThen(
         WatchMetrics.recordRead(input.reason, DriverRules.outcomeOf(result)),
         Effect.suspend(() => runAll(state.readDone(input, result, now), input.exit))
       )
@@ -225,11 +222,10 @@ export const make = (
         yield* runAll(reads)
         const input = wakeAt === Number.POSITIVE_INFINITY
           ? yield* Queue.take(inputs)
-          : yield* Effect.timeoutTo(Queue.take(inputs), {
-            duration: Math.max(0, wakeAt - now),
-            onSuccess: identity,
-            onTimeout: (): Input => DriverRules.WAKE
-          })
+          : Option.getOrElse(
+            yield* Effect.timeoutOption(Queue.take(inputs), Math.max(0, wakeAt - now)),
+            (): Input => DriverRules.WAKE
+          )
         now = yield* Clock.currentTimeMillis
         yield* handle(input, now)
         yield* recordAges(state.ages(now))
@@ -248,7 +244,7 @@ export const make = (
           ], { discard: true })
         return Effect.all([
           end(state.finish()),
-          Effect.flatMap(Queue.takeAll(inputs), (left) => end(DriverRules.leftover(left))),
+          Effect.flatMap(Dialect.takeAll(inputs), (left) => end(DriverRules.leftover(left))),
           PubSub.shutdown(events),
           Queue.shutdown(inputs)
         ], { discard: true })
@@ -260,7 +256,7 @@ export const make = (
         Effect.suspend(() =>
           state.finished
             ? Effect.fail(new InvalidConfiguration(DriverRules.CLOSED))
-            : Effect.zipRight(Queue.offer(inputs, { _tag: "Demand", asset, deferred }), Deferred.await(deferred))
+            : Effect.andThen(Queue.offer(inputs, { _tag: "Demand", asset, deferred }), Deferred.await(deferred))
         ))
 
     const close = Effect.gen(function*() {
@@ -271,7 +267,7 @@ export const make = (
       yield* Queue.offer(inputs, { _tag: "Close", done })
       // The DELETE goes through the gate and the network: bounded, the scope then interrupts what is left.
       yield* Effect.ignore(
-        Effect.timeout(Deferred.await(done), Duration.sum(config.timeout, DriverRules.CLOSE_GRACE_MS))
+        Effect.timeout(Deferred.await(done), Duration.sum(config.timeout, Duration.millis(DriverRules.CLOSE_GRACE_MS)))
       )
     })
 
@@ -281,7 +277,7 @@ export const make = (
         return Effect.void
       }
       started = true
-      return Effect.zipRight(
+      return Effect.andThen(
         Effect.forkIn(loop, scope),
         Scope.addFinalizer(scope, close)
       )

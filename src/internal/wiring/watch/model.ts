@@ -1,15 +1,15 @@
 /**
  * The watcher as the Effect and Promise APIs get it from `./driver.ts`. The plain shapes (snapshot, options, the
- * fiber's inputs) are the core's (`../core/watch/driver.ts`).
+ * fiber's inputs) are the core's (`../../core/watch/driver.ts`).
  */
 import type * as Effect from "effect/Effect"
 import type * as PubSub from "effect/PubSub"
 import type * as SubscriptionRef from "effect/SubscriptionRef"
-import type { PmAccountInfoError } from "../../BinanceError.js"
-import type * as Call from "../call.js"
-import type * as DriverRules from "../core/watch/driver.js"
-import type * as Events from "../core/watch/events.js"
-import type * as ScheduleRules from "../core/watch/schedule.js"
+import type { PmAccountInfoError } from "../../../BinanceError.js"
+import type * as Call from "../../call.js"
+import type * as DriverRules from "../../core/watch/driver.js"
+import type * as Events from "../../core/watch/events.js"
+import type * as ScheduleRules from "../../core/watch/schedule.js"
 
 /** @internal */
 export type Event = Events.WatchEvent<PmAccountInfoError>

@@ -5,9 +5,9 @@
  */
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
-import * as FiberId from "effect/FiberId"
-import type * as RateLimit from "../../RateLimit.js"
-import * as Share from "../core/watch/share.js"
+import type * as RateLimit from "../../../RateLimit.js"
+import * as Share from "../../core/watch/share.js"
+import * as Dialect from "../../dialect.js"
 
 /** @internal */
 export const slots = (gate: RateLimit.Service): Share.Slots => Share.sharedOf(gate).slots
@@ -28,9 +28,9 @@ export const joined = <A, E>(
     const running = reads.get(key) as Deferred.Deferred<A, E> | undefined
     if (running !== undefined) return Deferred.await(running)
     // Made and registered in one step: no other fiber runs in between.
-    const deferred = Deferred.unsafeMake<A, E>(FiberId.none)
+    const deferred = Dialect.makeDeferredUnsafe<A, E>()
     reads.set(key, deferred as Deferred.Deferred<unknown, unknown>)
     return read.pipe(
-      Effect.onExit((exit) => Effect.zipRight(Effect.sync(() => reads.delete(key)), Deferred.done(deferred, exit)))
+      Effect.onExit((exit) => Effect.andThen(Effect.sync(() => reads.delete(key)), Deferred.done(deferred, exit)))
     )
   })

@@ -1,0 +1,82 @@
+/**
+ * Effect 3's words for what the shared wiring (`./wiring`, compiled by both editions) needs and Effect 3 and
+ * Effect 4 name differently. `effect4/src/internal/dialect.ts` exports the same names in Effect 4's; a wiring file
+ * imports `../../dialect.js`, which lands in the edition's own tree. Keep the two files' exports identical, each
+ * a thin alias: a rule goes to the core, a sequence to the wiring.
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as PlatformClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Cause from "effect/Cause"
+import * as Deferred from "effect/Deferred"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
+import { constTrue } from "effect/Function"
+import type * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
+import * as Scope from "effect/Scope"
+
+/** @internal */
+export { HttpClient } from "@effect/platform/HttpClient"
+
+/** A fiber forked by the wiring (`FiberSet.run`'s). @internal */
+export type RunningFiber<A, E = never> = Fiber.RuntimeFiber<A, E>
+
+/** What `PubSub.subscribe` gives. @internal */
+export type Subscription<A> = Queue.Dequeue<A>
+
+/** @internal */
+export const failureOption: <E>(cause: Cause.Cause<E>) => Option.Option<E> = Cause.failureOption
+
+/** @internal */
+export const isInterruptedOnly: <E>(cause: Cause.Cause<E>) => boolean = Cause.isInterruptedOnly
+
+/** An interruption's exit, by no fiber in particular. @internal */
+export const interrupted: Exit.Exit<never> = Exit.interrupt(FiberId.none)
+
+/** @internal */
+export const offerUnsafe = <A>(queue: Queue.Queue<A>, value: A): boolean => Queue.unsafeOffer(queue, value)
+
+/** Empties the queue, giving what it held. @internal */
+export const takeAll = <A>(queue: Queue.Queue<A>): Effect.Effect<Iterable<A>> => Queue.takeAll(queue)
+
+/** @internal */
+export const take = <A>(subscription: Subscription<A>): Effect.Effect<A> => Queue.take(subscription)
+
+/** Interrupts the fiber without waiting for it to end. @internal */
+export const interruptFork = <A, E>(fiber: RunningFiber<A, E>): Effect.Effect<void> => Fiber.interruptFork(fiber)
+
+/** A deferred made outside any fiber. @internal */
+export const makeDeferredUnsafe = <A, E>(): Deferred.Deferred<A, E> => Deferred.unsafeMake<A, E>(FiberId.none)
+
+/** Runs `effect` in `scope` (its finalizers are added to it). @internal */
+export const extendScope = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  scope: Scope.Scope
+): Effect.Effect<A, E, Exclude<R, Scope.Scope>> => Scope.extend(effect, scope)
+
+/** Fails with `onTimeout()` unless `self` ends within `duration`. @internal */
+export const timeoutFail =
+  <E2>(duration: Duration.Duration, onTimeout: () => E2) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R> =>
+    Effect.timeoutFail(self, { duration, onTimeout })
+
+/** `makeRequest(method)(url, options)`: a request for the platform's client (`HttpClient.execute`). @internal */
+export const makeRequest = HttpClientRequest.make
+
+/**
+ * Runs `self` with the platform's own client span off (it would record the request, `secretHeader` included: the
+ * caller's span is the one), and `secretHeader` among the header names the platform redacts.
+ *
+ * @internal
+ */
+export const withoutClientSpan =
+  (secretHeader: string) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.locallyWith(
+      Effect.locally(self, PlatformClient.currentTracerDisabledWhen, constTrue),
+      Headers.currentRedactedNames,
+      (names) => names.includes(secretHeader) ? names : [...names, secretHeader]
+    )
