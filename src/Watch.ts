@@ -12,7 +12,9 @@
  * (`internal/core/watch`); this module only wires them.
  *
  * The stream's WebSocket is the `Socket.WebSocketConstructor` in context, else the global `WebSocket`, else the
- * optional `ws` package (Node 20 has no global `WebSocket`).
+ * optional `ws` package (Node 20 has no global `WebSocket`). Through a `BinanceHttpClient` with a proxy, the stream
+ * goes through that proxy too, over `ws`. With `RateLimitRedis`, the watchers of every process on one budget share
+ * one pace.
  *
  * @since 0.2.0
  */

@@ -13,6 +13,8 @@
  *
  * The stream's WebSocket is the `Socket.WebSocketConstructor` (`effect/socket/Socket`) in context, else the global
  * `WebSocket`, else the optional `ws` package (Node 20 has no global `WebSocket`).
+ * Through a `BinanceHttpClient` with a proxy, the stream goes through that proxy too, over `ws`. With
+ * `RateLimitRedis`, the watchers of every process on one budget share one pace.
  *
  * @since 1.0.0
  */
