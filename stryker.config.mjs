@@ -28,7 +28,10 @@ export default {
     "src/internal/core/watch/options.ts",
     "src/internal/core/watch/share.ts",
     // the clock offset (learnOffset) and one attempt through the gate
-    "src/internal/attempt.ts"
+    "src/internal/attempt.ts",
+    // a process's budgets: the gate's admission loop, the process-wide budgets, the step-free host clock
+    // (test/gate.test.ts, test/budgets.test.ts)
+    "src/internal/core/budgets.ts"
   ],
   concurrency: 2,
   timeoutMS: 30_000,

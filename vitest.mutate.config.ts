@@ -26,6 +26,7 @@ export default defineConfig({
       "test/BinanceClock.test.ts",
       "test/RateLimit.test.ts",
       "test/gate*.test.ts",
+      "test/budgets.test.ts",
       "test/corpus.test.ts",
       "test/secrets.test.ts"
     ],
