@@ -109,7 +109,7 @@ describe("merging", () => {
 
 describe("entries and budgets", () => {
   const state: Gate.BudgetState = {
-    ...Gate.initialState,
+    ...Gate.initial(0),
     bannedUntil: 10_000,
     pausedUntil: 5_000,
     blockedUntil: 4_000,
@@ -157,6 +157,9 @@ describe("a file's text", () => {
     expect(StateFile.parse(JSON.stringify({ version: 1, budgets: { [KEY]: 7 } }))).toEqual({
       corrupt: "a budget is not an object"
     })
+    // JSON has no Infinity, but a number too large reads as one
+    expect(StateFile.parse(`{"version":1,"budgets":{"k":{"ban":{"until":1e999,"since":1,"sinceMono":1}}}}`))
+      .toEqual({ corrupt: "a ban is not a pause" })
     for (const kind of ["ban", "pause", "block"]) {
       for (const bad of [null, 5, { until: 1, since: 1 }, { until: 1, sinceMono: 1 }, { since: 1, sinceMono: 1 }]) {
         expect(StateFile.parse(JSON.stringify({ version: 1, budgets: { [KEY]: { [kind]: bad } } }))).toEqual({
@@ -256,6 +259,42 @@ describe("the file", () => {
     expect(Fs.readdirSync(directory)).toEqual(["gate-state.json"])
   })
 
+  it("a lock released while it is waited for is taken, up to 3 s on the monotonic clock, not a moment later", () => {
+    for (const releasedAt of [1_000, 3_000]) {
+      const directory = tempDir()
+      const lock = `${fileOf(directory)}.lock`
+      Fs.writeFileSync(lock, "")
+      const wall = Fs.statSync(lock).mtimeMs
+      // the monotonic clock starts at 5 s and moves 1 s a reading; its holder lets go when it reads `releasedAt` in
+      let mono = 5_000
+      const clocks: StateFile.Clocks = {
+        wall: () => wall,
+        mono: () => {
+          const reading = mono
+          mono += 1_000
+          // readings of the write: its own clocks (5 s), the lock wait's start (6 s), then one a turn
+          if (reading - 6_000 === releasedAt) Fs.rmSync(lock)
+          return reading
+        }
+      }
+      const gate = StateFile.persisted(new Map(), { directory, clocks })
+      gate.settle(KEY, { weight: 5, window: 0, rateLimitEpoch: 0, wafEpoch: 0 }, { status: 418 }, wall, wall)
+      expect(gate.warning()).toBeUndefined()
+      expect(Object.keys(read(directory))).toEqual([KEY])
+    }
+  })
+
+  it("a warning asked for before any fault does not use up the one warning", () => {
+    const directory = tempDir()
+    const { clocks, source } = handClocks()
+    const gate = StateFile.persisted(new Map(), { directory, clocks: source })
+    expect(gate.warning()).toBeUndefined()
+    Fs.writeFileSync(fileOf(directory), "{}")
+    clocks.wall += 1
+    expect(gate.admit(KEY, ask(clocks.wall))._tag).toBe("Admit")
+    expect(gate.warning()).toMatch(/is ignored \(not a version 1 state file\)/)
+  })
+
   it("a lock whose age cannot be read is waited for as a young one", () => {
     const directory = tempDir()
     // a dangling symbolic link in the lock's place: "wx" refuses it (EEXIST), yet it has no age to read
@@ -286,6 +325,11 @@ describe("the file", () => {
     expect(gate.warning()).toBe(
       `RateLimit state file ${fileOf(directory)}: cannot be read (ENOTDIR); bans and pauses are kept in memory only`
     )
+  })
+
+  it("a state directory that is not a path is refused with the reason", () => {
+    expect(StateFile.checkDirectory("stateDir", "")).toEqual({ field: "stateDir", reason: "must be a non-empty path" })
+    expect(StateFile.STATE_DIR_VARIABLE).toBe("BINANCE_STATE_DIR")
   })
 
   it("the system clocks: the wall clock in ms, the monotonic one in ms too", () => {

@@ -27,7 +27,7 @@ describe("core/watch/listenKey answers", () => {
       reason: "listenKey: timed out after 5 ms",
       code: undefined
     })
-    expect(KeyRules.failedWith(new Error("socket hang up")).reason).toBe("listenKey: socket hang up")
+    expect(KeyRules.failedWith(new Error("socket hang up"))).toEqual(KeyRules.unanswered("socket hang up"))
     expect(KeyRules.timedOut(2_500)).toBe("timed out after 2500 ms")
   })
 })

@@ -6,8 +6,8 @@ import type { WatchEvent } from "../src/internal/core/watch/events.js"
 import * as PromiseWatcher from "../src/internal/core/watch/promiseWatcher.js"
 
 type Event = WatchEvent<never>
-const event = (at: number): Event => ({
-  type: "asset",
+const event = (at: number) => ({
+  type: "asset" as const,
   asset: "BTC",
   maxWithdrawAmount: "1",
   maxWithdrawAmountUSD: "2",
