@@ -272,8 +272,8 @@ describe("the file", () => {
         mono: () => {
           const reading = mono
           mono += 1_000
-          // readings of the write: its own clocks (5 s), the lock wait's start (6 s), then one a turn
-          if (reading - 6_000 === releasedAt) Fs.rmSync(lock)
+          // readings: the settled entry's (5 s), the write's (6 s), the lock wait's start (7 s), then one a turn
+          if (reading - 7_000 === releasedAt) Fs.rmSync(lock)
           return reading
         }
       }
@@ -282,6 +282,25 @@ describe("the file", () => {
       expect(gate.warning()).toBeUndefined()
       expect(Object.keys(read(directory))).toEqual([KEY])
     }
+  })
+
+  it("a file read once is read again when another process changes it", () => {
+    const directory = tempDir()
+    const { clocks, source } = handClocks()
+    const first = StateFile.persisted(new Map(), { directory, clocks: source })
+    first.settle(
+      "other",
+      { weight: 5, window: 0, rateLimitEpoch: 0, wafEpoch: 0 },
+      { status: 429 },
+      clocks.wall,
+      clocks.wall
+    )
+    const running = StateFile.persisted(new Map(), { directory, clocks: source })
+    clocks.wall += 5_000
+    clocks.mono += 5_000
+    expect(running.admit("other", ask(clocks.wall))._tag).toBe("Admit") // reads the file
+    answer(StateFile.persisted(new Map(), { directory, clocks: source }), clocks.wall, 418, 60_000)
+    expect(running.admit(KEY, ask(clocks.wall))).toMatchObject({ _tag: "Refuse", reason: "418" })
   })
 
   it("a warning asked for before any fault does not use up the one warning", () => {
