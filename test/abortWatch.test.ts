@@ -24,7 +24,7 @@ describe("abort watch", () => {
     expect(remove).not.toHaveBeenCalled()
     ends[0]!()
     expect(remove).toHaveBeenCalledTimes(1)
-    expect(remove.mock.calls[0]![1]).toBe(add.mock.calls[0]![1])
+    expect(remove).toHaveBeenCalledWith("abort", add.mock.calls[0]![1])
     // watched again afterwards: a new listener
     watch(signal, "again")
     expect(add).toHaveBeenCalledTimes(2)

@@ -43,8 +43,8 @@ describe("RateLimitRedis options", () => {
   })
 
   it("what is accepted: a client (no URL), or a redis:// or rediss:// URL", () => {
-    expect(RedisOptions.check({ redis: client, keyPrefix: "p:", key: "nat-1" })).toEqual({ url: undefined })
-    expect(RedisOptions.check({ redis: client, key: (baseUrl) => baseUrl })).toEqual({ url: undefined })
+    expect(RedisOptions.check({ redis: client, keyPrefix: "p:", key: "nat-1" })).toEqual({})
+    expect(RedisOptions.check({ redis: client, key: (baseUrl) => baseUrl })).toEqual({})
     const plain = RedisOptions.check({ url: "redis://h:1/2" })
     expect("url" in plain && plain.url?.href).toBe("redis://h:1/2")
     const tls = RedisOptions.check({ url: "rediss://h" })
