@@ -98,6 +98,13 @@ describe("merging", () => {
     })
   })
 
+  it("of two pauses, the one with more left is kept, whichever side it is on", () => {
+    const longer = { [KEY]: entry({ pause: pause(200_000, 100_000) }) }
+    const shorter = { [KEY]: entry({ pause: pause(150_000, 100_000) }) }
+    expect(StateFile.merge(longer, shorter, 120_000, 120_000)).toEqual(longer)
+    expect(StateFile.merge(shorter, longer, 120_000, 120_000)).toEqual(longer)
+  })
+
   it("of two pauses with as much left, the first one given is kept", () => {
     const a = { [KEY]: entry({ ban: pause(130_000, 100_000, 100_000) }) }
     const b = { [KEY]: entry({ ban: pause(130_000, 90_000, 90_000) }) }
@@ -140,6 +147,7 @@ describe("entries and budgets", () => {
 
 describe("a file's text", () => {
   it("every shape that is not a version 1 state file is named, never thrown", () => {
+    expect(StateFile.parse("{")).toEqual({ corrupt: "not JSON" })
     expect(StateFile.parse("3")).toEqual({ corrupt: "not a version 1 state file" })
     expect(StateFile.parse("null")).toEqual({ corrupt: "not a version 1 state file" })
     expect(StateFile.parse(JSON.stringify({ version: 2, budgets: {} }))).toEqual({
@@ -312,6 +320,7 @@ describe("the file", () => {
     clocks.wall += 1
     expect(gate.admit(KEY, ask(clocks.wall))._tag).toBe("Admit")
     expect(gate.warning()).toMatch(/is ignored \(not a version 1 state file\)/)
+    expect(gate.warning()).toBeUndefined() // once
   })
 
   it("a lock whose age cannot be read is waited for as a young one", () => {
@@ -347,7 +356,14 @@ describe("the file", () => {
   })
 
   it("a state directory that is not a path is refused with the reason", () => {
-    expect(StateFile.checkDirectory("stateDir", "")).toEqual({ field: "stateDir", reason: "must be a non-empty path" })
+    for (const bad of ["", 3, undefined, "a\0b"]) {
+      expect(StateFile.checkDirectory("stateDir", bad)).toEqual({
+        field: "stateDir",
+        reason: "must be a non-empty path"
+      })
+    }
+    expect(StateFile.checkDirectory("stateDir", "/tmp/x")).toBeUndefined()
+    expect(StateFile.checkDirectory("stateDir", "x")).toBeUndefined()
     expect(StateFile.STATE_DIR_VARIABLE).toBe("BINANCE_STATE_DIR")
   })
 
