@@ -219,6 +219,32 @@ describe("through a forward proxy", () => {
     }
   })
 
+  it("a CONNECT names its target in the Host header too; no credentials, no Proxy-Authorization", async () => {
+    const heads: Array<Http.IncomingHttpHeaders> = []
+    const server = Http.createServer()
+    server.on("connect", (req: Http.IncomingMessage, socket: Net.Socket) => {
+      heads.push(req.headers)
+      socket.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const port = (server.address() as Net.AddressInfo).port
+    const address = { hostname: "127.0.0.1", port, host: `127.0.0.1:${port}` }
+    try {
+      const through = {
+        http: new Http.Agent(),
+        https: ProxyAgent.tunnelAgent(address, noCredentials, {}),
+        proxy: address
+      }
+      const failure = (await sent(through, "GET", "https://[::1]:8443/x")) as NodeSend.Failure
+      expect(String(failure.cause)).toBe(`Error: proxy ${address.host} refused the tunnel to [::1]:8443: 403`)
+      expect(heads).toHaveLength(1)
+      expect(heads[0]!.host).toBe("[::1]:8443")
+      expect(heads[0]).not.toHaveProperty("proxy-authorization")
+    } finally {
+      await close({ server, port })
+    }
+  })
+
   it("a tunnel the proxy refuses, or a proxy that is not there: errors that name the proxy only", async () => {
     const { proxy, address } = await proxied("Basic right")
     try {
@@ -273,7 +299,7 @@ describe("request options", () => {
       agent: httpsAgent
     })
     expect(ProxyAgent.requestOptions(both, proxy, noCredentials, "GET", new URL("http://h:81/p?q"), { a: "b" }))
-      .toEqual({
+      .toStrictEqual({
         method: "GET",
         hostname: "10.0.0.1",
         port: 3128,
@@ -289,6 +315,7 @@ describe("body readers", () => {
     const bom = Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from("{\"a\":\"é\"}")])
     expect(NodeSend.textOf(bom)).toBe("{\"a\":\"é\"}")
     expect(NodeSend.textOf(Buffer.from([0xef, 0xbb]))).toBe("\ufffd") // too short for a mark
+    expect(NodeSend.textOf(Buffer.from([0xef, 0xbb, 0xbf]))).toBe("") // the mark alone
     expect(NodeSend.textOf(Buffer.from([0xef, 0xbb, 0x41]))).toBe("\ufffdA")
     expect(NodeSend.textOf(Buffer.from([0xef, 0x41, 0xbf]))).toBe("\ufffdA\ufffd")
     expect(NodeSend.textOf(Buffer.from([0x41, 0xbb, 0xbf]))).toBe("A\ufffd\ufffd")
