@@ -28,7 +28,31 @@ export default {
     "src/internal/core/watch/options.ts",
     "src/internal/core/watch/share.ts",
     // the clock offset (learnOffset) and one attempt through the gate
-    "src/internal/attempt.ts"
+    "src/internal/attempt.ts",
+    // a process's budgets: the gate's admission loop, the process-wide budgets, the step-free host clock
+    // (test/gate.test.ts, test/budgets.test.ts)
+    "src/internal/core/budgets.ts",
+    // bans and pauses kept across processes: the merge rules, the file's text, the lock, its faults on temp dirs
+    // (test/stateFile.rules.test.ts)
+    "src/internal/core/stateFile.ts",
+    // the Promise API's watcher and the listenKey request's rules (test/watch.promiseWatcher*.test.ts,
+    // test/watch.listenKey*.test.ts); the watcher's driver (test/watch.driver.test.ts)
+    "src/internal/core/watch/promiseWatcher.ts",
+    "src/internal/core/watch/listenKey.ts",
+    "src/internal/core/watch/driver.ts",
+    // the metrics' tags and memo, the watcher's read tags, the budget's egress, one abort listener per signal
+    // (test/metrics.rules.test.ts, test/watch.metrics.rules.test.ts, test/egress.test.ts, test/abortWatch.test.ts)
+    "src/internal/core/metrics.ts",
+    "src/internal/core/watch/metrics.ts",
+    "src/internal/core/egress.ts",
+    "src/internal/core/abortWatch.ts",
+    // the shared gate's Redis side over a stand-in client, and RateLimitRedis's options
+    // (test/redisStore.rules.test.ts, test/redisOptions.rules.test.ts)
+    "src/internal/core/redisStore.ts",
+    "src/internal/core/redisOptions.ts",
+    // node's send and its forward proxies, called directly over loopback servers (test/nodeSend.test.ts)
+    "src/internal/core/nodeSend.ts",
+    "src/internal/core/proxyAgent.ts"
   ],
   concurrency: 2,
   timeoutMS: 30_000,

@@ -1,6 +1,7 @@
 // The specs `npm run mutate` (StrykerJS) runs against every mutant: the fast unit specs of the rule modules only.
-// No Redis, no load, no soak, no end-to-end over processes: each mutant reruns the specs that cover it, so on a
-// 2-core machine a run stays within minutes. See docs/testing-the-library.md.
+// No load, no soak, no end-to-end over processes (the state file's four writers are test/stateFile.test.ts's, its
+// rules and faults test/stateFile.rules.test.ts's); I/O only over loopback and temp dirs. Each mutant reruns the
+// specs that cover it, so on a 2-core machine a run stays within minutes. See docs/testing-the-library.md.
 import { defineConfig } from "vitest/config"
 
 export default defineConfig({
@@ -26,6 +27,14 @@ export default defineConfig({
       "test/BinanceClock.test.ts",
       "test/RateLimit.test.ts",
       "test/gate*.test.ts",
+      "test/budgets.test.ts",
+      "test/stateFile.rules.test.ts",
+      "test/metrics.rules.test.ts",
+      "test/egress.test.ts",
+      "test/abortWatch.test.ts",
+      "test/redisStore.rules.test.ts",
+      "test/redisOptions.rules.test.ts",
+      "test/nodeSend.test.ts",
       "test/corpus.test.ts",
       "test/secrets.test.ts"
     ],

@@ -92,8 +92,7 @@ export const send = (
       process.nextTick(finish, received)
     })
   })
-  if (body === undefined) req.end()
-  else req.end(body)
+  req.end(body)
   return () => {
     settled = true
     clearTimeout(timer)
@@ -105,7 +104,8 @@ export const isReceived = (result: Received | Failure): result is Received => "b
 
 /** The body as text, as TextDecoder (what a web Response uses) reads it: UTF-8, a leading byte-order mark dropped. */
 export const textOf = (bytes: Uint8Array): string => {
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
+  // Past the end a byte reads as undefined: a body shorter than three bytes has no mark.
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
   return Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString("utf8")
 }
 

@@ -45,8 +45,8 @@ export interface Invalid {
   readonly reason: string
 }
 
-/** The parsed `url` (`undefined` when a client was given), or the first problem. */
-export const check = (options: Options): { readonly url: URL | undefined } | Invalid => {
+/** The parsed `url` (none when a client was given), or the first problem. */
+export const check = (options: Options): { readonly url?: URL | undefined } | Invalid => {
   const invalid = (field: string, reason: string): Invalid => ({ field, reason })
   if (typeof options !== "object" || options === null) return invalid("options", "must be an object")
   if ((options.redis === undefined) === (options.url === undefined)) {
@@ -61,7 +61,7 @@ export const check = (options: Options): { readonly url: URL | undefined } | Inv
   if (options.key !== undefined && typeof options.key !== "string" && typeof options.key !== "function") {
     return invalid("key", "must be a string or a function of the base URL")
   }
-  if (options.url === undefined) return { url: undefined }
+  if (options.url === undefined) return {}
   let url: URL
   try {
     url = new URL(options.url)

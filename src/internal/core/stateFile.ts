@@ -83,10 +83,14 @@ export const remaining = (pause: Pause, wall: number, mono: number): number => {
   return Math.max(byWall, byMono)
 }
 
-/** Whether a pause can be forgotten: over, and older than its own length again. */
+/**
+ * Whether a pause can be forgotten: older than its own length again, on both clocks. It is then over on both
+ * (nothing `remaining`): past its end by more than its length on the wall clock, and past its start by twice it on
+ * the monotonic one.
+ */
 const expired = (pause: Pause, wall: number, mono: number): boolean => {
   const length = pause.until - pause.since
-  return remaining(pause, wall, mono) === 0 && wall - pause.until > length && mono - pause.sinceMono > 2 * length
+  return wall - pause.until > length && mono - pause.sinceMono > 2 * length
 }
 
 const later = (a: Pause | undefined, b: Pause | undefined, wall: number, mono: number): Pause | undefined =>
@@ -146,11 +150,13 @@ export const raise = (
   return next
 }
 
-const isNumber = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n)
+const isNumber = (n: unknown): n is number => Number.isFinite(n)
 
-const isPause = (p: unknown): p is Pause =>
-  typeof p === "object" && p !== null && isNumber((p as Pause).until) && isNumber((p as Pause).since) &&
-  isNumber((p as Pause).sinceMono)
+const isPause = (p: unknown): p is Pause => {
+  // Any other value has none of the three numbers (a primitive's properties are undefined).
+  const pause = (p ?? {}) as Partial<Pause>
+  return isNumber(pause.until) && isNumber(pause.since) && isNumber(pause.sinceMono)
+}
 
 /** The budgets of a file's text, or a reason it is unreadable. */
 export const parse = (text: string): Entries | { readonly corrupt: string } => {
@@ -185,8 +191,9 @@ export const parse = (text: string): Entries | { readonly corrupt: string } => {
 
 export const format = (entries: Entries): string => JSON.stringify({ version: VERSION, budgets: entries }, null, 1)
 
+// `error`: what node threw (an Error), or a reason of this module's own (a string): never null or undefined.
 const describe = (error: unknown): string => {
-  const code = (error as { code?: unknown } | null)?.code
+  const code = (error as { code?: unknown }).code
   return typeof code === "string" ? code : error instanceof Error ? error.message : String(error)
 }
 
@@ -216,8 +223,9 @@ export const persisted = (memory: Map<string, Gate.BudgetState>, options: Option
   const lock = `${path}.lock`
   const budgets = Budgets.memoryBudgets(memory)
   let entries: Entries = {}
-  // What the file was when it was last read: size, mtime and inode; a change means another writer.
-  let seen = ""
+  // What the file was when it was last read: size, mtime and inode (undefined: no file, or none to read); a
+  // change means another writer.
+  let seen: string | undefined
   // Budgets already raised from `entries` since they were read.
   const raised = new Set<string>()
   let fault: string | undefined
@@ -227,13 +235,13 @@ export const persisted = (memory: Map<string, Gate.BudgetState>, options: Option
     fault ??= `RateLimit state file ${path}: ${what} (${describe(error)}); bans and pauses are kept in memory only`
   }
 
-  const signature = (): string => {
+  const signature = (): string | undefined => {
     try {
       const stat = Fs.statSync(path, { throwIfNoEntry: false })
-      return stat === undefined ? "none" : `${stat.size}:${stat.mtimeMs}:${stat.ino}`
+      return stat && `${stat.size}:${stat.mtimeMs}:${stat.ino}`
     } catch (error) {
       trouble("cannot be read", error)
-      return "unreadable"
+      return undefined
     }
   }
 
@@ -269,14 +277,9 @@ export const persisted = (memory: Map<string, Gate.BudgetState>, options: Option
         break
       } catch (error) {
         if ((error as { code?: unknown }).code !== "EEXIST") throw error
-        const age = (() => {
-          try {
-            return clocks.wall() - Fs.statSync(lock).mtimeMs
-          } catch {
-            return 0
-          }
-        })()
-        if (age > LOCK_STALE_MS) Fs.rmSync(lock, { force: true })
+        // A lock gone since (its holder finished) is simply tried again.
+        const held = Fs.statSync(lock, { throwIfNoEntry: false })
+        if (held !== undefined && clocks.wall() - held.mtimeMs > LOCK_STALE_MS) Fs.rmSync(lock, { force: true })
         else if (clocks.mono() - started > LOCK_GIVE_UP_MS) throw new Error("the lock file is held too long")
         else sleepSync(2)
       }
@@ -295,7 +298,7 @@ export const persisted = (memory: Map<string, Gate.BudgetState>, options: Option
       Fs.mkdirSync(options.directory, { recursive: true })
       withLock(() => {
         const merged = merge(read(), { [key]: entry }, wall, mono)
-        const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+        const temporary = `${path}.${process.pid}.${Math.random().toString(36)}.tmp`
         try {
           Fs.writeFileSync(temporary, format(merged), { mode: 0o600 })
           Fs.renameSync(temporary, path)
@@ -322,12 +325,12 @@ export const persisted = (memory: Map<string, Gate.BudgetState>, options: Option
   }
 
   const settle = (key: string, admitted: Gate.Admitted, outcome: Gate.Outcome, now: number, local: number) => {
-    budgets.settle(key, admitted, outcome, now, local)
+    const state = Gate.settle(memory.get(key), admitted, outcome, now, local)
+    memory.set(key, state)
     const status = outcome.status
     // Only the answers that start a pause or ban are written; a success ends a streak in memory only.
     if (status !== 418 && status !== 429 && status !== 403) return
-    const state = memory.get(key)
-    if (state !== undefined) write(key, entryOf(state, local, clocks.wall(), clocks.mono()))
+    write(key, entryOf(state, local, clocks.wall(), clocks.mono()))
   }
 
   const get = (key: string): Gate.BudgetState | undefined => budgets.get(key)
