@@ -79,6 +79,57 @@ describe("what is left of a pause", () => {
   })
 })
 
+describe("after a reboot (the monotonic clock restarted)", () => {
+  // 120 s, begun at wall 100 s and monotonic 600 s on boot A
+  const p: StateFile.Pause = { ...pause(220_000, 100_000, 600_000), boot: "A" }
+
+  it("the monotonic reading of another boot never counts, even once that clock has passed the pause's start", () => {
+    // the wall clock says it is over; on boot B the monotonic clock reads 10 s into the pause's span: nothing left
+    expect(StateFile.remaining(p, 500_000, 610_000, "B")).toBe(0)
+    expect(StateFile.remaining(p, 500_000, 610_000, "A")).toBe(110_000) // same boot: the wall clock stepped forward
+    expect(StateFile.remaining(p, 500_000, 610_000)).toBe(110_000) // a host that names no boot: as before
+    expect(StateFile.remaining({ ...p, boot: undefined }, 500_000, 610_000, "B")).toBe(110_000) // a file of before
+    // on another boot the wall clock still tells what is left
+    expect(StateFile.remaining(p, 200_000, 610_000, "B")).toBe(20_000)
+  })
+
+  it("a pause over on the wall clock is forgotten at once on another boot, or with the clock behind its start", () => {
+    const kept = { [KEY]: entry({ ban: p, rateLimitStreak: 2 }) }
+    const wallOver = 220_000 + 120_001 // over by more than its length on the wall clock
+    expect(StateFile.merge(kept, {}, wallOver, 610_000, "B")).toEqual({})
+    expect(StateFile.merge(kept, {}, wallOver, 610_000, "A")).toEqual(kept) // same boot: the monotonic clock holds it
+    expect(StateFile.merge(kept, {}, wallOver, 5_000)).toEqual({}) // no boot names, the clock behind the start
+    expect(StateFile.merge(kept, {}, 200_000, 5_000, "B")).toEqual(kept) // still running on the wall clock
+  })
+
+  it("a written pause carries the boot it was written on, and a file with one round-trips", () => {
+    const written = StateFile.entryOf(
+      { ...Gate.initial(0), bannedUntil: 60_000 },
+      0,
+      1_000_000,
+      5_000,
+      "A"
+    )
+    expect(written.ban).toEqual({ until: 1_060_000, since: 1_000_000, sinceMono: 5_000, boot: "A" })
+    expect(StateFile.entryOf({ ...Gate.initial(0), bannedUntil: 60_000 }, 0, 1, 2).ban)
+      .toEqual({ until: 60_001, since: 1, sinceMono: 2 })
+    const text = JSON.stringify({ version: 1, budgets: { [KEY]: { ban: p, rateLimitStreak: 0, wafStreak: 0 } } })
+    expect(StateFile.parse(text)).toEqual({ [KEY]: entry({ ban: p }) })
+    const bad = JSON.stringify({ version: 1, budgets: { [KEY]: { ban: { ...p, boot: 7 } } } })
+    expect(StateFile.parse(bad)).toHaveProperty("corrupt")
+  })
+
+  it("the system names its boot where it can (Linux), the same at every reading", () => {
+    const boot = StateFile.systemClocks.boot?.()
+    if (Fs.existsSync("/proc/sys/kernel/random/boot_id")) {
+      expect(boot).toBe(Fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim())
+    } else {
+      expect(boot).toBeUndefined()
+    }
+    expect(StateFile.systemClocks.boot?.()).toBe(boot)
+  })
+})
+
 describe("merging", () => {
   it("a pause is kept until it is over by more than its length on the wall clock and twice it on the monotonic one", () => {
     // 30 s, begun at 100 s on both clocks: over at 130 s

@@ -18,7 +18,8 @@
  * - a pause is dropped once it is over and older than its own length again (its streak with it);
  * - a pause's end is kept on the wall clock and on the host's monotonic clock; the later of the two readings
  *   holds, each at most the pause's full length: a wall clock stepped forward never ends a pause early, one
- *   stepped back never makes it longer than it was;
+ *   stepped back never makes it longer than it was; after a reboot (the monotonic clock restarted: Linux names each
+ *   boot, elsewhere the clock is then behind the pause's start) the wall clock alone tells;
  * - a fault (missing directory that cannot be made, read-only, unreadable, corrupt file, a lock never released)
  *   never fails a call: the gate goes on in memory and one warning is given.
  */
@@ -34,11 +35,15 @@ const LOCK_STALE_MS = 2_000
 // How long a writer waits for the lock in all; past it, this write is given up (one warning) and memory holds.
 const LOCK_GIVE_UP_MS = 3_000
 
-/** One pause or ban: its end on the wall clock, and when it began on the wall and monotonic clocks. */
+/**
+ * One pause or ban: its end on the wall clock, and when it began on the wall and monotonic clocks; `boot` names the
+ * host's boot the monotonic reading belongs to, where the host tells it (Linux).
+ */
 export interface Pause {
   readonly until: number
   readonly since: number
   readonly sinceMono: number
+  readonly boot?: string | undefined
 }
 
 /** One budget as the file holds it. */
@@ -52,15 +57,35 @@ export interface Entry {
 
 export type Entries = Readonly<Record<string, Entry>>
 
-/** The clocks a state file reads: the wall clock (shared by processes) and the host's monotonic one (not stepped). */
+/**
+ * The clocks a state file reads: the wall clock (shared by processes), the host's monotonic one (not stepped, but
+ * restarted by a reboot) and, where the host tells it, which boot that monotonic clock counts from.
+ */
 export interface Clocks {
   readonly wall: () => number
   readonly mono: () => number
+  readonly boot?: (() => string | undefined) | undefined
 }
+
+// Linux names each boot; elsewhere a reboot is seen only while the monotonic clock is still behind a pause's start.
+const BOOT_ID = "/proc/sys/kernel/random/boot_id"
+let bootId: { readonly id: string | undefined } | undefined
 
 export const systemClocks: Clocks = {
   wall: () => Date.now(),
-  mono: () => Number(process.hrtime.bigint() / 1_000_000n)
+  mono: () => Number(process.hrtime.bigint() / 1_000_000n),
+  boot: () => {
+    if (bootId === undefined) {
+      let id: string | undefined
+      try {
+        id = Fs.readFileSync(BOOT_ID, "utf8").trim() || undefined
+      } catch {
+        id = undefined
+      }
+      bootId = { id }
+    }
+    return bootId.id
+  }
 }
 
 const KINDS = ["ban", "pause", "block"] as const
@@ -72,40 +97,54 @@ const FIELD: Record<Kind, "bannedUntil" | "pausedUntil" | "blockedUntil"> = {
 }
 
 /**
- * What is left of a pause at `wall`/`mono`: the later of the two clocks' readings, each within [0, its length].
- * The monotonic reading counts only when it is not behind the pause's start (a reboot resets it).
+ * Whether the monotonic reading `mono` (of boot `boot`) is on the pause's monotonic clock: the same boot where both
+ * are named, else not behind the pause's start (a reboot restarts the clock; once it has counted past the old
+ * start again, only a boot's name tells).
  */
-export const remaining = (pause: Pause, wall: number, mono: number): number => {
+const sameClock = (pause: Pause, mono: number, boot: string | undefined): boolean =>
+  (pause.boot === undefined || boot === undefined || pause.boot === boot) && mono >= pause.sinceMono
+
+/**
+ * What is left of a pause at `wall`/`mono`: the later of the two clocks' readings, each within [0, its length].
+ * The monotonic reading counts only on the pause's own monotonic clock (`sameClock`).
+ */
+export const remaining = (pause: Pause, wall: number, mono: number, boot?: string): number => {
   const length = Math.max(0, pause.until - pause.since)
   const clamp = (ms: number) => Math.min(length, Math.max(0, ms))
   const byWall = clamp(pause.until - wall)
-  const byMono = mono >= pause.sinceMono ? clamp(pause.sinceMono + length - mono) : 0
+  const byMono = sameClock(pause, mono, boot) ? clamp(pause.sinceMono + length - mono) : 0
   return Math.max(byWall, byMono)
 }
 
 /**
  * Whether a pause can be forgotten: older than its own length again, on both clocks. It is then over on both
  * (nothing `remaining`): past its end by more than its length on the wall clock, and past its start by twice it on
- * the monotonic one.
+ * the monotonic one. After a reboot the wall clock alone tells.
  */
-const expired = (pause: Pause, wall: number, mono: number): boolean => {
+const expired = (pause: Pause, wall: number, mono: number, boot: string | undefined): boolean => {
   const length = pause.until - pause.since
-  return wall - pause.until > length && mono - pause.sinceMono > 2 * length
+  return wall - pause.until > length && (!sameClock(pause, mono, boot) || mono - pause.sinceMono > 2 * length)
 }
 
-const later = (a: Pause | undefined, b: Pause | undefined, wall: number, mono: number): Pause | undefined =>
-  a === undefined ? b : b === undefined ? a : remaining(b, wall, mono) > remaining(a, wall, mono) ? b : a
+const later = (
+  a: Pause | undefined,
+  b: Pause | undefined,
+  wall: number,
+  mono: number,
+  boot: string | undefined
+): Pause | undefined =>
+  a === undefined ? b : b === undefined ? a : remaining(b, wall, mono, boot) > remaining(a, wall, mono, boot) ? b : a
 
 /** Two files' worth of budgets as one: per budget and kind, the later end; the longer streak; expired dropped. */
-export const merge = (a: Entries, b: Entries, wall: number, mono: number): Entries => {
+export const merge = (a: Entries, b: Entries, wall: number, mono: number, boot?: string): Entries => {
   const out: Record<string, Entry> = {}
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const x = a[key]
     const y = b[key]
     const pauses: Partial<Record<Kind, Pause>> = {}
     for (const kind of KINDS) {
-      const kept = later(x?.[kind], y?.[kind], wall, mono)
-      if (kept !== undefined && !expired(kept, wall, mono)) pauses[kind] = kept
+      const kept = later(x?.[kind], y?.[kind], wall, mono, boot)
+      if (kept !== undefined && !expired(kept, wall, mono, boot)) pauses[kind] = kept
     }
     if (Object.keys(pauses).length === 0) continue
     out[key] = {
@@ -118,14 +157,22 @@ export const merge = (a: Entries, b: Entries, wall: number, mono: number): Entri
 }
 
 /** A budget's pauses and bans as an entry (at host-clock instant `local`, wall `wall`, monotonic `mono`). */
-export const entryOf = (state: Gate.BudgetState, local: number, wall: number, mono: number): Entry => {
+export const entryOf = (
+  state: Gate.BudgetState,
+  local: number,
+  wall: number,
+  mono: number,
+  boot?: string
+): Entry => {
   const entry: { -readonly [K in keyof Entry]: Entry[K] } = {
     rateLimitStreak: state.rateLimitStreak,
     wafStreak: state.wafStreak
   }
   for (const kind of KINDS) {
     const left = state[FIELD[kind]] - local
-    if (left > 0) entry[kind] = { until: wall + left, since: wall, sinceMono: mono }
+    if (left > 0) {
+      entry[kind] = { until: wall + left, since: wall, sinceMono: mono, ...(boot === undefined ? {} : { boot }) }
+    }
   }
   return entry
 }
@@ -136,7 +183,8 @@ export const raise = (
   entry: Entry,
   local: number,
   wall: number,
-  mono: number
+  mono: number,
+  boot?: string
 ): Gate.BudgetState => {
   const next = {
     ...state,
@@ -145,7 +193,9 @@ export const raise = (
   }
   for (const kind of KINDS) {
     const pause = entry[kind]
-    if (pause !== undefined) next[FIELD[kind]] = Math.max(state[FIELD[kind]], local + remaining(pause, wall, mono))
+    if (pause !== undefined) {
+      next[FIELD[kind]] = Math.max(state[FIELD[kind]], local + remaining(pause, wall, mono, boot))
+    }
   }
   return next
 }
@@ -155,7 +205,8 @@ const isNumber = (n: unknown): n is number => Number.isFinite(n)
 const isPause = (p: unknown): p is Pause => {
   // Any other value has none of the three numbers (a primitive's properties are undefined).
   const pause = (p ?? {}) as Partial<Pause>
-  return isNumber(pause.until) && isNumber(pause.since) && isNumber(pause.sinceMono)
+  return isNumber(pause.until) && isNumber(pause.since) && isNumber(pause.sinceMono) &&
+    (pause.boot === undefined || typeof pause.boot === "string")
 }
 
 /** The budgets of a file's text, or a reason it is unreadable. */
@@ -297,7 +348,7 @@ export const persisted = (memory: Map<string, Gate.BudgetState>, options: Option
     try {
       Fs.mkdirSync(options.directory, { recursive: true })
       withLock(() => {
-        const merged = merge(read(), { [key]: entry }, wall, mono)
+        const merged = merge(read(), { [key]: entry }, wall, mono, clocks.boot?.())
         const temporary = `${path}.${process.pid}.${Math.random().toString(36)}.tmp`
         try {
           Fs.writeFileSync(temporary, format(merged), { mode: 0o600 })
@@ -319,7 +370,10 @@ export const persisted = (memory: Map<string, Gate.BudgetState>, options: Option
     const entry = entries[key]
     if (entry !== undefined && !raised.has(key)) {
       raised.add(key)
-      memory.set(key, raise(Gate.roll(memory.get(key), ask.now), entry, ask.local, clocks.wall(), clocks.mono()))
+      memory.set(
+        key,
+        raise(Gate.roll(memory.get(key), ask.now), entry, ask.local, clocks.wall(), clocks.mono(), clocks.boot?.())
+      )
     }
     return budgets.admit(key, ask)
   }
@@ -330,7 +384,7 @@ export const persisted = (memory: Map<string, Gate.BudgetState>, options: Option
     const status = outcome.status
     // Only the answers that start a pause or ban are written; a success ends a streak in memory only.
     if (status !== 418 && status !== 429 && status !== 403) return
-    write(key, entryOf(state, local, clocks.wall(), clocks.mono()))
+    write(key, entryOf(state, local, clocks.wall(), clocks.mono(), clocks.boot?.()))
   }
 
   const get = (key: string): Gate.BudgetState | undefined => budgets.get(key)
