@@ -9,21 +9,20 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as Socket from "@effect/platform/Socket"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Socket from "@effect/platform/Socket"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Model from "./internal/core/fake/model.js"
-import * as client from "./internal/fake/client.js"
-import * as internalError from "./internal/fake/error.js"
-import * as exchange from "./internal/fake/exchange.js"
-import * as server from "./internal/fake/server.js"
-import * as userStream from "./internal/fake/userStream.js"
-import * as RateLimit from "./RateLimit.js"
+import * as client from "./internal/wiring/fake/client.js"
+import * as internalError from "./internal/wiring/fake/error.js"
+import * as server from "./internal/wiring/fake/server.js"
+import * as wiring from "./internal/wiring/fake/service.js"
+import type * as RateLimit from "./RateLimit.js"
 
 /**
  * @since 0.1.0
@@ -112,8 +111,7 @@ export class FakeBinance extends Context.Tag("effect-binance-pm/FakeBinance")<Fa
  * @since 0.1.0
  * @category Constructors
  */
-export const make = (options?: Model.Options): Effect.Effect<Service, FakeBinanceError> =>
-  Effect.map(exchange.make(options ?? {}, undefined), (made) => made.service)
+export const make = (options?: Model.Options): Effect.Effect<Service, FakeBinanceError> => wiring.make(options ?? {})
 
 /**
  * An `HttpClient` that sends every request to `fake` in memory, whatever the host. A `Reset` fails
@@ -138,18 +136,7 @@ export const layer = (
 ): Layer.Layer<
   FakeBinance | HttpClient.HttpClient | RateLimit.RateLimit | Socket.WebSocketConstructor,
   FakeBinanceError
-> =>
-  Layer.scopedContext(Effect.gen(function*() {
-    const made = yield* exchange.make(options ?? {}, undefined)
-    const webSocket = yield* userStream.inMemory(made)
-    return Context.make(FakeBinance, made.service).pipe(
-      Context.add(HttpClient.HttpClient, httpClient(made.service)),
-      // The fake is one IP of its own: a fresh gate, so no state leaks between specs through the
-      // process-wide default gate (each spec's TestClock starts again at 0).
-      Context.add(RateLimit.RateLimit, RateLimit.makeUnsafe()),
-      Context.add(Socket.WebSocketConstructor, webSocket)
-    )
-  }))
+> => Layer.scopedContext(wiring.inMemory(FakeBinance, options ?? {}))
 
 /**
  * The same exchange on a loopback HTTP server (`127.0.0.1`, a free port), on the real clock.
@@ -194,8 +181,7 @@ export const start = (options?: Model.ServeOptions): Promise<Started> => server.
  */
 export const layerServer = (
   options?: Model.ServeOptions
-): Layer.Layer<FakeBinance, FakeBinanceError> =>
-  Layer.scoped(FakeBinance, Effect.map(serve(options), ({ fake }) => fake))
+): Layer.Layer<FakeBinance, FakeBinanceError> => wiring.layerServer(FakeBinance, options ?? {})
 
 /**
  * Runs one request through the exchange in context.
@@ -204,4 +190,4 @@ export const layerServer = (
  * @category Accessors
  */
 export const handle = (request: Model.FakeRequest): Effect.Effect<Model.FakeResponse, never, FakeBinance> =>
-  Effect.flatMap(FakeBinance, (fake) => fake.handle(request))
+  wiring.handle(FakeBinance, request)

@@ -50,6 +50,7 @@ describe("structure", () => {
       "BinanceConfig.ts",
       "BinanceError.ts",
       "Credentials.ts",
+      "FakeBinance.ts",
       "RateLimit.ts",
       "internal/call.ts",
       "internal/dialect.ts",

@@ -11,19 +11,17 @@
  */
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as HttpClient from "effect/http/HttpClient"
+import type * as Effect from "effect/Effect"
+import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import * as Socket from "effect/socket/Socket"
+import type * as Socket from "effect/socket/Socket"
 import * as Model from "./internal/core/fake/model.js"
-import * as client from "./internal/fake/client.js"
-import * as internalError from "./internal/fake/error.js"
-import * as exchange from "./internal/fake/exchange.js"
-import * as server from "./internal/fake/server.js"
-import * as userStream from "./internal/fake/userStream.js"
-import * as RateLimit from "./RateLimit.js"
+import * as client from "./internal/wiring/fake/client.js"
+import * as internalError from "./internal/wiring/fake/error.js"
+import * as server from "./internal/wiring/fake/server.js"
+import * as wiring from "./internal/wiring/fake/service.js"
 
 /**
  * @since 1.0.0
@@ -112,8 +110,7 @@ export class FakeBinance extends Context.Service<FakeBinance, Service>()("effect
  * @since 1.0.0
  * @category Constructors
  */
-export const make = (options?: Model.Options): Effect.Effect<Service, FakeBinanceError> =>
-  Effect.map(exchange.make(options ?? {}, undefined), (made) => made.service)
+export const make = (options?: Model.Options): Effect.Effect<Service, FakeBinanceError> => wiring.make(options ?? {})
 
 /**
  * An `HttpClient` that sends every request to `fake` in memory, whatever the host. A `Reset` fails
@@ -136,17 +133,7 @@ export const httpClient: (fake: Service) => HttpClient.HttpClient = client.make
 export const layer = (
   options?: Model.Options
 ): Layer.Layer<FakeBinance | HttpClient.HttpClient | Socket.WebSocketConstructor, FakeBinanceError> =>
-  Layer.effectContext(Effect.gen(function*() {
-    const made = yield* exchange.make(options ?? {}, undefined)
-    const webSocket = yield* userStream.inMemory(made)
-    return Context.make(FakeBinance, made.service).pipe(
-      Context.add(HttpClient.HttpClient, httpClient(made.service)),
-      // The fake is one IP of its own: a fresh gate, so no state leaks between specs through the
-      // process-wide default gate (each spec's TestClock starts again at 0).
-      Context.add(RateLimit.RateLimit, RateLimit.makeUnsafe()),
-      Context.add(Socket.WebSocketConstructor, webSocket)
-    )
-  }))
+  Layer.effectContext(wiring.inMemory(FakeBinance, options ?? {}))
 
 /**
  * The same exchange on a loopback HTTP server (`127.0.0.1`, a free port), on the real clock.
@@ -191,8 +178,7 @@ export const start = (options?: Model.ServeOptions): Promise<Started> => server.
  */
 export const layerServer = (
   options?: Model.ServeOptions
-): Layer.Layer<FakeBinance, FakeBinanceError> =>
-  Layer.effect(FakeBinance, Effect.map(serve(options), ({ fake }) => fake))
+): Layer.Layer<FakeBinance, FakeBinanceError> => wiring.layerServer(FakeBinance, options ?? {})
 
 /**
  * Runs one request through the exchange in context.
@@ -201,4 +187,4 @@ export const layerServer = (
  * @category Accessors
  */
 export const handle = (request: Model.FakeRequest): Effect.Effect<Model.FakeResponse, never, FakeBinance> =>
-  Effect.flatMap(Effect.service(FakeBinance), (fake) => fake.handle(request))
+  wiring.handle(FakeBinance, request)

@@ -6,8 +6,13 @@
  */
 import * as Headers from "@effect/platform/Headers"
 import * as PlatformClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Socket from "@effect/platform/Socket"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import type * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -15,6 +20,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import { constTrue } from "effect/Function"
+import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
@@ -80,3 +86,45 @@ export const withoutClientSpan =
       Headers.currentRedactedNames,
       (names) => names.includes(secretHeader) ? names : [...names, secretHeader]
     )
+
+/** The live clock, whatever the caller's. @internal */
+export const liveClock: Clock.Clock = Clock.make()
+
+/** Runs `self` on `clock`. @internal */
+export const withClock = <A, E, R>(self: Effect.Effect<A, E, R>, clock: Clock.Clock): Effect.Effect<A, E, R> =>
+  Effect.withClock(self, clock)
+
+/** Whether the exit's cause holds an interruption. @internal */
+export const exitHasInterrupts: <A, E>(exit: Exit.Exit<A, E>) => boolean = Exit.isInterrupted
+
+/** A service's key in the context (the public modules' tags). @internal */
+export type ServiceTag<I, S> = Context.Tag<I, S>
+
+/** The service of `tag`, from the context. @internal */
+export const service = <I, S>(tag: ServiceTag<I, S>): Effect.Effect<S, never, I> => tag
+
+/** A layer of the one service `effect` builds, its resources held by the layer's scope. @internal */
+export const layerScoped = <I, S, E, R>(
+  tag: ServiceTag<I, S>,
+  effect: Effect.Effect<S, E, R>
+): Layer.Layer<I, E, Exclude<R, Scope.Scope>> => Layer.scoped(tag, effect)
+
+/** @internal */
+export { WebSocketConstructor } from "@effect/platform/Socket"
+
+/** What the `WebSocketConstructor` service is: a function from a URL to a socket. @internal */
+export type WebSocketConstructorService = Context.Tag.Service<typeof Socket.WebSocketConstructor>
+
+/** An `HttpClient` from a function that answers each request. @internal */
+export const makeHttpClient = PlatformClient.make
+
+/** A client's response from a web `Response`. @internal */
+export const responseFromWeb = HttpClientResponse.fromWeb
+
+/** The client's error for a transport that failed under `request` (a connection reset, say). @internal */
+export const transportError = (
+  request: HttpClientRequest.HttpClientRequest,
+  cause: unknown,
+  description: string
+): HttpClientError.HttpClientError =>
+  new HttpClientError.RequestError({ request, reason: "Transport", cause, description })

@@ -6,6 +6,8 @@
  * core, a sequence to the wiring.
  */
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import type * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -14,11 +16,15 @@ import type * as Fiber from "effect/Fiber"
 import { constTrue } from "effect/Function"
 import * as Headers from "effect/http/Headers"
 import * as PlatformClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
+import type * as Socket from "effect/socket/Socket"
 
 /** @internal */
 export { HttpClient } from "effect/http/HttpClient"
@@ -82,3 +88,47 @@ export const withoutClientSpan =
       Headers.CurrentRedactedNames,
       (names) => names.includes(secretHeader) ? names : [...names, secretHeader]
     )
+
+/** The live clock, whatever the caller's. @internal */
+export const liveClock: Clock.Clock = Clock.Clock.defaultValue()
+
+/** Runs `self` on `clock`. @internal */
+export const withClock = <A, E, R>(self: Effect.Effect<A, E, R>, clock: Clock.Clock): Effect.Effect<A, E, R> =>
+  Effect.provideService(self, Clock.Clock, clock)
+
+/** Whether the exit's cause holds an interruption. @internal */
+export const exitHasInterrupts: <A, E>(exit: Exit.Exit<A, E>) => boolean = Exit.hasInterrupts
+
+/** A service's key in the context (the public modules' tags). @internal */
+export type ServiceTag<I, S> = Context.Key<I, S>
+
+/** The service of `tag`, from the context. @internal */
+export const service = <I, S>(tag: ServiceTag<I, S>): Effect.Effect<S, never, I> => Effect.service(tag)
+
+/** A layer of the one service `effect` builds, its resources held by the layer's scope. @internal */
+export const layerScoped = <I, S, E, R>(
+  tag: ServiceTag<I, S>,
+  effect: Effect.Effect<S, E, R>
+): Layer.Layer<I, E, Exclude<R, Scope.Scope>> => Layer.effect(tag, effect)
+
+/** @internal */
+export { WebSocketConstructor } from "effect/socket/Socket"
+
+/** What the `WebSocketConstructor` service is: a function from a URL to a socket. @internal */
+export type WebSocketConstructorService = Socket.WebSocketConstructor["Service"]
+
+/** An `HttpClient` from a function that answers each request. @internal */
+export const makeHttpClient = PlatformClient.make
+
+/** A client's response from a web `Response`. @internal */
+export const responseFromWeb = HttpClientResponse.fromWeb
+
+/** The client's error for a transport that failed under `request` (a connection reset, say). @internal */
+export const transportError = (
+  request: HttpClientRequest.HttpClientRequest,
+  cause: unknown,
+  description: string
+): HttpClientError.HttpClientError =>
+  new HttpClientError.HttpClientError({
+    reason: new HttpClientError.TransportError({ request, cause, description })
+  })

@@ -2,7 +2,7 @@
  * The fake's user-data stream on its two transports, as plain code over the core's rules (./userStream.ts): the
  * served fake's WebSocket upgrades (the `ws` package, an optional peer, written against the small part of it used
  * here) and the in-memory fake's sockets, plus one turn of the pump that sends what is due. No Effect here: each
- * edition's `internal/fake/userStream.ts` only runs the pump on its clock and scope.
+ * edition's `internal/wiring/fake/userStream.ts` (one source, both editions) runs the pump on a clock and scope.
  */
 import type * as Http from "node:http"
 import type * as Net from "node:net"

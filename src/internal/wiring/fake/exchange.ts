@@ -1,14 +1,15 @@
 /**
- * The fake exchange as an Effect service: the shared core (`../core/fake/exchange.ts`, its operations
- * `../core/fake/service.ts`) run on Effect's `Clock` and `Random`, its problems failed as `FakeBinanceError`.
+ * The fake exchange as an Effect service: the shared core (`../../core/fake/exchange.ts`, its operations
+ * `../../core/fake/service.ts`) run on Effect's `Clock` and `Random`, its problems failed as `FakeBinanceError`.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
-import type * as api from "../../FakeBinance.js"
-import type * as core from "../core/fake/exchange.js"
-import * as Service from "../core/fake/service.js"
+import type * as api from "../../../FakeBinance.js"
+import type * as core from "../../core/fake/exchange.js"
+import * as Service from "../../core/fake/service.js"
+import * as Dialect from "../../dialect.js"
 import { FakeBinanceError } from "./error.js"
 
 const fail = (message: string) => Effect.fail(new FakeBinanceError({ message }))
@@ -34,7 +35,7 @@ const wiring = (
 ): Service.WiringOf<api.Service, Redacted.Redacted<string>> => {
   const timed = clock === undefined
     ? <A, E>(self: Effect.Effect<A, E>) => self
-    : <A, E>(self: Effect.Effect<A, E>) => Effect.provideService(self, Clock.Clock, clock)
+    : <A, E>(self: Effect.Effect<A, E>) => Dialect.withClock(self, clock)
   const serverTime = timed(Effect.map(Clock.currentTimeMillis, (now) => exchange.serverTime(now)))
   return {
     handle: (request) =>
