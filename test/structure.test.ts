@@ -49,6 +49,7 @@ describe("structure", () => {
       "BinanceClock.ts",
       "BinanceConfig.ts",
       "BinanceError.ts",
+      "BinanceHttpClient.ts",
       "Credentials.ts",
       "RateLimit.ts",
       "internal/call.ts",
