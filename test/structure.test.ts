@@ -51,9 +51,12 @@ describe("structure", () => {
       "BinanceError.ts",
       "BinanceHttpClient.ts",
       "Credentials.ts",
+      "FakeBinance.ts",
+      "PortfolioMargin.ts",
       "RateLimit.ts",
       "internal/call.ts",
       "internal/dialect.ts",
+      "internal/version.ts",
       "internal/watch/metrics.ts",
       "internal/watch/socket.ts",
       "internal/watch/webSocket.ts"
