@@ -4,26 +4,10 @@
  *
  * @since 0.1.0
  */
-import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Fiber from "effect/Fiber"
-import { identity } from "effect/Function"
-import * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Option from "effect/Option"
-import * as BinanceClock from "./BinanceClock.js"
-import * as BinanceConfig from "./BinanceConfig.js"
-import { ClientClosed, InvalidConfiguration, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
-import * as BinanceHttpClient from "./BinanceHttpClient.js"
-import * as Credentials from "./Credentials.js"
-import * as Call from "./internal/call.js"
-import type { Refusal } from "./internal/core/endpoint.js"
+import { type ClientClosed, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
 import * as Api from "./internal/core/promiseApi.js"
-import * as PromiseClient from "./internal/core/promiseClient.js"
 import type * as Events from "./internal/core/watch/events.js"
-import * as PromiseWatch from "./internal/wiring/watch/promise.js"
-import * as RateLimit from "./RateLimit.js"
+import * as PromiseWire from "./internal/wiring/promise.js"
 
 /**
  * The Promise API's shapes: `createClient`'s options, a `Client`, a call's options, and what a call resolves.
@@ -98,55 +82,6 @@ export type ClientError = PmAccountInfoError | ClientClosed | Api.AbortError
  */
 export const isClientError: (u: unknown) => u is ClientError = Api.isClientError(isBinanceError)
 
-// The runtime of a client: its services, the process-wide gate (in `stateDir` too, if given) and its sockets.
-const connect = (
-  plan: PromiseClient.Plan
-): PromiseClient.Runtime<Fiber.RuntimeFiber<unknown, PmAccountInfoError>, PmAccountInfoError> => {
-  const credentials = Either.getOrThrowWith(
-    PromiseClient.credentialsOf(plan, Credentials),
-    (error) => PromiseClient.keyError(error, invalid)
-  )
-  const config = Either.getOrThrowWith(BinanceConfig.make(plan.config), identity)
-  if (plan.proxy !== undefined) Either.getOrThrowWith(BinanceHttpClient.validateProxy(plan.proxy), identity)
-  const runtime = ManagedRuntime.make(
-    Layer.mergeAll(
-      Layer.succeed(Credentials.Credentials, credentials),
-      Layer.succeed(BinanceConfig.BinanceConfig, config),
-      BinanceClock.layer,
-      // Through a proxy, the budget is the proxy's (the client carries its egress), unless `egress` names one.
-      plan.proxy === undefined ? BinanceHttpClient.layer() : Layer.orDie(BinanceHttpClient.layer({ proxy: plan.proxy }))
-    ).pipe(
-      // With a state dir every layer above (the clock's time requests too) goes through the persisted gate.
-      Layer.provideMerge(
-        plan.stateDir === undefined ? Layer.empty : Layer.orDie(RateLimit.layerPersisted({ directory: plan.stateDir }))
-      )
-    )
-  )
-  return {
-    start: (params, shape, done) => {
-      const fiber = runtime.runFork(Call.run(params, shape))
-      fiber.addObserver((exit) => done(PromiseClient.endOf(exit, causes)))
-      return fiber
-    },
-    stop: (fiber) => fiber.unsafeInterruptAsFork(fiber.id()),
-    close: async (running) => {
-      await Effect.runPromise(Fiber.interruptAll(running))
-      await runtime.dispose()
-    },
-    watch: (options) => PromiseWatch.make(runtime, options, plan.wsBaseUrl),
-    closed: (during) => new ClientClosed({ during }),
-    invalid
-  }
-}
-
-const invalid = (refusal: Refusal) => new InvalidConfiguration(refusal)
-
-const causes: PromiseClient.Causes<Cause.Cause<PmAccountInfoError>> = {
-  error: (cause) => Option.getOrUndefined(Cause.failureOption(cause)),
-  isInterruptedOnly: Cause.isInterruptedOnly,
-  squash: Cause.squash
-}
-
 /**
  * Creates a client. Throws `InvalidConfiguration` (an `Error` with `_tag`) synchronously for bad options.
  * Each client has its own clock offset and sockets; every client of the process shares one rate-limit budget
@@ -155,4 +90,4 @@ const causes: PromiseClient.Causes<Cause.Cause<PmAccountInfoError>> = {
  * @since 0.1.0
  * @category Constructors
  */
-export const createClient = (options: Api.ClientOptions): Client => PromiseClient.create(options, invalid, connect)
+export const createClient: (options: Api.ClientOptions) => Client = PromiseWire.createClient

@@ -12,18 +12,24 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Socket from "@effect/platform/Socket"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import { constTrue } from "effect/Function"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
+import type * as Args from "./core/cli/args.js"
 
 /** @internal */
 export { HttpClient } from "@effect/platform/HttpClient"
@@ -128,3 +134,39 @@ export const transportError = (
   description: string
 ): HttpClientError.HttpClientError =>
   new HttpClientError.RequestError({ request, reason: "Transport", cause, description })
+
+/** What a validation gives: its value, or its error (Effect 3's `Either`). @internal */
+export type Result<A, E> = Either.Either<A, E>
+
+/** The value, or throws `onFailure(error)`. @internal */
+export const getOrThrowWith = <A, E>(self: Result<A, E>, onFailure: (error: E) => unknown): A =>
+  Either.getOrThrowWith(self, onFailure)
+
+/** The error, if the validation failed. @internal */
+export const failureOrUndefined = <A, E>(self: Result<A, E>): E | undefined =>
+  Either.isLeft(self) ? self.left : undefined
+
+/** Interrupts the fiber from outside any fiber, without waiting for it to end. @internal */
+export const interruptUnsafe = <A, E>(fiber: RunningFiber<A, E>): void => fiber.unsafeInterruptAsFork(fiber.id())
+
+/** Forks `program` on the runtime's services (building them first, once). @internal */
+export const runFork = <R, ER, A, E>(
+  runtime: ManagedRuntime.ManagedRuntime<R, ER>,
+  program: Effect.Effect<A, E, R>
+): RunningFiber<A, E | ER> => runtime.runFork(program)
+
+/** Config read from `env` (the variables the command was given), not the process's. @internal */
+export const configProviderFromEnv = (env: Readonly<Record<string, string | undefined>>): Layer.Layer<never> =>
+  Layer.setConfigProvider(ConfigProvider.fromMap(
+    new Map(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined))
+  ))
+
+/** Every log, whatever its level, handed to `log` (by the command's level names) instead of the default logger. @internal */
+export const loggerLayer = (log: (level: Args.LogLevel, message: unknown) => void): Layer.Layer<never> =>
+  Layer.merge(
+    Logger.replace(
+      Logger.defaultLogger,
+      Logger.make(({ logLevel, message }) => log(logLevel._tag.toLowerCase() as Args.LogLevel, message))
+    ),
+    Logger.minimumLogLevel(LogLevel.All)
+  )

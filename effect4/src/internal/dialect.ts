@@ -7,6 +7,7 @@
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
@@ -20,11 +21,17 @@ import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import type * as LogLevel from "effect/LogLevel"
+import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
+import * as References from "effect/References"
+import * as Result_ from "effect/Result"
 import * as Scope from "effect/Scope"
 import type * as Socket from "effect/socket/Socket"
+import type * as Args from "./core/cli/args.js"
 
 /** @internal */
 export { HttpClient } from "effect/http/HttpClient"
@@ -132,3 +139,53 @@ export const transportError = (
   new HttpClientError.HttpClientError({
     reason: new HttpClientError.TransportError({ request, cause, description })
   })
+
+/** What a validation gives: its value, or its error (Effect 4's `Result`). @internal */
+export type Result<A, E> = Result_.Result<A, E>
+
+/** The value, or throws `onFailure(error)`. @internal */
+export const getOrThrowWith = <A, E>(self: Result<A, E>, onFailure: (error: E) => unknown): A =>
+  Result_.getOrThrowWith(self, onFailure)
+
+/** The error, if the validation failed. @internal */
+export const failureOrUndefined = <A, E>(self: Result<A, E>): E | undefined =>
+  Result_.isFailure(self) ? self.failure : undefined
+
+/** Interrupts the fiber from outside any fiber, without waiting for it to end. @internal */
+export const interruptUnsafe = <A, E>(fiber: RunningFiber<A, E>): void => fiber.interruptUnsafe()
+
+/**
+ * Forks `program` on the runtime's services (building them first, once). Once they are built, straight on them:
+ * the runtime's own fork also files every fiber in its scope, and its callers interrupt their fibers themselves.
+ *
+ * @internal
+ */
+export const runFork = <R, ER, A, E>(
+  runtime: ManagedRuntime.ManagedRuntime<R, ER>,
+  program: Effect.Effect<A, E, R>
+): RunningFiber<A, E | ER> => {
+  const context = runtime.cachedContext
+  return context === undefined ? runtime.runFork(program) : Effect.runForkWith(context)(program)
+}
+
+/** Config read from `env` (the variables the command was given), not the process's. @internal */
+export const configProviderFromEnv = (env: Readonly<Record<string, string | undefined>>): Layer.Layer<never> =>
+  ConfigProvider.layer(ConfigProvider.fromEnvRecord({ ...env }))
+
+const LEVELS: Readonly<Record<LogLevel.LogLevel, Args.LogLevel>> = {
+  All: "all",
+  Trace: "trace",
+  Debug: "debug",
+  Info: "info",
+  Warn: "warning",
+  Error: "error",
+  Fatal: "fatal",
+  None: "none"
+}
+
+/** Every log, whatever its level, handed to `log` (by the command's level names) instead of the default logger. @internal */
+export const loggerLayer = (log: (level: Args.LogLevel, message: unknown) => void): Layer.Layer<never> =>
+  Layer.merge(
+    Logger.layer([Logger.make(({ logLevel, message }) => log(LEVELS[logLevel], message))]),
+    Layer.succeed(References.MinimumLogLevel, "All")
+  )
