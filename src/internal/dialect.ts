@@ -8,6 +8,7 @@ import * as Headers from "@effect/platform/Headers"
 import * as PlatformClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Cause from "effect/Cause"
+import type * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -18,6 +19,10 @@ import { constTrue } from "effect/Function"
 import type * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
+import type * as RateLimit from "../RateLimit.js"
+import * as Direct from "./direct.js"
+import * as Metrics from "./metrics.js"
+import type { PlainGate } from "./wiring/rateLimit.js"
 
 /** @internal */
 export { HttpClient } from "@effect/platform/HttpClient"
@@ -80,3 +85,34 @@ export const withoutClientSpan =
       Headers.currentRedactedNames,
       (names) => names.includes(secretHeader) ? names : [...names, secretHeader]
     )
+
+/** What a fiber's services give the gate's wiring besides the clock: nothing here (its metrics are global). @internal */
+export type Services = undefined
+
+/** `f` with the fiber's clock (and services), in one step. @internal */
+export const clockAndServicesWith: <A, E, R>(
+  f: (clock: Clock.Clock, services?: Services) => Effect.Effect<A, E, R>
+) => Effect.Effect<A, E, R> = Effect.clockWith
+
+/** @internal */
+export const wallMillisUnsafe = (clock: Clock.Clock): number => clock.unsafeCurrentTimeMillis()
+
+/** The host clock's nanoseconds, as the gate's step-free host time reads them. @internal */
+export const hostNanosUnsafe = (clock: Clock.Clock): bigint => clock.unsafeCurrentTimeNanos()
+
+/** Records how long one request was held at the gate. @internal */
+export const recordGateWaitUnsafe = (_services: Services | undefined, ms: number): void =>
+  Metrics.unsafeRecordGateWait(ms)
+
+/**
+ * Registers the plain admission and release of a gate over budgets in memory as its direct path
+ * (`internal/direct`): a call's attempt passes the gate in the step it is already in. @internal
+ */
+export const withPlainGate = (service: RateLimit.Service, plain: PlainGate): RateLimit.Service =>
+  Direct.withDirectGate(service, {
+    admit: (request, clock) => {
+      const now = Direct.nowReaderOf(request.now)?.(clock)
+      return now === undefined ? undefined : plain.admit(request, now, clock)
+    },
+    release: plain.release
+  })
