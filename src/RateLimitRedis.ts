@@ -32,7 +32,7 @@ import { Redis } from "ioredis"
 import { InvalidConfiguration } from "./BinanceError.js"
 import * as RedisClient from "./internal/core/redisClient.js"
 import * as redisOptions from "./internal/core/redisOptions.js"
-import * as RedisStore from "./internal/redis/store.js"
+import * as RedisStore from "./internal/wiring/redisStore.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**

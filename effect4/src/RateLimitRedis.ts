@@ -36,7 +36,7 @@ import { InvalidConfiguration } from "./BinanceError.js"
 import * as RedisClient from "./internal/core/redisClient.js"
 import * as redisOptions from "./internal/core/redisOptions.js"
 import { nameAfterTag } from "./internal/errorName.js"
-import * as RedisStore from "./internal/redis/store.js"
+import * as RedisStore from "./internal/wiring/redisStore.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**

@@ -116,3 +116,7 @@ export const withPlainGate = (service: RateLimit.Service, plain: PlainGate): Rat
     },
     release: plain.release
   })
+
+/** Runs `self` in a fiber of its own, outliving its parent. @internal */
+export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
+  Effect.forkDaemon(self)

@@ -110,3 +110,7 @@ export const recordGateWaitUnsafe = (services: Services | undefined, ms: number)
 
 /** This edition has no direct path: every call passes the gate through its Effects. @internal */
 export const withPlainGate = (service: RateLimit.Service, _plain: PlainGate): RateLimit.Service => service
+
+/** Runs `self` in a fiber of its own, outliving its parent. @internal */
+export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
+  Effect.forkDetach(self)
