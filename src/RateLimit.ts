@@ -12,24 +12,23 @@
  * - tracks `X-MBX-USED-WEIGHT-1M` and the weight in flight, and holds a request back until the next minute
  *   window when it would push the IP past its limit.
  *
- * The rules, and what the gate does with each decision, live once in `internal/core/gate` (shared with the Effect 4
- * edition); this module keeps budgets in memory, `RateLimitRedis` in Redis.
+ * The rules, and what the gate does with each decision, live once in `internal/core/gate`, and the gate's Effect
+ * program once in `internal/wiring/rateLimit` (both shared with the Effect 4 edition); this module keeps budgets in
+ * memory, `RateLimitRedis` in Redis.
  *
  * @since 0.1.0
  */
-import type * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { InvalidConfiguration, IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
+import type { IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
+import { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
 import * as Budgets from "./internal/core/budgets.js"
-import * as Gate from "./internal/core/gate.js"
+import type * as Gate from "./internal/core/gate.js"
 import * as StateFile from "./internal/core/stateFile.js"
-import * as Direct from "./internal/direct.js"
-import * as Metrics from "./internal/metrics.js"
+import * as RateLimitWiring from "./internal/wiring/rateLimit.js"
 
 /**
  * What one request asks of the gate.
@@ -128,49 +127,7 @@ export interface Store {
  * @since 0.2.0
  * @category Constructors
  */
-export const memoryStore = (budgets: Map<string, Gate.BudgetState> = new Map()): Store => {
-  const plain = Budgets.memoryBudgets(budgets)
-  const store = syncStore(plain)
-  plainBudgets.set(store, plain)
-  return store
-}
-
-// The plain budgets behind an in-memory store: its gate changes them in its own step instead of entering Effect
-// for each change (two Effect 3 steps per request, paid on every call).
-const plainBudgets = new WeakMap<Store, Budgets.Budgets>()
-
-/** A store over budgets whose every change is synchronous (memory, or memory over the state file). */
-const syncStore = (budgets: Budgets.Budgets): Store => ({
-  admit: (key, ask) => Effect.sync(() => budgets.admit(key, ask)),
-  settle: (key, admitted, outcome, now, local) => Effect.sync(() => budgets.settle(key, admitted, outcome, now, local)),
-  get: (key) => Effect.sync(() => budgets.get(key)),
-  marginMs: 0
-})
-
-/**
- * A store in memory over a state file, so that bans (418), `Retry-After` pauses (429) and firewall pauses (403)
- * outlive the process: a process that starts while one runs fails at once, sending nothing. The memory is the
- * process-wide budgets unless `budgets` is given. A faulty file or directory is ignored with one warning.
- */
-const persistedStore = (directory: string, budgets: Map<string, Gate.BudgetState>): Store => {
-  const file = StateFile.persisted(budgets, { directory })
-  const store = syncStore(file)
-  const warn = Effect.suspend(() => {
-    const warning = file.warning()
-    return warning === undefined ? Effect.void : Effect.logWarning(warning)
-  })
-  return {
-    ...store,
-    admit: (key, ask) => Effect.zipLeft(store.admit(key, ask), warn),
-    settle: (key, admitted, outcome, now, local) =>
-      Effect.zipRight(store.settle(key, admitted, outcome, now, local), warn)
-  }
-}
-
-const errors = { IpBanned, WafBlocked, RateLimited, InvalidConfiguration } as const
-
-const gateError = (failure: Gate.Failure): GateError =>
-  new (errors[failure._tag] as new(fields: Gate.Failure["fields"]) => GateError)(failure.fields)
+export const memoryStore: (budgets?: Map<string, Gate.BudgetState>) => Store = RateLimitWiring.memoryStore
 
 /**
  * A gate over a store.
@@ -178,70 +135,7 @@ const gateError = (failure: Gate.Failure): GateError =>
  * @since 0.2.0
  * @category Constructors
  */
-export const make = (store: Store): Service => {
-  // The loop's rules are the core's (`core/budgets.admission`): here the clocks are read, the store asked, and the
-  // turn's wait, failure or permit made Effects. `Permit.local` is the wall clock's reading, which stamps the
-  // request; the store gets the step-free host clock.
-  const gate = Budgets.admission(store.marginMs)
-  const plain = plainBudgets.get(store)
-  const acquire = (request: Request): Effect.Effect<Permit, GateError> => admit(request, 0)
-  // What the store's decision makes of a request asked at `now` and `wall`: the permit, or the wait or failure.
-  const decided = (
-    decision: Gate.Decision,
-    request: Request,
-    waited: number,
-    now: number,
-    wall: number
-  ): Permit | Effect.Effect<Permit, GateError> => {
-    const turn = gate.turn(decision, request, waited, now, wall)
-    if (turn._tag === "Wait") {
-      return Effect.zipRight(Effect.sleep(Duration.millis(turn.ms)), admit(request, turn.waitedMs))
-    }
-    if (turn.waitedMs !== undefined) Metrics.unsafeRecordGateWait(turn.waitedMs)
-    return turn._tag === "Admit" ? turn.permit : Effect.fail(gateError(turn.failure))
-  }
-  const asEffect = (turn: Permit | Effect.Effect<Permit, GateError>): Effect.Effect<Permit, GateError> =>
-    Effect.isEffect(turn) ? turn : Effect.succeed(turn)
-  // `waited`: ms already slept at this gate for this request (the `binance.gate.wait` metric). The host clock is
-  // read in the same step as the store's answer is asked for: every Effect step here is paid on every call.
-  const admit = (request: Request, waited: number): Effect.Effect<Permit, GateError> =>
-    Effect.flatMap(request.now, (now) =>
-      Effect.clockWith((clock) => {
-        const wall = clock.unsafeCurrentTimeMillis()
-        const ask = gate.ask(request, now, wall, clock.unsafeCurrentTimeNanos())
-        return plain !== undefined
-          ? asEffect(decided(plain.admit(request.key, ask), request, waited, now, wall))
-          : Effect.flatMap(store.admit(request.key, ask), (decision) =>
-            asEffect(decided(decision, request, waited, now, wall)))
-      }))
-
-  const hostTime = (clock: Clock.Clock) =>
-    gate.hostTime(clock.unsafeCurrentTimeMillis(), clock.unsafeCurrentTimeNanos())
-  const release = (permit: Permit, outcome: Outcome, now: number): Effect.Effect<void> =>
-    Effect.clockWith((clock) => {
-      const local = hostTime(clock)
-      if (plain === undefined) return store.settle(permit.key, permit, outcome, now, local)
-      plain.settle(permit.key, permit, outcome, now, local)
-      return Effect.void
-    })
-
-  const snapshot = (key: string): Effect.Effect<Snapshot> => Effect.map(store.get(key), Gate.snapshotOf)
-
-  const service: Service = { acquire, release, snapshot }
-  if (plain === undefined) return service
-  // Budgets in memory answer in plain code: a call's attempt passes the gate and hands its permit back in its own
-  // steps (internal/direct), with the same rules and clocks as `acquire` and `release`.
-  return Direct.withDirectGate(service, {
-    admit: (request, clock) => {
-      const now = Direct.nowReaderOf(request.now)?.(clock)
-      if (now === undefined) return undefined
-      const wall = clock.unsafeCurrentTimeMillis()
-      const ask = gate.ask(request, now, wall, clock.unsafeCurrentTimeNanos())
-      return decided(plain.admit(request.key, ask), request, 0, now, wall)
-    },
-    release: (permit, outcome, now, clock) => plain.settle(permit.key, permit, outcome, now, hostTime(clock))
-  })
-}
+export const make: (store: Store) => Service = RateLimitWiring.make
 
 /**
  * A fresh in-memory gate of its own (one budget per key).
@@ -300,7 +194,7 @@ export const layerPersisted = (options: PersistedOptions): Layer.Layer<RateLimit
       const invalid = StateFile.checkDirectory("directory", options?.directory)
       return invalid !== undefined
         ? Effect.fail(new InvalidConfiguration(invalid))
-        : Effect.succeed(make(persistedStore(options.directory, Budgets.processBudgets())))
+        : Effect.succeed(make(RateLimitWiring.persistedStore(options.directory, Budgets.processBudgets())))
     })
   )
 

@@ -32,7 +32,8 @@ import { Redis } from "ioredis"
 import { InvalidConfiguration } from "./BinanceError.js"
 import * as RedisClient from "./internal/core/redisClient.js"
 import * as redisOptions from "./internal/core/redisOptions.js"
-import * as RedisStore from "./internal/redis/store.js"
+import * as RedisConnection from "./internal/wiring/redisClient.js"
+import * as RedisStore from "./internal/wiring/redisStore.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -79,49 +80,11 @@ const check = (options: Options) =>
     return "field" in checked ? Effect.fail(new InvalidConfiguration(checked)) : Effect.succeed(checked.url)
   })
 
-const unavailable = (description: string) => new RedisUnavailable({ description })
-
-const ping = (redis: Redis, timeoutMs: number, location: string) =>
-  Effect.tryPromise({
-    try: () => redis.ping(),
-    catch: (error) => unavailable(RedisClient.unavailable.failed(location, error))
-  }).pipe(
-    Effect.timeoutFail({
-      duration: Duration.millis(timeoutMs),
-      onTimeout: () => unavailable(RedisClient.unavailable.noAnswer(location, timeoutMs))
-    })
-  )
-
-const connect = (url: URL, source: string, connectTimeoutMs: number, commandTimeoutMs: number) =>
-  Effect.gen(function*() {
-    const location = redisOptions.where(url)
-    const client = yield* Effect.acquireRelease(
-      Effect.sync(() => RedisClient.makeClient(Redis, source, connectTimeoutMs, commandTimeoutMs)),
-      ({ redis }) =>
-        redis.status === "end"
-          ? Effect.void
-          : Effect.promise(() => redis.quit().catch(() => "")).pipe(
-            Effect.timeout(Duration.seconds(1)),
-            Effect.ignore,
-            Effect.ensuring(Effect.sync(() => redis.disconnect()))
-          )
-    )
-    const redis = client.redis
-    // Outside the acquisition, so that the timeouts can interrupt a connection attempt that hangs.
-    yield* Effect.tryPromise({
-      try: () => redis.connect(),
-      catch: (error) => unavailable(RedisClient.unavailable.failed(location, client.lastError() ?? error))
-    }).pipe(
-      Effect.timeoutFail({
-        duration: Duration.millis(connectTimeoutMs),
-        onTimeout: () => unavailable(RedisClient.unavailable.noConnection(location, connectTimeoutMs))
-      }),
-      Effect.zipRight(ping(redis, commandTimeoutMs, location)),
-      // Stop reconnecting: a failed layer must not keep the process alive.
-      Effect.tapError(() => Effect.sync(() => redis.disconnect()))
-    )
-    return redis
-  })
+// ioredis's class and this edition's error, for the connection's wiring.
+const edition: RedisConnection.Edition<RedisUnavailable> = {
+  Redis,
+  unavailable: (description) => new RedisUnavailable({ description })
+}
 
 /**
  * Builds the shared gate. With `url` the Redis client lives as long as the scope.
@@ -146,9 +109,9 @@ export const make = (
     )
     const redis = url === undefined
       ? options.redis!
-      : yield* connect(url, options.url!, connectTimeoutMs, commandTimeoutMs)
+      : yield* RedisConnection.connect(edition, url, options.url!, connectTimeoutMs, commandTimeoutMs)
     if (url === undefined) {
-      yield* ping(redis, connectTimeoutMs, RedisClient.locationOf(redis))
+      yield* RedisConnection.ping(edition, redis, connectTimeoutMs, RedisClient.locationOf(redis))
     }
     const store = RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs })
     // The watchers' pace of each budget is the fleet's too (`Watch`).

@@ -7,7 +7,7 @@ import * as Crypto from "node:crypto"
 import { RateLimit } from "../src/index.js"
 import * as Budgets from "../src/internal/core/budgets.js"
 import * as Gate from "../src/internal/core/gate.js"
-import * as RedisStore from "../src/internal/redis/store.js"
+import * as RedisStore from "../src/internal/wiring/redisStore.js"
 import { type Step, trace, traceAsk, traceSeeds } from "./cases/gateTraces.js"
 import { NOT_RUN_MESSAGE, startRedis } from "./utils/redis.js"
 

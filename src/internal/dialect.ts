@@ -29,7 +29,11 @@ import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
+import type * as RateLimit from "../RateLimit.js"
 import type * as Args from "./core/cli/args.js"
+import * as Direct from "./direct.js"
+import * as Metrics from "./metrics.js"
+import type { PlainGate } from "./wiring/rateLimit.js"
 
 /** @internal */
 export { HttpClient } from "@effect/platform/HttpClient"
@@ -170,3 +174,38 @@ export const loggerLayer = (log: (level: Args.LogLevel, message: unknown) => voi
     ),
     Logger.minimumLogLevel(LogLevel.All)
   )
+
+/** What a fiber's services give the gate's wiring besides the clock: nothing here (its metrics are global). @internal */
+export type Services = undefined
+
+/** `f` with the fiber's clock (and services), in one step. @internal */
+export const clockAndServicesWith: <A, E, R>(
+  f: (clock: Clock.Clock, services?: Services) => Effect.Effect<A, E, R>
+) => Effect.Effect<A, E, R> = Effect.clockWith
+
+/** @internal */
+export const wallMillisUnsafe = (clock: Clock.Clock): number => clock.unsafeCurrentTimeMillis()
+
+/** The host clock's nanoseconds, as the gate's step-free host time reads them. @internal */
+export const hostNanosUnsafe = (clock: Clock.Clock): bigint => clock.unsafeCurrentTimeNanos()
+
+/** Records how long one request was held at the gate. @internal */
+export const recordGateWaitUnsafe = (_services: Services | undefined, ms: number): void =>
+  Metrics.unsafeRecordGateWait(ms)
+
+/**
+ * Registers the plain admission and release of a gate over budgets in memory as its direct path
+ * (`internal/direct`): a call's attempt passes the gate in the step it is already in. @internal
+ */
+export const withPlainGate = (service: RateLimit.Service, plain: PlainGate): RateLimit.Service =>
+  Direct.withDirectGate(service, {
+    admit: (request, clock) => {
+      const now = Direct.nowReaderOf(request.now)?.(clock)
+      return now === undefined ? undefined : plain.admit(request, now, clock)
+    },
+    release: plain.release
+  })
+
+/** Runs `self` in a fiber of its own, outliving its parent. @internal */
+export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
+  Effect.forkDaemon(self)

@@ -8,7 +8,7 @@
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -31,7 +31,10 @@ import * as References from "effect/References"
 import * as Result_ from "effect/Result"
 import * as Scope from "effect/Scope"
 import type * as Socket from "effect/socket/Socket"
+import type * as RateLimit from "../RateLimit.js"
 import type * as Args from "./core/cli/args.js"
+import * as Metrics from "./metrics.js"
+import type { PlainGate } from "./wiring/rateLimit.js"
 
 /** @internal */
 export { HttpClient } from "effect/http/HttpClient"
@@ -189,3 +192,30 @@ export const loggerLayer = (log: (level: Args.LogLevel, message: unknown) => voi
     Logger.layer([Logger.make(({ logLevel, message }) => log(LEVELS[logLevel], message))]),
     Layer.succeed(References.MinimumLogLevel, "All")
   )
+
+/** What a fiber's services give the gate's wiring besides the clock: the context its metrics are recorded in. @internal */
+export type Services = Context.Context<never>
+
+/** `f` with the fiber's clock and services, in one step. @internal */
+export const clockAndServicesWith = <A, E, R>(
+  f: (clock: Clock.Clock, services?: Services) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  Effect.contextWith((context: Context.Context<never>) => f(Context.get(context, Clock.Clock), context))
+
+/** @internal */
+export const wallMillisUnsafe = (clock: Clock.Clock): number => clock.currentTimeMillisUnsafe()
+
+/** The host clock's nanoseconds, as the gate's step-free host time reads them. @internal */
+export const hostNanosUnsafe = (clock: Clock.Clock): bigint => clock.monotonicTimeNanosUnsafe()
+
+/** Records how long one request was held at the gate (in `services`, the fiber's). @internal */
+export const recordGateWaitUnsafe = (services: Services | undefined, ms: number): void => {
+  if (services !== undefined) Metrics.recordGateWaitUnsafe(services, ms)
+}
+
+/** This edition has no direct path: every call passes the gate through its Effects. @internal */
+export const withPlainGate = (service: RateLimit.Service, _plain: PlainGate): RateLimit.Service => service
+
+/** Runs `self` in a fiber of its own, outliving its parent. @internal */
+export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
+  Effect.forkDetach(self)

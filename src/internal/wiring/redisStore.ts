@@ -1,23 +1,22 @@
 /**
  * The fleet's store: budgets in Redis (`internal/core/redisStore`, the same keys, JSON and compare-and-set script
- * as the Effect 3 edition's, so a fleet running both shares one budget per IP), under the same rules as the
- * in-process gate (`internal/core/gate`). This process's own in-memory store is kept alongside: it sees every
- * outcome, so a pause or ban this process met holds even if Redis never heard of it (or lost it), and it is the
- * fallback while Redis does not answer. What to do in each case is `core/redisStore.Fleet`'s; this module is its
- * Effect wiring.
+ * in both editions, so a fleet running both shares one budget per IP), under the same rules as the in-process gate
+ * (`internal/core/gate`). This process's own in-memory store is kept alongside: it sees every outcome, so a pause
+ * or ban this process met holds even if Redis never heard of it (or lost it), and it is the fallback while Redis
+ * does not answer. What to do in each case is `core/redisStore.Fleet`'s; this module is its Effect wiring.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Result from "effect/Result"
-import type { Redis } from "ioredis"
+import * as Option from "effect/Option"
 import * as RateLimit from "../../RateLimit.js"
 import type * as Gate from "../core/gate.js"
 import * as store from "../core/redisStore.js"
+import * as Dialect from "../dialect.js"
 
 /** @internal */
 export interface Options {
-  readonly redis: Redis
+  readonly redis: ConstructorParameters<typeof store.Fleet>[0]
   /** The Redis key of a budget, from the request key (the base URL). */
   readonly keyOf: (key: string) => string
   readonly commandTimeoutMs: number
@@ -29,22 +28,27 @@ export const redisStore = (options: Options): RateLimit.Store & Pick<Required<Ra
   const mine = RateLimit.memoryStore(fleet.own)
   // Outcomes on their way to Redis: this process's next admission waits for them (briefly, each is bounded by
   // the command timeout), so it never decides on a budget older than what it has already seen.
-  const pending = new Set<Fiber.Fiber<void>>()
+  const pending = new Set<Dialect.RunningFiber<void>>()
 
-  // One Redis round trip, bounded by the command timeout; a failure is logged once (until Redis answers again).
-  const bounded = <A>(run: () => Promise<A>): Effect.Effect<Result.Result<A, string>> =>
+  // Whether Redis answers, logged once per change (until Redis answers again).
+  const health = (error: string | undefined): Effect.Effect<void> => {
+    const line = fleet.health(error)
+    if (line === undefined) return Effect.void
+    return line.level === "warning"
+      ? Effect.logWarning(line.message, line.annotations)
+      : Effect.logInfo(line.message)
+  }
+
+  // One Redis round trip, bounded by the command timeout: its answer, or none when it failed or did not answer.
+  const bounded = <A>(run: () => Promise<A>): Effect.Effect<Option.Option<A>> =>
     Effect.tryPromise({ try: run, catch: store.describeError }).pipe(
-      Effect.timeoutOrElse({
-        duration: Duration.millis(options.commandTimeoutMs),
-        orElse: () => Effect.fail(store.noAnswer(options.commandTimeoutMs))
-      }),
-      Effect.result,
-      Effect.tap((result) => {
-        const line = fleet.health(Result.isFailure(result) ? result.failure : undefined)
-        if (line === undefined) return Effect.void
-        return line.level === "warning"
-          ? Effect.logWarning(line.message, line.annotations)
-          : Effect.logInfo(line.message)
+      Dialect.timeoutFail(
+        Duration.millis(options.commandTimeoutMs),
+        () => store.noAnswer(options.commandTimeoutMs)
+      ),
+      Effect.matchEffect({
+        onFailure: (error) => Effect.as(health(error), Option.none()),
+        onSuccess: (answer) => Effect.as(health(undefined), Option.some(answer))
       })
     )
 
@@ -59,8 +63,8 @@ export const redisStore = (options: Options): RateLimit.Store & Pick<Required<Ra
       if (held !== undefined) return Effect.succeed(held)
       return Effect.andThen(
         settled,
-        Effect.flatMap(bounded(() => fleet.admit(key, ask)), (result) =>
-          Result.isFailure(result) ? mine.admit(key, ask) : Effect.succeed(result.success))
+        Effect.flatMap(bounded(() => fleet.admit(key, ask)), (answer) =>
+          Option.isNone(answer) ? mine.admit(key, ask) : Effect.succeed(answer.value))
       )
     })
 
@@ -69,26 +73,27 @@ export const redisStore = (options: Options): RateLimit.Store & Pick<Required<Ra
   const settle: RateLimit.Store["settle"] = (key, admitted, outcome, now, host) =>
     Effect.andThen(
       mine.settle(key, admitted, outcome, now, host),
-      Effect.flatMap(Effect.forkDetach(Effect.asVoid(bounded(() => fleet.settle(key, admitted, outcome, now, host)))), (
-        fiber
-      ) =>
-        Effect.sync(() => {
-          pending.add(fiber)
-          fiber.addObserver(() => pending.delete(fiber))
-        }))
+      Effect.flatMap(
+        Dialect.forkDetach(Effect.asVoid(bounded(() => fleet.settle(key, admitted, outcome, now, host)))),
+        (fiber) =>
+          Effect.sync(() => {
+            pending.add(fiber)
+            fiber.addObserver(() => pending.delete(fiber))
+          })
+      )
     )
 
   const get = (key: string): Effect.Effect<Gate.BudgetState | undefined> =>
     Effect.map(
       Effect.andThen(settled, bounded(() => fleet.read(key))),
-      (result) => fleet.view(key, Result.isSuccess(result) ? result.success : undefined)
+      (answer) => fleet.view(key, Option.getOrUndefined(answer))
     )
 
   // The fleet's slot, else (Redis away or slow: the warning above) this process's own pace, at once.
   const pace = (key: string, intervalMs: number, now: number): Effect.Effect<number> =>
     Effect.map(
       bounded(() => fleet.claim(key, now, intervalMs)),
-      (result) => fleet.slot(key, Result.getOrUndefined(result), now, intervalMs)
+      (answer) => fleet.slot(key, Option.getOrUndefined(answer), now, intervalMs)
     )
 
   return { admit, settle, get, marginMs: store.MARGIN_MS, pace }
