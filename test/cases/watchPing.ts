@@ -1,8 +1,9 @@
 // Binance's server pings; a client must pong. The platform's Socket cannot send or see ping frames, so the watcher
 // relies on the WebSocket implementation answering them by itself. No Effect here: the two implementations it may
 // use (the `ws` package on Node 20, the global WebSocket, undici's, as Node 22 ships it), a tiny `ws` server that
-// pings over loopback, and what a watcher's connection must have seen. test/Watch.ping.test.ts (Effect 3) and
-// effect4/test/Watch.ping.test.ts (Effect 4) run an edition's connection against it and compare with `pingExpected`.
+// pings over loopback, and the case itself, parameterised by how an edition opens and interrupts a watcher's
+// connection. test/Watch.ping.test.ts (Effect 3) and effect4/test/Watch.ping.test.ts (Effect 4) give their
+// edition's `connect` to `pingSeen` and compare what it saw with `pingExpected`.
 import * as Undici from "undici"
 import { WebSocketServer } from "ws"
 
@@ -69,3 +70,54 @@ export const startPingingServer = () =>
       })
     })
   })
+
+/** The reports a watcher's connection makes, as `pingSeen` listens to them. */
+export interface PingReports {
+  readonly text: (text: string) => void
+  readonly dropped: (reason: string) => void
+}
+
+/** Opens an edition's watcher connection to `url` (the implementation installed); the result interrupts it. */
+export type Connect = (url: string, reports: PingReports) => () => Promise<void>
+
+const within = <A>(promise: Promise<A>, ms: number) => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no pong within ${ms} ms`)), ms)
+    })
+  ]).finally(() => clearTimeout(timer))
+}
+
+/** The case: a connection to the pinging server, interrupted once the ping is answered, and what it saw. */
+export const pingSeen = async (connect: Connect): Promise<PingSeen> => {
+  const server = await startPingingServer()
+  try {
+    const texts: Array<string> = []
+    let dropped: string | undefined
+    let reportDropped = (_reason: string) => {}
+    const droppedAfterInterrupt = new Promise<string>((resolve) => {
+      reportDropped = resolve
+    })
+    const interrupt = connect(streamUrl(server.port), {
+      text: (text) => void texts.push(text),
+      dropped: (reason) => {
+        dropped = reason
+        reportDropped(reason)
+      }
+    })
+    const { closed, pong } = await within(server.answered, 5_000)
+    const droppedBeforeInterrupt = dropped !== undefined
+    await interrupt()
+    return {
+      pong,
+      texts,
+      droppedBeforeInterrupt,
+      droppedAfterInterrupt: await droppedAfterInterrupt,
+      closeCode: await closed
+    }
+  } finally {
+    await server.close()
+  }
+}
