@@ -1,10 +1,12 @@
 // A fleet's watchers pace their routine reads together through Redis: two gates on two connections stand for two
 // processes that share nothing but Redis. No Effect here: the budget and its pace, the fleet's assets, the slots
 // the gate must hand out, the Redis key's lifetime, the pace bound and spacing the reads and slots must keep, and
-// the one warning a gate gives when Redis is unavailable. test/Watch.fleet.test.ts (Effect 3) and
-// effect4/test/Watch.fleet.test.ts (Effect 4) run their edition's gate and watchers against them.
+// the one warning a gate gives when Redis is unavailable, and the two gate cases whole, parameterised by how an
+// edition makes its gates (`Gates`). test/Watch.fleet.test.ts (Effect 3) and effect4/test/Watch.fleet.test.ts
+// (Effect 4) give their edition's gates to the cases and run their watchers against the rest.
 import { Redis } from "ioredis"
 import * as Crypto from "node:crypto"
+import { tcpProxy } from "../utils/redis.js"
 
 export const BASE = "https://fapi.binance.com"
 /** Another budget, with a pace of its own. */
@@ -57,3 +59,56 @@ export const spacedApart = (slots: ReadonlyArray<number>) => {
 /** The one warning a gate logs when Redis does not answer, under the edition's label for the Warning level. */
 export const redisUnavailable = (warnLabel: string) =>
   `${warnLabel} RateLimitRedis: Redis unavailable; this process uses its own gate until it answers`
+
+/** A Redis gate as the gate cases use it: `pace` run to a Promise, its warnings captured. */
+export interface Gate {
+  readonly pace: (key: string, intervalMs: number, now: number) => Promise<number>
+}
+
+/** How a case makes an edition's gates: `make` opens one in a scope that `close` ends. */
+export interface Gates {
+  readonly make: (
+    options: { readonly url: string; readonly keyPrefix: string; readonly commandTimeout?: `${number} millis` }
+  ) => Promise<Gate>
+  readonly close: () => Promise<void>
+}
+
+/** Two gates on one key prefix claim eight slots at once, then one late and one of another budget; the key's TTL. */
+export const sharedSlots = async (gates: Gates, url: string, namespace: string) => {
+  const keyPrefix = freshKeyPrefix(namespace)
+  try {
+    const a = await gates.make({ url, keyPrefix })
+    const b = await gates.make({ url, keyPrefix })
+    const claims = await Promise.all(
+      Array.from({ length: CLAIMS }, (_, i) => (i % 2 === 0 ? a : b).pace(BASE, 100, 1_000))
+    )
+    // A claim later than the last slot goes at once; another budget has a pace of its own.
+    const late = await b.pace(BASE, 100, 5_000)
+    const otherBudget = await a.pace(OTHER_BASE, 100, 1_000)
+    return { claims: claims.sort((x, y) => x - y), late, otherBudget, ttl: await paceKeyTtl(url, keyPrefix) }
+  } finally {
+    await gates.close()
+  }
+}
+
+/** One claim through a relay to Redis, then two while the relay stalls: the slots and how long the two took. */
+export const stalledSlots = async (gates: Gates, redisPort: number, namespace: string) => {
+  const relay = await tcpProxy(redisPort)
+  try {
+    const gate = await gates.make({
+      url: `redis://127.0.0.1:${relay.port}`,
+      keyPrefix: freshKeyPrefix(namespace),
+      commandTimeout: "200 millis"
+    })
+    const first = await gate.pace(BASE, 100, 1_000)
+    relay.stall()
+    const started = Date.now()
+    const slots = [await gate.pace(BASE, 100, 1_000), await gate.pace(BASE, 100, 1_000)]
+    const elapsed = Date.now() - started
+    relay.flow()
+    return { first, slots, elapsed }
+  } finally {
+    await gates.close()
+    await relay.down()
+  }
+}
