@@ -1,34 +1,32 @@
-/**
- * The watcher's stream through the client's proxy, over real HTTP and WebSocket on loopback: a forward proxy
- * (test/utils/loopback.ts) in front of a served FakeBinance. The proxy's log proves that the stream's connection
- * went through it as a CONNECT to the fake, with the client's credentials; a proxy that refuses the tunnel gives a
- * `stream: down` event that does not quote them.
- */
+// The watcher's stream through the client's proxy (Effect 3 edition): the shared credentials, refusing proxy,
+// expectations and Promise API case (test/cases/watchProxy.ts) against this edition's served fake and watcher.
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
-import type * as Net from "node:net"
-import * as Util from "node:util"
 import * as BinanceHttpClient from "../src/BinanceHttpClient.js"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, BinanceConfig, Credentials, RateLimit } from "../src/index.js"
-import { createClient, type WatchEvent } from "../src/promise.js"
+import { createClient } from "../src/promise.js"
 import * as Watch from "../src/Watch.js"
+import {
+  BASIC,
+  forwardedReads,
+  leaks,
+  oneTunnel,
+  promiseWatch,
+  promiseWatchExpected,
+  refusedReason,
+  refuseTunnels,
+  tunnels,
+  withCredentials,
+  wsUrl
+} from "./cases/watchProxy.js"
 import { BTC, hmacAccount, KEY, SECRET } from "./FakeBinance.helpers.js"
 import * as Loopback from "./utils/loopback.js"
 import { serveProxy } from "./utils/proxy.js"
 import { TLS_CERT, TLS_KEY } from "./utils/tls.js"
-
-const USER = "desk-user"
-const PASSWORD = "pr0xy-p@ss-w0rd"
-const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}`
-const withCredentials = (url: string) => url.replace("http://", `http://${USER}:${encodeURIComponent(PASSWORD)}@`)
-const leaks = (value: unknown) =>
-  [Util.inspect(value, { depth: 10 }), JSON.stringify(value)].some((text) =>
-    text.includes(PASSWORD) || text.includes(encodeURIComponent(PASSWORD)) || text.includes(BASIC.slice(6))
-  )
 
 const next = <T extends Watch.WatchEvent["type"]>(events: Queue.Dequeue<Watch.WatchEvent>, type: T) =>
   Effect.gen(function*() {
@@ -67,16 +65,14 @@ describe("Watch through a proxy", () => {
       Effect.gen(function*() {
         const { baseUrl, fake } = yield* FakeBinance.serve({ accounts: [{ ...hmacAccount, assets: { BTC } }] })
         const proxy = yield* serveProxy({ authorization: BASIC })
-        const fakeHost = new URL(baseUrl).host
         yield* Effect.gen(function*() {
-          const watcher = yield* Watch.make({ assets: ["BTC"], wsBaseUrl: baseUrl.replace("http:", "ws:") })
+          const watcher = yield* Watch.make({ assets: ["BTC"], wsBaseUrl: wsUrl(baseUrl) })
           const events = yield* watcher.subscribe
           expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "up" })
           expect(yield* fake.streamConnections).toBe(1)
-          const tunnels = proxy.seen.filter((seen) => seen.method === "CONNECT")
-          expect(tunnels).toEqual([{ method: "CONNECT", target: fakeHost, authorization: BASIC }])
-          // The reads went through the same proxy (forwarded: an http: target).
-          expect(proxy.seen.some((seen) => seen.method === "POST" && seen.target.startsWith(baseUrl))).toBe(true)
+          expect(tunnels(proxy.seen)).toEqual(oneTunnel(new URL(baseUrl).host, BASIC))
+          // The reads went through the same proxy.
+          expect(forwardedReads(proxy.seen, baseUrl)).toBe(true)
           yield* fake.pushStreamEvent({ e: "RISK_LEVEL_CHANGE", E: Date.now(), s: "REDUCE_ONLY" })
           expect(yield* next(events, "risk")).toMatchObject({ type: "risk", level: "REDUCE_ONLY" })
         }).pipe(Effect.scoped, Effect.provide(layerFor(baseUrl, withCredentials(proxy.url))))
@@ -96,9 +92,7 @@ describe("Watch through a proxy", () => {
           const events = yield* watcher.subscribe
           expect(yield* next(events, "stream")).toEqual({ type: "stream", state: "up" })
           expect(yield* fake.streamConnections).toBe(1)
-          expect(proxy.seen.filter((seen) => seen.method === "CONNECT")).toEqual([
-            { method: "CONNECT", target: `127.0.0.1:${tls.port}`, authorization: undefined }
-          ])
+          expect(tunnels(proxy.seen)).toEqual(oneTunnel(`127.0.0.1:${tls.port}`, undefined))
         }).pipe(Effect.scoped, Effect.provide(layerFor(baseUrl, proxy.url, { agentOptions: { ca: TLS_CERT } })))
         // Closed: the stream's connection is gone at the fake's end, and with it the tunnel.
         yield* until(Effect.map(fake.streamConnections, (n) => n === 0))
@@ -112,19 +106,13 @@ describe("Watch through a proxy", () => {
       Effect.gen(function*() {
         const { baseUrl, fake } = yield* FakeBinance.serve({ accounts: [{ ...hmacAccount, assets: { BTC } }] })
         const proxy = yield* serveProxy({ authorization: BASIC })
-        // Forwarded requests pass; every CONNECT is refused, as a locked-down egress would.
-        proxy.server.removeAllListeners("connect")
-        proxy.server.on("connect", (_req: unknown, socket: Net.Socket) => {
-          socket.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
-        })
+        refuseTunnels(proxy.server)
         yield* Effect.gen(function*() {
-          const watcher = yield* Watch.make({ assets: ["BTC"], wsBaseUrl: baseUrl.replace("http:", "ws:") })
+          const watcher = yield* Watch.make({ assets: ["BTC"], wsBaseUrl: wsUrl(baseUrl) })
           const events = yield* watcher.subscribe
           const down = yield* next(events, "stream")
           expect(down).toMatchObject({ type: "stream", state: "down" })
-          expect(down.reason).toContain(
-            `proxy 127.0.0.1:${proxy.port} refused the tunnel to ${new URL(baseUrl).host}: 403`
-          )
+          expect(down.reason).toContain(refusedReason(proxy.port, baseUrl))
           expect(leaks(down)).toBe(false)
           // The reads went through the proxy all the same.
           expect(yield* watcher.fresh("BTC")).toMatchObject({ asset: "BTC", ...BTC })
@@ -141,25 +129,9 @@ describe("Watch through a proxy", () => {
       Effect.gen(function*() {
         const { baseUrl } = yield* FakeBinance.serve({ accounts: [{ ...hmacAccount, assets: { BTC } }] })
         const proxy = yield* serveProxy({ authorization: BASIC })
-        const client = createClient({
-          apiKey: KEY,
-          secretKey: SECRET,
-          baseUrl,
-          wsBaseUrl: baseUrl.replace("http:", "ws:"),
-          proxy: withCredentials(proxy.url)
-        })
-        yield* Effect.addFinalizer(() => Effect.promise(() => client.close()))
-        const event = yield* Effect.promise(async () => {
-          const iterator = client.watch({ assets: ["BTC"] })[Symbol.asyncIterator]()
-          for (;;) {
-            const { done, value } = await iterator.next()
-            if (done === true || value.type === "stream") return value as WatchEvent | undefined
-          }
-        })
-        expect(event).toEqual({ type: "stream", state: "up" })
-        expect(proxy.seen.filter((seen) => seen.method === "CONNECT")).toEqual([
-          { method: "CONNECT", target: new URL(baseUrl).host, authorization: BASIC }
-        ])
+        expect(
+          yield* Effect.promise(() => promiseWatch(createClient, { apiKey: KEY, secretKey: SECRET }, baseUrl, proxy))
+        ).toEqual(promiseWatchExpected(baseUrl))
       }),
     20_000
   )

@@ -1,14 +1,27 @@
-// A fleet's watchers pace their routine reads together through Redis (REDIS_URL, else a redis-server of our own,
-// else visibly skipped). Two gates on two connections stand for two processes: they share nothing but Redis. The
-// watchers run on the real clock (Redis answers in real time) at a high share, so the pace is 125 ms; the specs
-// bound what the pace allows, never how fast this machine is. test/Watch.fleet.test.ts at the root is the same spec
-// on the Effect 3 edition.
+// A fleet's watchers pace their routine reads together through Redis (Effect 4 edition): the shared budget,
+// slots, bounds and warning (test/cases/watchFleet.ts) against this edition's gate and watchers. Redis is REDIS_URL,
+// else a redis-server of our own, else visibly skipped. The watchers run on the real clock (Redis answers in real
+// time) at a high share, so the pace is 125 ms; the specs bound what the pace allows, never how fast this machine is.
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
-import { Redis } from "ioredis"
-import * as Crypto from "node:crypto"
+import * as Scope from "effect/Scope"
+import {
+  assets,
+  claimedSlots,
+  fleetAssets,
+  freshKeyPrefix,
+  type Gates,
+  INTERVAL_MS,
+  PACE_KEY_TTL_MAX,
+  paceBound,
+  redisUnavailable,
+  sharedSlots,
+  spacedApart,
+  stalledSlots
+} from "../../test/cases/watchFleet.js"
 import { redisTitle, startRedis, tcpProxy } from "../../test/utils/redis.js"
 import * as FakeBinance from "../src/FakeBinance.js"
 import { BinanceClock, Credentials, RateLimit } from "../src/index.js"
@@ -19,14 +32,8 @@ import { BTC, hmacAccount, KEY, PM, SECRET } from "./helpers.js"
 const server = await startRedis()
 afterAll(() => server?.stop())
 
-const BASE = "https://fapi.binance.com"
-// weightShare 1 of the default 2400 per minute at 5 a read: one paced read every 125 ms for the whole fleet.
-const INTERVAL_MS = 125
-const assets = (prefix: string) => Array.from({ length: 10 }, (_, i) => `${prefix}${i}`)
-const account: FakeBinance.Account = {
-  ...hmacAccount,
-  assets: Object.fromEntries([...assets("A"), ...assets("B")].map((asset) => [asset, BTC]))
-}
+const account: FakeBinance.Account = { ...hmacAccount, assets: fleetAssets(BTC) }
+const WARNING = redisUnavailable("Warn")
 
 const env = Layer.mergeAll(
   FakeBinance.layer({ accounts: [account] }),
@@ -47,10 +54,25 @@ const readsReach = (count: number) =>
   })
 
 /** At most one read per interval since `startedAt`: each went at or after a slot, the slots an interval apart. */
-const withinPace = (times: ReadonlyArray<number>, startedAt: number, until: number) =>
-  expect(times.filter((time) => time <= until).length).toBeLessThanOrEqual(
-    Math.floor((until - startedAt) / INTERVAL_MS) + 1
-  )
+const withinPace = (times: ReadonlyArray<number>, startedAt: number, until: number) => {
+  const { allowed, reads } = paceBound(times, startedAt, until)
+  expect(reads).toBeLessThanOrEqual(allowed)
+}
+
+/** This edition's Redis gates, run to Promises, all in one scope that `close` ends; their warnings to `logs`. */
+const gates = (logs: Array<string>): Gates => {
+  const scope = Effect.runSync(Scope.make())
+  return {
+    make: (options) =>
+      Effect.runPromise(Scope.provide(scope)(RateLimitRedis.make(options)).pipe(Effect.provide(capture(logs)))).then(
+        (gate) => ({
+          pace: (key, intervalMs, now) =>
+            Effect.runPromise(gate.pace!(key, intervalMs, now).pipe(Effect.provide(capture(logs))))
+        })
+      ),
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+}
 
 const capture = (logs: Array<string>) =>
   Logger.layer([
@@ -63,55 +85,31 @@ describe.skipIf(server === undefined)(
   redisTitle("Watch: a fleet's watchers pace together through Redis", server),
   () => {
     it.live("the gate hands out the budget's slots an interval apart to every process, and the key expires", () =>
-      Effect.scoped(Effect.gen(function*() {
-        const keyPrefix = `test4:${Crypto.randomUUID()}:`
-        const a = yield* RateLimitRedis.make({ url: server!.url, keyPrefix })
-        const b = yield* RateLimitRedis.make({ url: server!.url, keyPrefix })
-        const claims = yield* Effect.all(
-          Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? a : b).pace!(BASE, 100, 1_000)),
-          { concurrency: "unbounded" }
+      Effect.gen(function*() {
+        const { claims, late, otherBudget, ttl } = yield* Effect.promise(() =>
+          sharedSlots(gates([]), server!.url, "test4")
         )
-        expect([...claims].sort((x, y) => x - y)).toEqual([1_000, 1_100, 1_200, 1_300, 1_400, 1_500, 1_600, 1_700])
-        // A claim later than the last slot goes at once; another budget has a pace of its own.
-        expect(yield* b.pace!(BASE, 100, 5_000)).toBe(5_000)
-        expect(yield* a.pace!("https://dapi.binance.com", 100, 1_000)).toBe(1_000)
-        const redis = new Redis(server!.url)
-        const ttl = yield* Effect.promise(() => redis.pttl(`${keyPrefix}{${BASE}}:pace`))
-        yield* Effect.promise(() => redis.quit())
+        expect(claims).toEqual(claimedSlots)
+        expect(late).toBe(5_000)
+        expect(otherBudget).toBe(1_000)
         expect(ttl).toBeGreaterThan(0)
-        expect(ttl).toBeLessThanOrEqual(5_100)
-      })))
+        expect(ttl).toBeLessThanOrEqual(PACE_KEY_TTL_MAX)
+      }))
 
-    it.live("Redis stalled: each claim falls back after the command timeout, at the process's own pace, never hangs", () => {
-      const logs: Array<string> = []
-      return Effect.scoped(Effect.gen(function*() {
-        const relay = yield* Effect.acquireRelease(
-          Effect.promise(() => tcpProxy(server!.port)),
-          (p) => Effect.promise(() => p.down())
-        )
-        const gate = yield* RateLimitRedis.make({
-          url: `redis://127.0.0.1:${relay.port}`,
-          keyPrefix: `test4:${Crypto.randomUUID()}:`,
-          commandTimeout: "200 millis"
-        })
-        expect(yield* gate.pace!(BASE, 100, 1_000)).toBe(1_000)
-        relay.stall()
-        const started = Date.now()
-        const slots = [yield* gate.pace!(BASE, 100, 1_000), yield* gate.pace!(BASE, 100, 1_000)]
-        const elapsed = Date.now() - started
-        relay.flow()
+    it.live("Redis stalled: each claim falls back after the command timeout, at the process's own pace, never hangs", () =>
+      Effect.gen(function*() {
+        const logs: Array<string> = []
+        const { elapsed, first, slots } = yield* Effect.promise(() => stalledSlots(gates(logs), server!.port, "test4"))
+        expect(first).toBe(1_000)
         expect(slots).toEqual([1_100, 1_200])
         expect(elapsed).toBeGreaterThanOrEqual(2 * 200)
         expect(elapsed).toBeLessThan(5_000)
-        expect(logs).toEqual([
-          "Warn RateLimitRedis: Redis unavailable; this process uses its own gate until it answers"
-        ])
-      })).pipe(Effect.provide(capture(logs)))
-    })
+        expect(logs).toEqual([WARNING])
+      }))
 
     it.live("two watchers on two gates sharing one Redis spend the share between them, on slots an interval apart", () =>
       Effect.scoped(Effect.gen(function*() {
-        const keyPrefix = `test4:${Crypto.randomUUID()}:`
+        const keyPrefix = freshKeyPrefix("test4")
         const slots: Array<readonly [string, number]> = []
         const watcher = (name: string) =>
           Effect.gen(function*() {
@@ -135,8 +133,7 @@ describe.skipIf(server === undefined)(
         withinPace((yield* reads).map((entry) => entry.time), startedAt, until)
         // Both processes claimed, and no two slots of the fleet are closer than the interval.
         expect(new Set(slots.map(([name]) => name))).toEqual(new Set(["A", "B"]))
-        const sorted = slots.map(([, at]) => at).sort((x, y) => x - y)
-        expect(sorted.every((at, i) => i === 0 || at - sorted[i - 1]! >= INTERVAL_MS)).toBe(true)
+        expect(spacedApart(slots.map(([, at]) => at))).toBe(true)
       })).pipe(Effect.provide(env)))
 
     it.live("Redis gone before the watcher starts: it paces on its own at once, with one warning", () => {
@@ -148,7 +145,7 @@ describe.skipIf(server === undefined)(
         )
         const gate = yield* RateLimitRedis.make({
           url: `redis://127.0.0.1:${relay.port}`,
-          keyPrefix: `test4:${Crypto.randomUUID()}:`,
+          keyPrefix: freshKeyPrefix("test4"),
           commandTimeout: "300 millis"
         })
         yield* Effect.promise(() => relay.down())
@@ -159,9 +156,7 @@ describe.skipIf(server === undefined)(
         const sent = yield* readsReach(4)
         expect(sent.length).toBeGreaterThanOrEqual(4)
         withinPace(sent.map((entry) => entry.time), startedAt, Date.now())
-        expect(logs.filter((line) => line.includes("Redis unavailable"))).toEqual([
-          "Warn RateLimitRedis: Redis unavailable; this process uses its own gate until it answers"
-        ])
+        expect(logs.filter((line) => line.includes("Redis unavailable"))).toEqual([WARNING])
       })).pipe(Effect.provide(env), Effect.provide(capture(logs)))
     })
   }
