@@ -75,7 +75,8 @@ describe("docs: the README's Effect 4 examples", () => {
   it("readme-first.ts runs as pasted, offline, and prints the amounts", () => {
     const tsx = Path.join(EDITION, "node_modules/.bin/tsx")
     const out = ChildProcess.execFileSync(tsx, [Path.join(EXAMPLES, "readme-first.ts")], {
-      env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: SOURCES_CONFIG },
+      // The shared core and wiring are symlinks: resolve their imports in this edition's tree (Effect 4).
+      env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: SOURCES_CONFIG, NODE_OPTIONS: "--preserve-symlinks" },
       encoding: "utf8",
       timeout: 60_000
     })
