@@ -150,3 +150,44 @@ describe("traced gives what Effect.fn gives", () => {
     expect([viaTraced.name, viaTraced.length]).toEqual([viaFn.name, viaFn.length])
   })
 })
+
+// Under Effect's built-in tracer (no exporter) a call that succeeds makes no span; one that fails makes it then, so
+// that its cause renders the call site as Effect.fn's does. The call's own body fails uncaptured (Exit.fail).
+describe("traced under Effect's built-in tracer", () => {
+  const uncaptured = (end: "succeed" | "fail" | "die") =>
+    Effect.gen(function*() {
+      const seen = yield* Effect.currentSpan
+      if (end === "fail") return yield* Exit.fail(new Boom())
+      if (end === "die") return yield* Effect.die("defect")
+      return seen.name
+    })
+  const viaTracedUncaptured = traced("Entry", uncaptured)
+  const fnBody = (end: "succeed" | "fail" | "die") =>
+    Effect.gen(function*() {
+      const seen = yield* Effect.currentSpan
+      if (end === "fail") return yield* Effect.fail(new Boom())
+      if (end === "die") return yield* Effect.die("defect")
+      return seen.name
+    })
+  const viaFnBuiltIn = Effect.fn("Entry")(fnBody)
+  const rendered = (program: Effect.Effect<string, Boom>) =>
+    Effect.map(Effect.exit(Effect.withSpan(program, "outer")), (exit) =>
+      Exit.isFailure(exit) ? shape(Cause.pretty(exit.cause, { renderErrorCause: true })) : exit.value)
+
+  for (const end of ["fail", "die"] as const) {
+    it.effect(`a call that ends with ${end} renders its cause as Effect.fn's, the call site included`, () =>
+      Effect.gen(function*() {
+        const ours = yield* rendered(viaTracedUncaptured(end))
+        const fn = yield* rendered(viaFnBuiltIn(end))
+        expect(ours).toEqual(fn)
+        // The entry's definition and call site, then the caller's span.
+        if (end === "fail") expect(ours.match(/at F \(.*traced\.test\.ts:L:C\)/g)).toHaveLength(3)
+      }))
+  }
+
+  it.effect("a call that succeeds runs in the caller's span: no span is made that no one exports", () =>
+    Effect.gen(function*() {
+      expect(yield* rendered(viaTracedUncaptured("succeed"))).toBe("outer")
+      expect(yield* rendered(viaFnBuiltIn("succeed"))).toBe("Entry")
+    }))
+})

@@ -5,7 +5,9 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Clock from "effect/Clock"
+import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -55,7 +57,7 @@ export const run = <A>(
       toError
     )
     const first = call.start()
-    if (first._tag === "Fail") return Effect.fail(first.error)
+    if (first._tag === "Fail") return Exit.fail(first.error)
     const clock = Context.get(context, BinanceClock.BinanceClock)
     const client = Context.get(context, HttpClient.HttpClient)
     // Attributes go straight onto the call's span as things happen (no finalizer to run at the end).
@@ -109,7 +111,7 @@ export const run = <A>(
         case "Done":
           return Effect.succeed(shape(decision.success))
         case "Fail":
-          return logged(decision.error, Effect.fail(decision.error))
+          return logged(decision.error, Exit.fail(decision.error))
         case "Sync":
           // -1021: learn the server's clock and send once more with a new timestamp and signature.
           return logged(
@@ -124,7 +126,7 @@ export const run = <A>(
             decision.error,
             Effect.matchEffect(delay(decision.error), {
               // The schedule gave up before the retries ran out.
-              onFailure: () => Effect.fail(decision.error),
+              onFailure: () => Exit.fail(decision.error),
               onSuccess: () => step(first)
             })
           )
@@ -132,6 +134,8 @@ export const run = <A>(
     }
     return step(first)
   })
+
+const builtInTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 
 // A stack's frames past the first (the function that made it), as Effect.fn takes them.
 const frameOf = (error: Error): string => {
@@ -146,6 +150,11 @@ const frameOf = (error: Error): string => {
  * the call-site frame (definition and call) in a failure's rendered cause. Effect 3's `withSpan` spends an
  * uninterruptible region on ending the span and an `acquireUseRelease` on providing it (35 steps per call); here
  * one region does both, the span set into and taken out of the fiber's context around the body.
+ *
+ * Under Effect's built-in tracer, which exports nothing, the span is made only if the call fails: that saves a
+ * call that succeeds the span's ids, its context and 10 KB of garbage (a quarter of the Effect API's cost per
+ * call, docs/performance.md). Then the body's own failures must be uncaptured (`Exit.fail`, as `run`'s are): they
+ * are failed again in the span, so the cause renders the call site as Effect.fn's does.
  *
  * @internal
  */
@@ -177,36 +186,47 @@ export const traced = <P, A, E, R>(
       } catch (defect) {
         effect = Effect.die(defect)
       }
-      // One region (as `uninterruptibleMask`, the caller's interruptibility read in the same step as the fiber) makes
-      // the span, sets it into the fiber's context, and takes it out and ends it with the body's exit.
       return Effect.withFiberRuntime((fiber, status) => {
         const restore: (effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> =
           RuntimeFlags.interruption(status.runtimeFlags) ? Effect.interruptible : identity
-        const outer = fiber.currentContext
-        return Effect.uninterruptible(Effect.flatMap(Effect.makeSpan(name, { captureStackTrace }), (span) => {
-          const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
-          const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
-          const end = (exit: Exit.Exit<A, E>) => {
-            if (span.status._tag === "Ended") return
-            if (Exit.isFailure(exit)) span.attribute("code.stacktrace", captureStackTrace())
-            span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
-          }
-          return Effect.zipRight(
-            FiberRef.set(FiberRef.currentContext, Context.add(outer, Tracer.ParentSpan, span)),
-            Effect.matchCauseEffect(restore(effect), {
-              onFailure: (cause) => {
-                const exit = Exit.failCause(cause)
-                end(exit)
-                return Effect.zipRight(FiberRef.set(FiberRef.currentContext, outer), exit)
-              },
-              onSuccess: (value) => {
-                end(Exit.succeed(value))
-                // The context back and the value in one step.
-                return FiberRef.modify(FiberRef.currentContext, () => [value, outer])
-              }
-            })
-          )
-        }))
+        // One region (as `uninterruptibleMask`, the caller's interruptibility read in the same step as the fiber)
+        // makes the span, sets it into the fiber's context, and takes it out and ends it with the body's exit.
+        const region = (effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+          const outer = fiber.currentContext
+          return Effect.uninterruptible(Effect.flatMap(Effect.makeSpan(name, { captureStackTrace }), (span) => {
+            const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+            const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
+            const end = (exit: Exit.Exit<A, E>) => {
+              if (span.status._tag === "Ended") return
+              if (Exit.isFailure(exit)) span.attribute("code.stacktrace", captureStackTrace())
+              span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
+            }
+            return Effect.zipRight(
+              FiberRef.set(FiberRef.currentContext, Context.add(outer, Tracer.ParentSpan, span)),
+              Effect.matchCauseEffect(restore(effect), {
+                onFailure: (cause) => {
+                  end(Exit.failCause(cause))
+                  // A failure the body left uncaptured is failed here, in the span: its rendered cause names the
+                  // call site, as a failure inside Effect.fn's span does.
+                  const back = (cause: Cause.Cause<E>) =>
+                    Effect.zipRight(FiberRef.set(FiberRef.currentContext, outer), Exit.failCause(cause))
+                  return Cause.isFailType(cause) ? Effect.catchAllCause(Effect.fail(cause.error), back) : back(cause)
+                },
+                onSuccess: (value) => {
+                  end(Exit.succeed(value))
+                  // The context back and the value in one step.
+                  return FiberRef.modify(FiberRef.currentContext, () => [value, outer])
+                }
+              })
+            )
+          }))
+        }
+        // Effect's built-in tracer exports nothing: no one sees the span of a call that succeeds. It is made only
+        // when the call fails, for the call-site frame of the failure's cause.
+        if (Context.get(fiber.currentDefaultServices, Tracer.Tracer) === builtInTracer) {
+          return Effect.catchAllCause(effect, (cause) => region(Exit.failCause(cause)))
+        }
+        return region(effect)
       })
     }
   }[name]!
