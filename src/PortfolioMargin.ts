@@ -6,17 +6,15 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as BigDecimal from "effect/BigDecimal"
 import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Schema from "effect/Schema"
 import * as Amount from "./Amount.js"
 import type * as BinanceClock from "./BinanceClock.js"
 import { InvalidParameters, type PmAccountInfoError } from "./BinanceError.js"
 import type * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
-import type * as CallRules from "./internal/core/call.js"
 import * as Endpoint from "./internal/core/endpoint.js"
+import * as Api from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
  * @since 0.1.0
@@ -40,18 +38,12 @@ export const DecimalFromString: typeof Amount.DecimalFromString = Amount.Decimal
 export const formatPlain: typeof Amount.formatPlain = Amount.formatPlain
 
 /**
- * The response body exactly as Binance sends it, validated; amounts stay strings.
+ * The response body exactly as Binance sends it, validated (amounts stay strings): the schema and its type.
  *
  * @since 0.1.0
  * @category Schemas
  */
-export const PmAccountInfoResponse = Schema.Struct(Endpoint.bodyFields(Schema.String, Amount.DecimalString))
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type PmAccountInfoResponse = typeof PmAccountInfoResponse.Type
+export { PmAccountInfoResponse } from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
  * Account information for one asset. Its encoded form is Binance's JSON.
@@ -59,25 +51,15 @@ export type PmAccountInfoResponse = typeof PmAccountInfoResponse.Type
  * @since 0.1.0
  * @category Models
  */
-export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-pm/PmAccountInfo")(
-  Endpoint.bodyFields(Schema.String, Amount.DecimalFromString)
-) {}
+export { PmAccountInfo } from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
- * The parameters of a call: the asset, and a recvWindow for this call only.
+ * The parameters of a call, and the information with what it took to get it.
  *
  * @since 0.1.0
  * @category Models
  */
-export type PmAccountInfoParams = Endpoint.PmAccountInfoParams
-
-/**
- * The information with what it took to get it: the body's own strings, the used weight, the attempts.
- *
- * @since 0.1.0
- * @category Models
- */
-export type PmAccountInfoResult = CallRules.PmAccountInfoResult<PmAccountInfo>
+export type { PmAccountInfoParams, PmAccountInfoResult } from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
  * The request weight of `GET /fapi/v1/pmAccountInfo`.
@@ -85,7 +67,7 @@ export type PmAccountInfoResult = CallRules.PmAccountInfoResult<PmAccountInfo>
  * @since 0.1.0
  * @category Constants
  */
-export const weight: number = Endpoint.WEIGHT
+export { weight } from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
  * Checks call parameters; nothing is sent when they fail.
@@ -103,9 +85,6 @@ export const validateParams = (
 
 // Both entries are traced with `Call.traced`: Effect.fn's span and call-site frame, at a third of its Effect 3 steps
 // (test/traced.test.ts runs both on the same bodies).
-const toInfo = (success: CallRules.Success): PmAccountInfo =>
-  // The body's amounts were checked by the call: no second validation on the hot path.
-  new PmAccountInfo(Endpoint.readAmounts(success.body, BigDecimal.unsafeFromString), { disableValidation: true })
 
 /**
  * Reads Classic Portfolio Margin Account Information for one asset.
@@ -118,12 +97,12 @@ const toInfo = (success: CallRules.Success): PmAccountInfo =>
  * @category Endpoints
  */
 export const pmAccountInfo: (
-  params: PmAccountInfoParams
+  params: Api.PmAccountInfoParams
 ) => Effect.Effect<
-  PmAccountInfo,
+  Api.PmAccountInfo,
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-> = Call.traced("PortfolioMargin.pmAccountInfo", (params: PmAccountInfoParams) => Call.run(params, toInfo))
+> = Call.traced("PortfolioMargin.pmAccountInfo", (params: Api.PmAccountInfoParams) => Call.run(params, Api.toInfo))
 
 /**
  * Like `pmAccountInfo`, with the body's own strings, the used weight and the number of attempts.
@@ -132,18 +111,12 @@ export const pmAccountInfo: (
  * @category Endpoints
  */
 export const pmAccountInfoResult: (
-  params: PmAccountInfoParams
+  params: Api.PmAccountInfoParams
 ) => Effect.Effect<
-  PmAccountInfoResult,
+  Api.PmAccountInfoResult,
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
 > = Call.traced(
   "PortfolioMargin.pmAccountInfoResult",
-  (params: PmAccountInfoParams) =>
-    Call.run(params, (success): PmAccountInfoResult => ({
-      info: toInfo(success),
-      response: success.body,
-      usedWeight: success.usedWeight,
-      attempts: success.attempts
-    }))
+  (params: Api.PmAccountInfoParams) => Call.run(params, Api.toResult)
 )

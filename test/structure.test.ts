@@ -46,6 +46,7 @@ describe("structure", () => {
     const wiring = Path.join(SRC, "internal/wiring")
     // Reached by relative paths that land in each edition's own tree: each must exist in both, with the same shape.
     const editionModules = [
+      "Amount.ts",
       "BinanceClock.ts",
       "BinanceConfig.ts",
       "BinanceError.ts",

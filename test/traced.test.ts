@@ -170,9 +170,12 @@ describe("traced under Effect's built-in tracer", () => {
       return seen.name
     })
   const viaFnBuiltIn = Effect.fn("Entry")(fnBody)
-  const rendered = (program: Effect.Effect<string, Boom>) =>
-    Effect.map(Effect.exit(Effect.withSpan(program, "outer")), (exit) =>
-      Exit.isFailure(exit) ? shape(Cause.pretty(exit.cause, { renderErrorCause: true })) : exit.value)
+  const rendered = (program: Effect.Effect<string, unknown>) =>
+    Effect.map(
+      Effect.exit(Effect.withSpan(program, "outer")),
+      (exit): string =>
+        Exit.isFailure(exit) ? String(shape(Cause.pretty(exit.cause, { renderErrorCause: true }))) : exit.value
+    )
 
   for (const end of ["fail", "die"] as const) {
     it.effect(`a call that ends with ${end} renders its cause as Effect.fn's, the call site included`, () =>

@@ -5,32 +5,23 @@
  *
  * @since 1.0.0
  */
-import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as Result from "effect/Result"
-import * as Schema from "effect/Schema"
-import * as Amount from "./Amount.js"
 import type * as BinanceClock from "./BinanceClock.js"
 import type { InvalidParameters, PmAccountInfoError } from "./BinanceError.js"
 import type * as Credentials from "./Credentials.js"
 import * as Call from "./internal/call.js"
-import type * as CallRules from "./internal/core/call.js"
-import * as Endpoint from "./internal/core/endpoint.js"
+import type * as Endpoint from "./internal/core/endpoint.js"
+import * as Api from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
- * The response body exactly as Binance sends it, validated; amounts stay strings.
+ * The response body exactly as Binance sends it, validated (amounts stay strings): the schema and its type.
  *
  * @since 1.0.0
  * @category Schemas
  */
-export const PmAccountInfoResponse = Schema.Struct(Endpoint.bodyFields(Schema.String, Amount.DecimalString))
-
-/**
- * @since 1.0.0
- * @category Models
- */
-export type PmAccountInfoResponse = typeof PmAccountInfoResponse.Type
+export { PmAccountInfoResponse } from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
  * Account information for one asset. Its encoded form is Binance's JSON.
@@ -38,25 +29,15 @@ export type PmAccountInfoResponse = typeof PmAccountInfoResponse.Type
  * @since 1.0.0
  * @category Models
  */
-export class PmAccountInfo extends Schema.Class<PmAccountInfo>("effect-binance-pm/PmAccountInfo")(
-  Endpoint.bodyFields(Schema.String, Amount.DecimalFromString)
-) {}
+export { PmAccountInfo } from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
- * The parameters of a call: the asset, and a recvWindow for this call only.
+ * The parameters of a call, and the information with what it took to get it.
  *
  * @since 1.0.0
  * @category Models
  */
-export type PmAccountInfoParams = Endpoint.PmAccountInfoParams
-
-/**
- * The information with what it took to get it: the body's own strings, the used weight, the attempts.
- *
- * @since 1.0.0
- * @category Models
- */
-export type PmAccountInfoResult = CallRules.PmAccountInfoResult<PmAccountInfo>
+export type { PmAccountInfoParams, PmAccountInfoResult } from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
  * The request weight of `GET /fapi/v1/pmAccountInfo`.
@@ -64,7 +45,7 @@ export type PmAccountInfoResult = CallRules.PmAccountInfoResult<PmAccountInfo>
  * @since 1.0.0
  * @category Constants
  */
-export const weight: number = Endpoint.WEIGHT
+export { weight } from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
  * Checks call parameters; nothing is sent when they fail.
@@ -77,17 +58,6 @@ export const validateParams: (
   defaultRecvWindow: number
 ) => Result.Result<Endpoint.Params, InvalidParameters> = Call.validateParams
 
-const toInfo = (success: CallRules.Success): PmAccountInfo =>
-  // The body's amounts were checked by the call: no second validation on the hot path.
-  new PmAccountInfo(Endpoint.readAmounts(success.body, BigDecimal.fromStringUnsafe), { disableChecks: true })
-
-const toResult = (success: CallRules.Success): PmAccountInfoResult => ({
-  info: toInfo(success),
-  response: success.body,
-  usedWeight: success.usedWeight,
-  attempts: success.attempts
-})
-
 /**
  * Reads Classic Portfolio Margin Account Information for one asset.
  *
@@ -99,12 +69,12 @@ const toResult = (success: CallRules.Success): PmAccountInfoResult => ({
  * @category Endpoints
  */
 export const pmAccountInfo: (
-  params: PmAccountInfoParams
+  params: Api.PmAccountInfoParams
 ) => Effect.Effect<
-  PmAccountInfo,
+  Api.PmAccountInfo,
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-> = Effect.fn("PortfolioMargin.pmAccountInfo")((params: PmAccountInfoParams) => Call.run(params, toInfo))
+> = Effect.fn("PortfolioMargin.pmAccountInfo")((params: Api.PmAccountInfoParams) => Call.run(params, Api.toInfo))
 
 /**
  * Like `pmAccountInfo`, with the body's own strings, the used weight and the number of attempts.
@@ -113,9 +83,11 @@ export const pmAccountInfo: (
  * @category Endpoints
  */
 export const pmAccountInfoResult: (
-  params: PmAccountInfoParams
+  params: Api.PmAccountInfoParams
 ) => Effect.Effect<
-  PmAccountInfoResult,
+  Api.PmAccountInfoResult,
   PmAccountInfoError,
   Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-> = Effect.fn("PortfolioMargin.pmAccountInfoResult")((params: PmAccountInfoParams) => Call.run(params, toResult))
+> = Effect.fn("PortfolioMargin.pmAccountInfoResult")((params: Api.PmAccountInfoParams) =>
+  Call.run(params, Api.toResult)
+)

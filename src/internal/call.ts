@@ -4,8 +4,8 @@
  * or to wait. Both the traced Effect API (`PortfolioMargin`) and the Promise API run it.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as Clock from "effect/Clock"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"

@@ -10,6 +10,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Socket from "@effect/platform/Socket"
+import * as BigDecimal from "effect/BigDecimal"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -209,3 +210,9 @@ export const withPlainGate = (service: RateLimit.Service, plain: PlainGate): Rat
 /** Runs `self` in a fiber of its own, outliving its parent. @internal */
 export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
   Effect.forkDaemon(self)
+
+/** A decimal from a string the core has already checked. @internal */
+export const decimalOfChecked: (value: string) => BigDecimal.BigDecimal = BigDecimal.unsafeFromString
+
+/** A model's constructor options for fields already checked: no second validation. @internal */
+export const checked = { disableValidation: true } as const

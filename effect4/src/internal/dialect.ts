@@ -5,6 +5,7 @@
  * bundles with symlinks preserved). Keep the two files' exports identical, each a thin alias: a rule goes to the
  * core, a sequence to the wiring.
  */
+import * as BigDecimal from "effect/BigDecimal"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -219,3 +220,9 @@ export const withPlainGate = (service: RateLimit.Service, _plain: PlainGate): Ra
 /** Runs `self` in a fiber of its own, outliving its parent. @internal */
 export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
   Effect.forkDetach(self)
+
+/** A decimal from a string the core has already checked. @internal */
+export const decimalOfChecked: (value: string) => BigDecimal.BigDecimal = BigDecimal.fromStringUnsafe
+
+/** A model's constructor options for fields already checked: no second validation. @internal */
+export const checked = { disableChecks: true } as const
