@@ -2,14 +2,15 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 
-// docgen-style rule of the Effect packages: every public export says since when it exists and what it is.
+// docgen-style rule of the Effect packages: every public export (a re-export too) says since when it exists and
+// what it is.
 const publicModules = Fs.readdirSync("src").filter((f) => f.endsWith(".ts")).map((f) => Path.join("src", f))
 
 const undocumented = (file: string): Array<string> => {
   const lines = Fs.readFileSync(file, "utf8").split("\n")
   const problems: Array<string> = []
   lines.forEach((line, i) => {
-    if (!/^export (const|class|interface|type|function|declare)/.test(line)) return
+    if (!/^export (const|class|interface|type|function|declare|\{)/.test(line)) return
     let j = i - 1
     while (j >= 0 && lines[j]!.trim() === "") j--
     let doc = ""

@@ -10,7 +10,7 @@ const undocumented = (file: string): Array<string> => {
   const lines = Fs.readFileSync(file, "utf8").split("\n")
   const problems: Array<string> = []
   lines.forEach((line, i) => {
-    if (!/^export (const|class|interface|type|function|declare|\* as)/.test(line)) return
+    if (!/^export (const|class|interface|type|function|declare|\* as|\{)/.test(line)) return
     let j = i - 1
     while (j >= 0 && lines[j]!.trim() === "") j--
     let doc = ""
