@@ -8,13 +8,11 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import { identity } from "effect/Function"
 import * as RuntimeFlags from "effect/RuntimeFlags"
-import * as Schedule from "effect/Schedule"
 import * as Tracer from "effect/Tracer"
 import * as BinanceClock from "../BinanceClock.js"
 import * as BinanceConfig from "../BinanceConfig.js"
@@ -22,15 +20,14 @@ import type { PmAccountInfoError } from "../BinanceError.js"
 import * as Credentials from "../Credentials.js"
 import * as RateLimit from "../RateLimit.js"
 import { gatedGet } from "./attempt.js"
-import * as CallRules from "./core/call.js"
+import type * as CallRules from "./core/call.js"
 import * as Endpoint from "./core/endpoint.js"
 import { toError } from "./http.js"
 import * as Metrics from "./metrics.js"
+import * as Walk from "./wiring/walk.js"
 
 /** @internal */
 export type Requirements = Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
-
-type Decision = CallRules.Decision<PmAccountInfoError>
 
 /** @internal */
 export const run = <A>(
@@ -44,28 +41,15 @@ export const run = <A>(
     const context = fiber.currentContext as Context.Context<Requirements>
     const config = Context.get(context, BinanceConfig.BinanceConfig)
     const credentials = Context.get(context, Credentials.Credentials)
-    const call = new CallRules.Call<PmAccountInfoError>(
-      params,
-      {
-        baseUrl: config.baseUrl,
-        market: config.market,
-        recvWindow: config.recvWindow,
-        maxRetries: config.maxRetries,
-        maxRetryAfterWaitMs: Duration.toMillis(config.maxRetryAfterWait)
-      },
-      credentials.sign,
-      toError
-    )
+    const call = Walk.callOf(params, config, credentials.sign, toError)
     const first = call.start()
     if (first._tag === "Fail") return Exit.fail(first.error)
     const clock = Context.get(context, BinanceClock.BinanceClock)
     const client = Context.get(context, HttpClient.HttpClient)
-    // Attributes go straight onto the call's span as things happen (no finalizer to run at the end).
     const parent = Context.getOption(context, Tracer.ParentSpan)
     const span = parent._tag === "Some" && parent.value._tag === "Span" ? parent.value : undefined
     span?.attribute("binance.asset", call.asset)
-    // What failed before an answer was judged goes to the machine too (`recover`).
-    const attempt = gatedGet<Decision>(
+    const attempt = gatedGet<Walk.Decision>(
       {
         client,
         config,
@@ -74,65 +58,14 @@ export const run = <A>(
         weight: Endpoint.WEIGHT,
         apiKey: credentials.apiKey,
         endpoint: call.paths.endpoint,
-        request: (timestamp, local) => {
-          const url = call.request(timestamp, local)
-          if (call.attempts > 1) Metrics.unsafeRecordRetry()
-          span?.attribute("binance.attempts", call.attempts)
-          return url
-        },
-        judge: (answer, nowMs) => {
-          span?.attribute("http.response.status_code", answer.status)
-          const judged = call.answered(answer, nowMs)
-          return { outcome: judged.outcome, tag: judged.tag, result: judged.decision }
-        }
+        ...Walk.hooksOf(call, span, Metrics.unsafeRecordRetry)
       },
       Context.get(fiber.currentDefaultServices, Clock.Clock),
       RuntimeFlags.interruption(status.runtimeFlags),
+      // What failed before an answer was judged goes to the machine too.
       (error) => call.failed(error)
     )
-    // The retry schedule's driver is built once an attempt has failed: most calls succeed first time.
-    let driver: Schedule.ScheduleDriver<unknown, unknown> | undefined
-    const delay = (error: PmAccountInfoError): Effect.Effect<unknown, unknown> => {
-      if (driver !== undefined) return driver.next(error)
-      return Effect.flatMap(Schedule.driver(config.retrySchedule), (made) => {
-        driver = made
-        return made.next(error)
-      })
-    }
-    const logged = (error: PmAccountInfoError, next: Effect.Effect<A, PmAccountInfoError>) =>
-      Effect.zipRight(
-        Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts: call.attempts }),
-        next
-      )
-    const step = (decision: Decision): Effect.Effect<A, PmAccountInfoError> => {
-      switch (decision._tag) {
-        case "Send":
-          return Effect.flatMap(attempt, step)
-        case "Done":
-          return Effect.succeed(shape(decision.success))
-        case "Fail":
-          return logged(decision.error, Exit.fail(decision.error))
-        case "Sync":
-          // -1021: learn the server's clock and send once more with a new timestamp and signature.
-          return logged(
-            decision.error,
-            Effect.matchEffect(Effect.provideService(clock.resync(decision.sentAt), HttpClient.HttpClient, client), {
-              onFailure: (error) => step(call.failed(error)),
-              onSuccess: () => step(call.synced())
-            })
-          )
-        case "Retry":
-          return logged(
-            decision.error,
-            Effect.matchEffect(delay(decision.error), {
-              // The schedule gave up before the retries ran out.
-              onFailure: () => Exit.fail(decision.error),
-              onSuccess: () => step(first)
-            })
-          )
-      }
-    }
-    return step(first)
+    return Walk.walk({ call, first, attempt, clock, client, retrySchedule: config.retrySchedule, shape })
   })
 
 const builtInTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)

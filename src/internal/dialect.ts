@@ -29,6 +29,7 @@ import * as LogLevel from "effect/LogLevel"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import type * as RateLimit from "../RateLimit.js"
 import type * as Args from "./core/cli/args.js"
@@ -216,3 +217,9 @@ export const decimalOfChecked: (value: string) => BigDecimal.BigDecimal = BigDec
 
 /** A model's constructor options for fields already checked: no second validation. @internal */
 export const checked = { disableValidation: true } as const
+
+/** The retry schedule as a step: each input waits the schedule's next delay; fails when the schedule is done. @internal */
+export const scheduleStep = (
+  schedule: Schedule.Schedule<unknown, unknown>
+): Effect.Effect<(input: unknown) => Effect.Effect<unknown, unknown>> =>
+  Effect.map(Schedule.driver(schedule), (driver) => (input: unknown) => driver.next(input))

@@ -4,11 +4,9 @@
  * or to wait. Both the traced Effect API (`PortfolioMargin`) and the Promise API run it.
  */
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as Result from "effect/Result"
-import * as Schedule from "effect/Schedule"
 import * as Tracer from "effect/Tracer"
 import * as BinanceClock from "../BinanceClock.js"
 import * as BinanceConfig from "../BinanceConfig.js"
@@ -16,10 +14,11 @@ import { InvalidParameters, type PmAccountInfoError } from "../BinanceError.js"
 import * as Credentials from "../Credentials.js"
 import * as RateLimit from "../RateLimit.js"
 import { gatedGet } from "./attempt.js"
-import * as CallRules from "./core/call.js"
+import type * as CallRules from "./core/call.js"
 import * as Endpoint from "./core/endpoint.js"
 import { toError } from "./http.js"
 import * as Metrics from "./metrics.js"
+import * as Walk from "./wiring/walk.js"
 
 /** @internal */
 export type Requirements = Credentials.Credentials | BinanceClock.BinanceClock | HttpClient.HttpClient
@@ -33,8 +32,6 @@ export const validateParams = (
   return Endpoint.isRefusal(checked) ? Result.fail(new InvalidParameters(checked)) : Result.succeed(checked)
 }
 
-type Decision = CallRules.Decision<PmAccountInfoError>
-
 /** @internal */
 export const run = <A>(
   params: unknown,
@@ -45,29 +42,17 @@ export const run = <A>(
   Effect.contextWith((context: Context.Context<Requirements>) => {
     const config = Context.get(context, BinanceConfig.BinanceConfig)
     const credentials = Context.get(context, Credentials.Credentials)
-    const call = new CallRules.Call<PmAccountInfoError>(
-      params,
-      {
-        baseUrl: config.baseUrl,
-        market: config.market,
-        recvWindow: config.recvWindow,
-        maxRetries: config.maxRetries,
-        maxRetryAfterWaitMs: Duration.toMillis(config.maxRetryAfterWait)
-      },
-      credentials.sign,
-      toError
-    )
+    const call = Walk.callOf(params, config, credentials.sign, toError)
     const first = call.start()
     if (first._tag === "Fail") return Effect.fail(first.error)
     const clock = Context.get(context, BinanceClock.BinanceClock)
     const client = Context.get(context, HttpClient.HttpClient)
-    // Attributes go straight onto the call's span as things happen (no finalizer to run at the end).
     const parent = Context.getOrUndefined(context, Tracer.ParentSpan)
     const span = parent !== undefined && parent._tag === "Span" ? parent : undefined
     span?.attribute("binance.asset", call.asset)
     // One failure handler on the attempt: what failed before an answer was judged goes to the machine too.
     const attempt = Effect.catch(
-      gatedGet<Decision>({
+      gatedGet<Walk.Decision>({
         client,
         config,
         gate: Context.get(context, RateLimit.RateLimit),
@@ -75,61 +60,9 @@ export const run = <A>(
         weight: Endpoint.WEIGHT,
         apiKey: credentials.apiKey,
         endpoint: call.paths.endpoint,
-        request: (timestamp, local) => {
-          const url = call.request(timestamp, local)
-          if (call.attempts > 1) Metrics.recordRetryUnsafe(context)
-          span?.attribute("binance.attempts", call.attempts)
-          return url
-        },
-        judge: (answer, nowMs) => {
-          span?.attribute("http.response.status_code", answer.status)
-          const judged = call.answered(answer, nowMs)
-          return { outcome: judged.outcome, tag: judged.tag, result: judged.decision }
-        }
+        ...Walk.hooksOf(call, span, () => Metrics.recordRetryUnsafe(context))
       }, context),
       (error) => Effect.succeed(call.failed(error))
     )
-    // The retry schedule's step is built once an attempt has failed: most calls succeed first time.
-    let stepSchedule: ((input: unknown) => Effect.Effect<unknown, unknown>) | undefined
-    const delay = (error: PmAccountInfoError): Effect.Effect<unknown, unknown> => {
-      if (stepSchedule !== undefined) return stepSchedule(error)
-      return Effect.flatMap(Schedule.toStepWithSleep(config.retrySchedule), (made) => {
-        stepSchedule = made
-        return made(error)
-      })
-    }
-    const logged = (error: PmAccountInfoError, next: Effect.Effect<A, PmAccountInfoError>) =>
-      Effect.andThen(
-        Effect.logDebug("pmAccountInfo attempt failed", { error: error._tag, attempts: call.attempts }),
-        next
-      )
-    const step = (decision: Decision): Effect.Effect<A, PmAccountInfoError> => {
-      switch (decision._tag) {
-        case "Send":
-          return Effect.flatMap(attempt, step)
-        case "Done":
-          return Effect.succeed(shape(decision.success))
-        case "Fail":
-          return logged(decision.error, Effect.fail(decision.error))
-        case "Sync":
-          // -1021: learn the server's clock and send once more with a new timestamp and signature.
-          return logged(
-            decision.error,
-            Effect.matchEffect(Effect.provideService(clock.resync(decision.sentAt), HttpClient.HttpClient, client), {
-              onFailure: (error) => step(call.failed(error)),
-              onSuccess: () => step(call.synced())
-            })
-          )
-        case "Retry":
-          return logged(
-            decision.error,
-            Effect.matchEffect(delay(decision.error), {
-              // The schedule gave up before the retries ran out: a done schedule halts its step.
-              onFailure: () => Effect.fail(decision.error),
-              onSuccess: () => step(first)
-            })
-          )
-      }
-    }
-    return step(first)
+    return Walk.walk({ call, first, attempt, clock, client, retrySchedule: config.retrySchedule, shape })
   })

@@ -30,6 +30,7 @@ import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as References from "effect/References"
 import * as Result_ from "effect/Result"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import type * as Socket from "effect/socket/Socket"
 import type * as RateLimit from "../RateLimit.js"
@@ -226,3 +227,8 @@ export const decimalOfChecked: (value: string) => BigDecimal.BigDecimal = BigDec
 
 /** A model's constructor options for fields already checked: no second validation. @internal */
 export const checked = { disableChecks: true } as const
+
+/** The retry schedule as a step: each input waits the schedule's next delay; fails when the schedule is done. @internal */
+export const scheduleStep = (
+  schedule: Schedule.Schedule<unknown, unknown>
+): Effect.Effect<(input: unknown) => Effect.Effect<unknown, unknown>> => Schedule.toStepWithSleep(schedule)
