@@ -4,92 +4,88 @@
  *
  * @since 1.0.0
  */
-import * as Config from "effect/Config"
+import type * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
 import * as Fs from "node:fs/promises"
 import { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
-import type { Refusal } from "./internal/core/endpoint.js"
 import * as Keys from "./internal/core/keys.js"
+import {
+  type Configs,
+  defaultConfigs,
+  type HmacOptions,
+  makeHmac,
+  makePrivateKey,
+  type PrivateKeyOptions,
+  type Service
+} from "./internal/wiring/api/Credentials.js"
+
+// Declared once for both editions in internal/wiring/api/Credentials.ts; here with this edition's version tags.
 
 /**
- * How requests are signed: HMAC-SHA256 (hex), RSA PKCS#1 v1.5 SHA-256 or Ed25519 (both base64).
- *
  * @since 1.0.0
  * @category Models
  */
-export type KeyType = Keys.KeyType
+export type { KeyType } from "./internal/wiring/api/Credentials.js"
 
 /**
- * Checked credentials: `apiKey` (sent as `X-MBX-APIKEY`, redacted), `keyType`, and `sign`.
- *
  * @since 1.0.0
  * @category Models
  */
-export type Service = Keys.Credentials<Redacted.Redacted<string>>
+export type { Service } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export type { Secret } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export type { HmacOptions } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export type { PrivateKeyOptions } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 1.0.0
+ * @category Constructors
+ */
+export { makeHmac } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 1.0.0
+ * @category Constructors
+ */
+export { makePrivateKey } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export type { Configs } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 1.0.0
+ * @category Constructors
+ */
+export { defaultConfigs } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 1.0.0
  * @category Context
  */
 export class Credentials extends Context.Service<Credentials, Service>()("effect-binance-pm/Credentials") {}
-
-/**
- * A string or a `Redacted` string.
- *
- * @since 1.0.0
- * @category Models
- */
-export type Secret = string | Redacted.Redacted<string>
-
-/**
- * The API key and the HMAC secret, each a string or a `Redacted` string.
- *
- * @since 1.0.0
- * @category Models
- */
-export type HmacOptions = Keys.HmacOptions<Redacted.Redacted<string>>
-
-/**
- * The API key, the PEM private key and its passphrase if it is encrypted, each a string or a `Redacted` string.
- *
- * @since 1.0.0
- * @category Models
- */
-export type PrivateKeyOptions = Keys.PrivateKeyOptions<Redacted.Redacted<string>>
-
-const secrets: Keys.Secrets<Redacted.Redacted<string>> = {
-  reveal: (value) => Redacted.isRedacted(value) ? Redacted.value(value) : value,
-  redact: (text) => Redacted.make(text)
-}
-
-type Checked<A> = Result.Result<A, InvalidConfiguration>
-
-const checked = (made: Service | Refusal): Checked<Service> =>
-  "field" in made ? Result.fail(new InvalidConfiguration(made)) : Result.succeed(made)
-
-/**
- * Builds HMAC-SHA256 credentials.
- *
- * @since 1.0.0
- * @category Constructors
- */
-export const makeHmac = (options: HmacOptions): Checked<Service> => checked(Keys.makeHmac(options, secrets))
-
-/**
- * Builds RSA or Ed25519 credentials from a PEM private key. The key type is read from the parsed key.
- *
- * @since 1.0.0
- * @category Constructors
- */
-export const makePrivateKey = (options: PrivateKeyOptions): Checked<Service> =>
-  checked(Keys.makePrivateKey(options, secrets))
 
 /**
  * HMAC-SHA256 credentials. Fails with `InvalidConfiguration` when built if the key or secret is unusable.
@@ -110,33 +106,7 @@ export const layerHmac = (options: HmacOptions): Layer.Layer<Credentials, Invali
 export const layerPrivateKey = (options: PrivateKeyOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
   Layer.effect(Credentials, Effect.fromResult(makePrivateKey(options)))
 
-/**
- * Where `layerConfig` reads credentials from: `apiKey`, and `secretKey`, `privateKey`, `privateKeyFile` and
- * `passphrase` (each optional, as `Option`).
- *
- * @since 1.0.0
- * @category Models
- */
-export type Configs = Keys.Configs<
-  Config.Config<Redacted.Redacted<string>>,
-  Config.Config<Option.Option<Redacted.Redacted<string>>>,
-  Config.Config<Option.Option<string>>
->
-
 const Env = Keys.CREDENTIALS_ENV
-
-/**
- * The environment variables: `BINANCE_API_KEY` and exactly one of `BINANCE_SECRET_KEY`,
- * `BINANCE_PRIVATE_KEY` or `BINANCE_PRIVATE_KEY_FILE`, plus `BINANCE_PRIVATE_KEY_PASSPHRASE` if encrypted.
- *
- * @since 1.0.0
- * @category Constructors
- */
-export const defaultConfigs: Configs = Keys.configsOf({
-  secret: (name) => Config.Redacted(name),
-  optionalSecret: (name) => Config.option(Config.Redacted(name)),
-  optionalText: (name) => Config.option(Config.String(name))
-})
 
 // The name a `Config` reads (its path, joined with "_" as the environment provider does), found by parsing it
 // against a provider that has nothing and records what was asked. Used only to word errors, so that custom
