@@ -12,7 +12,7 @@ import type { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
 import * as Endpoint from "./internal/core/endpoint.js"
 import * as PlainOptions from "./internal/core/options.js"
-import { defaults, make, type Options, type Service } from "./internal/wiring/api/BinanceConfig.js"
+import * as Api from "./internal/wiring/api/BinanceConfig.js"
 
 // Declared once for both editions in internal/wiring/api/BinanceConfig.ts; here with this edition's version tags.
 
@@ -26,13 +26,13 @@ export { environments } from "./internal/wiring/api/BinanceConfig.js"
  * @since 0.1.0
  * @category Models
  */
-export type { Environment } from "./internal/wiring/api/BinanceConfig.js"
+export { type Environment } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 0.2.0
  * @category Models
  */
-export type { Market } from "./internal/wiring/api/BinanceConfig.js"
+export { type Market } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 0.2.0
@@ -50,13 +50,13 @@ export { defaultRetrySchedule } from "./internal/wiring/api/BinanceConfig.js"
  * @since 0.1.0
  * @category Models
  */
-export type { Service } from "./internal/wiring/api/BinanceConfig.js"
+export { type Service } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export type { Options } from "./internal/wiring/api/BinanceConfig.js"
+export { type Options } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 0.1.0
@@ -87,7 +87,7 @@ export { make } from "./internal/wiring/api/BinanceConfig.js"
  * @category Context
  */
 export class BinanceConfig extends Context.Reference<BinanceConfig>()("effect-binance-pm/BinanceConfig", {
-  defaultValue: (): Service => defaults
+  defaultValue: (): Api.Service => Api.defaults
 }) {}
 
 /**
@@ -96,8 +96,8 @@ export class BinanceConfig extends Context.Reference<BinanceConfig>()("effect-bi
  * @since 0.1.0
  * @category Layers
  */
-export const layer = (options: Options): Layer.Layer<BinanceConfig, InvalidConfiguration> =>
-  Layer.effect(BinanceConfig, make(options))
+export const layer = (options: Api.Options): Layer.Layer<BinanceConfig, InvalidConfiguration> =>
+  Layer.effect(BinanceConfig, Api.make(options))
 
 /**
  * Reads overrides from `Config` (by default the environment): `BINANCE_ENV`, `BINANCE_BASE_URL`,
@@ -108,14 +108,14 @@ export const layer = (options: Options): Layer.Layer<BinanceConfig, InvalidConfi
  * @category Layers
  */
 export const layerConfig = (
-  configs: Config.Config<Options> = defaultConfigs
+  configs: Config.Config<Api.Options> = defaultConfigs
 ): Layer.Layer<BinanceConfig, InvalidConfiguration> =>
-  Layer.effect(BinanceConfig, Effect.flatMap(Effect.mapError(configs, fromConfigError), (options) => make(options)))
+  Layer.effect(BinanceConfig, Effect.flatMap(Effect.mapError(configs, fromConfigError), (options) => Api.make(options)))
 
 const optional = <A>(config: Config.Config<A>) =>
   Config.map(Config.option(config), (o) => o._tag === "Some" ? o.value : undefined)
 
-const defaultConfigs: Config.Config<Options> = Config.all(PlainOptions.configsOf({
+const defaultConfigs: Config.Config<Api.Options> = Config.all(PlainOptions.configsOf({
   environment: (name) => optional(Config.literal(...PlainOptions.ENVIRONMENTS)(name)),
   text: (name) => optional(Config.string(name)),
   integer: (name) => optional(Config.integer(name)),

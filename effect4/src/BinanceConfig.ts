@@ -13,7 +13,7 @@ import type { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
 import * as Endpoint from "./internal/core/endpoint.js"
 import * as PlainOptions from "./internal/core/options.js"
-import { defaults, make, type Options, type Service } from "./internal/wiring/api/BinanceConfig.js"
+import * as Api from "./internal/wiring/api/BinanceConfig.js"
 
 // Declared once for both editions in internal/wiring/api/BinanceConfig.ts; here with this edition's version tags.
 
@@ -27,13 +27,13 @@ export { environments } from "./internal/wiring/api/BinanceConfig.js"
  * @since 1.0.0
  * @category Models
  */
-export type { Environment } from "./internal/wiring/api/BinanceConfig.js"
+export { type Environment } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Market } from "./internal/wiring/api/BinanceConfig.js"
+export { type Market } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 1.0.0
@@ -51,13 +51,13 @@ export { defaultRetrySchedule } from "./internal/wiring/api/BinanceConfig.js"
  * @since 1.0.0
  * @category Models
  */
-export type { Service } from "./internal/wiring/api/BinanceConfig.js"
+export { type Service } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Options } from "./internal/wiring/api/BinanceConfig.js"
+export { type Options } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 1.0.0
@@ -89,9 +89,9 @@ export { make } from "./internal/wiring/api/BinanceConfig.js"
  * @since 1.0.0
  * @category Context
  */
-export const BinanceConfig: Context.Reference<Service> = Context.Reference<Service>(
+export const BinanceConfig: Context.Reference<Api.Service> = Context.Reference<Api.Service>(
   "effect-binance-pm/BinanceConfig",
-  { defaultValue: () => defaults }
+  { defaultValue: () => Api.defaults }
 )
 
 /**
@@ -100,8 +100,8 @@ export const BinanceConfig: Context.Reference<Service> = Context.Reference<Servi
  * @since 1.0.0
  * @category Layers
  */
-export const layer = (options: Options): Layer.Layer<never, InvalidConfiguration> =>
-  Layer.effect(BinanceConfig, Effect.fromResult(make(options)))
+export const layer = (options: Api.Options): Layer.Layer<never, InvalidConfiguration> =>
+  Layer.effect(BinanceConfig, Effect.fromResult(Api.make(options)))
 
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
@@ -114,7 +114,7 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
  * @since 1.0.0
  * @category Constructors
  */
-export const defaultConfigs: Config.Config<Options> = Config.all(PlainOptions.configsOf({
+export const defaultConfigs: Config.Config<Api.Options> = Config.all(PlainOptions.configsOf({
   environment: (name) => optional(Config.Literals(PlainOptions.ENVIRONMENTS, name)),
   text: (name) => optional(Config.String(name)),
   integer: (name) => optional(Config.Int(name)),
@@ -129,10 +129,10 @@ export const defaultConfigs: Config.Config<Options> = Config.all(PlainOptions.co
  * @category Layers
  */
 export const layerConfig = (
-  configs: Config.Config<Options> = defaultConfigs
+  configs: Config.Config<Api.Options> = defaultConfigs
 ): Layer.Layer<never, InvalidConfiguration> =>
   Layer.effect(
     BinanceConfig,
     Effect.flatMap(Effect.mapError(configs, (error) => fromConfigError(error)), (options) =>
-      Effect.fromResult(make(options)))
+      Effect.fromResult(Api.make(options)))
   )

@@ -9,21 +9,10 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs/promises"
-import { InvalidConfiguration } from "./BinanceError.js"
+import type { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
-import * as Keys from "./internal/core/keys.js"
-import {
-  type Configs,
-  defaultConfigs,
-  type HmacOptions,
-  makeHmac,
-  makePrivateKey,
-  type PrivateKeyOptions,
-  type Service
-} from "./internal/wiring/api/Credentials.js"
+import * as Api from "./internal/wiring/api/Credentials.js"
 
 // Declared once for both editions in internal/wiring/api/Credentials.ts; here with this edition's version tags.
 
@@ -31,31 +20,31 @@ import {
  * @since 1.0.0
  * @category Models
  */
-export type { KeyType } from "./internal/wiring/api/Credentials.js"
+export { type KeyType } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Service } from "./internal/wiring/api/Credentials.js"
+export { type Service } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Secret } from "./internal/wiring/api/Credentials.js"
+export { type Secret } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { HmacOptions } from "./internal/wiring/api/Credentials.js"
+export { type HmacOptions } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { PrivateKeyOptions } from "./internal/wiring/api/Credentials.js"
+export { type PrivateKeyOptions } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 1.0.0
@@ -73,7 +62,7 @@ export { makePrivateKey } from "./internal/wiring/api/Credentials.js"
  * @since 1.0.0
  * @category Models
  */
-export type { Configs } from "./internal/wiring/api/Credentials.js"
+export { type Configs } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 1.0.0
@@ -85,7 +74,7 @@ export { defaultConfigs } from "./internal/wiring/api/Credentials.js"
  * @since 1.0.0
  * @category Context
  */
-export class Credentials extends Context.Service<Credentials, Service>()("effect-binance-pm/Credentials") {}
+export class Credentials extends Context.Service<Credentials, Api.Service>()("effect-binance-pm/Credentials") {}
 
 /**
  * HMAC-SHA256 credentials. Fails with `InvalidConfiguration` when built if the key or secret is unusable.
@@ -93,8 +82,8 @@ export class Credentials extends Context.Service<Credentials, Service>()("effect
  * @since 1.0.0
  * @category Layers
  */
-export const layerHmac = (options: HmacOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
-  Layer.effect(Credentials, Effect.fromResult(makeHmac(options)))
+export const layerHmac = (options: Api.HmacOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
+  Layer.effect(Credentials, Effect.fromResult(Api.makeHmac(options)))
 
 /**
  * RSA or Ed25519 credentials from a PEM private key (PKCS#8 or PKCS#1, optionally encrypted). A malformed key
@@ -103,10 +92,8 @@ export const layerHmac = (options: HmacOptions): Layer.Layer<Credentials, Invali
  * @since 1.0.0
  * @category Layers
  */
-export const layerPrivateKey = (options: PrivateKeyOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
-  Layer.effect(Credentials, Effect.fromResult(makePrivateKey(options)))
-
-const Env = Keys.CREDENTIALS_ENV
+export const layerPrivateKey = (options: Api.PrivateKeyOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
+  Layer.effect(Credentials, Effect.fromResult(Api.makePrivateKey(options)))
 
 // The name a `Config` reads (its path, joined with "_" as the environment provider does), found by parsing it
 // against a provider that has nothing and records what was asked. Used only to word errors, so that custom
@@ -120,6 +107,16 @@ const configName = (config: Config.Config<unknown>, fallback: string): Effect.Ef
   return config.parse(recorder).pipe(Effect.ignore, Effect.map(() => asked[0] ?? fallback))
 }
 
+const reader: Api.ConfigReader = {
+  read: (config, name) =>
+    Effect.catch(
+      config,
+      (error) => Effect.flatMap(configName(config, name), (fallback) => Effect.fail(fromConfigError(error, fallback)))
+    ),
+  nameOf: configName,
+  readFile: (path) => Fs.readFile(path, "utf8")
+}
+
 /**
  * Reads credentials from `Config` (the environment by default, see `defaultConfigs`). Errors name the
  * variables actually configured: the custom names passed in `configs`, the defaults for the rest.
@@ -128,47 +125,8 @@ const configName = (config: Config.Config<unknown>, fallback: string): Effect.Ef
  * @category Constructors
  */
 export const makeConfig = (
-  configs: Partial<Configs> = {}
-): Effect.Effect<Service, InvalidConfiguration> =>
-  Effect.gen(function*() {
-    const c = { ...defaultConfigs, ...configs }
-    const read = <A>(config: Config.Config<A>, name: string) =>
-      Effect.catch(config, (error) =>
-        Effect.flatMap(configName(config, name), (fallback) => Effect.fail(fromConfigError(error, fallback))))
-    const apiKey = yield* read(c.apiKey, Env.apiKey)
-    const secretKey = yield* read(c.secretKey, Env.secretKey)
-    const privateKey = yield* read(c.privateKey, Env.privateKey)
-    const privateKeyFile = yield* read(c.privateKeyFile, Env.privateKeyFile)
-    const passphrase = yield* read(c.passphrase, Env.passphrase)
-    const given =
-      [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
-    if (given !== 1) {
-      const [secretName, privateKeyName, fileName] = yield* Effect.all([
-        configName(c.secretKey, Env.secretKey),
-        configName(c.privateKey, Env.privateKey),
-        configName(c.privateKeyFile, Env.privateKeyFile)
-      ])
-      return yield* new InvalidConfiguration(Keys.keySourceRefusal(given, [secretName, privateKeyName, fileName]))
-    }
-    if (Option.isSome(secretKey)) {
-      return yield* Effect.fromResult(makeHmac({ apiKey, secretKey: secretKey.value }))
-    }
-    const pem = Option.isSome(privateKey) ? privateKey.value : yield* Effect.tryPromise({
-      try: () =>
-        Fs.readFile(Option.getOrThrow(privateKeyFile), "utf8").then((text) => Redacted.make(text)),
-      catch: Keys.errorCode
-    }).pipe(
-      Effect.catch((code) =>
-        Effect.flatMap(configName(c.privateKeyFile, Env.privateKeyFile), (field) =>
-          Effect.fail(
-            new InvalidConfiguration(Keys.unreadableKeyFile(field, code))
-          ))
-      )
-    )
-    return yield* Effect.fromResult(
-      makePrivateKey({ apiKey, privateKey: pem, passphrase: Option.getOrUndefined(passphrase) })
-    )
-  })
+  configs: Partial<Api.Configs> = {}
+): Effect.Effect<Api.Service, InvalidConfiguration> => Api.makeConfigWith(reader, configs)
 
 /**
  * Credentials from `Config`; see `makeConfig`.
@@ -177,5 +135,5 @@ export const makeConfig = (
  * @category Layers
  */
 export const layerConfig = (
-  configs: Partial<Configs> = {}
+  configs: Partial<Api.Configs> = {}
 ): Layer.Layer<Credentials, InvalidConfiguration> => Layer.effect(Credentials, makeConfig(configs))

@@ -249,3 +249,6 @@ export const configRedacted = (name: string): Config.Config<Redacted.Redacted<st
 
 /** The string variable `name`. @internal */
 export const configString = (name: string): Config.Config<string> => Config.string(name)
+
+/** A validation as an effect (Effect 3's `Either` already is one). @internal */
+export const fromResult = <A, E>(result: Result<A, E>): Effect.Effect<A, E> => result

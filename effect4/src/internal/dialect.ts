@@ -259,3 +259,6 @@ export const configRedacted = (name: string): Config.Config<Redacted.Redacted<st
 
 /** The string variable `name`. @internal */
 export const configString = (name: string): Config.Config<string> => Config.String(name)
+
+/** A validation as an effect. @internal */
+export const fromResult = <A, E>(result: Result<A, E>): Effect.Effect<A, E> => Effect.fromResult(result)
