@@ -4,17 +4,9 @@
  *
  * @since 0.1.0
  */
-import type * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
-import * as ConfigProvider from "effect/ConfigProvider"
-import * as ConfigProviderPathPatch from "effect/ConfigProviderPathPatch"
 import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
-import * as Fs from "node:fs/promises"
 import type { InvalidConfiguration } from "./BinanceError.js"
-import { fromConfigError } from "./internal/config.js"
 import * as Api from "./internal/wiring/api/Credentials.js"
 
 // Declared once for both editions in internal/wiring/api/Credentials.ts; here with this edition's version tags.
@@ -75,6 +67,12 @@ export { defaultConfigs } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 0.1.0
+ * @category Constructors
+ */
+export { makeConfig } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 0.1.0
  * @category Context
  */
 export class Credentials extends Context.Tag("effect-binance-pm/Credentials")<Credentials, Api.Service>() {}
@@ -98,43 +96,6 @@ export const layerHmac = (options: Api.HmacOptions): Layer.Layer<Credentials, In
 export const layerPrivateKey = (options: Api.PrivateKeyOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
   Layer.effect(Credentials, Api.makePrivateKey(options))
 
-// The name a `Config` reads (its path, joined with "_" as the environment provider does), found by running it
-// against a provider that has nothing and records what was asked. Used only to word errors, so that custom
-// names given to `layerConfig` are the ones reported.
-const configName = (config: Config.Config<unknown>, fallback: string): Effect.Effect<string> => {
-  const asked: Array<string> = []
-  const recorder = ConfigProvider.fromFlat(ConfigProvider.makeFlat({
-    load: (path) => {
-      asked.push(path.join("_"))
-      return Effect.fail(ConfigError.MissingData([...path], "not set"))
-    },
-    enumerateChildren: () => Effect.succeed(HashSet.empty()),
-    patch: ConfigProviderPathPatch.empty
-  }))
-  return config.pipe(
-    Effect.withConfigProvider(recorder),
-    Effect.ignore,
-    Effect.map(() => asked[0] ?? fallback)
-  )
-}
-
-const reader: Api.ConfigReader = {
-  read: (config) => Effect.mapError(config, fromConfigError),
-  nameOf: configName,
-  readFile: (path) => Fs.readFile(path, "utf8")
-}
-
-/**
- * Reads credentials from `Config` (the environment by default, see `defaultConfigs`). Errors name the
- * variables actually configured: the custom names passed in `configs`, the defaults for the rest.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const makeConfig = (
-  configs: Partial<Api.Configs> = {}
-): Effect.Effect<Api.Service, InvalidConfiguration> => Api.makeConfigWith(reader, configs)
-
 /**
  * Credentials from `Config`; see `makeConfig`.
  *
@@ -143,4 +104,4 @@ export const makeConfig = (
  */
 export const layerConfig = (
   configs: Partial<Api.Configs> = {}
-): Layer.Layer<Credentials, InvalidConfiguration> => Layer.effect(Credentials, makeConfig(configs))
+): Layer.Layer<Credentials, InvalidConfiguration> => Layer.effect(Credentials, Api.makeConfig(configs))

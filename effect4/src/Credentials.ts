@@ -4,14 +4,10 @@
  *
  * @since 1.0.0
  */
-import type * as Config from "effect/Config"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Fs from "node:fs/promises"
 import type { InvalidConfiguration } from "./BinanceError.js"
-import { fromConfigError } from "./internal/config.js"
 import * as Api from "./internal/wiring/api/Credentials.js"
 
 // Declared once for both editions in internal/wiring/api/Credentials.ts; here with this edition's version tags.
@@ -72,6 +68,12 @@ export { defaultConfigs } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 1.0.0
+ * @category Constructors
+ */
+export { makeConfig } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 1.0.0
  * @category Context
  */
 export class Credentials extends Context.Service<Credentials, Api.Service>()("effect-binance-pm/Credentials") {}
@@ -95,39 +97,6 @@ export const layerHmac = (options: Api.HmacOptions): Layer.Layer<Credentials, In
 export const layerPrivateKey = (options: Api.PrivateKeyOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
   Layer.effect(Credentials, Effect.fromResult(Api.makePrivateKey(options)))
 
-// The name a `Config` reads (its path, joined with "_" as the environment provider does), found by parsing it
-// against a provider that has nothing and records what was asked. Used only to word errors, so that custom
-// names given to `layerConfig` are the ones reported.
-const configName = (config: Config.Config<unknown>, fallback: string): Effect.Effect<string> => {
-  const asked: Array<string> = []
-  const recorder = ConfigProvider.make((path) => {
-    asked.push(path.map(String).join("_"))
-    return Effect.succeed(undefined)
-  })
-  return config.parse(recorder).pipe(Effect.ignore, Effect.map(() => asked[0] ?? fallback))
-}
-
-const reader: Api.ConfigReader = {
-  read: (config, name) =>
-    Effect.catch(
-      config,
-      (error) => Effect.flatMap(configName(config, name), (fallback) => Effect.fail(fromConfigError(error, fallback)))
-    ),
-  nameOf: configName,
-  readFile: (path) => Fs.readFile(path, "utf8")
-}
-
-/**
- * Reads credentials from `Config` (the environment by default, see `defaultConfigs`). Errors name the
- * variables actually configured: the custom names passed in `configs`, the defaults for the rest.
- *
- * @since 1.0.0
- * @category Constructors
- */
-export const makeConfig = (
-  configs: Partial<Api.Configs> = {}
-): Effect.Effect<Api.Service, InvalidConfiguration> => Api.makeConfigWith(reader, configs)
-
 /**
  * Credentials from `Config`; see `makeConfig`.
  *
@@ -136,4 +105,4 @@ export const makeConfig = (
  */
 export const layerConfig = (
   configs: Partial<Api.Configs> = {}
-): Layer.Layer<Credentials, InvalidConfiguration> => Layer.effect(Credentials, makeConfig(configs))
+): Layer.Layer<Credentials, InvalidConfiguration> => Layer.effect(Credentials, Api.makeConfig(configs))

@@ -1,13 +1,14 @@
 /**
- * API credentials and request signing, declared once for both editions (each edition's `Credentials` module
- * re-exports them with its own version tags, and declares its own `Credentials` service, layers and `Config`
- * reading). Keys are parsed and checked once; the resulting service signs a query string synchronously with a
- * cached `KeyObject`.
+ * API credentials and request signing, declared once for both editions: each edition's `Credentials` module
+ * re-exports them with its own version tags and declares its own `Credentials` service and layers; how a `Config`
+ * is read and its variable named is each edition's `internal/config.ts`. Keys are parsed and checked once; the
+ * resulting service signs a query string synchronously with a cached `KeyObject`.
  */
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as EditionConfig from "../../config.js"
 import type { Refusal } from "../../core/endpoint.js"
 import * as Keys from "../../core/keys.js"
 import * as Dialect from "../../dialect.js"
@@ -64,57 +65,41 @@ export const defaultConfigs: Configs = Keys.configsOf({
   optionalText: (name) => Config.option(Dialect.configString(name))
 })
 
-/**
- * How an edition reads credentials from `Config`: `read` gives a config's value, or its error as
- * `InvalidConfiguration` (`name` is the variable to blame when the error names none); `nameOf` gives the variable
- * a config reads (to word errors), `fallback` when it cannot tell; `readFile` reads a key file as text.
- *
- * @internal
- */
-export interface ConfigReader {
-  readonly read: <A>(config: Config.Config<A>, name: string) => Effect.Effect<A, InvalidConfiguration>
-  readonly nameOf: (config: Config.Config<unknown>, fallback: string) => Effect.Effect<string>
-  readonly readFile: (path: string) => Promise<string>
-}
-
 const Env = Keys.CREDENTIALS_ENV
 
 /**
- * Reads credentials from `configs` over `defaultConfigs`: the API key and exactly one key source (a secret, a PEM
- * or a PEM file, with its passphrase). Errors name the variables actually configured.
- *
- * @internal
+ * Reads credentials from `Config` (the environment by default, see `defaultConfigs`). Errors name the
+ * variables actually configured: the custom names passed in `configs`, the defaults for the rest.
  */
-export const makeConfigWith = (
-  reader: ConfigReader,
-  configs: Partial<Configs>
+export const makeConfig = (
+  configs: Partial<Configs> = {}
 ): Effect.Effect<Service, InvalidConfiguration> =>
   Effect.gen(function*() {
     const c = { ...defaultConfigs, ...configs }
-    const apiKey = yield* reader.read(c.apiKey, Env.apiKey)
-    const secretKey = yield* reader.read(c.secretKey, Env.secretKey)
-    const privateKey = yield* reader.read(c.privateKey, Env.privateKey)
-    const privateKeyFile = yield* reader.read(c.privateKeyFile, Env.privateKeyFile)
-    const passphrase = yield* reader.read(c.passphrase, Env.passphrase)
+    const apiKey = yield* EditionConfig.readConfig(c.apiKey, Env.apiKey)
+    const secretKey = yield* EditionConfig.readConfig(c.secretKey, Env.secretKey)
+    const privateKey = yield* EditionConfig.readConfig(c.privateKey, Env.privateKey)
+    const privateKeyFile = yield* EditionConfig.readConfig(c.privateKeyFile, Env.privateKeyFile)
+    const passphrase = yield* EditionConfig.readConfig(c.passphrase, Env.passphrase)
     const given =
       [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
     if (given !== 1) {
       const [secretName, privateKeyName, fileName] = yield* Effect.all([
-        reader.nameOf(c.secretKey, Env.secretKey),
-        reader.nameOf(c.privateKey, Env.privateKey),
-        reader.nameOf(c.privateKeyFile, Env.privateKeyFile)
+        EditionConfig.configName(c.secretKey, Env.secretKey),
+        EditionConfig.configName(c.privateKey, Env.privateKey),
+        EditionConfig.configName(c.privateKeyFile, Env.privateKeyFile)
       ])
       return yield* new InvalidConfiguration(Keys.keySourceRefusal(given, [secretName, privateKeyName, fileName]))
     }
     if (Option.isSome(secretKey)) return yield* Dialect.fromResult(makeHmac({ apiKey, secretKey: secretKey.value }))
     const pem = Option.isSome(privateKey) ? privateKey.value : yield* Effect.matchEffect(
       Effect.tryPromise({
-        try: () => reader.readFile(Option.getOrThrow(privateKeyFile)).then((text) => Redacted.make(text)),
+        try: () => Keys.readKeyFile(Option.getOrThrow(privateKeyFile)).then((text) => Redacted.make(text)),
         catch: Keys.errorCode
       }),
       {
         onFailure: (code) =>
-          Effect.flatMap(reader.nameOf(c.privateKeyFile, Env.privateKeyFile), (field) =>
+          Effect.flatMap(EditionConfig.configName(c.privateKeyFile, Env.privateKeyFile), (field) =>
             Effect.fail(new InvalidConfiguration(Keys.unreadableKeyFile(field, code)))),
         onSuccess: (text) =>
           Effect.succeed(text)
