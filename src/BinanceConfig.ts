@@ -6,135 +6,89 @@
  */
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Schedule from "effect/Schedule"
-import { InvalidConfiguration } from "./BinanceError.js"
+import type { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
 import * as Endpoint from "./internal/core/endpoint.js"
 import * as PlainOptions from "./internal/core/options.js"
-import { version } from "./internal/version.js"
+import * as Api from "./internal/wiring/api/BinanceConfig.js"
 
-/**
- * The Binance environments and their REST base URLs.
- *
- * @since 0.1.0
- * @category Models
- */
-export const environments: typeof PlainOptions.environments = PlainOptions.environments
+// Declared once for both editions in internal/wiring/api/BinanceConfig.ts; here with this edition's version tags.
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export type Environment = PlainOptions.Environment
+export { environments } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * The futures market: `usds-m` (USDⓈ-M, `GET /fapi/v1/pmAccountInfo` on `https://fapi.binance.com`, the
- * default) or `coin-m` (COIN-M, `GET /dapi/v1/pmAccountInfo` on `https://dapi.binance.com`).
- *
+ * @since 0.1.0
+ * @category Models
+ */
+export { type Environment } from "./internal/wiring/api/BinanceConfig.js"
+
+/**
  * @since 0.2.0
  * @category Models
  */
-export type Market = Endpoint.Market
+export { type Market } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * COIN-M's REST base URLs, per environment.
- *
  * @since 0.2.0
  * @category Models
  */
-export const coinmEnvironments: typeof PlainOptions.coinmEnvironments = PlainOptions.coinmEnvironments
+export { coinmEnvironments } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * The default retry policy: exponential backoff from 200 ms, factor 2, each delay capped at 5 s, jittered.
- * `maxRetries` bounds how many times it recurs.
- *
  * @since 0.1.0
  * @category Constructors
  */
-export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.exponential(
-  Duration.millis(PlainOptions.RETRY_BACKOFF.firstDelayMs),
-  PlainOptions.RETRY_BACKOFF.factor
-).pipe(
-  Schedule.union(Schedule.spaced(Duration.millis(PlainOptions.RETRY_BACKOFF.maxDelayMs))),
-  Schedule.jittered
-)
+export { defaultRetrySchedule } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * The resolved settings: the plain ones (`baseUrl`, `recvWindow`, `maxRetries`, `weightLimit`, `userAgent`,
- * `egress`, `market`), `timeout` (of one attempt), `retrySchedule` and `maxRetryAfterWait` (the longest pause
- * worth waiting for).
- *
  * @since 0.1.0
  * @category Models
  */
-export type Service = PlainOptions.ResolvedSettings<Duration.Duration, Schedule.Schedule<unknown, unknown>>
+export { type Service } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * What `layer` and `make` accept: any subset of the settings, plus an `environment` shortcut for `baseUrl`.
- *
  * @since 0.1.0
  * @category Models
  */
-export type Options = PlainOptions.Options<Duration.DurationInput, Schedule.Schedule<unknown, unknown>>
+export { type Options } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 0.1.0
  * @category Constructors
  */
-export const defaultUserAgent: string = PlainOptions.userAgentOf(version)
-
-// This edition's durations and schedules, as the core's rules read them.
-const dialect: PlainOptions.Dialect<Duration.Duration, Duration.DurationInput> = {
-  millis: Duration.millis,
-  decode: (input) => Option.getOrUndefined(Duration.decodeUnknown(input)),
-  toMillis: Duration.toMillis,
-  isSchedule: Schedule.isSchedule
-}
+export { defaultUserAgent } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * The defaults: production, recvWindow 5000, 10 s per attempt, 3 retries, wait at most 10 s for
- * `Retry-After`, 2400 weight per minute.
- *
  * @since 0.1.0
  * @category Constructors
  */
-export const defaults: Service = PlainOptions.resolvedDefaults(defaultUserAgent, defaultRetrySchedule, dialect)
+export { defaults } from "./internal/wiring/api/BinanceConfig.js"
+
+/**
+ * @since 0.1.0
+ * @category Validation
+ */
+export { validateBaseUrl } from "./internal/wiring/api/BinanceConfig.js"
+
+/**
+ * @since 0.1.0
+ * @category Constructors
+ */
+export { make } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 0.1.0
  * @category Context
  */
 export class BinanceConfig extends Context.Reference<BinanceConfig>()("effect-binance-pm/BinanceConfig", {
-  defaultValue: (): Service => defaults
+  defaultValue: (): Api.Service => Api.defaults
 }) {}
-
-/**
- * Validates a base URL: `https:` (or `http:` to a loopback host), an origin only — no path, query,
- * fragment or credentials. Returns the origin without a trailing slash.
- *
- * @since 0.1.0
- * @category Validation
- */
-export const validateBaseUrl = (input: unknown): Either.Either<string, InvalidConfiguration> => {
-  const checked = PlainOptions.checkBaseUrl(input)
-  return typeof checked === "string" ? Either.right(checked) : Either.left(new InvalidConfiguration(checked))
-}
-
-/**
- * Resolves and validates options over the defaults.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const make = (options: Options = {}): Either.Either<Service, InvalidConfiguration> => {
-  const resolved = PlainOptions.resolve(options, defaults, dialect)
-  return "field" in resolved ? Either.left(new InvalidConfiguration(resolved)) : Either.right(resolved)
-}
 
 /**
  * Overrides the defaults. Invalid options fail the layer with `InvalidConfiguration`.
@@ -142,8 +96,8 @@ export const make = (options: Options = {}): Either.Either<Service, InvalidConfi
  * @since 0.1.0
  * @category Layers
  */
-export const layer = (options: Options): Layer.Layer<BinanceConfig, InvalidConfiguration> =>
-  Layer.effect(BinanceConfig, make(options))
+export const layer = (options: Api.Options): Layer.Layer<BinanceConfig, InvalidConfiguration> =>
+  Layer.effect(BinanceConfig, Api.make(options))
 
 /**
  * Reads overrides from `Config` (by default the environment): `BINANCE_ENV`, `BINANCE_BASE_URL`,
@@ -154,14 +108,14 @@ export const layer = (options: Options): Layer.Layer<BinanceConfig, InvalidConfi
  * @category Layers
  */
 export const layerConfig = (
-  configs: Config.Config<Options> = defaultConfigs
+  configs: Config.Config<Api.Options> = defaultConfigs
 ): Layer.Layer<BinanceConfig, InvalidConfiguration> =>
-  Layer.effect(BinanceConfig, Effect.flatMap(Effect.mapError(configs, fromConfigError), (options) => make(options)))
+  Layer.effect(BinanceConfig, Effect.flatMap(Effect.mapError(configs, fromConfigError), (options) => Api.make(options)))
 
 const optional = <A>(config: Config.Config<A>) =>
   Config.map(Config.option(config), (o) => o._tag === "Some" ? o.value : undefined)
 
-const defaultConfigs: Config.Config<Options> = Config.all(PlainOptions.configsOf({
+const defaultConfigs: Config.Config<Api.Options> = Config.all(PlainOptions.configsOf({
   environment: (name) => optional(Config.literal(...PlainOptions.ENVIRONMENTS)(name)),
   text: (name) => optional(Config.string(name)),
   integer: (name) => optional(Config.integer(name)),

@@ -4,94 +4,78 @@
  *
  * @since 0.1.0
  */
-import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
-import * as ConfigProvider from "effect/ConfigProvider"
-import * as ConfigProviderPathPatch from "effect/ConfigProviderPathPatch"
 import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import * as Fs from "node:fs/promises"
-import { InvalidConfiguration } from "./BinanceError.js"
-import { fromConfigError } from "./internal/config.js"
-import type { Refusal } from "./internal/core/endpoint.js"
-import * as Keys from "./internal/core/keys.js"
+import type { InvalidConfiguration } from "./BinanceError.js"
+import * as Api from "./internal/wiring/api/Credentials.js"
+
+// Declared once for both editions in internal/wiring/api/Credentials.ts; here with this edition's version tags.
 
 /**
- * How requests are signed: HMAC-SHA256 (hex), RSA PKCS#1 v1.5 SHA-256 or Ed25519 (both base64).
- *
  * @since 0.1.0
  * @category Models
  */
-export type KeyType = Keys.KeyType
+export { type KeyType } from "./internal/wiring/api/Credentials.js"
 
 /**
- * Checked credentials: `apiKey` (sent as `X-MBX-APIKEY`, redacted), `keyType`, and `sign`.
- *
  * @since 0.1.0
  * @category Models
  */
-export type Service = Keys.Credentials<Redacted.Redacted<string>>
+export { type Service } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export { type Secret } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export { type HmacOptions } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export { type PrivateKeyOptions } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 0.1.0
+ * @category Constructors
+ */
+export { makeHmac } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 0.1.0
+ * @category Constructors
+ */
+export { makePrivateKey } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export { type Configs } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 0.1.0
+ * @category Constructors
+ */
+export { defaultConfigs } from "./internal/wiring/api/Credentials.js"
+
+/**
+ * @since 0.1.0
+ * @category Constructors
+ */
+export { makeConfig } from "./internal/wiring/api/Credentials.js"
 
 /**
  * @since 0.1.0
  * @category Context
  */
-export class Credentials extends Context.Tag("effect-binance-pm/Credentials")<Credentials, Service>() {}
-
-/**
- * A string or a `Redacted` string.
- *
- * @since 0.1.0
- * @category Models
- */
-export type Secret = string | Redacted.Redacted<string>
-
-/**
- * The API key and the HMAC secret, each a string or a `Redacted` string.
- *
- * @since 0.1.0
- * @category Models
- */
-export type HmacOptions = Keys.HmacOptions<Redacted.Redacted<string>>
-
-/**
- * The API key, the PEM private key and its passphrase if it is encrypted, each a string or a `Redacted` string.
- *
- * @since 0.1.0
- * @category Models
- */
-export type PrivateKeyOptions = Keys.PrivateKeyOptions<Redacted.Redacted<string>>
-
-const secrets: Keys.Secrets<Redacted.Redacted<string>> = {
-  reveal: (value) => Redacted.isRedacted(value) ? Redacted.value(value) : value,
-  redact: (text) => Redacted.make(text)
-}
-
-const checked = (made: Service | Refusal): Either.Either<Service, InvalidConfiguration> =>
-  "field" in made ? Either.left(new InvalidConfiguration(made)) : Either.right(made)
-
-/**
- * Builds HMAC-SHA256 credentials.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const makeHmac = (options: HmacOptions): Either.Either<Service, InvalidConfiguration> =>
-  checked(Keys.makeHmac(options, secrets))
-
-/**
- * Builds RSA or Ed25519 credentials from a PEM private key. The key type is read from the parsed key.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Service, InvalidConfiguration> =>
-  checked(Keys.makePrivateKey(options, secrets))
+export class Credentials extends Context.Tag("effect-binance-pm/Credentials")<Credentials, Api.Service>() {}
 
 /**
  * HMAC-SHA256 credentials. Fails with `InvalidConfiguration` when built if the key or secret is unusable.
@@ -99,8 +83,8 @@ export const makePrivateKey = (options: PrivateKeyOptions): Either.Either<Servic
  * @since 0.1.0
  * @category Layers
  */
-export const layerHmac = (options: HmacOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
-  Layer.effect(Credentials, makeHmac(options))
+export const layerHmac = (options: Api.HmacOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
+  Layer.effect(Credentials, Api.makeHmac(options))
 
 /**
  * RSA or Ed25519 credentials from a PEM private key (PKCS#8 or PKCS#1, optionally encrypted). A malformed key
@@ -109,97 +93,8 @@ export const layerHmac = (options: HmacOptions): Layer.Layer<Credentials, Invali
  * @since 0.1.0
  * @category Layers
  */
-export const layerPrivateKey = (options: PrivateKeyOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
-  Layer.effect(Credentials, makePrivateKey(options))
-
-/**
- * Where `layerConfig` reads credentials from: `apiKey`, and `secretKey`, `privateKey`, `privateKeyFile` and
- * `passphrase` (each optional, as `Option`).
- *
- * @since 0.1.0
- * @category Models
- */
-export type Configs = Keys.Configs<
-  Config.Config<Redacted.Redacted<string>>,
-  Config.Config<Option.Option<Redacted.Redacted<string>>>,
-  Config.Config<Option.Option<string>>
->
-
-const Env = Keys.CREDENTIALS_ENV
-
-/**
- * The environment variables: `BINANCE_API_KEY` and exactly one of `BINANCE_SECRET_KEY`,
- * `BINANCE_PRIVATE_KEY` or `BINANCE_PRIVATE_KEY_FILE`, plus `BINANCE_PRIVATE_KEY_PASSPHRASE` if encrypted.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const defaultConfigs: Configs = Keys.configsOf({
-  secret: (name) => Config.redacted(name),
-  optionalSecret: (name) => Config.option(Config.redacted(name)),
-  optionalText: (name) => Config.option(Config.string(name))
-})
-
-// The name a `Config` reads (its path, joined with "_" as the environment provider does), found by running it
-// against a provider that has nothing and records what was asked. Used only to word errors, so that custom
-// names given to `layerConfig` are the ones reported.
-const configName = (config: Config.Config<unknown>, fallback: string): Effect.Effect<string> => {
-  const asked: Array<string> = []
-  const recorder = ConfigProvider.fromFlat(ConfigProvider.makeFlat({
-    load: (path) => {
-      asked.push(path.join("_"))
-      return Effect.fail(ConfigError.MissingData([...path], "not set"))
-    },
-    enumerateChildren: () => Effect.succeed(HashSet.empty()),
-    patch: ConfigProviderPathPatch.empty
-  }))
-  return config.pipe(
-    Effect.withConfigProvider(recorder),
-    Effect.ignore,
-    Effect.map(() => asked[0] ?? fallback)
-  )
-}
-
-/**
- * Reads credentials from `Config` (the environment by default, see `defaultConfigs`). Errors name the
- * variables actually configured: the custom names passed in `configs`, the defaults for the rest.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const makeConfig = (
-  configs: Partial<Configs> = {}
-): Effect.Effect<Service, InvalidConfiguration> =>
-  Effect.gen(function*() {
-    const c = { ...defaultConfigs, ...configs }
-    const read = <A>(config: Config.Config<A>) => Effect.mapError(config, fromConfigError)
-    const apiKey = yield* read(c.apiKey)
-    const secretKey = yield* read(c.secretKey)
-    const privateKey = yield* read(c.privateKey)
-    const privateKeyFile = yield* read(c.privateKeyFile)
-    const passphrase = yield* read(c.passphrase)
-    const given =
-      [Option.isSome(secretKey), Option.isSome(privateKey), Option.isSome(privateKeyFile)].filter(Boolean).length
-    if (given !== 1) {
-      const [secretName, privateKeyName, fileName] = yield* Effect.all([
-        configName(c.secretKey, Env.secretKey),
-        configName(c.privateKey, Env.privateKey),
-        configName(c.privateKeyFile, Env.privateKeyFile)
-      ])
-      return yield* new InvalidConfiguration(Keys.keySourceRefusal(given, [secretName, privateKeyName, fileName]))
-    }
-    if (Option.isSome(secretKey)) return yield* makeHmac({ apiKey, secretKey: secretKey.value })
-    const pem = Option.isSome(privateKey) ? privateKey.value : yield* Effect.tryPromise({
-      try: () => Fs.readFile(Option.getOrThrow(privateKeyFile), "utf8").then(Redacted.make),
-      catch: Keys.errorCode
-    }).pipe(
-      Effect.catchAll((code) =>
-        Effect.flatMap(configName(c.privateKeyFile, Env.privateKeyFile), (field) =>
-          new InvalidConfiguration(Keys.unreadableKeyFile(field, code)))
-      )
-    )
-    return yield* makePrivateKey({ apiKey, privateKey: pem, passphrase: Option.getOrUndefined(passphrase) })
-  })
+export const layerPrivateKey = (options: Api.PrivateKeyOptions): Layer.Layer<Credentials, InvalidConfiguration> =>
+  Layer.effect(Credentials, Api.makePrivateKey(options))
 
 /**
  * Credentials from `Config`; see `makeConfig`.
@@ -208,5 +103,5 @@ export const makeConfig = (
  * @category Layers
  */
 export const layerConfig = (
-  configs: Partial<Configs> = {}
-): Layer.Layer<Credentials, InvalidConfiguration> => Layer.effect(Credentials, makeConfig(configs))
+  configs: Partial<Api.Configs> = {}
+): Layer.Layer<Credentials, InvalidConfiguration> => Layer.effect(Credentials, Api.makeConfig(configs))

@@ -56,6 +56,7 @@ describe("structure", () => {
       "PortfolioMargin.ts",
       "RateLimit.ts",
       "internal/call.ts",
+      "internal/config.ts",
       "internal/dialect.ts",
       "internal/version.ts",
       "internal/watch/metrics.ts",

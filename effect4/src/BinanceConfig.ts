@@ -6,104 +6,82 @@
  */
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Result from "effect/Result"
-import * as Schedule from "effect/Schedule"
-import { InvalidConfiguration } from "./BinanceError.js"
+import type { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
 import * as Endpoint from "./internal/core/endpoint.js"
 import * as PlainOptions from "./internal/core/options.js"
-import { version } from "./internal/version.js"
+import * as Api from "./internal/wiring/api/BinanceConfig.js"
 
-/**
- * The Binance environments and their REST base URLs.
- *
- * @since 1.0.0
- * @category Models
- */
-export const environments: typeof PlainOptions.environments = PlainOptions.environments
+// Declared once for both editions in internal/wiring/api/BinanceConfig.ts; here with this edition's version tags.
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type Environment = PlainOptions.Environment
+export { environments } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * The futures market: `usds-m` (USDⓈ-M, `GET /fapi/v1/pmAccountInfo` on `https://fapi.binance.com`, the
- * default) or `coin-m` (COIN-M, `GET /dapi/v1/pmAccountInfo` on `https://dapi.binance.com`).
- *
  * @since 1.0.0
  * @category Models
  */
-export type Market = Endpoint.Market
+export { type Environment } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * COIN-M's REST base URLs, per environment.
- *
  * @since 1.0.0
  * @category Models
  */
-export const coinmEnvironments: typeof PlainOptions.coinmEnvironments = PlainOptions.coinmEnvironments
+export { type Market } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * The default retry policy: exponential backoff from 200 ms, factor 2, each delay capped at 5 s, jittered.
- * `maxRetries` bounds how many times it recurs.
- *
- * @since 1.0.0
- * @category Constructors
- */
-export const defaultRetrySchedule: Schedule.Schedule<unknown> = Schedule.jittered(
-  // Effect 3's `Schedule.union`: recur while either does, with the smaller delay.
-  Schedule.min([
-    Schedule.exponential(Duration.millis(PlainOptions.RETRY_BACKOFF.firstDelayMs), PlainOptions.RETRY_BACKOFF.factor),
-    Schedule.spaced(Duration.millis(PlainOptions.RETRY_BACKOFF.maxDelayMs))
-  ])
-)
-
-/**
- * The resolved settings: the plain ones (`baseUrl`, `recvWindow`, `maxRetries`, `weightLimit`, `userAgent`,
- * `egress`, `market`), `timeout` (of one attempt), `retrySchedule` and `maxRetryAfterWait` (the longest pause
- * worth waiting for).
- *
  * @since 1.0.0
  * @category Models
  */
-export type Service = PlainOptions.ResolvedSettings<Duration.Duration, Schedule.Schedule<unknown, unknown>>
-
-/**
- * What `layer` and `make` accept: any subset of the settings, plus an `environment` shortcut for `baseUrl`.
- *
- * @since 1.0.0
- * @category Models
- */
-export type Options = PlainOptions.Options<Duration.Input, Schedule.Schedule<unknown, unknown>>
+export { coinmEnvironments } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * @since 1.0.0
  * @category Constructors
  */
-export const defaultUserAgent: string = PlainOptions.userAgentOf(version)
-
-// This edition's durations and schedules, as the core's rules read them.
-const dialect: PlainOptions.Dialect<Duration.Duration, Duration.Input> = {
-  millis: Duration.millis,
-  decode: (input) => Option.getOrUndefined(Duration.fromInput(input)),
-  toMillis: Duration.toMillis,
-  isSchedule: Schedule.isSchedule
-}
+export { defaultRetrySchedule } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
- * The defaults: production, recvWindow 5000, 10 s per attempt, 3 retries, wait at most 10 s for
- * `Retry-After`, 2400 weight per minute.
- *
+ * @since 1.0.0
+ * @category Models
+ */
+export { type Service } from "./internal/wiring/api/BinanceConfig.js"
+
+/**
+ * @since 1.0.0
+ * @category Models
+ */
+export { type Options } from "./internal/wiring/api/BinanceConfig.js"
+
+/**
  * @since 1.0.0
  * @category Constructors
  */
-export const defaults: Service = PlainOptions.resolvedDefaults(defaultUserAgent, defaultRetrySchedule, dialect)
+export { defaultUserAgent } from "./internal/wiring/api/BinanceConfig.js"
+
+/**
+ * @since 1.0.0
+ * @category Constructors
+ */
+export { defaults } from "./internal/wiring/api/BinanceConfig.js"
+
+/**
+ * @since 1.0.0
+ * @category Validation
+ */
+export { validateBaseUrl } from "./internal/wiring/api/BinanceConfig.js"
+
+/**
+ * @since 1.0.0
+ * @category Constructors
+ */
+export { make } from "./internal/wiring/api/BinanceConfig.js"
 
 /**
  * The settings in context; `defaults` when none were provided.
@@ -111,33 +89,10 @@ export const defaults: Service = PlainOptions.resolvedDefaults(defaultUserAgent,
  * @since 1.0.0
  * @category Context
  */
-export const BinanceConfig: Context.Reference<Service> = Context.Reference<Service>(
+export const BinanceConfig: Context.Reference<Api.Service> = Context.Reference<Api.Service>(
   "effect-binance-pm/BinanceConfig",
-  { defaultValue: () => defaults }
+  { defaultValue: () => Api.defaults }
 )
-
-/**
- * Validates a base URL: `https:` (or `http:` to a loopback host), an origin only — no path, query,
- * fragment or credentials. Returns the origin without a trailing slash.
- *
- * @since 1.0.0
- * @category Validation
- */
-export const validateBaseUrl = (input: unknown): Result.Result<string, InvalidConfiguration> => {
-  const checked = PlainOptions.checkBaseUrl(input)
-  return typeof checked === "string" ? Result.succeed(checked) : Result.fail(new InvalidConfiguration(checked))
-}
-
-/**
- * Resolves and validates options over the defaults.
- *
- * @since 1.0.0
- * @category Constructors
- */
-export const make = (options: Options = {}): Result.Result<Service, InvalidConfiguration> => {
-  const resolved = PlainOptions.resolve(options, defaults, dialect)
-  return "field" in resolved ? Result.fail(new InvalidConfiguration(resolved)) : Result.succeed(resolved)
-}
 
 /**
  * Overrides the defaults. Invalid options fail the layer with `InvalidConfiguration`.
@@ -145,8 +100,8 @@ export const make = (options: Options = {}): Result.Result<Service, InvalidConfi
  * @since 1.0.0
  * @category Layers
  */
-export const layer = (options: Options): Layer.Layer<never, InvalidConfiguration> =>
-  Layer.effect(BinanceConfig, Effect.fromResult(make(options)))
+export const layer = (options: Api.Options): Layer.Layer<never, InvalidConfiguration> =>
+  Layer.effect(BinanceConfig, Effect.fromResult(Api.make(options)))
 
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
@@ -159,7 +114,7 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
  * @since 1.0.0
  * @category Constructors
  */
-export const defaultConfigs: Config.Config<Options> = Config.all(PlainOptions.configsOf({
+export const defaultConfigs: Config.Config<Api.Options> = Config.all(PlainOptions.configsOf({
   environment: (name) => optional(Config.Literals(PlainOptions.ENVIRONMENTS, name)),
   text: (name) => optional(Config.String(name)),
   integer: (name) => optional(Config.Int(name)),
@@ -174,10 +129,10 @@ export const defaultConfigs: Config.Config<Options> = Config.all(PlainOptions.co
  * @category Layers
  */
 export const layerConfig = (
-  configs: Config.Config<Options> = defaultConfigs
+  configs: Config.Config<Api.Options> = defaultConfigs
 ): Layer.Layer<never, InvalidConfiguration> =>
   Layer.effect(
     BinanceConfig,
     Effect.flatMap(Effect.mapError(configs, (error) => fromConfigError(error)), (options) =>
-      Effect.fromResult(make(options)))
+      Effect.fromResult(Api.make(options)))
   )

@@ -5,340 +5,112 @@
  *
  * @since 1.0.0
  */
-import * as Predicate from "effect/Predicate"
-import * as Schema from "effect/Schema"
-import * as Errors from "./internal/core/errors.js"
-import { nameAfterTag } from "./internal/errorName.js"
+// Declared once for both editions in internal/wiring/api/BinanceError.ts; here with this edition's version tags.
 
 /**
  * @since 1.0.0
  * @category Type Ids
  */
-export const TypeId: unique symbol = Symbol.for("effect-binance-pm/BinanceError")
+export { TypeId } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * @since 1.0.0
- * @category Type Ids
- */
-export type TypeId = typeof TypeId
-
-/**
- * Whether a value is one of this library's errors.
- *
  * @since 1.0.0
  * @category Guards
  */
-export const isBinanceError = (u: unknown): u is PmAccountInfoError | ClientClosed => Predicate.hasProperty(u, TypeId)
-
-const fields = Errors.fieldsOf({
-  number: Schema.Number,
-  string: Schema.String,
-  boolean: Schema.Boolean,
-  optionalNumber: Schema.optional(Schema.Number),
-  optionalString: Schema.optional(Schema.String)
-})
+export { isBinanceError } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * A call parameter failed validation. Nothing was sent.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidParameters extends Schema.TaggedError<InvalidParameters>("effect-binance-pm/InvalidParameters")(
-  "InvalidParameters",
-  fields.InvalidParameters
-) {
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.InvalidParameters(this)
-  }
-}
+export { InvalidParameters } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * Credentials or configuration are unusable (malformed key, wrong passphrase, bad base URL, …). Raised when
- * a layer is built or a Promise client is created, never in the middle of a call.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidConfiguration
-  extends Schema.TaggedError<InvalidConfiguration>("effect-binance-pm/InvalidConfiguration")(
-    "InvalidConfiguration",
-    fields.InvalidConfiguration
-  )
-{
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.InvalidConfiguration(this)
-  }
-}
+export { InvalidConfiguration } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * Binance -1021: the request timestamp was outside `recvWindow` even after re-synchronising with the server
- * clock once.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidTimestamp extends Schema.TaggedError<InvalidTimestamp>("effect-binance-pm/InvalidTimestamp")(
-  "InvalidTimestamp",
-  fields.InvalidTimestamp
-) {
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.InvalidTimestamp(this)
-  }
-}
+export { InvalidTimestamp } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * Binance -1022: the signature did not verify. Usually the wrong secret or private key for the API key.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class InvalidSignature extends Schema.TaggedError<InvalidSignature>("effect-binance-pm/InvalidSignature")(
-  "InvalidSignature",
-  fields.InvalidSignature
-) {
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.InvalidSignature(this)
-  }
-}
+export { InvalidSignature } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * The API key is missing, invalid, locked, not allowed from this IP, lacks permission, or belongs to another
- * environment (HTTP 401, codes -1002, -1011, -1099, -2008, -2014, -2015, -2017). Never retried.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class Unauthorized
-  extends Schema.TaggedError<Unauthorized>("effect-binance-pm/Unauthorized")("Unauthorized", fields.Unauthorized)
-{
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.Unauthorized(this)
-  }
-}
+export { Unauthorized } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * HTTP 429 / code -1003: the IP's request weight is exhausted. `retryAfterMs` says how long Binance asked us
- * to wait; it is only raised to the caller when that wait is longer than the configured longest wait, or
- * when the retry budget ran out.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class RateLimited
-  extends Schema.TaggedError<RateLimited>("effect-binance-pm/RateLimited")("RateLimited", fields.RateLimited)
-{
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.RateLimited(this)
-  }
-}
+export { RateLimited } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * HTTP 418: the IP is banned for ignoring 429s. Every call fails at once, without touching the network,
- * until the ban ends.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class IpBanned extends Schema.TaggedError<IpBanned>("effect-binance-pm/IpBanned")("IpBanned", fields.IpBanned) {
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.IpBanned(this)
-  }
-}
+export { IpBanned } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * HTTP 403: Binance's web application firewall refused the request — its limits were violated, or the
- * request comes from a blocked network or region. It says nothing about the API key. Never retried: every
- * caller on the IP pauses (1 s, doubling on consecutive 403s up to 5 minutes, reset by a success), and a caller
- * whose wait would exceed `maxRetryAfterWait` fails at once with this error, sending nothing.
- * `retryAfterMs` is the pause in force when the gate refused a request.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class WafBlocked
-  extends Schema.TaggedError<WafBlocked>("effect-binance-pm/WafBlocked")("WafBlocked", fields.WafBlocked)
-{
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.WafBlocked(this)
-  }
-}
+export { WafBlocked } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * The Promise client was closed (`client.close()`): the call was cancelled, or arrived after the close.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class ClientClosed
-  extends Schema.TaggedError<ClientClosed>("effect-binance-pm/ClientClosed")("ClientClosed", fields.ClientClosed)
-{
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.ClientClosed(this)
-  }
-}
+export { ClientClosed } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * A failure on Binance's side: HTTP 5xx, 408, or codes -1000, -1001, -1006, -1007. Retried with backoff
- * (the call is a read-only GET); raised when the retry budget is spent.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class ServerError
-  extends Schema.TaggedError<ServerError>("effect-binance-pm/ServerError")("ServerError", fields.ServerError)
-{
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.ServerError(this)
-  }
-}
+export { ServerError } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * Any other Binance error response (a 4xx with `{code,msg}`, or an unexpected non-2xx status).
- *
  * @since 1.0.0
  * @category Errors
  */
-export class BinanceApiError extends Schema.TaggedError<BinanceApiError>("effect-binance-pm/BinanceApiError")(
-  "BinanceApiError",
-  fields.BinanceApiError
-) {
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.BinanceApiError(this)
-  }
-}
+export { BinanceApiError } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * One attempt took longer than the per-attempt timeout. Retried; raised when the retry budget is spent.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class Timeout extends Schema.TaggedError<Timeout>("effect-binance-pm/Timeout")("Timeout", fields.Timeout) {
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.Timeout(this)
-  }
-}
+export { Timeout } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * The request never got an HTTP response: DNS, connection refused or reset, TLS, a body cut off mid-way.
- * `description` is a sanitised summary of the cause (it never contains the request URL).
- *
  * @since 1.0.0
  * @category Errors
  */
-export class TransportError extends Schema.TaggedError<TransportError>("effect-binance-pm/TransportError")(
-  "TransportError",
-  fields.TransportError
-) {
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.TransportError(this)
-  }
-}
+export { TransportError } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * A 2xx response whose body is not the documented shape (not JSON, a missing or non-decimal amount, another
- * asset than requested). `excerpt` is a short, secret-free piece of the body.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class ResponseDecodeError
-  extends Schema.TaggedError<ResponseDecodeError>("effect-binance-pm/ResponseDecodeError")(
-    "ResponseDecodeError",
-    fields.ResponseDecodeError
-  )
-{
-  /** @since 1.0.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 1.0.0 */
-  override get message(): string {
-    return Errors.messages.ResponseDecodeError(this)
-  }
-}
-
-// What one call can fail with, written once for the type and the schema.
-const pmAccountInfoErrors = [
-  InvalidParameters,
-  InvalidConfiguration,
-  InvalidTimestamp,
-  InvalidSignature,
-  Unauthorized,
-  RateLimited,
-  IpBanned,
-  WafBlocked,
-  ServerError,
-  BinanceApiError,
-  Timeout,
-  TransportError,
-  ResponseDecodeError
-] as const
-
-// Name = tag, and printed as an `Error`, as in 0.x.
-nameAfterTag([...pmAccountInfoErrors, ClientClosed])
+export { ResponseDecodeError } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * Everything `PortfolioMargin.pmAccountInfo` can fail with: `InvalidParameters`, `InvalidConfiguration`,
- * `InvalidTimestamp`, `InvalidSignature`, `Unauthorized`, `RateLimited`, `IpBanned`, `WafBlocked`, `ServerError`,
- * `BinanceApiError`, `Timeout`, `TransportError` or `ResponseDecodeError`.
- *
  * @since 1.0.0
  * @category Errors
  */
-export type PmAccountInfoError = InstanceType<(typeof pmAccountInfoErrors)[number]>
+export { PmAccountInfoError } from "./internal/wiring/api/BinanceError.js"
 
 /**
- * A schema for the whole union, for callers that persist or send errors across process boundaries.
- *
- * @since 1.0.0
- * @category Schemas
- */
-export const PmAccountInfoError: Schema.Union<typeof pmAccountInfoErrors> = Schema.Union(pmAccountInfoErrors)
-
-/**
- * Errors that one more attempt may cure: transport failures, attempt timeouts and Binance server errors.
- * Rate limiting is retried separately, only when the wait Binance asked for is acceptable.
- *
  * @since 1.0.0
  * @category Guards
  */
-export const isTransient = (error: PmAccountInfoError): boolean => Errors.isTransientTag(error._tag)
+export { isTransient } from "./internal/wiring/api/BinanceError.js"

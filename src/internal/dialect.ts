@@ -13,10 +13,11 @@ import type * as Socket from "@effect/platform/Socket"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -29,7 +30,10 @@ import * as LogLevel from "effect/LogLevel"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
+import type * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 import * as Scope from "effect/Scope"
 import type * as RateLimit from "../RateLimit.js"
 import type * as Args from "./core/cli/args.js"
@@ -141,7 +145,7 @@ export const transportError = (
 ): HttpClientError.HttpClientError =>
   new HttpClientError.RequestError({ request, reason: "Transport", cause, description })
 
-/** What a validation gives: its value, or its error (Effect 3's `Either`). @internal */
+/** What a validation gives: its value, or its error (Effect 3's `Either`). Public: public declarations name it. */
 export type Result<A, E> = Either.Either<A, E>
 
 /** The value, or throws `onFailure(error)`. @internal */
@@ -223,3 +227,41 @@ export const scheduleStep = (
   schedule: Schedule.Schedule<unknown, unknown>
 ): Effect.Effect<(input: unknown) => Effect.Effect<unknown, unknown>> =>
   Effect.map(Schedule.driver(schedule), (driver) => (input: unknown) => driver.next(input))
+
+/** A successful validation. @internal */
+export const resultSucceed = <A, E = never>(value: A): Result<A, E> => Either.right(value)
+
+/** A failed validation. @internal */
+export const resultFail = <E, A = never>(error: E): Result<A, E> => Either.left(error)
+
+/**
+ * Has each error class named after its tag and printed as an `Error`: Effect 3's `Schema.TaggedError` already
+ * is (the Effect 4 edition's is not). @internal
+ */
+export const nameAfterTag = (_classes: ReadonlyArray<{ readonly prototype: object }>): void => {}
+
+/** The schema of a value that is any of `members`' (Effect 3 spreads them). @internal */
+export const schemaUnion = <const Members extends SchemaAST.Members<Schema.Schema.All>>(
+  members: Members
+): Schema.Union<[...Members]> => Schema.Union(...members) as Schema.Union<[...Members]>
+
+/** What a duration may be given as. Public: public declarations name it. */
+export type DurationInput = Duration.DurationInput
+
+/** The duration `input` names, if any (never a throw). @internal */
+export const durationFromInput: (input: DurationInput) => Option.Option<Duration.Duration> = Duration.decodeUnknown
+
+/** Recurs while either schedule does, with the smaller delay. @internal */
+export const scheduleUnion = (
+  self: Schedule.Schedule<unknown>,
+  that: Schedule.Schedule<unknown>
+): Schedule.Schedule<unknown> => Schedule.union(self, that)
+
+/** The secret string variable `name`. @internal */
+export const configRedacted = (name: string): Config.Config<Redacted.Redacted<string>> => Config.redacted(name)
+
+/** The string variable `name`. @internal */
+export const configString = (name: string): Config.Config<string> => Config.string(name)
+
+/** A validation as an effect (Effect 3's `Either` already is one). @internal */
+export const fromResult = <A, E>(result: Result<A, E>): Effect.Effect<A, E> => result

@@ -1,4 +1,6 @@
 import type * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
 import type * as SchemaIssue from "effect/SchemaIssue"
 import { InvalidConfiguration } from "../BinanceError.js"
 
@@ -44,3 +46,31 @@ export const fromConfigError = (error: Config.ConfigError, fallback = "config"):
   const field = leaf.path.length > 0 ? leaf.path.map(String).join("_") : fallback
   return new InvalidConfiguration({ field, reason: leaf.missing ? "is not set" : "is invalid" })
 }
+
+/**
+ * The name a `Config` reads (its path, joined with "_" as the environment provider does), found by parsing it
+ * against a provider that has nothing and records what was asked. Used only to word errors, so that custom
+ * names given to `layerConfig` are the ones reported.
+ *
+ * @internal
+ */
+export const configName = (config: Config.Config<unknown>, fallback: string): Effect.Effect<string> => {
+  const asked: Array<string> = []
+  const recorder = ConfigProvider.make((path) => {
+    asked.push(path.map(String).join("_"))
+    return Effect.succeed(undefined)
+  })
+  return config.parse(recorder).pipe(Effect.ignore, Effect.map(() => asked[0] ?? fallback))
+}
+
+/**
+ * A config's value, or its error as `InvalidConfiguration`, blaming `name` (or the variable `config` reads) when
+ * the error names no variable.
+ *
+ * @internal
+ */
+export const readConfig = <A>(config: Config.Config<A>, name: string): Effect.Effect<A, InvalidConfiguration> =>
+  Effect.catch(
+    config,
+    (error) => Effect.flatMap(configName(config, name), (fallback) => Effect.fail(fromConfigError(error, fallback)))
+  )

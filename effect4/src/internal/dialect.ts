@@ -8,10 +8,11 @@
 import * as BigDecimal from "effect/BigDecimal"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
@@ -28,13 +29,16 @@ import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
+import type * as Redacted from "effect/Redacted"
 import * as References from "effect/References"
 import * as Result_ from "effect/Result"
 import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import type * as Socket from "effect/socket/Socket"
 import type * as RateLimit from "../RateLimit.js"
 import type * as Args from "./core/cli/args.js"
+import * as ErrorName from "./errorName.js"
 import * as Metrics from "./metrics.js"
 import type { PlainGate } from "./wiring/rateLimit.js"
 
@@ -145,7 +149,7 @@ export const transportError = (
     reason: new HttpClientError.TransportError({ request, cause, description })
   })
 
-/** What a validation gives: its value, or its error (Effect 4's `Result`). @internal */
+/** What a validation gives: its value, or its error (Effect 4's `Result`). Public: public declarations name it. */
 export type Result<A, E> = Result_.Result<A, E>
 
 /** The value, or throws `onFailure(error)`. @internal */
@@ -232,3 +236,41 @@ export const checked = { disableChecks: true } as const
 export const scheduleStep = (
   schedule: Schedule.Schedule<unknown, unknown>
 ): Effect.Effect<(input: unknown) => Effect.Effect<unknown, unknown>> => Schedule.toStepWithSleep(schedule)
+
+/** A successful validation. @internal */
+export const resultSucceed = <A, E = never>(value: A): Result<A, E> => Result_.succeed(value)
+
+/** A failed validation. @internal */
+export const resultFail = <E, A = never>(error: E): Result<A, E> => Result_.fail(error)
+
+/**
+ * Has each error class named after its tag and printed as an `Error` (see `./errorName.ts`): Effect 4's
+ * `Schema.TaggedError` is named after its identifier and printed through `toJSON`. @internal
+ */
+export const nameAfterTag: (classes: ReadonlyArray<{ readonly prototype: object }>) => void = ErrorName.nameAfterTag
+
+/** The schema of a value that is any of `members`'. @internal */
+export const schemaUnion = <const Members extends ReadonlyArray<Schema.Constraint>>(
+  members: Members
+): Schema.Union<Members> => Schema.Union(members)
+
+/** What a duration may be given as. Public: public declarations name it. */
+export type DurationInput = Duration.Input
+
+/** The duration `input` names, if any (never a throw). @internal */
+export const durationFromInput: (input: DurationInput) => Option.Option<Duration.Duration> = Duration.fromInput
+
+/** Recurs while either schedule does, with the smaller delay. @internal */
+export const scheduleUnion = (
+  self: Schedule.Schedule<unknown>,
+  that: Schedule.Schedule<unknown>
+): Schedule.Schedule<unknown> => Schedule.min([self, that])
+
+/** The secret string variable `name`. @internal */
+export const configRedacted = (name: string): Config.Config<Redacted.Redacted<string>> => Config.Redacted(name)
+
+/** The string variable `name`. @internal */
+export const configString = (name: string): Config.Config<string> => Config.String(name)
+
+/** A validation as an effect. @internal */
+export const fromResult = <A, E>(result: Result<A, E>): Effect.Effect<A, E> => Effect.fromResult(result)

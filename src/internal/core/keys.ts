@@ -3,6 +3,7 @@
  * No Effect here: both editions build their credentials with these, and hold the results in `Redacted`.
  */
 import * as Crypto from "node:crypto"
+import * as Fs from "node:fs/promises"
 import type { Refusal } from "./endpoint.js"
 
 /** How requests are signed: HMAC-SHA256 (hex), RSA PKCS#1 v1.5 SHA-256 or Ed25519 (both base64, URL-encoded). */
@@ -223,3 +224,6 @@ export const makePrivateKey = <Secret>(
       : revealText("passphrase", fields.passphrase, secrets)
     return typeof passphrase === "object" ? passphrase : privateKeySigner(pem, passphrase)
   })
+
+/** The text of a key file (a failure's code is `errorCode`'s). */
+export const readKeyFile = (path: string): Promise<string> => Fs.readFile(path, "utf8")
