@@ -24,6 +24,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
+import type * as Metric from "effect/Metric"
 import type * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
@@ -31,18 +32,22 @@ import * as References from "effect/References"
 import * as Result_ from "effect/Result"
 import * as Scope from "effect/Scope"
 import type * as Socket from "effect/socket/Socket"
+import * as Stream from "effect/Stream"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 import type * as RateLimit from "../RateLimit.js"
+import type { SnapshotRef } from "../Watch.js"
 import type * as Args from "./core/cli/args.js"
+import type * as DriverRules from "./core/watch/driver.js"
 import * as Metrics from "./metrics.js"
 import type { PlainGate } from "./wiring/rateLimit.js"
 
-/** @internal */
+/** The platform's client (public: the shared public declarations name it, `Watch.Requirements` say). */
 export { HttpClient } from "effect/http/HttpClient"
 
 /** A fiber forked by the wiring (`FiberSet.run`'s). @internal */
 export type RunningFiber<A, E = never> = Fiber.Fiber<A, E>
 
-/** What `PubSub.subscribe` gives. @internal */
+/** What `PubSub.subscribe` gives (public: `Watch.Watcher` names it). */
 export type Subscription<A> = PubSub.Subscription<A>
 
 /** @internal */
@@ -219,3 +224,27 @@ export const withPlainGate = (service: RateLimit.Service, _plain: PlainGate): Ra
 /** Runs `self` in a fiber of its own, outliving its parent. @internal */
 export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
   Effect.forkDetach(self)
+
+/** A watcher's `snapshot`: this edition's `Watch.SnapshotRef` (public: `Watch.Watcher` names it). */
+export type SnapshotView = SnapshotRef
+
+/** The watcher's snapshot as its users see it: the ref's `get` and `changes`. @internal */
+export const snapshotView = (ref: SubscriptionRef.SubscriptionRef<DriverRules.Snapshot>): SnapshotView => ({
+  get: SubscriptionRef.get(ref),
+  changes: SubscriptionRef.changes(ref)
+})
+
+/** A counter metric (public: the public modules' metrics are typed with it). */
+export type Counter<In extends number | bigint> = Metric.Counter<In>
+
+/** A gauge metric (public: the public modules' metrics are typed with it). */
+export type Gauge<In extends number | bigint> = Metric.Gauge<In>
+
+/** A stream of the stream `effect` makes, the resources `effect` acquires held until that stream ends. @internal */
+export const unwrapScoped = <A, E2, R2, E, R>(
+  effect: Effect.Effect<Stream.Stream<A, E2, R2>, E, R>
+): Stream.Stream<A, E | E2, R2 | Exclude<R, Scope.Scope>> => Stream.unwrap(effect)
+
+/** What a subscription receives, as a stream. @internal */
+export const streamFromSubscription = <A>(subscription: Subscription<A>): Stream.Stream<A> =>
+  Stream.fromSubscription(subscription)
