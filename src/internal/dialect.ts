@@ -13,7 +13,7 @@ import type * as Socket from "@effect/platform/Socket"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -235,3 +235,14 @@ export const unwrapScoped = <A, E2, R2, E, R>(
 /** What a subscription receives, as a stream. @internal */
 export const streamFromSubscription = <A>(subscription: Subscription<A>): Stream.Stream<A> =>
   Stream.fromQueue(subscription)
+
+/** A duration as the public functions take it (public: `FakeBinance.Fault` names it). */
+export type DurationInput = Duration.DurationInput
+
+/**
+ * A service's class, the same spelling in both editions: `class X extends ServiceClass<X, Shape>()(key) {}`
+ * (Effect 3's `Context.Tag(key)<X, Shape>()`). @internal
+ */
+export const ServiceClass =
+  <Self, Shape>() => <const Key extends string>(key: Key): Context.TagClass<Self, Key, Shape> =>
+    Context.Tag(key)<Self, Shape>()

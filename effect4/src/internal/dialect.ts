@@ -248,3 +248,14 @@ export const unwrapScoped = <A, E2, R2, E, R>(
 /** What a subscription receives, as a stream. @internal */
 export const streamFromSubscription = <A>(subscription: Subscription<A>): Stream.Stream<A> =>
   Stream.fromSubscription(subscription)
+
+/** A duration as the public functions take it (public: `FakeBinance.Fault` names it). */
+export type DurationInput = Duration.Input
+
+/**
+ * A service's class, the same spelling in both editions: `class X extends ServiceClass<X, Shape>()(key) {}`
+ * (Effect 4's `Context.Service<X, Shape>()(key)`). @internal
+ */
+export const ServiceClass =
+  <Self, Shape>() => <const Key extends string>(key: Key): Context.ServiceClass<Self, Key, Shape> =>
+    Context.Service<Self, Shape>()(key)
