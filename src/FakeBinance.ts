@@ -11,16 +11,9 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Socket from "@effect/platform/Socket"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Redacted from "effect/Redacted"
-import type * as Scope from "effect/Scope"
-import * as Model from "./internal/core/fake/model.js"
-import * as client from "./internal/wiring/fake/client.js"
-import * as internalError from "./internal/wiring/fake/error.js"
-import * as server from "./internal/wiring/fake/server.js"
+import type * as Model from "./internal/core/fake/model.js"
+import { FakeBinance, type FakeBinanceError } from "./internal/wiring/api/FakeBinance.js"
 import * as wiring from "./internal/wiring/fake/service.js"
 import type * as RateLimit from "./RateLimit.js"
 
@@ -28,15 +21,7 @@ import type * as RateLimit from "./RateLimit.js"
  * @since 0.1.0
  * @category Errors
  */
-export const FakeBinanceError: typeof internalError.FakeBinanceError = internalError.FakeBinanceError
-
-/**
- * Raised for bad options or scripting calls (unknown API key, unreadable key, rate outside 0..1, ...).
- *
- * @since 0.1.0
- * @category Errors
- */
-export type FakeBinanceError = internalError.FakeBinanceError
+export { FakeBinanceError } from "./internal/wiring/api/FakeBinance.js"
 
 /**
  * The fake's plain shapes, shared by both editions (each documented where it is declared): `Options` and
@@ -60,67 +45,40 @@ export type {
 } from "./internal/core/fake/model.js"
 
 /**
- * A scripted misbehaviour of the network, the CDN or the exchange. Build them with {@link Fault}.
- *
  * @since 0.1.0
  * @category Faults
  */
-export type Fault = Model.Fault
+export { Fault } from "./internal/wiring/api/FakeBinance.js"
 
 /**
- * Fault constructors. "Edge" faults answer before the exchange sees the request (no weight, no checks);
- * `delay` and `truncate` let the exchange process the request, then slow down or cut the answer.
- *
- * @since 0.1.0
- * @category Faults
- */
-export const Fault: Model.Builders<Duration.DurationInput> = Model.buildersFor(Duration.toMillis)
-
-/**
- * One line of the request log. Secrets stay out of it: the signature value in `query` and the
- * `x-mbx-apikey` header read `<redacted>`; the originals are kept in `Redacted` fields.
- *
  * @since 0.1.0
  * @category Models
  */
-export type LogEntry = Model.LogEntry<Redacted.Redacted<string>>
+export type { LogEntry } from "./internal/wiring/api/FakeBinance.js"
 
 /**
- * The fake exchange: `handle`, and the scripting calls (documented on `ServiceShape`, shared by both editions).
- *
  * @since 0.1.0
  * @category Models
  */
-export type Service = Model.ServiceShape<
-  Effect.Effect<void, FakeBinanceError>,
-  Effect.Effect<void>,
-  Effect.Effect<ReadonlyArray<LogEntry>>,
-  Effect.Effect<number>,
-  Effect.Effect<Model.FakeResponse>
->
+export type { Service } from "./internal/wiring/api/FakeBinance.js"
 
 /**
  * @since 0.1.0
  * @category Context
  */
-export class FakeBinance extends Context.Tag("effect-binance-pm/FakeBinance")<FakeBinance, Service>() {}
+export { FakeBinance } from "./internal/wiring/api/FakeBinance.js"
 
 /**
- * Builds a fake exchange. Time comes from the ambient `Clock` of whoever calls it.
- *
  * @since 0.1.0
  * @category Constructors
  */
-export const make = (options?: Model.Options): Effect.Effect<Service, FakeBinanceError> => wiring.make(options ?? {})
+export { make } from "./internal/wiring/api/FakeBinance.js"
 
 /**
- * An `HttpClient` that sends every request to `fake` in memory, whatever the host. A `Reset` fails
- * with a `RequestError` (reason `"Transport"`); a `Truncate` body errors half-way when read.
- *
  * @since 0.1.0
  * @category Constructors
  */
-export const httpClient: (fake: Service) => HttpClient.HttpClient = client.make
+export { httpClient } from "./internal/wiring/api/FakeBinance.js"
 
 /**
  * The in-memory fake: an `HttpClient` wired to a new exchange, the `FakeBinance` service, a fresh `RateLimit` gate
@@ -139,55 +97,31 @@ export const layer = (
 > => Layer.scopedContext(wiring.inMemory(FakeBinance, options ?? {}))
 
 /**
- * The same exchange on a loopback HTTP server (`127.0.0.1`, a free port), on the real clock.
- * Closing the scope closes the server and every connection.
- *
  * @since 0.1.0
  * @category Constructors
  */
-export const serve = (
-  options?: Model.ServeOptions
-): Effect.Effect<{ readonly baseUrl: string; readonly fake: Service }, FakeBinanceError, Scope.Scope> =>
-  server.serve(options ?? {})
+export { serve } from "./internal/wiring/api/FakeBinance.js"
 
 /**
- * A served fake, started from Promise code: its `baseUrl`, the `fake` to script (its calls are effects), and
- * `close()`, which stops the server and closes every connection.
- *
  * @since 0.2.0
  * @category Models
  */
-export interface Started {
-  readonly baseUrl: string
-  readonly fake: Service
-  readonly close: () => Promise<void>
-}
+export type { Started } from "./internal/wiring/api/FakeBinance.js"
 
 /**
- * {@link serve} for Promise code and test runners that are not Effect's (vitest, jest, node:test): the same
- * options, resolved once the server listens on loopback. Call `close()` when done (in `afterAll`, say); it
- * leaves no socket open. Rejects with `FakeBinanceError` for bad options.
- *
  * @since 0.2.0
  * @category Constructors
  */
-export const start = (options?: Model.ServeOptions): Promise<Started> => server.start(options ?? {})
+export { start } from "./internal/wiring/api/FakeBinance.js"
 
 /**
- * {@link serve} as a layer; read `baseUrl` from the service.
- *
  * @since 0.1.0
  * @category Layers
  */
-export const layerServer = (
-  options?: Model.ServeOptions
-): Layer.Layer<FakeBinance, FakeBinanceError> => wiring.layerServer(FakeBinance, options ?? {})
+export { layerServer } from "./internal/wiring/api/FakeBinance.js"
 
 /**
- * Runs one request through the exchange in context.
- *
  * @since 0.1.0
  * @category Accessors
  */
-export const handle = (request: Model.FakeRequest): Effect.Effect<Model.FakeResponse, never, FakeBinance> =>
-  wiring.handle(FakeBinance, request)
+export { handle } from "./internal/wiring/api/FakeBinance.js"

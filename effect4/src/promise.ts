@@ -4,10 +4,6 @@
  *
  * @since 1.0.0
  */
-import { type ClientClosed, isBinanceError, type PmAccountInfoError } from "./BinanceError.js"
-import * as Api from "./internal/core/promiseApi.js"
-import type * as Events from "./internal/core/watch/events.js"
-import * as PromiseWire from "./internal/wiring/promise.js"
 
 /**
  * The Promise API's shapes: `createClient`'s options, a `Client`, a call's options, and what a call resolves.
@@ -24,37 +20,28 @@ export type {
 } from "./internal/core/promiseApi.js"
 
 /**
- * A client: `pmAccountInfo`, `pmAccountInfoResult`, `watch` and `close` (which closes its watchers too).
- *
  * @since 1.0.0
  * @category Models
  */
-export type Client = Api.Client<PmAccountInfoError>
+export type { Client } from "./internal/wiring/api/promise.js"
 
 /**
- * A running watcher of the Promise API.
- *
  * @since 1.0.0
  * @category Models
  */
-export type Watcher = Api.Watcher<PmAccountInfoError>
+export type { Watcher } from "./internal/wiring/api/promise.js"
 
 /**
- * What a watcher tells: an asset's figures (`asset`), the account's (`account`), a risk level change (`risk`),
- * the stream going up or down (`stream`), or a failed read (`read-failed`, with its typed `error`).
- *
  * @since 1.0.0
  * @category Models
  */
-export type WatchEvent = Events.WatchEvent<PmAccountInfoError>
+export type { WatchEvent } from "./internal/wiring/api/promise.js"
 
 /**
- * One asset's figures as `pmAccountInfo` answered them; `at` is when the answer arrived (epoch ms).
- *
  * @since 1.0.0
  * @category Models
  */
-export type AssetEvent = Events.AssetEvent
+export type { AssetEvent } from "./internal/wiring/api/promise.js"
 
 /**
  * The rejection when a call's `signal` is aborted.
@@ -65,29 +52,19 @@ export type AssetEvent = Events.AssetEvent
 export { AbortError } from "./internal/core/promiseApi.js"
 
 /**
- * What `pmAccountInfo` rejects with (and `createClient` throws): one of the library's tagged errors, or
- * `AbortError`.
- *
  * @since 1.0.0
  * @category Errors
  */
-export type ClientError = PmAccountInfoError | ClientClosed | Api.AbortError
+export type { ClientError } from "./internal/wiring/api/promise.js"
 
 /**
- * Narrows a caught value to a `ClientError`, to read its `_tag` (and `status`, `code`, `retryAfterMs` where
- * they apply).
- *
  * @since 1.0.0
  * @category Errors
  */
-export const isClientError: (u: unknown) => u is ClientError = Api.isClientError(isBinanceError)
+export { isClientError } from "./internal/wiring/api/promise.js"
 
 /**
- * Creates a client. Throws `InvalidConfiguration` (an `Error` with `_tag`) synchronously for bad options.
- * Each client has its own clock offset and sockets; every client of the process shares one rate-limit budget
- * per base URL (Binance limits per IP), unless it names another `egress`. Create one per API key and reuse it.
- *
  * @since 1.0.0
  * @category Constructors
  */
-export const createClient: (options: Api.ClientOptions) => Client = PromiseWire.createClient
+export { createClient } from "./internal/wiring/api/promise.js"

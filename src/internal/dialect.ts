@@ -15,7 +15,7 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -28,6 +28,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
+import type * as Metric from "effect/Metric"
 import type * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import type * as Redacted from "effect/Redacted"
@@ -35,19 +36,23 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type * as Subscribable from "effect/Subscribable"
+import type * as SubscriptionRef from "effect/SubscriptionRef"
 import type * as RateLimit from "../RateLimit.js"
 import type * as Args from "./core/cli/args.js"
+import type * as DriverRules from "./core/watch/driver.js"
 import * as Direct from "./direct.js"
 import * as Metrics from "./metrics.js"
 import type { PlainGate } from "./wiring/rateLimit.js"
 
-/** @internal */
+/** The platform's client (public: the shared public declarations name it, `Watch.Requirements` say). */
 export { HttpClient } from "@effect/platform/HttpClient"
 
 /** A fiber forked by the wiring (`FiberSet.run`'s). @internal */
 export type RunningFiber<A, E = never> = Fiber.RuntimeFiber<A, E>
 
-/** What `PubSub.subscribe` gives. @internal */
+/** What `PubSub.subscribe` gives (public: `Watch.Watcher` names it). */
 export type Subscription<A> = Queue.Dequeue<A>
 
 /** @internal */
@@ -265,3 +270,32 @@ export const configString = (name: string): Config.Config<string> => Config.stri
 
 /** A validation as an effect (Effect 3's `Either` already is one). @internal */
 export const fromResult = <A, E>(result: Result<A, E>): Effect.Effect<A, E> => result
+
+/** A watcher's `snapshot`: the latest snapshot, and its changes (public: `Watch.Watcher` names it). */
+export type SnapshotView = Subscribable.Subscribable<DriverRules.Snapshot>
+
+/** The watcher's snapshot as its users see it: Effect 3's `SubscriptionRef` is already `Subscribable`. @internal */
+export const snapshotView = (ref: SubscriptionRef.SubscriptionRef<DriverRules.Snapshot>): SnapshotView => ref
+
+/** A counter metric (public: the public modules' metrics are typed with it). */
+export type Counter<In extends number | bigint> = Metric.Metric.Counter<In>
+
+/** A gauge metric (public: the public modules' metrics are typed with it). */
+export type Gauge<In extends number | bigint> = Metric.Metric.Gauge<In>
+
+/** A stream of the stream `effect` makes, the resources `effect` acquires held until that stream ends. @internal */
+export const unwrapScoped = <A, E2, R2, E, R>(
+  effect: Effect.Effect<Stream.Stream<A, E2, R2>, E, R>
+): Stream.Stream<A, E | E2, R2 | Exclude<R, Scope.Scope>> => Stream.unwrapScoped(effect)
+
+/** What a subscription receives, as a stream. @internal */
+export const streamFromSubscription = <A>(subscription: Subscription<A>): Stream.Stream<A> =>
+  Stream.fromQueue(subscription)
+
+/**
+ * A service's class, the same spelling in both editions: `class X extends ServiceClass<X, Shape>()(key) {}`
+ * (Effect 3's `Context.Tag(key)<X, Shape>()`). @internal
+ */
+export const ServiceClass =
+  <Self, Shape>() => <const Key extends string>(key: Key): Context.TagClass<Self, Key, Shape> =>
+    Context.Tag(key)<Self, Shape>()

@@ -26,6 +26,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
+import type * as Metric from "effect/Metric"
 import type * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
@@ -36,19 +37,23 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import type * as Socket from "effect/socket/Socket"
+import * as Stream from "effect/Stream"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 import type * as RateLimit from "../RateLimit.js"
+import type { SnapshotRef } from "../Watch.js"
 import type * as Args from "./core/cli/args.js"
+import type * as DriverRules from "./core/watch/driver.js"
 import * as ErrorName from "./errorName.js"
 import * as Metrics from "./metrics.js"
 import type { PlainGate } from "./wiring/rateLimit.js"
 
-/** @internal */
+/** The platform's client (public: the shared public declarations name it, `Watch.Requirements` say). */
 export { HttpClient } from "effect/http/HttpClient"
 
 /** A fiber forked by the wiring (`FiberSet.run`'s). @internal */
 export type RunningFiber<A, E = never> = Fiber.Fiber<A, E>
 
-/** What `PubSub.subscribe` gives. @internal */
+/** What `PubSub.subscribe` gives (public: `Watch.Watcher` names it). */
 export type Subscription<A> = PubSub.Subscription<A>
 
 /** @internal */
@@ -274,3 +279,35 @@ export const configString = (name: string): Config.Config<string> => Config.Stri
 
 /** A validation as an effect. @internal */
 export const fromResult = <A, E>(result: Result<A, E>): Effect.Effect<A, E> => Effect.fromResult(result)
+
+/** A watcher's `snapshot`: this edition's `Watch.SnapshotRef` (public: `Watch.Watcher` names it). */
+export type SnapshotView = SnapshotRef
+
+/** The watcher's snapshot as its users see it: the ref's `get` and `changes`. @internal */
+export const snapshotView = (ref: SubscriptionRef.SubscriptionRef<DriverRules.Snapshot>): SnapshotView => ({
+  get: SubscriptionRef.get(ref),
+  changes: SubscriptionRef.changes(ref)
+})
+
+/** A counter metric (public: the public modules' metrics are typed with it). */
+export type Counter<In extends number | bigint> = Metric.Counter<In>
+
+/** A gauge metric (public: the public modules' metrics are typed with it). */
+export type Gauge<In extends number | bigint> = Metric.Gauge<In>
+
+/** A stream of the stream `effect` makes, the resources `effect` acquires held until that stream ends. @internal */
+export const unwrapScoped = <A, E2, R2, E, R>(
+  effect: Effect.Effect<Stream.Stream<A, E2, R2>, E, R>
+): Stream.Stream<A, E | E2, R2 | Exclude<R, Scope.Scope>> => Stream.unwrap(effect)
+
+/** What a subscription receives, as a stream. @internal */
+export const streamFromSubscription = <A>(subscription: Subscription<A>): Stream.Stream<A> =>
+  Stream.fromSubscription(subscription)
+
+/**
+ * A service's class, the same spelling in both editions: `class X extends ServiceClass<X, Shape>()(key) {}`
+ * (Effect 4's `Context.Service<X, Shape>()(key)`). @internal
+ */
+export const ServiceClass =
+  <Self, Shape>() => <const Key extends string>(key: Key): Context.ServiceClass<Self, Key, Shape> =>
+    Context.Service<Self, Shape>()(key)

@@ -1,5 +1,5 @@
 /**
- * The Promise API's client (`createClient` in each edition's `promise.ts`) on the core's adapter
+ * The Promise API's client (`createClient`, declared in `./api/promise.ts`) on the core's adapter
  * (`../core/promiseClient.ts`): its runtime (the services, the process-wide gate, in `stateDir` too if given, and
  * its sockets), a call forked on it per `pmAccountInfo`, and the watchers (`./watch/promise.ts`).
  */

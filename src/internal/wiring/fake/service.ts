@@ -1,6 +1,6 @@
 /**
- * The bodies of the public `FakeBinance` module's constructors, layers and accessor. Each edition declares the
- * module's tag (`Context.Tag` in Effect 3, `Context.Service` in Effect 4) and hands it in.
+ * The bodies of the public `FakeBinance` module's constructors, layers and accessor. Its tag is declared once in
+ * `../api/FakeBinance.ts` (through the dialect's `ServiceClass`) and handed in.
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
