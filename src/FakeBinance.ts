@@ -54,13 +54,13 @@ export { Fault } from "./internal/wiring/api/FakeBinance.js"
  * @since 0.1.0
  * @category Models
  */
-export type { LogEntry } from "./internal/wiring/api/FakeBinance.js"
+export { type LogEntry } from "./internal/wiring/api/FakeBinance.js"
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export type { Service } from "./internal/wiring/api/FakeBinance.js"
+export { type Service } from "./internal/wiring/api/FakeBinance.js"
 
 /**
  * @since 0.1.0
@@ -106,7 +106,7 @@ export { serve } from "./internal/wiring/api/FakeBinance.js"
  * @since 0.2.0
  * @category Models
  */
-export type { Started } from "./internal/wiring/api/FakeBinance.js"
+export { type Started } from "./internal/wiring/api/FakeBinance.js"
 
 /**
  * @since 0.2.0

@@ -59,7 +59,7 @@ export { PmAccountInfo } from "./internal/wiring/api/PortfolioMargin.js"
  * @since 0.1.0
  * @category Models
  */
-export type { PmAccountInfoParams, PmAccountInfoResult } from "./internal/wiring/api/PortfolioMargin.js"
+export { type PmAccountInfoParams, type PmAccountInfoResult } from "./internal/wiring/api/PortfolioMargin.js"
 
 /**
  * The request weight of `GET /fapi/v1/pmAccountInfo`.

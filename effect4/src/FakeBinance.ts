@@ -53,13 +53,13 @@ export { Fault } from "./internal/wiring/api/FakeBinance.js"
  * @since 1.0.0
  * @category Models
  */
-export type { LogEntry } from "./internal/wiring/api/FakeBinance.js"
+export { type LogEntry } from "./internal/wiring/api/FakeBinance.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Service } from "./internal/wiring/api/FakeBinance.js"
+export { type Service } from "./internal/wiring/api/FakeBinance.js"
 
 /**
  * @since 1.0.0
@@ -103,7 +103,7 @@ export { serve } from "./internal/wiring/api/FakeBinance.js"
  * @since 1.0.0
  * @category Models
  */
-export type { Started } from "./internal/wiring/api/FakeBinance.js"
+export { type Started } from "./internal/wiring/api/FakeBinance.js"
 
 /**
  * @since 1.0.0

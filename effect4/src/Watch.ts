@@ -26,61 +26,61 @@ import type { Snapshot } from "./internal/wiring/api/Watch.js"
  * @since 1.0.0
  * @category Models
  */
-export type { AssetEvent } from "./internal/wiring/api/Watch.js"
+export { type AssetEvent } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { AccountEvent } from "./internal/wiring/api/Watch.js"
+export { type AccountEvent } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { RiskEvent } from "./internal/wiring/api/Watch.js"
+export { type RiskEvent } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { StreamEvent } from "./internal/wiring/api/Watch.js"
+export { type StreamEvent } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { ReadFailedEvent } from "./internal/wiring/api/Watch.js"
+export { type ReadFailedEvent } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { WatchEvent } from "./internal/wiring/api/Watch.js"
+export { type WatchEvent } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Snapshot } from "./internal/wiring/api/Watch.js"
+export { type Snapshot } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Age } from "./internal/wiring/api/Watch.js"
+export { type Age } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Plan } from "./internal/wiring/api/Watch.js"
+export { type Plan } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Options } from "./internal/wiring/api/Watch.js"
+export { type Options } from "./internal/wiring/api/Watch.js"
 
 /**
  * The latest snapshot (`get`), and its changes (`changes`: the current one first).
@@ -97,13 +97,13 @@ export interface SnapshotRef {
  * @since 1.0.0
  * @category Models
  */
-export type { Watcher } from "./internal/wiring/api/Watch.js"
+export { type Watcher } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Requirements } from "./internal/wiring/api/Watch.js"
+export { type Requirements } from "./internal/wiring/api/Watch.js"
 
 /**
  * @since 1.0.0

@@ -23,25 +23,25 @@ export type {
  * @since 1.0.0
  * @category Models
  */
-export type { Client } from "./internal/wiring/api/promise.js"
+export { type Client } from "./internal/wiring/api/promise.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Watcher } from "./internal/wiring/api/promise.js"
+export { type Watcher } from "./internal/wiring/api/promise.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { WatchEvent } from "./internal/wiring/api/promise.js"
+export { type WatchEvent } from "./internal/wiring/api/promise.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { AssetEvent } from "./internal/wiring/api/promise.js"
+export { type AssetEvent } from "./internal/wiring/api/promise.js"
 
 /**
  * The rejection when a call's `signal` is aborted.
@@ -55,7 +55,7 @@ export { AbortError } from "./internal/core/promiseApi.js"
  * @since 1.0.0
  * @category Errors
  */
-export type { ClientError } from "./internal/wiring/api/promise.js"
+export { type ClientError } from "./internal/wiring/api/promise.js"
 
 /**
  * @since 1.0.0
