@@ -33,15 +33,15 @@ export { FakeBinanceError } from "./internal/wiring/api/FakeBinance.js"
  * @since 0.1.0
  * @category Models
  */
-export type {
-  Account,
-  AssetAmounts,
-  ErrorReply,
-  FakeRequest,
-  FakeResponse,
-  Options,
-  ServeOptions,
-  StreamAccountFigures
+export {
+  type Account,
+  type AssetAmounts,
+  type ErrorReply,
+  type FakeRequest,
+  type FakeResponse,
+  type Options,
+  type ServeOptions,
+  type StreamAccountFigures
 } from "./internal/core/fake/model.js"
 
 /**

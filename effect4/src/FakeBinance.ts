@@ -32,15 +32,15 @@ export { FakeBinanceError } from "./internal/wiring/api/FakeBinance.js"
  * @since 1.0.0
  * @category Models
  */
-export type {
-  Account,
-  AssetAmounts,
-  ErrorReply,
-  FakeRequest,
-  FakeResponse,
-  Options,
-  ServeOptions,
-  StreamAccountFigures
+export {
+  type Account,
+  type AssetAmounts,
+  type ErrorReply,
+  type FakeRequest,
+  type FakeResponse,
+  type Options,
+  type ServeOptions,
+  type StreamAccountFigures
 } from "./internal/core/fake/model.js"
 
 /**

@@ -11,12 +11,12 @@
  * @since 1.0.0
  * @category Models
  */
-export type {
-  CallOptions,
-  ClientOptions,
-  PmAccountInfo,
-  PmAccountInfoResult,
-  WatchOptions
+export {
+  type CallOptions,
+  type ClientOptions,
+  type PmAccountInfo,
+  type PmAccountInfoResult,
+  type WatchOptions
 } from "./internal/core/promiseApi.js"
 
 /**
