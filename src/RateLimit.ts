@@ -22,6 +22,7 @@ import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
 import type * as Gate from "./internal/core/gate.js"
@@ -151,15 +152,7 @@ export const layerPersisted = (options: PersistedOptions): Layer.Layer<RateLimit
 export const layerConfig = (
   directory: Config.Config<string | undefined> = Config.map(
     Config.option(Config.string(StateFile.STATE_DIR_VARIABLE)),
-    (o) => o._tag === "Some" ? o.value : undefined
+    Option.getOrUndefined
   )
 ): Layer.Layer<RateLimit, InvalidConfiguration> =>
-  Layer.unwrapEffect(
-    Effect.map(
-      Effect.mapError(directory, fromConfigError),
-      (path) =>
-        path === undefined
-          ? Layer.sync(RateLimit, RateLimitWiring.processGate)
-          : layerPersisted({ directory: path })
-    )
-  )
+  Layer.effect(RateLimit, RateLimitWiring.configuredGate(Effect.mapError(directory, fromConfigError)))

@@ -154,12 +154,4 @@ export const layerConfig = (
     Option.getOrUndefined
   )
 ): Layer.Layer<never, InvalidConfiguration> =>
-  Layer.unwrap(
-    Effect.map(
-      Effect.mapError(directory, (error) => fromConfigError(error)),
-      (path) =>
-        path === undefined
-          ? Layer.sync(RateLimit, RateLimitWiring.processGate)
-          : layerPersisted({ directory: path })
-    )
-  )
+  Layer.effect(RateLimit, RateLimitWiring.configuredGate(Effect.mapError(directory, fromConfigError)))

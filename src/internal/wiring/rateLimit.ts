@@ -158,3 +158,15 @@ export const persistedGate = (
       ? Effect.fail(new InvalidConfiguration(invalid))
       : Effect.succeed(make(persistedStore(options.directory, Budgets.processBudgets())))
   })
+
+/**
+ * The persisted gate in the directory `directory` gives, or the process-wide one when it gives none
+ * (`RateLimit.layerConfig`). @internal
+ */
+export const configuredGate = (
+  directory: Effect.Effect<string | undefined, InvalidConfiguration>
+): Effect.Effect<RateLimit.Service, InvalidConfiguration> =>
+  Effect.flatMap(
+    directory,
+    (path) => path === undefined ? Effect.sync(processGate) : persistedGate({ directory: path })
+  )
