@@ -15,7 +15,7 @@ import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -209,3 +209,9 @@ export const withPlainGate = (service: RateLimit.Service, plain: PlainGate): Rat
 /** Runs `self` in a fiber of its own, outliving its parent. @internal */
 export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
   Effect.forkDaemon(self)
+
+/** What a duration may be given as. Public: public declarations name it. */
+export type DurationInput = Duration.DurationInput
+
+/** The duration `input` names, if any (never a throw). @internal */
+export const durationFromInput: (input: DurationInput) => Option.Option<Duration.Duration> = Duration.decodeUnknown

@@ -10,7 +10,7 @@ import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
@@ -219,3 +219,9 @@ export const withPlainGate = (service: RateLimit.Service, _plain: PlainGate): Ra
 /** Runs `self` in a fiber of its own, outliving its parent. @internal */
 export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
   Effect.forkDetach(self)
+
+/** What a duration may be given as. Public: public declarations name it. */
+export type DurationInput = Duration.Input
+
+/** The duration `input` names, if any (never a throw). @internal */
+export const durationFromInput: (input: DurationInput) => Option.Option<Duration.Duration> = Duration.fromInput
