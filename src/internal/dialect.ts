@@ -139,7 +139,7 @@ export const transportError = (
 ): HttpClientError.HttpClientError =>
   new HttpClientError.RequestError({ request, reason: "Transport", cause, description })
 
-/** What a validation gives: its value, or its error (Effect 3's `Either`). @internal */
+/** What a validation gives: its value, or its error (Effect 3's `Either`). Public: public declarations name it. */
 export type Result<A, E> = Either.Either<A, E>
 
 /** The value, or throws `onFailure(error)`. @internal */
@@ -210,8 +210,17 @@ export const withPlainGate = (service: RateLimit.Service, plain: PlainGate): Rat
 export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
   Effect.forkDaemon(self)
 
+/** A successful validation. @internal */
+export const resultSucceed = <A, E = never>(value: A): Result<A, E> => Either.right(value)
+
+/** A failed validation. @internal */
+export const resultFail = <E, A = never>(error: E): Result<A, E> => Either.left(error)
+
 /** What a duration may be given as. Public: public declarations name it. */
 export type DurationInput = Duration.DurationInput
 
 /** The duration `input` names, if any (never a throw). @internal */
 export const durationFromInput: (input: DurationInput) => Option.Option<Duration.Duration> = Duration.decodeUnknown
+
+/** The platform's `HttpClient` service. Public: public declarations name it. */
+export type HttpClientService = PlatformClient.HttpClient

@@ -143,7 +143,7 @@ export const transportError = (
     reason: new HttpClientError.TransportError({ request, cause, description })
   })
 
-/** What a validation gives: its value, or its error (Effect 4's `Result`). @internal */
+/** What a validation gives: its value, or its error (Effect 4's `Result`). Public: public declarations name it. */
 export type Result<A, E> = Result_.Result<A, E>
 
 /** The value, or throws `onFailure(error)`. @internal */
@@ -220,8 +220,17 @@ export const withPlainGate = (service: RateLimit.Service, _plain: PlainGate): Ra
 export const forkDetach = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<RunningFiber<A, E>, never, R> =>
   Effect.forkDetach(self)
 
+/** A successful validation. @internal */
+export const resultSucceed = <A, E = never>(value: A): Result<A, E> => Result_.succeed(value)
+
+/** A failed validation. @internal */
+export const resultFail = <E, A = never>(error: E): Result<A, E> => Result_.fail(error)
+
 /** What a duration may be given as. Public: public declarations name it. */
 export type DurationInput = Duration.Input
 
 /** The duration `input` names, if any (never a throw). @internal */
 export const durationFromInput: (input: DurationInput) => Option.Option<Duration.Duration> = Duration.fromInput
+
+/** The platform's `HttpClient` service. Public: public declarations name it. */
+export type HttpClientService = PlatformClient.HttpClient
