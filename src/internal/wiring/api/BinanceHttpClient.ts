@@ -8,7 +8,8 @@ import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import { InvalidConfiguration } from "../../../BinanceError.js"
-// The edition's client, used only inside `make` (this module is loaded by that one first: nothing here runs it).
+// The edition's client. A cycle (the edition's module re-exports this one), harmless: only `make`, when called,
+// reads it; nothing here runs at load.
 import { makeWithAgents } from "../../../BinanceHttpClient.js"
 import * as CoreAgents from "../../core/agents.js"
 import * as Dialect from "../../dialect.js"
