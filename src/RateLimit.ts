@@ -22,26 +22,20 @@ import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type { IpBanned, RateLimited, WafBlocked } from "./BinanceError.js"
-import { InvalidConfiguration } from "./BinanceError.js"
+import * as Option from "effect/Option"
+import type { InvalidConfiguration } from "./BinanceError.js"
 import { fromConfigError } from "./internal/config.js"
-import * as Budgets from "./internal/core/budgets.js"
 import type * as Gate from "./internal/core/gate.js"
 import * as StateFile from "./internal/core/stateFile.js"
+import type { PersistedOptions } from "./internal/wiring/api/RateLimit.js"
+import { makeUnsafe } from "./internal/wiring/api/RateLimit.js"
 import * as RateLimitWiring from "./internal/wiring/rateLimit.js"
 
 /**
- * What one request asks of the gate.
- *
  * @since 0.1.0
  * @category Models
  */
-export interface Request extends Pick<Gate.Ask, "weight" | "weightLimit" | "maxWaitMs"> {
-  /** Which budget: one per egress identity (by default the base URL). */
-  readonly key: string
-  /** The server-clock estimate used to align minute windows with Binance's. */
-  readonly now: Effect.Effect<number>
-}
+export type { Request } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * A reservation of weight for one request, handed back with `release`.
@@ -61,89 +55,52 @@ export interface Permit extends Gate.Admitted {
 }
 
 /**
- * What happened to a request, as far as the rate limits are concerned.
- *
  * @since 0.1.0
  * @category Models
  */
-export type Outcome = Gate.Outcome
+export type { Outcome } from "./internal/wiring/api/RateLimit.js"
 
 /**
- * A view of one budget, for dashboards and tests. Instants are on the host (Effect) clock.
- *
  * @since 0.1.0
  * @category Models
  */
-export type Snapshot = Gate.Snapshot
+export type { Snapshot } from "./internal/wiring/api/RateLimit.js"
 
 /**
- * Why the gate refused to let a request go.
- *
  * @since 0.2.0
  * @category Models
  */
-export type GateError = RateLimited | IpBanned | WafBlocked | InvalidConfiguration
+export type { GateError } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export interface Service {
-  readonly acquire: (request: Request) => Effect.Effect<Permit, GateError>
-  /** `now` is the server-clock estimate when the outcome arrived. Never sends anything and never waits. */
-  readonly release: (permit: Permit, outcome: Outcome, now: number) => Effect.Effect<void>
-  readonly snapshot: (key: string) => Effect.Effect<Snapshot>
-  /**
-   * Takes the next slot of budget `key`'s paced reads (the watchers'), at least `intervalMs` after the one taken
-   * before it by anyone on this gate; `now` and the slot are on Binance's clock (estimated). `RateLimitRedis` has it,
-   * so a fleet's watchers share one pace; without it, the watchers of each process pace themselves.
-   */
-  readonly pace?: ((key: string, intervalMs: number, now: number) => Effect.Effect<number>) | undefined
-}
+export type { Service } from "./internal/wiring/api/RateLimit.js"
 
 /**
- * Where budgets live, and how one is read and changed atomically. Every store applies the same rules.
- *
  * @since 0.2.0
  * @category Models
  */
-export interface Store {
-  readonly admit: (key: string, ask: Gate.Ask) => Effect.Effect<Gate.Decision>
-  readonly settle: (
-    key: string,
-    admitted: Gate.Admitted,
-    outcome: Outcome,
-    now: number,
-    local: number
-  ) => Effect.Effect<void>
-  readonly get: (key: string) => Effect.Effect<Gate.BudgetState | undefined>
-  /** Extra wait after a pause or window boundary another process computed (clocks disagree a little). */
-  readonly marginMs: number
-}
+export type { Store } from "./internal/wiring/api/RateLimit.js"
 
 /**
- * A store in a `Map`: each change is one synchronous step, so it is atomic for every fiber of the process.
- *
  * @since 0.2.0
  * @category Constructors
  */
-export const memoryStore: (budgets?: Map<string, Gate.BudgetState>) => Store = RateLimitWiring.memoryStore
+export { memoryStore } from "./internal/wiring/api/RateLimit.js"
 
 /**
- * A gate over a store.
- *
  * @since 0.2.0
  * @category Constructors
  */
-export const make: (store: Store) => Service = RateLimitWiring.make
+export { make } from "./internal/wiring/api/RateLimit.js"
 
 /**
- * A fresh in-memory gate of its own (one budget per key).
- *
  * @since 0.1.0
  * @category Constructors
  */
-export const makeUnsafe = (): Service => make(memoryStore())
+export { makeUnsafe } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * The gate used when none is provided: one per process, shared by every fiber and every client, one budget
@@ -153,7 +110,7 @@ export const makeUnsafe = (): Service => make(memoryStore())
  * @category Context
  */
 export class RateLimit extends Context.Reference<RateLimit>()("effect-binance-pm/RateLimit", {
-  defaultValue: (): Service => make(memoryStore(Budgets.processBudgets()))
+  defaultValue: RateLimitWiring.processGate
 }) {}
 
 /**
@@ -166,15 +123,10 @@ export class RateLimit extends Context.Reference<RateLimit>()("effect-binance-pm
 export const layer: Layer.Layer<RateLimit> = Layer.sync(RateLimit, makeUnsafe)
 
 /**
- * Where the state that must outlive the process is kept.
- *
  * @since 0.2.0
  * @category Models
  */
-export interface PersistedOptions {
-  /** A directory of its own (created if missing); every process that leaves through the same IP should use it. */
-  readonly directory: string
-}
+export type { PersistedOptions } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * The process-wide gate, with bans (418), `Retry-After` pauses (429) and firewall pauses (403), and their
@@ -188,15 +140,7 @@ export interface PersistedOptions {
  * @category Layers
  */
 export const layerPersisted = (options: PersistedOptions): Layer.Layer<RateLimit, InvalidConfiguration> =>
-  Layer.effect(
-    RateLimit,
-    Effect.suspend(() => {
-      const invalid = StateFile.checkDirectory("directory", options?.directory)
-      return invalid !== undefined
-        ? Effect.fail(new InvalidConfiguration(invalid))
-        : Effect.succeed(make(RateLimitWiring.persistedStore(options.directory, Budgets.processBudgets())))
-    })
-  )
+  Layer.effect(RateLimit, RateLimitWiring.persistedGate(options))
 
 /**
  * `layerPersisted` in the directory `BINANCE_STATE_DIR` names (read from `Config`, by default the environment);
@@ -208,15 +152,7 @@ export const layerPersisted = (options: PersistedOptions): Layer.Layer<RateLimit
 export const layerConfig = (
   directory: Config.Config<string | undefined> = Config.map(
     Config.option(Config.string(StateFile.STATE_DIR_VARIABLE)),
-    (o) => o._tag === "Some" ? o.value : undefined
+    Option.getOrUndefined
   )
 ): Layer.Layer<RateLimit, InvalidConfiguration> =>
-  Layer.unwrapEffect(
-    Effect.map(
-      Effect.mapError(directory, fromConfigError),
-      (path) =>
-        path === undefined
-          ? Layer.sync(RateLimit, () => make(memoryStore(Budgets.processBudgets())))
-          : layerPersisted({ directory: path })
-    )
-  )
+  Layer.effect(RateLimit, RateLimitWiring.configuredGate(Effect.mapError(directory, fromConfigError)))

@@ -22,36 +22,22 @@
  *
  * @since 0.1.0
  */
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { Redis } from "ioredis"
-import { InvalidConfiguration } from "./BinanceError.js"
-import * as RedisClient from "./internal/core/redisClient.js"
-import * as redisOptions from "./internal/core/redisOptions.js"
+import type { InvalidConfiguration } from "./BinanceError.js"
+import type * as redisOptions from "./internal/core/redisOptions.js"
+import type { RedisUnavailable } from "./internal/wiring/api/RateLimitRedis.js"
 import * as RedisConnection from "./internal/wiring/redisClient.js"
-import * as RedisStore from "./internal/wiring/redisStore.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
- * Redis could not be reached, or did not answer, while the layer was being built. `description` names the
- * host and port and the cause, never a password.
- *
  * @since 0.1.0
  * @category Errors
  */
-export class RedisUnavailable extends Schema.TaggedError<RedisUnavailable>("effect-binance-pm/RedisUnavailable")(
-  "RedisUnavailable",
-  { description: Schema.String }
-) {
-  /** @since 0.1.0 */
-  override get message(): string {
-    return RedisClient.unavailableMessage(this.description)
-  }
-}
+export { RedisUnavailable } from "./internal/wiring/api/RateLimitRedis.js"
 
 /**
  * Where Redis is, which budget a request uses, and how long to wait for Redis (each field is described where
@@ -62,30 +48,6 @@ export class RedisUnavailable extends Schema.TaggedError<RedisUnavailable>("effe
  */
 export type Options = redisOptions.Options<Redis, Duration.DurationInput>
 
-const millis = (field: string, input: Duration.DurationInput | undefined, fallback: number) =>
-  Effect.suspend(() => {
-    const decoded = input === undefined ? Option.none() : Duration.decodeUnknown(input)
-    const ms = redisOptions.timeoutMs(
-      field,
-      input !== undefined,
-      Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN,
-      fallback
-    )
-    return typeof ms === "number" ? Effect.succeed(ms) : Effect.fail(new InvalidConfiguration(ms))
-  })
-
-const check = (options: Options) =>
-  Effect.suspend(() => {
-    const checked = redisOptions.check(options)
-    return "field" in checked ? Effect.fail(new InvalidConfiguration(checked)) : Effect.succeed(checked.url)
-  })
-
-// ioredis's class and this edition's error, for the connection's wiring.
-const edition: RedisConnection.Edition<RedisUnavailable> = {
-  Redis,
-  unavailable: (description) => new RedisUnavailable({ description })
-}
-
 /**
  * Builds the shared gate. With `url` the Redis client lives as long as the scope.
  *
@@ -95,28 +57,7 @@ const edition: RedisConnection.Edition<RedisUnavailable> = {
 export const make = (
   options: Options
 ): Effect.Effect<RateLimit.Service, RedisUnavailable | InvalidConfiguration, Scope.Scope> =>
-  Effect.gen(function*() {
-    const url = yield* check(options)
-    const connectTimeoutMs = yield* millis(
-      "connectTimeout",
-      options.connectTimeout,
-      redisOptions.DEFAULT_CONNECT_TIMEOUT_MS
-    )
-    const commandTimeoutMs = yield* millis(
-      "commandTimeout",
-      options.commandTimeout,
-      redisOptions.DEFAULT_COMMAND_TIMEOUT_MS
-    )
-    const redis = url === undefined
-      ? options.redis!
-      : yield* RedisConnection.connect(edition, url, options.url!, connectTimeoutMs, commandTimeoutMs)
-    if (url === undefined) {
-      yield* RedisConnection.ping(edition, redis, connectTimeoutMs, RedisClient.locationOf(redis))
-    }
-    const store = RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs })
-    // The watchers' pace of each budget is the fleet's too (`Watch`).
-    return { ...RateLimit.make(store), pace: store.pace }
-  })
+  RedisConnection.makeGate(Redis, options)
 
 /**
  * Provides `RateLimit.RateLimit` backed by Redis: every process using the same Redis and key shares one

@@ -28,56 +28,36 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
-import type * as Scope from "effect/Scope"
-import { InvalidConfiguration } from "./BinanceError.js"
-import * as CoreAgents from "./internal/core/agents.js"
 import { EgressKey } from "./internal/core/egress.js"
 import * as NodeSend from "./internal/core/nodeSend.js"
 import * as PlainOptions from "./internal/core/options.js"
 import { BufferedResponse, NULL_BODY_STATUS } from "./internal/nodeHttp/response.js"
 import * as Send from "./internal/nodeHttp/send.js"
+import type { Agents } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
- * The agents' options (`maxSockets`, `maxFreeSockets`, `idleTimeoutMs`, `agentOptions`) and `proxy`, a forward
- * proxy `http://[user:password@]host:port` (plain or `Redacted`; an invalid one fails `make` and `layer` with
- * `InvalidConfiguration`, which never quotes it).
- *
  * @since 1.0.0
  * @category Models
  */
-export type Options = CoreAgents.ClientOptions<Redacted.Redacted<string>>
+export type { Options } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
- * A checked forward proxy, as the agents use it. Its `authorization` is redacted.
- *
  * @since 1.0.0
  * @category Models
  */
-export type Proxy = CoreAgents.Proxy<Redacted.Redacted<string>>
+export type { Proxy } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
- * The agents a client sends through (and the proxy they go through, if any).
- *
  * @since 1.0.0
  * @category Models
  */
-export type Agents = CoreAgents.ClientAgents<Redacted.Redacted<string>>
+export type { Agents } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
- * Checks a proxy URL, `http://[user:password@]host[:port]`. The error never quotes the URL.
- *
  * @since 1.0.0
  * @category Validation
  */
-export const validateProxy = (
-  proxy: string | Redacted.Redacted<string>
-): Result.Result<Proxy, InvalidConfiguration> => {
-  const checked = CoreAgents.checkProxy(Redacted.isRedacted(proxy) ? Redacted.value(proxy) : proxy, Redacted.make)
-  return "field" in checked ? Result.fail(new InvalidConfiguration(checked)) : Result.succeed(checked)
-}
+export { validateProxy } from "./internal/wiring/api/BinanceHttpClient.js"
 
 const failure = (
   reason: HttpClientError.HttpClientErrorReason
@@ -171,46 +151,19 @@ export const makeWithAgents = (agents: Agents): HttpClient.HttpClient => {
 }
 
 /**
- * Keep-alive agents for `http:` and `https:`, destroyed (every socket with them) when the scope closes.
- *
  * @since 1.0.0
  * @category Constructors
  */
-export const makeAgents: {
-  (options?: Options & { readonly proxy?: undefined }): Effect.Effect<Agents, never, Scope.Scope>
-  (options: Options): Effect.Effect<Agents, InvalidConfiguration, Scope.Scope>
-} = ((options: Options = {}): Effect.Effect<Agents, InvalidConfiguration, Scope.Scope> => {
-  const proxy = options.proxy === undefined ? undefined : validateProxy(options.proxy)
-  if (proxy !== undefined && Result.isFailure(proxy)) return Effect.fail(proxy.failure)
-  return Effect.acquireRelease(
-    Effect.sync(() => CoreAgents.makeClientAgents(options, proxy?.success, Redacted.value)),
-    (agents) => Effect.sync(() => CoreAgents.destroyNodeAgents(agents))
-  )
-}) as typeof makeAgents
+export { makeAgents } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
- * A client with keep-alive agents of its own, destroyed with the scope. It reads the whole body before it hands
- * the response over: fine for this endpoint's small bodies, not for streaming.
- *
  * @since 1.0.0
  * @category Constructors
  */
-export const make: {
-  (options?: Options & { readonly proxy?: undefined }): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope>
-  (options: Options): Effect.Effect<HttpClient.HttpClient, InvalidConfiguration, Scope.Scope>
-} =
-  ((options: Options = {}): Effect.Effect<HttpClient.HttpClient, InvalidConfiguration, Scope.Scope> =>
-    Effect.map(makeAgents(options), makeWithAgents)) as typeof make
+export { make } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
- * The client as a layer; its sockets live as long as the layer.
- *
  * @since 1.0.0
  * @category Layers
  */
-export const layer: {
-  (options?: Options & { readonly proxy?: undefined }): Layer.Layer<HttpClient.HttpClient>
-  (options: Options): Layer.Layer<HttpClient.HttpClient, InvalidConfiguration>
-} =
-  ((options: Options = {}): Layer.Layer<HttpClient.HttpClient, InvalidConfiguration> =>
-    Layer.effect(HttpClient.HttpClient, make(options))) as typeof layer
+export { layer } from "./internal/wiring/api/BinanceHttpClient.js"

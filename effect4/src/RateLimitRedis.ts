@@ -25,38 +25,23 @@
  *
  * @since 1.0.0
  */
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { Redis } from "ioredis"
-import { InvalidConfiguration } from "./BinanceError.js"
-import * as RedisClient from "./internal/core/redisClient.js"
-import * as redisOptions from "./internal/core/redisOptions.js"
+import type { InvalidConfiguration } from "./BinanceError.js"
+import type * as redisOptions from "./internal/core/redisOptions.js"
 import { nameAfterTag } from "./internal/errorName.js"
+import { RedisUnavailable } from "./internal/wiring/api/RateLimitRedis.js"
 import * as RedisConnection from "./internal/wiring/redisClient.js"
-import * as RedisStore from "./internal/wiring/redisStore.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
- * Redis could not be reached, or did not answer, while the layer was being built. `description` names the
- * host and port and the cause, never a password.
- *
  * @since 1.0.0
  * @category Errors
  */
-export class RedisUnavailable
-  extends Schema.TaggedError<RedisUnavailable>("effect-binance-pm/RedisUnavailable")("RedisUnavailable", {
-    description: Schema.String
-  })
-{
-  /** @since 1.0.0 */
-  override get message(): string {
-    return RedisClient.unavailableMessage(this.description)
-  }
-}
+export { RedisUnavailable } from "./internal/wiring/api/RateLimitRedis.js"
 
 // Name = tag, and printed as an `Error`, as in 0.x (see internal/errorName.ts).
 nameAfterTag([RedisUnavailable])
@@ -70,32 +55,6 @@ nameAfterTag([RedisUnavailable])
  */
 export type Options = redisOptions.Options<Redis, Duration.Input>
 
-const invalid = (field: string, reason: string) => Effect.fail(new InvalidConfiguration({ field, reason }))
-
-const millis = (field: string, input: Duration.Input | undefined, fallback: number) =>
-  Effect.suspend(() => {
-    const decoded = input === undefined ? Option.none() : Duration.fromInput(input)
-    const ms = redisOptions.timeoutMs(
-      field,
-      input !== undefined,
-      Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN,
-      fallback
-    )
-    return typeof ms === "number" ? Effect.succeed(ms) : invalid(ms.field, ms.reason)
-  })
-
-const check = (options: Options) =>
-  Effect.suspend(() => {
-    const checked = redisOptions.check(options)
-    return "field" in checked ? Effect.fail(new InvalidConfiguration(checked)) : Effect.succeed(checked.url)
-  })
-
-// ioredis's class and this edition's error, for the connection's wiring.
-const edition: RedisConnection.Edition<RedisUnavailable> = {
-  Redis,
-  unavailable: (description) => new RedisUnavailable({ description })
-}
-
 /**
  * Builds the shared gate. With `url` the Redis client lives as long as the scope.
  *
@@ -107,27 +66,7 @@ export const make: (
 ) => Effect.Effect<RateLimit.Service, RedisUnavailable | InvalidConfiguration, Scope.Scope> = Effect.fn(
   "RateLimitRedis.make"
 )(function*(options: Options) {
-  const url = yield* check(options)
-  const connectTimeoutMs = yield* millis(
-    "connectTimeout",
-    options.connectTimeout,
-    redisOptions.DEFAULT_CONNECT_TIMEOUT_MS
-  )
-  const commandTimeoutMs = yield* millis(
-    "commandTimeout",
-    options.commandTimeout,
-    redisOptions.DEFAULT_COMMAND_TIMEOUT_MS
-  )
-  let redis: Redis
-  if (url === undefined) {
-    redis = options.redis!
-    yield* RedisConnection.ping(edition, redis, connectTimeoutMs, RedisClient.locationOf(redis))
-  } else {
-    redis = yield* RedisConnection.connect(edition, url, options.url!, connectTimeoutMs, commandTimeoutMs)
-  }
-  const store = RedisStore.redisStore({ redis, keyOf: redisOptions.keyOf(options), commandTimeoutMs })
-  // The watchers' pace of each budget is the fleet's too (`Watch`).
-  return { ...RateLimit.make(store), pace: store.pace }
+  return yield* RedisConnection.makeGate(Redis, options)
 })
 
 /**

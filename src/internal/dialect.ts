@@ -299,3 +299,6 @@ export const streamFromSubscription = <A>(subscription: Subscription<A>): Stream
 export const ServiceClass =
   <Self, Shape>() => <const Key extends string>(key: Key): Context.TagClass<Self, Key, Shape> =>
     Context.Tag(key)<Self, Shape>()
+
+/** The platform's `HttpClient` service. Public: public declarations name it. */
+export type HttpClientService = PlatformClient.HttpClient

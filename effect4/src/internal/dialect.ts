@@ -311,3 +311,6 @@ export const streamFromSubscription = <A>(subscription: Subscription<A>): Stream
 export const ServiceClass =
   <Self, Shape>() => <const Key extends string>(key: Key): Context.ServiceClass<Self, Key, Shape> =>
     Context.Service<Self, Shape>()(key)
+
+/** The platform's `HttpClient` service. Public: public declarations name it. */
+export type HttpClientService = PlatformClient.HttpClient

@@ -1,7 +1,7 @@
 /**
- * The rate-limit gate's Effect wiring (`RateLimit.make`, its stores), the same program in both editions: the rules
- * are the core's (`core/budgets`, `core/gate`); here the clocks are read, the store asked, and each turn's wait,
- * failure or permit made Effects.
+ * The rate-limit gate's Effect wiring (`RateLimit.make`, its stores, its layers' gates), the same program in both
+ * editions: the rules are the core's (`core/budgets`, `core/gate`); here the clocks are read, the store asked, and
+ * each turn's wait, failure or permit made Effects.
  */
 import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -144,3 +144,29 @@ export const make = (store: RateLimit.Store): RateLimit.Service => {
     release: (permit, outcome, now, clock) => plain.settle(permit.key, permit, outcome, now, hostTime(clock))
   })
 }
+
+/** The process-wide gate: one budget per key for every fiber and client of the process. @internal */
+export const processGate = (): RateLimit.Service => make(memoryStore(Budgets.processBudgets()))
+
+/** The process-wide gate over the state file in `options.directory` (`RateLimit.layerPersisted`). @internal */
+export const persistedGate = (
+  options: RateLimit.PersistedOptions
+): Effect.Effect<RateLimit.Service, InvalidConfiguration> =>
+  Effect.suspend(() => {
+    const invalid = StateFile.checkDirectory("directory", options?.directory)
+    return invalid !== undefined
+      ? Effect.fail(new InvalidConfiguration(invalid))
+      : Effect.succeed(make(persistedStore(options.directory, Budgets.processBudgets())))
+  })
+
+/**
+ * The persisted gate in the directory `directory` gives, or the process-wide one when it gives none
+ * (`RateLimit.layerConfig`). @internal
+ */
+export const configuredGate = (
+  directory: Effect.Effect<string | undefined, InvalidConfiguration>
+): Effect.Effect<RateLimit.Service, InvalidConfiguration> =>
+  Effect.flatMap(
+    directory,
+    (path) => path === undefined ? Effect.sync(processGate) : persistedGate({ directory: path })
+  )
