@@ -43,19 +43,19 @@ import type { Agents } from "./internal/wiring/api/BinanceHttpClient.js"
  * @since 0.1.0
  * @category Models
  */
-export type { Options } from "./internal/wiring/api/BinanceHttpClient.js"
+export { type Options } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
  * @since 0.2.0
  * @category Models
  */
-export type { Proxy } from "./internal/wiring/api/BinanceHttpClient.js"
+export { type Proxy } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export type { Agents } from "./internal/wiring/api/BinanceHttpClient.js"
+export { type Agents } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
  * @since 0.2.0

@@ -39,19 +39,19 @@ import type { Agents } from "./internal/wiring/api/BinanceHttpClient.js"
  * @since 1.0.0
  * @category Models
  */
-export type { Options } from "./internal/wiring/api/BinanceHttpClient.js"
+export { type Options } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Proxy } from "./internal/wiring/api/BinanceHttpClient.js"
+export { type Proxy } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Agents } from "./internal/wiring/api/BinanceHttpClient.js"
+export { type Agents } from "./internal/wiring/api/BinanceHttpClient.js"
 
 /**
  * @since 1.0.0

@@ -35,7 +35,7 @@ import * as RateLimitWiring from "./internal/wiring/rateLimit.js"
  * @since 1.0.0
  * @category Models
  */
-export type { Request } from "./internal/wiring/api/RateLimit.js"
+export { type Request } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * A reservation of weight for one request, handed back with `release`.
@@ -57,31 +57,31 @@ export interface Permit extends Gate.Admitted {
  * @since 1.0.0
  * @category Models
  */
-export type { Outcome } from "./internal/wiring/api/RateLimit.js"
+export { type Outcome } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Snapshot } from "./internal/wiring/api/RateLimit.js"
+export { type Snapshot } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { GateError } from "./internal/wiring/api/RateLimit.js"
+export { type GateError } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Service } from "./internal/wiring/api/RateLimit.js"
+export { type Service } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * @since 1.0.0
  * @category Models
  */
-export type { Store } from "./internal/wiring/api/RateLimit.js"
+export { type Store } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * @since 1.0.0
@@ -125,7 +125,7 @@ export const layer: Layer.Layer<never> = Layer.sync(RateLimit, makeUnsafe)
  * @since 1.0.0
  * @category Models
  */
-export type { PersistedOptions } from "./internal/wiring/api/RateLimit.js"
+export { type PersistedOptions } from "./internal/wiring/api/RateLimit.js"
 
 /**
  * The process-wide gate, with bans (418), `Retry-After` pauses (429) and firewall pauses (403), and their
