@@ -154,22 +154,16 @@ describe("traced gives what Effect.fn gives", () => {
 // Under Effect's built-in tracer (no exporter) a call that succeeds makes no span; one that fails makes it then, so
 // that its cause renders the call site as Effect.fn's does. The call's own body fails uncaptured (Exit.fail).
 describe("traced under Effect's built-in tracer", () => {
-  const uncaptured = (end: "succeed" | "fail" | "die") =>
+  // The same body, failing uncaptured (as the call's walk does) or with Effect.fail (as Effect.fn's bodies may).
+  const bodyFailingWith = (fail: (error: Boom) => Effect.Effect<never, Boom>) => (end: "succeed" | "fail" | "die") =>
     Effect.gen(function*() {
       const seen = yield* Effect.currentSpan
-      if (end === "fail") return yield* Exit.fail(new Boom())
+      if (end === "fail") return yield* fail(new Boom())
       if (end === "die") return yield* Effect.die("defect")
       return seen.name
     })
-  const viaTracedUncaptured = traced("Entry", uncaptured)
-  const fnBody = (end: "succeed" | "fail" | "die") =>
-    Effect.gen(function*() {
-      const seen = yield* Effect.currentSpan
-      if (end === "fail") return yield* Effect.fail(new Boom())
-      if (end === "die") return yield* Effect.die("defect")
-      return seen.name
-    })
-  const viaFnBuiltIn = Effect.fn("Entry")(fnBody)
+  const viaTracedUncaptured = traced("Entry", bodyFailingWith(Exit.fail))
+  const viaFnBuiltIn = Effect.fn("Entry")(bodyFailingWith(Effect.fail))
   const rendered = (program: Effect.Effect<string, unknown>) =>
     Effect.map(
       Effect.exit(Effect.withSpan(program, "outer")),
