@@ -17,6 +17,7 @@ import type * as BinanceError from "./BinanceError.js"
 import { learnOffset } from "./internal/attempt.js"
 import * as ClockRules from "./internal/core/clock.js"
 import * as Direct from "./internal/direct.js"
+import * as SyncedClock from "./internal/wiring/syncedClock.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -146,65 +147,10 @@ export const layerSynced = (
 ): Layer.Layer<BinanceClock, BinanceError.PmAccountInfoError, HttpClient.HttpClient> =>
   Layer.effect(
     BinanceClock,
-    Effect.gen(function*() {
-      const maxAgeMs = options.maxAge === undefined ? ClockRules.DEFAULT_MAX_AGE_MS : Duration.toMillis(options.maxAge)
-      const client = yield* HttpClient.HttpClient
-      const config = yield* BinanceConfig.BinanceConfig
-      const gate = yield* RateLimit.RateLimit
-      const base = (yield* make) as Internal
-      // Refreshes run inside callers' fibers: pin the services this layer was built with.
-      const pin = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient>) =>
-        effect.pipe(
-          Effect.provideService(HttpClient.HttpClient, client),
-          Effect.provideService(BinanceConfig.BinanceConfig, config),
-          Effect.provideService(RateLimit.RateLimit, gate)
-        )
-      const sync = pin(base.sync)
-      yield* sync
-      // After a failed refresh, wait before the next try: every try costs weight, and Binance may be refusing us.
-      let failedAt: number | undefined
-      const refresh = sync.pipe(
-        Effect.asVoid,
-        Effect.catchAll((error) =>
-          Effect.zipRight(
-            Effect.flatMap(Clock.currentTimeMillis, (at) =>
-              Effect.sync(() => {
-                failedAt = at
-              })),
-            Effect.logDebug("BinanceClock refresh failed; keeping the old offset", error._tag)
-          )
-        )
-      )
-      // One refresh at a time; callers that arrive meanwhile use the current offset instead of queueing. (A flag
-      // is enough: it is checked and set in one synchronous step, and cleared by a finalizer installed in the same
-      // uninterruptible region, so an interruption cannot leave it set.)
-      let refreshing = false
-      const refreshOnce = Effect.uninterruptibleMask((restore) =>
-        Effect.suspend(() => {
-          if (refreshing) return Effect.void
-          refreshing = true
-          return Effect.ensuring(
-            restore(refresh),
-            Effect.sync(() => {
-              refreshing = false
-            })
-          )
-        })
-      )
-      const refreshDue = (clock: Clock.Clock) =>
-        !refreshing && ClockRules.refreshDue(clock.unsafeCurrentTimeMillis(), base.syncedAt(), failedAt, maxAgeMs)
-      return {
-        ...base,
-        // The staleness check is plain code in the clock's step (or the caller's, while no refresh is due): a fresh
-        // offset costs nothing more.
-        currentTimeMillis: Direct.withNowReader(
-          Effect.clockWith((clock) =>
-            refreshDue(clock) ? Effect.zipRight(refreshOnce, base.currentTimeMillis) : base.currentTimeMillis
-          ),
-          (clock) => refreshDue(clock) ? undefined : base.read(clock)
-        ),
-        sync,
-        resync: (sentAt: number) => pin(base.resync(sentAt))
-      } satisfies Service
-    })
+    Effect.flatMap(make, (base) =>
+      SyncedClock.make(
+        base as Internal,
+        options.maxAge === undefined ? ClockRules.DEFAULT_MAX_AGE_MS : Duration.toMillis(options.maxAge),
+        { read: (base as Internal).read, register: Direct.withNowReader }
+      ))
   )

@@ -302,3 +302,9 @@ export const ServiceClass =
 
 /** The platform's `HttpClient` service. Public: public declarations name it. */
 export type HttpClientService = PlatformClient.HttpClient
+
+/** Recovers from any failure of `self` (not a defect, not an interruption) with `onFailure`. @internal */
+export const catchFailure: <A, E, R, A2, E2, R2>(
+  self: Effect.Effect<A, E, R>,
+  onFailure: (error: E) => Effect.Effect<A2, E2, R2>
+) => Effect.Effect<A | A2, E2, R | R2> = Effect.catchAll
