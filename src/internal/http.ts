@@ -10,22 +10,7 @@ import * as Effect from "effect/Effect"
 import { constTrue } from "effect/Function"
 import * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
-import {
-  BinanceApiError,
-  InvalidParameters,
-  InvalidSignature,
-  InvalidTimestamp,
-  IpBanned,
-  type PmAccountInfoError,
-  RateLimited,
-  ResponseDecodeError,
-  ServerError,
-  Timeout,
-  TransportError,
-  Unauthorized,
-  WafBlocked
-} from "../BinanceError.js"
-import type * as CallRules from "./core/call.js"
+import { Timeout, TransportError } from "../BinanceError.js"
 import * as NodeSend from "./core/nodeSend.js"
 import * as Responses from "./core/responses.js"
 
@@ -130,32 +115,5 @@ export const get = <A, E>(
   return live ? roundTrip : timeoutOf(config)(roundTrip)
 }
 
-/**
- * The typed error of an error the call machine described (a classified answer, bad parameters, a bad body).
- *
- * @internal
- */
-export const toError = (classified: CallRules.Description): PmAccountInfoError => {
-  switch (classified._tag) {
-    case "InvalidParameters":
-      return new InvalidParameters(classified)
-    case "ResponseDecodeError":
-      return new ResponseDecodeError(classified)
-    case "IpBanned":
-      return new IpBanned(classified)
-    case "RateLimited":
-      return new RateLimited(classified)
-    case "WafBlocked":
-      return new WafBlocked(classified)
-    case "InvalidTimestamp":
-      return new InvalidTimestamp(classified)
-    case "InvalidSignature":
-      return new InvalidSignature(classified)
-    case "Unauthorized":
-      return new Unauthorized(classified)
-    case "ServerError":
-      return new ServerError(classified)
-    case "BinanceApiError":
-      return new BinanceApiError(classified)
-  }
-}
+/** The typed error of an error the call machine described. @internal */
+export { toError } from "./wiring/api/BinanceError.js"

@@ -8,22 +8,7 @@ import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Redacted from "effect/Redacted"
 import type * as BinanceConfig from "../BinanceConfig.js"
-import {
-  BinanceApiError,
-  InvalidParameters,
-  InvalidSignature,
-  InvalidTimestamp,
-  IpBanned,
-  type PmAccountInfoError,
-  RateLimited,
-  ResponseDecodeError,
-  ServerError,
-  Timeout,
-  TransportError,
-  Unauthorized,
-  WafBlocked
-} from "../BinanceError.js"
-import type * as CallRules from "./core/call.js"
+import { Timeout, TransportError } from "../BinanceError.js"
 import * as NodeSend from "./core/nodeSend.js"
 import * as Responses from "./core/responses.js"
 
@@ -130,41 +115,5 @@ const withTimeout = (timeoutMs: number) => <A, E>(self: Effect.Effect<A, E>): Ef
     orElse: () => Effect.fail(new Timeout({ timeoutMs }))
   })
 
-/**
- * The typed error of an error the call machine described (a classified answer, bad parameters, a bad body).
- *
- * @internal
- */
-export const toError = (description: CallRules.Description): PmAccountInfoError => {
-  // The fields without the description's `_tag`: each class sets its own.
-  const { _tag, ...fields } = description as CallRules.Description & {
-    readonly status: number
-    readonly code: number
-    readonly msg: string
-    readonly field: string
-    readonly reason: string
-    readonly excerpt: string
-  }
-  switch (_tag) {
-    case "InvalidParameters":
-      return new InvalidParameters(fields)
-    case "ResponseDecodeError":
-      return new ResponseDecodeError(fields)
-    case "IpBanned":
-      return new IpBanned(fields)
-    case "RateLimited":
-      return new RateLimited(fields)
-    case "WafBlocked":
-      return new WafBlocked(fields)
-    case "InvalidTimestamp":
-      return new InvalidTimestamp(fields)
-    case "InvalidSignature":
-      return new InvalidSignature(fields)
-    case "Unauthorized":
-      return new Unauthorized(fields)
-    case "ServerError":
-      return new ServerError(fields)
-    case "BinanceApiError":
-      return new BinanceApiError(fields)
-  }
-}
+/** The typed error of an error the call machine described. @internal */
+export { toError } from "./wiring/api/BinanceError.js"

@@ -6,6 +6,7 @@
  */
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import type * as CallRules from "../../core/call.js"
 import * as Errors from "../../core/errors.js"
 import * as Dialect from "../../dialect.js"
 
@@ -261,3 +262,42 @@ export const PmAccountInfoError = Dialect.schemaUnion(pmAccountInfoErrors)
  * Rate limiting is retried separately, only when the wait Binance asked for is acceptable.
  */
 export const isTransient = (error: PmAccountInfoError): boolean => Errors.isTransientTag(error._tag)
+
+/**
+ * The typed error of an error the call machine described (a classified answer, bad parameters, a bad body).
+ *
+ * @internal
+ */
+export const toError = (description: CallRules.Description): PmAccountInfoError => {
+  // The fields without the description's `_tag`: each class sets its own.
+  const { _tag, ...fields } = description as CallRules.Description & {
+    readonly status: number
+    readonly code: number
+    readonly msg: string
+    readonly field: string
+    readonly reason: string
+    readonly excerpt: string
+  }
+  switch (_tag) {
+    case "InvalidParameters":
+      return new InvalidParameters(fields)
+    case "ResponseDecodeError":
+      return new ResponseDecodeError(fields)
+    case "IpBanned":
+      return new IpBanned(fields)
+    case "RateLimited":
+      return new RateLimited(fields)
+    case "WafBlocked":
+      return new WafBlocked(fields)
+    case "InvalidTimestamp":
+      return new InvalidTimestamp(fields)
+    case "InvalidSignature":
+      return new InvalidSignature(fields)
+    case "Unauthorized":
+      return new Unauthorized(fields)
+    case "ServerError":
+      return new ServerError(fields)
+    case "BinanceApiError":
+      return new BinanceApiError(fields)
+  }
+}
