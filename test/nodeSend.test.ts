@@ -1,7 +1,7 @@
 // One request in plain node (src/internal/core/nodeSend.ts) and its forward proxies (src/internal/core/proxyAgent.ts),
 // called directly over loopback servers, for the mutation set: the whole answer, a body cut short, the deadline,
 // the stop, refused connections, a socket kept alive, the tunnel and the forwarded request, and the body readers.
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "@effect/vitest"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import type * as Net from "node:net"
@@ -152,6 +152,23 @@ describe("send", () => {
     await gone
     await new Promise((resolve) => setTimeout(resolve, 60))
     expect(results).toEqual([])
+  })
+
+  it("no deadline's timer outlives the request: not after a whole answer, not after a stop", async () => {
+    // A timer left behind would hold a short script's process open for the whole timeout. Only the global timers
+    // are faked (node's sockets keep their own): the deadline's is the one pending.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+    try {
+      received(await sent(agents(), "GET", `${origin.url}/t`, undefined, 600_000))
+      expect(vi.getTimerCount()).toBe(0)
+      const url = new URL(`${origin.url}/t`)
+      const stop = NodeSend.send(agents(), noCredentials, "GET", url, {}, undefined, () => {}, 600_000)
+      expect(vi.getTimerCount()).toBe(1)
+      stop()
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it("https: TLS to the origin over the https agent", async () => {

@@ -52,7 +52,7 @@ const openTunnel = (
     path: target,
     headers,
     agent: false,
-    ...(localAddress === undefined ? {} : { localAddress })
+    localAddress
   })
   connect.once("connect", (response, socket, head) => {
     if (response.statusCode !== 200) {
@@ -60,7 +60,8 @@ const openTunnel = (
       done(new Error(`proxy ${proxy.host} refused the tunnel to ${target}: ${response.statusCode}`), socket)
       return
     }
-    if (head.length > 0) socket.unshift(head)
+    // What the proxy sent after its 200 is the tunnel's first bytes (none: unshifting nothing is a no-op).
+    socket.unshift(head)
     done(null, socket)
   })
   connect.once("error", (cause) => done(new Error(`proxy ${proxy.host} unreachable: ${cause.message}`)))
