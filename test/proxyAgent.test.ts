@@ -1,14 +1,16 @@
 // The forward proxies' agents (src/internal/core/proxyAgent.ts) over loopback: the plain tunnel a `ws:` WebSocket
 // takes, what a CONNECT names when the URL names no port, bytes a proxy sends right after its 200, the local
-// address a tunnel leaves from. The forwarded request, the TLS
-// tunnel and the refusals through `send`: test/nodeSend.test.ts.
+// address a tunnel leaves from, a target named by `host` alone, the name TLS asks for inside the tunnel. The forwarded
+// request, the TLS tunnel and the refusals through `send`: test/nodeSend.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import type * as Net from "node:net"
+import * as Net from "node:net"
+import type * as Tls from "node:tls"
 import * as NodeSend from "../src/internal/core/nodeSend.js"
 import * as ProxyAgent from "../src/internal/core/proxyAgent.js"
 import { close, type Served, startProxy } from "./utils/loopback.js"
+import { TLS_CERT, TLS_KEY } from "./utils/tls.js"
 
 type Result = NodeSend.Received | NodeSend.Failure
 
@@ -61,6 +63,19 @@ const connectServer = async (answer: (req: Http.IncomingMessage, socket: Net.Soc
   return { server, port, targets, sockets, stop, address: addressOf(port) }
 }
 
+/** A proxy that opens every tunnel asked for. */
+const tunnelling = () =>
+  connectServer((req, socket) => {
+    const [host, port] = (req.url ?? "").split(":")
+    const upstream = Net.connect(Number(port), host, () => {
+      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n")
+      upstream.pipe(socket)
+      socket.pipe(upstream)
+    })
+    upstream.on("error", () => socket.destroy())
+    socket.on("close", () => upstream.destroy())
+  })
+
 const refusing = () =>
   connectServer((_req, socket) => socket.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"))
 
@@ -79,6 +94,22 @@ describe("plainTunnelAgent", () => {
     } finally {
       http.destroy()
       await close(proxy)
+    }
+  })
+
+  it("a request that names its target by `host` alone (as the ws library does) tunnels to that host", async () => {
+    const proxy = await refusing()
+    try {
+      const agent = ProxyAgent.plainTunnelAgent(proxy.address, noCredentials, {})
+      const error = await new Promise<Error>((resolve) => {
+        const req = Http.request({ host: "example.test", hostname: undefined, port: 81, path: "/x", agent })
+        req.on("error", resolve)
+        req.end()
+      })
+      expect(error.message).toBe(`proxy ${proxy.address.host} refused the tunnel to example.test:81: 403`)
+      expect(proxy.targets).toEqual(["example.test:81"])
+    } finally {
+      await proxy.stop()
     }
   })
 
@@ -109,6 +140,57 @@ describe("tunnelAgent", () => {
       )
     } finally {
       await proxy.stop()
+    }
+  })
+
+  it("a request that names its target by `host` alone (as the ws library does) tunnels to that host", async () => {
+    const proxy = await refusing()
+    try {
+      const agent = ProxyAgent.tunnelAgent(proxy.address, noCredentials, {})
+      const error = await new Promise<Error>((resolve) => {
+        const req = Https.request({ host: "example.test", hostname: undefined, port: 8443, path: "/x", agent })
+        req.on("error", resolve)
+        req.end()
+      })
+      expect(error.message).toBe(`proxy ${proxy.address.host} refused the tunnel to example.test:8443: 403`)
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  it("TLS inside the tunnel names the server node chose (the Host header's name), not the address dialled", async () => {
+    const names: Array<string | false> = []
+    const server = Https.createServer({ cert: TLS_CERT, key: TLS_KEY }, (req, res) => {
+      names.push((req.socket as Tls.TLSSocket).servername)
+      res.end("ok")
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const port = (server.address() as Net.AddressInfo).port
+    const proxy = await tunnelling()
+    // The certificate names localhost: its identity is not what this spec is about.
+    const https = ProxyAgent.tunnelAgent(proxy.address, noCredentials, {
+      ca: TLS_CERT,
+      checkServerIdentity: () => undefined
+    })
+    try {
+      const answer = await new Promise<Result>((resolve) =>
+        NodeSend.send(
+          { http: new Http.Agent(), https },
+          noCredentials,
+          "GET",
+          new URL(`https://127.0.0.1:${port}/`),
+          { host: "example.test" },
+          undefined,
+          resolve,
+          10_000
+        )
+      )
+      expect(NodeSend.isReceived(answer)).toBe(true)
+      expect(names).toEqual(["example.test"])
+    } finally {
+      https.destroy()
+      await proxy.stop()
+      await close({ server, port })
     }
   })
 
