@@ -74,7 +74,7 @@ export const send = (
   req.on("response", (message) => {
     source = message
     // A kept-alive socket leaves the message once the body ends: read its address now.
-    const remoteAddress = message.socket?.remoteAddress
+    const remoteAddress = message.socket.remoteAddress
     const chunks: Array<Buffer> = []
     message.on("data", (chunk: Buffer) => chunks.push(chunk))
     // A body cut short is an `error` (ECONNRESET "aborted"), never an `end`: node (≥ 20) destroys an incomplete
