@@ -159,7 +159,7 @@ describe("tunnelAgent", () => {
   })
 
   it("TLS inside the tunnel names the server node chose (the Host header's name), not the address dialled", async () => {
-    const names: Array<string | false> = []
+    const names: Array<string | false | null> = []
     const server = Https.createServer({ cert: TLS_CERT, key: TLS_KEY }, (req, res) => {
       names.push((req.socket as Tls.TLSSocket).servername)
       res.end("ok")
