@@ -43,6 +43,8 @@ describe("core/watch/driver", () => {
     expect(slots.claim("k", 0, 1)).toBe(0)
     // The gate's slot is on Binance's clock (here 1000 ms ahead of the watcher's), answered 30 ms after asking.
     const input = Driver.claimed<never, string, string>(claim as Driver.Claim, 3_000, 1_000, 0)
+    // With the watcher's clock at 500 when asked, the slot is at 2 500 on it.
+    expect(Driver.claimed(claim as Driver.Claim, 3_000, 1_000, 500)).toMatchObject({ at: 2_500 })
     expect(input).toEqual({
       _tag: "Claimed",
       id: (claim as Driver.Claim).id,
@@ -159,7 +161,8 @@ describe("core/watch/driver", () => {
   })
 
   it("checks the options, the stream's base URL included, and configures the rules from them", () => {
-    expect(Driver.check({ assets: [] })).toMatchObject({ field: "assets" })
+    // A refusal of the options is returned as it is: the stream's URL is not checked after it.
+    expect(Driver.check({ assets: [] })).toEqual({ field: "assets", reason: expect.any(String) })
     expect(Driver.check({ assets: ["BTC"], wsBaseUrl: "http://x" })).toMatchObject({ field: "wsBaseUrl" })
     const checked = Driver.check({ assets: ["BTC"] })
     if ("field" in checked) throw new Error(checked.reason)
@@ -197,11 +200,12 @@ describe("core/watch/driver: every input, every command", () => {
     const [connect] = state.handle({ _tag: "Answered", answer: { _tag: "Ok", body: "{\"listenKey\":\"abc\"}" } }, 0)
     const socket = (connect as { id: number }).id
     state.handle({ _tag: "Opened", id: socket }, 0)
-    const [btc] = state.due(0).reads as ReadonlyArray<{ id: number }>
+    const [btc] = state.due(0).reads as ReadonlyArray<{ id: number; asset: string; reason: string; delayMs: number }>
     state.readDone({ id: btc!.id, asset: "BTC", at: 10 }, ok, 10)
-    const [eth] = state.due(1250).reads as ReadonlyArray<{ id: number }>
+    const [eth] = state.due(1250).reads as ReadonlyArray<{ id: number; asset: string; reason: string; delayMs: number }>
     state.readDone({ id: eth!.id, asset: "ETH", at: 1260 }, ok, 1260)
-    return { state, socket }
+    const first = [btc!, eth!].map((r) => `${r.asset}:${r.reason}:${r.delayMs}`)
+    return { state, socket, first }
   }
 
   it("the snapshot: each event sets its own part, a failed read changes nothing, `off` when polling alone", () => {
@@ -251,7 +255,9 @@ describe("core/watch/driver: every input, every command", () => {
   })
 
   it("wakes for the ages at least every 5 s; closing, no read is due and only the stream wakes it", () => {
-    const { state, socket } = settled()
+    const { state, socket, first } = settled()
+    // The stream going up re-reads nothing: the first reads are the routine ones.
+    expect(first).toEqual(["BTC:routine:0", "ETH:routine:0"])
     expect(state.due(2_000)).toEqual({ reads: [], wakeAt: 2_000 + Driver.AGES_EVERY_MS })
     expect(state.ages(5_000)).toEqual([
       { asset: "BTC", answeredAt: 10, ageMs: 4_990, overdue: false },
@@ -280,6 +286,11 @@ describe("core/watch/driver: every input, every command", () => {
     // Without an answer to the read, its asset stays in flight: the ages (5 s) and the socket's 30 s are what is left.
     expect(state.due(1_250).wakeAt).toBe(1_250 + Driver.AGES_EVERY_MS)
     expect(state.due(29_000).wakeAt).toBe(30_000)
+    // Woken then, the watcher gives the socket up.
+    expect(state.handle(Driver.WAKE, 30_000)).toEqual([
+      { _tag: "Disconnect", id: 1 },
+      { _tag: "Publish", event: { type: "stream", state: "down", reason: "the connection did not open" } }
+    ])
   })
 
   it("the stream's account update: published; a vmw move past the threshold re-reads every asset", () => {
@@ -314,6 +325,8 @@ describe("core/watch/driver: every input, every command", () => {
     expect(state.handle({ _tag: "Dropped", id: socket, reason: "gone" }, 32_010)).toEqual([
       { _tag: "Publish", event: { type: "stream", state: "down", reason: "gone" } }
     ])
+    // The stream going down re-reads nothing either.
+    expect(state.due(32_010).reads).toEqual([])
   })
 
   it("a failed read's event: the asset, why it was read, its failures, its retry and the error", () => {
