@@ -106,10 +106,14 @@ export const plainTunnelAgent = (
   const agent = new Http.Agent(agentOptions)
   agent.createConnection = (options, callback) => {
     const { target } = targetOf({ host: options.host ?? options.hostname, port: options.port }, 80)
-    openTunnel(proxy, authorization, target, agentOptions.localAddress, (error, socket) => {
-      if (error !== null) return callback?.(error, socket as never)
-      callback?.(null, socket!)
-    })
+    // The tunnel's socket is the connection itself: its error or its socket, as is.
+    openTunnel(
+      proxy,
+      authorization,
+      target,
+      agentOptions.localAddress,
+      (error, socket) => callback?.(error, socket as never)
+    )
     return undefined as never
   }
   return agent
