@@ -50,7 +50,8 @@ export default {
     // (test/redisStore.rules.test.ts, test/redisOptions.rules.test.ts)
     "src/internal/core/redisStore.ts",
     "src/internal/core/redisOptions.ts",
-    // node's send and its forward proxies, called directly over loopback servers (test/nodeSend.test.ts)
+    // node's send and its forward proxies, called directly over loopback servers (test/nodeSend.test.ts,
+    // test/proxyAgent.test.ts)
     "src/internal/core/nodeSend.ts",
     "src/internal/core/proxyAgent.ts"
   ],

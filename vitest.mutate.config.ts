@@ -35,6 +35,7 @@ export default defineConfig({
       "test/redisStore.rules.test.ts",
       "test/redisOptions.rules.test.ts",
       "test/nodeSend.test.ts",
+      "test/proxyAgent.test.ts",
       "test/corpus.test.ts",
       "test/secrets.test.ts"
     ],

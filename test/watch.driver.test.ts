@@ -43,6 +43,8 @@ describe("core/watch/driver", () => {
     expect(slots.claim("k", 0, 1)).toBe(0)
     // The gate's slot is on Binance's clock (here 1000 ms ahead of the watcher's), answered 30 ms after asking.
     const input = Driver.claimed<never, string, string>(claim as Driver.Claim, 3_000, 1_000, 0)
+    // With the watcher's clock at 500 when asked, the slot is at 2 500 on it.
+    expect(Driver.claimed(claim as Driver.Claim, 3_000, 1_000, 500)).toMatchObject({ at: 2_500 })
     expect(input).toEqual({
       _tag: "Claimed",
       id: (claim as Driver.Claim).id,
@@ -159,7 +161,8 @@ describe("core/watch/driver", () => {
   })
 
   it("checks the options, the stream's base URL included, and configures the rules from them", () => {
-    expect(Driver.check({ assets: [] })).toMatchObject({ field: "assets" })
+    // A refusal of the options is returned as it is: the stream's URL is not checked after it.
+    expect(Driver.check({ assets: [] })).toEqual({ field: "assets", reason: expect.any(String) })
     expect(Driver.check({ assets: ["BTC"], wsBaseUrl: "http://x" })).toMatchObject({ field: "wsBaseUrl" })
     const checked = Driver.check({ assets: ["BTC"] })
     if ("field" in checked) throw new Error(checked.reason)
@@ -182,5 +185,210 @@ describe("core/watch/driver", () => {
     expect(Driver.outcomeOf({ _tag: "Ok", maxWithdrawAmount: "1", maxWithdrawAmountUSD: "1" })).toBe("ok")
     expect(Driver.outcomeOf({ _tag: "Failed", error: { _tag: "RateLimited" } })).toBe("RateLimited")
     expect(Driver.outcomeOf({ _tag: "Failed", error: undefined })).toBe("Interrupted")
+  })
+})
+
+describe("core/watch/driver: every input, every command", () => {
+  const ok = { _tag: "Ok", maxWithdrawAmount: "1", maxWithdrawAmountUSD: "2" } as const
+  const account = (vmw: string, at: number) =>
+    JSON.stringify({ e: "PM_PRO_ACCOUNT_UPDATE", E: at, u: "1", eq: "2", ae: "3", im: "4", mm: "5", avb: "6", vmw })
+
+  /** A streaming watcher, its socket open at 0, each asset read once (BTC at 10, ETH at 1260): idle until 54 s. */
+  const settled = () => {
+    const state = make("wss://example.test")
+    state.start(0)
+    const [connect] = state.handle({ _tag: "Answered", answer: { _tag: "Ok", body: "{\"listenKey\":\"abc\"}" } }, 0)
+    const socket = (connect as { id: number }).id
+    state.handle({ _tag: "Opened", id: socket }, 0)
+    const [btc] = state.due(0).reads as ReadonlyArray<{ id: number; asset: string; reason: string; delayMs: number }>
+    state.readDone({ id: btc!.id, asset: "BTC", at: 10 }, ok, 10)
+    const [eth] = state.due(1250).reads as ReadonlyArray<{ id: number; asset: string; reason: string; delayMs: number }>
+    state.readDone({ id: eth!.id, asset: "ETH", at: 1260 }, ok, 1260)
+    const first = [btc!, eth!].map((r) => `${r.asset}:${r.reason}:${r.delayMs}`)
+    return { state, socket, first }
+  }
+
+  it("the snapshot: each event sets its own part, a failed read changes nothing, `off` when polling alone", () => {
+    const empty = Driver.emptySnapshot(false)
+    expect(empty).toEqual({ assets: {}, account: undefined, risk: undefined, stream: "off" })
+    const btc = { type: "asset", asset: "BTC", maxWithdrawAmount: "1", maxWithdrawAmountUSD: "2", at: 1 } as const
+    const eth = { ...btc, asset: "ETH", at: 2 }
+    const both = Driver.withEvent(Driver.withEvent(empty, btc), eth)
+    expect(both.assets).toEqual({ BTC: btc, ETH: eth })
+    expect(Driver.withEvent(both, { ...btc, at: 3 }).assets).toEqual({ BTC: { ...btc, at: 3 }, ETH: eth })
+    const update = {
+      type: "account",
+      at: 4,
+      uniMMR: "1",
+      accountEquity: "2",
+      actualEquity: "3",
+      initialMargin: "4",
+      maintenanceMargin: "5",
+      availableBalance: "6",
+      virtualMaxWithdrawUSD: "7"
+    } as const
+    const risk = { type: "risk", at: 5, level: "MARGIN_CALL" } as const
+    const full = Driver.withEvent(Driver.withEvent(both, update), risk)
+    expect(full).toEqual({ assets: { BTC: btc, ETH: eth }, account: update, risk, stream: "off" })
+    const failed = {
+      type: "read-failed",
+      asset: "BTC",
+      at: 6,
+      reason: "routine",
+      failures: 1,
+      retryAt: 1006,
+      error: { _tag: "Timeout" }
+    } as const
+    expect(Driver.withEvent(full, failed)).toBe(full)
+  })
+
+  it("polling alone: no stream steps, and the stream's inputs change nothing", () => {
+    const state = make()
+    expect(state.start(0)).toEqual([])
+    expect(state.handle(Driver.WAKE, 0)).toEqual([])
+    expect(state.handle({ _tag: "Answered", answer: { _tag: "Ok", body: "{\"listenKey\":\"abc\"}" } }, 0)).toEqual([])
+    expect(state.handle({ _tag: "Opened", id: 1 }, 0)).toEqual([])
+    expect(state.handle({ _tag: "Text", id: 1, text: account("1", 0) }, 0)).toEqual([])
+    expect(state.handle({ _tag: "Dropped", id: 1, reason: "gone" }, 0)).toEqual([])
+    expect(state.finished).toBe(false)
+    expect(state.isClosing).toBe(false)
+  })
+
+  it("wakes for the ages at least every 5 s; closing, no read is due and only the stream wakes it", () => {
+    const { state, socket, first } = settled()
+    // The stream going up re-reads nothing: the first reads are the routine ones.
+    expect(first).toEqual(["BTC:routine:0", "ETH:routine:0"])
+    expect(state.due(2_000)).toEqual({ reads: [], wakeAt: 2_000 + Driver.AGES_EVERY_MS })
+    expect(state.ages(5_000)).toEqual([
+      { asset: "BTC", answeredAt: 10, ageMs: 4_990, overdue: false },
+      { asset: "ETH", answeredAt: 1_260, ageMs: 3_740, overdue: false }
+    ])
+    // Closing: the listenKey's DELETE is asked for, no read goes, and nothing is left to wake for but an input.
+    expect(state.handle({ _tag: "Close", done: "d" }, 3_000)).toEqual([
+      { _tag: "Disconnect", id: socket },
+      { _tag: "Publish", event: { type: "stream", state: "down", reason: "closed" } },
+      { _tag: "Request", method: "DELETE" }
+    ])
+    state.handle({ _tag: "Demand", asset: "BTC", deferred: "late" }, 3_000)
+    expect(state.due(100_000)).toEqual({ reads: [], wakeAt: Number.POSITIVE_INFINITY })
+    expect(state.finished).toBe(false)
+    // The DELETE's answer ends the stream: the fiber stops.
+    expect(state.handle({ _tag: "Answered", answer: { _tag: "Ok", body: "{}" } }, 3_010)).toEqual([])
+    expect(state.finished).toBe(true)
+    expect(state.finish()).toEqual({ interrupted: [], refused: [], done: ["d"] })
+  })
+
+  it("a connecting socket's deadline wakes the watcher before the ages do", () => {
+    const state = make("wss://example.test")
+    state.start(0)
+    state.handle({ _tag: "Answered", answer: { _tag: "Ok", body: "{\"listenKey\":\"abc\"}" } }, 0)
+    state.due(0)
+    // Without an answer to the read, its asset stays in flight: the ages (5 s) and the socket's 30 s are what is left.
+    expect(state.due(1_250).wakeAt).toBe(1_250 + Driver.AGES_EVERY_MS)
+    expect(state.due(29_000).wakeAt).toBe(30_000)
+    // Woken then, the watcher gives the socket up.
+    expect(state.handle(Driver.WAKE, 30_000)).toEqual([
+      { _tag: "Disconnect", id: 1 },
+      { _tag: "Publish", event: { type: "stream", state: "down", reason: "the connection did not open" } }
+    ])
+  })
+
+  it("the stream's account update: published; a vmw move past the threshold re-reads every asset", () => {
+    const { state, socket } = settled()
+    const [first] = state.handle({ _tag: "Text", id: socket, text: account("100", 3_000) }, 3_000)
+    expect(first).toMatchObject({
+      _tag: "Publish",
+      event: { type: "account", at: 3_000, virtualMaxWithdrawUSD: "100" }
+    })
+    expect(state.due(3_000).reads).toEqual([]) // the first value is the reference
+    state.handle({ _tag: "Text", id: socket, text: account("100.5", 3_500) }, 3_500)
+    expect(state.due(3_500).reads).toEqual([]) // 0.5 %: within the threshold
+    state.handle({ _tag: "Text", id: socket, text: account("200", 4_000) }, 4_000)
+    expect(reads(state, 4_000)).toEqual(["BTC:stream:0"])
+  })
+
+  it("a risk level change: published, and every asset re-read", () => {
+    const { state, socket } = settled()
+    const text = JSON.stringify({ e: "riskLevelChange", E: 4_000, s: "MARGIN_CALL" })
+    expect(state.handle({ _tag: "Text", id: socket, text }, 4_000)).toEqual([
+      { _tag: "Publish", event: { type: "risk", at: 4_000, level: "MARGIN_CALL" } }
+    ])
+    expect(reads(state, 4_000)).toEqual(["BTC:stream:0"])
+  })
+
+  it("a bad frame is told as Malformed; a due ping is not sent (the platform's socket cannot), a drop published", () => {
+    const { state, socket } = settled()
+    expect(state.handle({ _tag: "Text", id: socket, text: "nope" }, 2_000)).toEqual([
+      { _tag: "Malformed", id: socket, reason: "not JSON" }
+    ])
+    expect(state.handle(Driver.WAKE, 2_000 + 30_000)).toEqual([])
+    expect(state.handle({ _tag: "Dropped", id: socket, reason: "gone" }, 32_010)).toEqual([
+      { _tag: "Publish", event: { type: "stream", state: "down", reason: "gone" } }
+    ])
+    // The stream going down re-reads nothing either.
+    expect(state.due(32_010).reads).toEqual([])
+  })
+
+  it("a failed read's event: the asset, why it was read, its failures, its retry and the error", () => {
+    const state = make()
+    const [read] = state.due(0).reads as ReadonlyArray<{ id: number }>
+    expect(state.readDone({ id: read!.id, asset: "BTC", at: 5 }, { _tag: "Failed", error: { _tag: "Timeout" } }, 5))
+      .toEqual([
+        {
+          _tag: "Publish",
+          event: {
+            type: "read-failed",
+            at: 5,
+            asset: "BTC",
+            reason: "routine",
+            failures: 1,
+            retryAt: 1_005,
+            error: { _tag: "Timeout" }
+          }
+        },
+        { _tag: "Settle", waiters: [], event: undefined }
+      ])
+    // A read nobody knows (already ended) tells nothing.
+    expect(state.readDone({ id: read!.id, asset: "BTC", at: 6 }, { _tag: "Failed", error: { _tag: "Timeout" } }, 6))
+      .toEqual([{ _tag: "Settle", waiters: [], event: undefined }])
+  })
+
+  it("a 429, a 403 and a 418 pause the reads; the pause lasts to the latest of the gate's three ends", () => {
+    for (const tag of ["RateLimited", "WafBlocked", "IpBanned"]) {
+      const state = make()
+      const [read] = state.due(0).reads as ReadonlyArray<{ id: number }>
+      const commands = state.readDone(
+        { id: read!.id, asset: "BTC", at: 5 },
+        { _tag: "Failed", error: { _tag: tag } },
+        5
+      )
+      expect(commands.map((c) => c._tag)).toEqual(["Publish", "Pause", "Settle"])
+    }
+    for (const [pausedUntil, blockedUntil, bannedUntil] of [[9_000, 0, 0], [0, 9_000, 0], [0, 0, 9_000]]) {
+      const state = make()
+      state.pause({ pausedUntil: pausedUntil!, blockedUntil: blockedUntil!, bannedUntil: bannedUntil! })
+      expect(state.due(8_999).reads).toEqual([])
+      expect(reads(state, 9_000)).toEqual(["BTC:routine:0"])
+    }
+  })
+
+  it("fresh demands for both assets are read in one go; each waiter settled with its own asset's figure", () => {
+    const state = make()
+    state.handle({ _tag: "Demand", asset: "BTC", deferred: "b" }, 0)
+    state.handle({ _tag: "Demand", asset: "ETH", deferred: "e" }, 0)
+    const fresh = state.due(0).reads as ReadonlyArray<{ id: number; asset: string }>
+    expect(fresh.map((r) => r.asset)).toEqual(["BTC", "ETH"])
+    const eth = state.readDone({ id: fresh[1]!.id, asset: "ETH", at: 1 }, ok, 1)
+    expect(eth[1]).toMatchObject({ _tag: "Settle", waiters: ["e"] })
+    expect(state.finish()).toEqual({ interrupted: ["b"], refused: [], done: [] })
+  })
+
+  it("the inputs left once stopped: only demands are refused and closes done", () => {
+    expect(Driver.leftover<string, string>([
+      Driver.WAKE,
+      { _tag: "Opened", id: 1 },
+      { _tag: "Demand", asset: "BTC", deferred: "w" },
+      { _tag: "Close", done: "d" }
+    ])).toEqual({ interrupted: [], refused: ["w"], done: ["d"] })
   })
 })

@@ -74,13 +74,13 @@ export const send = (
   req.on("response", (message) => {
     source = message
     // A kept-alive socket leaves the message once the body ends: read its address now.
-    const remoteAddress = message.socket?.remoteAddress
+    const remoteAddress = message.socket.remoteAddress
     const chunks: Array<Buffer> = []
     message.on("data", (chunk: Buffer) => chunks.push(chunk))
-    message.on("aborted", () => req.destroy(new Error("aborted")))
+    // A body cut short is an `error` (ECONNRESET "aborted"), never an `end`: node (≥ 20) destroys an incomplete
+    // message when its socket closes.
     message.on("error", (cause) => req.emit("error", cause))
     message.on("end", () => {
-      if (!message.complete) return req.destroy(new Error("terminated: the connection closed mid-body"))
       const received: Received = {
         status: message.statusCode ?? 0,
         headers: message.headers,

@@ -52,7 +52,7 @@ const openTunnel = (
     path: target,
     headers,
     agent: false,
-    ...(localAddress === undefined ? {} : { localAddress })
+    localAddress
   })
   connect.once("connect", (response, socket, head) => {
     if (response.statusCode !== 200) {
@@ -60,7 +60,8 @@ const openTunnel = (
       done(new Error(`proxy ${proxy.host} refused the tunnel to ${target}: ${response.statusCode}`), socket)
       return
     }
-    if (head.length > 0) socket.unshift(head)
+    // What the proxy sent after its 200 is the tunnel's first bytes (none: unshifting nothing is a no-op).
+    socket.unshift(head)
     done(null, socket)
   })
   connect.once("error", (cause) => done(new Error(`proxy ${proxy.host} unreachable: ${cause.message}`)))
@@ -105,10 +106,14 @@ export const plainTunnelAgent = (
   const agent = new Http.Agent(agentOptions)
   agent.createConnection = (options, callback) => {
     const { target } = targetOf({ host: options.host ?? options.hostname, port: options.port }, 80)
-    openTunnel(proxy, authorization, target, agentOptions.localAddress, (error, socket) => {
-      if (error !== null) return callback?.(error, socket as never)
-      callback?.(null, socket!)
-    })
+    // The tunnel's socket is the connection itself: its error or its socket, as is.
+    openTunnel(
+      proxy,
+      authorization,
+      target,
+      agentOptions.localAddress,
+      (error, socket) => callback?.(error, socket as never)
+    )
     return undefined as never
   }
   return agent
