@@ -20,7 +20,9 @@ import {
   effect4Node,
   effect4NodeUntraced,
   effect4Promise,
-  floorOwnProcess
+  effectNodeOwnProcess,
+  floorOwnProcess,
+  promiseOwnProcess
 } from "./rows/remote.js"
 import type { Row, RowSpec } from "./rows/types.js"
 import { runSigning } from "./signing.js"
@@ -42,7 +44,9 @@ const SPECS: ReadonlyArray<RowSpec> = [
   officialDefaults,
   ccxtRow,
   floorOwnProcess,
-  ccxtOwnProcess
+  ccxtOwnProcess,
+  effectNodeOwnProcess,
+  promiseOwnProcess
 ]
 
 const args = process.argv.slice(2)

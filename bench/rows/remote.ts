@@ -1,7 +1,8 @@
-// The Effect 4 edition's rows (effect4/bench/rows.ts) and two controls, each run in a Node process of its own: effect 4 and the
-// root's effect 3 must never share a process. The child builds the row from effect4/dist and measures what
-// this process asks for, with bench/measure.ts and its own process.cpuUsage; rounds stay interleaved with the
-// in-process rows (this process waits, idle, while the child measures).
+// Rows each run in a Node process of its own: the Effect 4 edition's (effect4/bench/rows.ts, effect4/bench/worker.ts:
+// effect 4 and the root's effect 3 must never share a process), the Effect 3 edition's two APIs (bench/worker.ts) and
+// two controls. The child builds its row and measures what this process asks for, with bench/measure.ts and its own
+// process.cpuUsage; rounds stay interleaved with the in-process rows (this process waits, idle, while the child
+// measures).
 import { type ChildProcess, spawn } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -9,20 +10,21 @@ import type { Concurrent, Sequential } from "../measure.js"
 import type { Row, RowContext, RowSpec } from "./types.js"
 
 const ROOT = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
-const WORKER = Path.join(ROOT, "effect4/bench/worker.ts")
+const EFFECT4_WORKER = Path.join(ROOT, "effect4/bench/worker.ts")
+const EFFECT3_WORKER = Path.join(ROOT, "bench/worker.ts")
 
 type Reply = { readonly ready: { id: string; label: string } } | { readonly result: unknown } | {
   readonly error: string
 }
 
-const remoteRow = (id: string, label: string): RowSpec => ({
+const remoteRow = (id: string, label: string, worker = EFFECT4_WORKER): RowSpec => ({
   id,
   label,
   make: (context: RowContext) =>
     new Promise<Row>((resolve, reject) => {
       const child: ChildProcess = spawn(
         process.execPath,
-        ["--import", "tsx", WORKER, id, context.baseUrl, context.apiKey, context.secretKey],
+        ["--import", "tsx", worker, id, context.baseUrl, context.apiKey, context.secretKey],
         { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] }
       )
       let pending: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined
@@ -87,3 +89,15 @@ export const effect4Promise = remoteRow(
 // Controls (see effect4/bench/worker.ts): the floor and ccxt, each in a process of its own like the rows above.
 export const floorOwnProcess = remoteRow("floor-proc", "control: the floor, in a process of its own")
 export const ccxtOwnProcess = remoteRow("ccxt-proc", "control: ccxt, in a process of its own")
+
+// The Effect 3 edition's Effect API and Promise API, each in a process of its own (bench/worker.ts).
+export const effectNodeOwnProcess = remoteRow(
+  "effect-node-proc",
+  "effect-binance-pm, Effect API, BinanceHttpClient.layer(), in a process of its own",
+  EFFECT3_WORKER
+)
+export const promiseOwnProcess = remoteRow(
+  "promise-proc",
+  "effect-binance-pm, Promise API (createClient), in a process of its own",
+  EFFECT3_WORKER
+)
