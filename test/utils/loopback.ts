@@ -25,9 +25,14 @@ const listen = (server: Http.Server | Https.Server): Promise<Served> =>
     server.listen(0, "127.0.0.1", () => resolve({ server, port: (server.address() as Net.AddressInfo).port }))
   )
 
+// A proxy's CONNECT tunnels leave the HTTP server's books (`closeAllConnections` does not see them) but `close` waits
+// for them: they are ended here, so that a spec's teardown never waits on a tunnel whose other end closes later.
+const tunnelsOf = new WeakMap<Http.Server, Set<Net.Socket>>()
+
 export const close = ({ server }: Served): Promise<void> =>
   new Promise((resolve) => {
     server.closeAllConnections()
+    for (const socket of tunnelsOf.get(server as Http.Server) ?? []) socket.destroy()
     server.close(() => resolve())
   })
 
@@ -77,6 +82,10 @@ export const startProxy = async (
     })
     upstream.on("error", () => socket.destroy())
     socket.on("error", () => upstream.destroy())
+    const tunnels = tunnelsOf.get(server) ?? new Set<Net.Socket>()
+    tunnelsOf.set(server, tunnels.add(socket).add(upstream))
+    socket.on("close", () => tunnels.delete(socket))
+    upstream.on("close", () => tunnels.delete(upstream))
   })
   const served = await listen(server)
   return { ...served, url: `http://127.0.0.1:${served.port}`, seen }
