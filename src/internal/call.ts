@@ -10,7 +10,9 @@ import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
+import type * as FiberStatus from "effect/FiberStatus"
 import { identity } from "effect/Function"
 import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as Tracer from "effect/Tracer"
@@ -76,6 +78,47 @@ const frameOf = (error: Error): string => {
   return frame.includes("(") ? frame : frame.replace(/at (.*)/, "at ($1)")
 }
 
+// One region (as `uninterruptibleMask`, the caller's interruptibility read in the same step as the fiber) makes the
+// span, sets it into the fiber's context, and takes it out and ends it with the body's exit.
+const inSpan = <A, E, R>(
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  status: FiberStatus.Running,
+  name: string,
+  captureStackTrace: () => string | undefined,
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> => {
+  const restore: (effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> =
+    RuntimeFlags.interruption(status.runtimeFlags) ? Effect.interruptible : identity
+  const outer = fiber.currentContext
+  return Effect.uninterruptible(Effect.flatMap(Effect.makeSpan(name, { captureStackTrace }), (span) => {
+    const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+    const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
+    const end = (exit: Exit.Exit<A, E>) => {
+      if (span.status._tag === "Ended") return
+      if (Exit.isFailure(exit)) span.attribute("code.stacktrace", captureStackTrace())
+      span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
+    }
+    return Effect.zipRight(
+      FiberRef.set(FiberRef.currentContext, Context.add(outer, Tracer.ParentSpan, span)),
+      Effect.matchCauseEffect(restore(effect), {
+        onFailure: (cause) => {
+          end(Exit.failCause(cause))
+          // A failure the body left uncaptured is failed here, in the span: its rendered cause names the call site,
+          // as a failure inside Effect.fn's span does.
+          const back = (cause: Cause.Cause<E>) =>
+            Effect.zipRight(FiberRef.set(FiberRef.currentContext, outer), Exit.failCause(cause))
+          return Cause.isFailType(cause) ? Effect.catchAllCause(Effect.fail(cause.error), back) : back(cause)
+        },
+        onSuccess: (value) => {
+          end(Exit.succeed(value))
+          // The context back and the value in one step.
+          return FiberRef.modify(FiberRef.currentContext, () => [value, outer])
+        }
+      })
+    )
+  }))
+}
+
 /**
  * `Effect.fn(name)(body)` for the call's entries, at a third of its Effect 3 cost, giving the same: a span `name`
  * (its parent, links and annotations from the fiber, as `Effect.makeSpan` makes it) that is the parent span of
@@ -85,7 +128,7 @@ const frameOf = (error: Error): string => {
  * one region does both, the span set into and taken out of the fiber's context around the body.
  *
  * Under Effect's built-in tracer, which exports nothing, the span is made only if the call fails: that saves a
- * call that succeeds the span's ids, its context and 10 KB of garbage (a quarter of the Effect API's cost per
+ * call that succeeds the span's ids, its context and 10 KB of garbage (about a fifth of the Effect API's cost per
  * call, docs/performance.md). Then the body's own failures must be uncaptured (`Exit.fail`, as `run`'s are): they
  * are failed again in the span, so the cause renders the call site as Effect.fn's does.
  *
@@ -120,46 +163,15 @@ export const traced = <P, A, E, R>(
         effect = Effect.die(defect)
       }
       return Effect.withFiberRuntime((fiber, status) => {
-        const restore: (effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> =
-          RuntimeFlags.interruption(status.runtimeFlags) ? Effect.interruptible : identity
-        // One region (as `uninterruptibleMask`, the caller's interruptibility read in the same step as the fiber)
-        // makes the span, sets it into the fiber's context, and takes it out and ends it with the body's exit.
-        const region = (effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-          const outer = fiber.currentContext
-          return Effect.uninterruptible(Effect.flatMap(Effect.makeSpan(name, { captureStackTrace }), (span) => {
-            const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
-            const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
-            const end = (exit: Exit.Exit<A, E>) => {
-              if (span.status._tag === "Ended") return
-              if (Exit.isFailure(exit)) span.attribute("code.stacktrace", captureStackTrace())
-              span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
-            }
-            return Effect.zipRight(
-              FiberRef.set(FiberRef.currentContext, Context.add(outer, Tracer.ParentSpan, span)),
-              Effect.matchCauseEffect(restore(effect), {
-                onFailure: (cause) => {
-                  end(Exit.failCause(cause))
-                  // A failure the body left uncaptured is failed here, in the span: its rendered cause names the
-                  // call site, as a failure inside Effect.fn's span does.
-                  const back = (cause: Cause.Cause<E>) =>
-                    Effect.zipRight(FiberRef.set(FiberRef.currentContext, outer), Exit.failCause(cause))
-                  return Cause.isFailType(cause) ? Effect.catchAllCause(Effect.fail(cause.error), back) : back(cause)
-                },
-                onSuccess: (value) => {
-                  end(Exit.succeed(value))
-                  // The context back and the value in one step.
-                  return FiberRef.modify(FiberRef.currentContext, () => [value, outer])
-                }
-              })
-            )
-          }))
-        }
         // Effect's built-in tracer exports nothing: no one sees the span of a call that succeeds. It is made only
         // when the call fails, for the call-site frame of the failure's cause.
         if (Context.get(fiber.currentDefaultServices, Tracer.Tracer) === builtInTracer) {
-          return Effect.catchAllCause(effect, (cause) => region(Exit.failCause(cause)))
+          return Effect.catchAllCause(
+            effect,
+            (cause) => inSpan(fiber, status, name, captureStackTrace, Exit.failCause(cause))
+          )
         }
-        return region(effect)
+        return inSpan(fiber, status, name, captureStackTrace, effect)
       })
     }
   }[name]!
