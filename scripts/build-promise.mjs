@@ -10,6 +10,25 @@
 import * as esbuild from "esbuild"
 import * as Fs from "node:fs"
 
+// Effect 3 keeps its process-wide values (fiber refs, the scheduler, the metric registry, the fiber scope) in one
+// map on `globalThis["effect/GlobalValue"]`, shared by every copy of effect 3 in the process, whatever its version.
+// The bundle's copy would share the app's: each copy's code then runs on the other's objects (the app's Effect
+// calls took twice their CPU beside it, bench/results.md), and two versions' objects need not even agree. The
+// bundle keeps its own map. Effect 4 has no such map.
+const GLOBAL_STORE = "`effect/GlobalValue`"
+const ownGlobalStore = {
+  name: "own-global-store",
+  /** @param {esbuild.PluginBuild} build */
+  setup(build) {
+    build.onLoad({ filter: /[\\/]effect[\\/]dist[\\/]esm[\\/]GlobalValue\.js$/ }, (args) => {
+      const source = Fs.readFileSync(args.path, "utf8")
+      // An effect whose store is named otherwise must not be bundled unnoticed.
+      if (!source.includes(GLOBAL_STORE)) throw new Error(`${args.path}: no ${GLOBAL_STORE} to rename`)
+      return { contents: source.replace(GLOBAL_STORE, "`effect-binance-pm/promise/GlobalValue`"), loader: "js" }
+    })
+  }
+}
+
 /** @param {"esm" | "cjs"} format */
 const bundle = async (format) => {
   const outfile = `dist/${format}/promise.js`
@@ -34,6 +53,7 @@ const bundle = async (format) => {
         "Inc); see https://github.com/Effect-TS/effect */"
     },
     metafile: true,
+    plugins: [ownGlobalStore],
     logLevel: "warning"
   })
   // tsc's source map described the unbundled file.

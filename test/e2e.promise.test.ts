@@ -1,6 +1,8 @@
 // The Promise API end to end, as its users get it: each edition's packed tarball (test/utils/editions.ts), its
 // createClient pointed at its own served FakeBinance, over real loopback HTTP.
 import { describe, expect, it } from "@effect/vitest"
+import { execFile } from "node:child_process"
+import { promisify } from "node:util"
 import { byName, type Edition, editions } from "./utils/editions.js"
 import { API_KEY, HMAC_SECRET } from "./utils/keys.js"
 
@@ -88,4 +90,53 @@ describe("the packed tarballs", () => {
       expect(edition.folder.startsWith(process.cwd())).toBe(false)
     }
   })
+})
+
+// Effect 3 keeps its process-wide values (fiber refs, scheduler, metric registry) in one map on `globalThis`, shared
+// by every copy of effect 3 in a process: the bundled Promise entry must not run on an app's copy, nor the app on
+// the bundle's (scripts/build-promise.mjs).
+describe("the Effect 3 edition's bundled Promise entry", () => {
+  const edition = editions.find((each) => each.edition === 3)!
+  const script = (load: (pkg: string) => string) => `
+    const { createClient } = ${load("effect-binance-pm/promise")}
+    const client = createClient({ apiKey: ${JSON.stringify(API_KEY)}, secretKey: ${JSON.stringify(HMAC_SECRET)},
+      baseUrl: process.argv[1] })
+    const info = await client.pmAccountInfo({ asset: "BTC" })
+    await client.close()
+    const before = globalThis["effect/GlobalValue"]
+    const Effect = ${load("effect/Effect")}
+    Effect.runSync(Effect.succeed(1))
+    const app = globalThis["effect/GlobalValue"]
+    const own = globalThis["effect-binance-pm/promise/GlobalValue"]
+    console.log(JSON.stringify({
+      asset: info.asset,
+      before: before === undefined,
+      own: own.size,
+      app: app.size,
+      shared: [...app.keys()].filter((key) => own.get(key) === app.get(key)).length
+    }))`
+
+  it.each(
+    [
+      ["ESM", "module", (pkg: string) => `await import(${JSON.stringify(pkg)})`],
+      // CommonJS has no top-level await: the script runs in an async function.
+      ["CJS", "commonjs", (pkg: string) => `require(${JSON.stringify(pkg)})`]
+    ] as const
+  )(
+    "keeps its own process-wide values beside an app's effect 3 (%s)",
+    (_format, inputType, load) =>
+      edition.withFake({ accounts }, async ({ baseUrl }) => {
+        const body = inputType === "module" ? script(load) : `(async () => { ${script(load)} })()`
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          [`--input-type=${inputType}`, "-e", body, baseUrl],
+          { cwd: edition.folder }
+        )
+        const seen = JSON.parse(stdout) as Record<string, unknown>
+        expect(seen).toMatchObject({ asset: "BTC", before: true, shared: 0 })
+        // Both copies did make their values: they just made them apart.
+        expect(seen.own).toBeGreaterThan(10)
+        expect(seen.app).toBeGreaterThan(10)
+      })
+  )
 })
