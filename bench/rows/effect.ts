@@ -1,24 +1,31 @@
-// This library through the Effect API, one ManagedRuntime per row (built once, reused for every call).
+// This library through the Effect API, one ManagedRuntime per row (built once, reused for every call), from its build
+// (./built.ts).
 import * as PlatformNodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as BinanceHttpClient from "../../src/BinanceHttpClient.js"
-import { Amount, BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } from "../../src/index.js"
+import type * as Library from "../../src/index.js"
+import { built } from "./built.js"
 import { check, type RowContext, type RowSpec } from "./types.js"
 
-const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient.HttpClient>): RowSpec => ({
+const effectRow = (
+  id: string,
+  label: string,
+  http: (library: typeof Library) => Layer.Layer<HttpClient.HttpClient>
+): RowSpec => ({
   id,
   label,
   make: async ({ apiKey, baseUrl, secretKey }: RowContext) => {
+    const library = await built<typeof Library>("index.js")
+    const { Amount, BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } = library
     const runtime = ManagedRuntime.make(Layer.mergeAll(
       Credentials.layerHmac({ apiKey, secretKey }),
       // A weight limit no benchmark reaches and a gate of its own: the gate is measured, never waited on.
       BinanceConfig.layer({ baseUrl, weightLimit: 1_000_000 }),
       BinanceClock.layer,
       RateLimit.layer,
-      http()
+      http(library)
     ))
     const call = () => runtime.runPromise(PortfolioMargin.pmAccountInfo({ asset: "BTC" }))
     const info = await call()
@@ -34,7 +41,7 @@ const effectRow = (id: string, label: string, http: () => Layer.Layer<HttpClient
 export const effectNode = effectRow(
   "effect-node",
   "effect-binance-pm, Effect API, BinanceHttpClient.layer() (recommended)",
-  () => BinanceHttpClient.layer()
+  ({ BinanceHttpClient }) => BinanceHttpClient.layer()
 )
 
 export const effectFetch = effectRow(

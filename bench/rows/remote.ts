@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Concurrent, Sequential } from "../measure.js"
+import { assertBuilt } from "./built.js"
 import type { Row, RowContext, RowSpec } from "./types.js"
 
 const ROOT = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
@@ -22,6 +23,8 @@ const remoteRow = (id: string, label: string, worker = EFFECT4_WORKER): RowSpec 
   label,
   make: (context: RowContext) =>
     new Promise<Row>((resolve, reject) => {
+      // Each worker's rows load their edition's build.
+      assertBuilt(worker === EFFECT4_WORKER ? "effect4" : ".")
       const child: ChildProcess = spawn(
         process.execPath,
         ["--import", "tsx", worker, id, context.baseUrl, context.apiKey, context.secretKey],
