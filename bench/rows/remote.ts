@@ -8,6 +8,8 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Concurrent, Sequential } from "../measure.js"
 import { assertBuilt } from "./built.js"
+import { effectNode } from "./effect.js"
+import { promiseApi } from "./promise.js"
 import type { Row, RowContext, RowSpec } from "./types.js"
 
 const ROOT = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
@@ -93,14 +95,7 @@ export const effect4Promise = remoteRow(
 export const floorOwnProcess = remoteRow("floor-proc", "control: the floor, in a process of its own")
 export const ccxtOwnProcess = remoteRow("ccxt-proc", "control: ccxt, in a process of its own")
 
-// The Effect 3 edition's Effect API and Promise API, each in a process of its own (bench/worker.ts).
-export const effectNodeOwnProcess = remoteRow(
-  "effect-node-proc",
-  "effect-binance-pm, Effect API, BinanceHttpClient.layer(), in a process of its own",
-  EFFECT3_WORKER
-)
-export const promiseOwnProcess = remoteRow(
-  "promise-proc",
-  "effect-binance-pm, Promise API (createClient), in a process of its own",
-  EFFECT3_WORKER
-)
+// The Effect 3 edition's Effect API and Promise API, each in a process of its own (bench/worker.ts), as the Effect 4
+// edition's run.
+export const effectNodeOwnProcess = remoteRow("effect-node", effectNode.label, EFFECT3_WORKER)
+export const promiseOwnProcess = remoteRow("promise", promiseApi.label, EFFECT3_WORKER)
