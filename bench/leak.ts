@@ -1,9 +1,6 @@
 // Leak check, run in its own process with --expose-gc: heap and RSS after 1,000 calls and after N calls,
 // each measured after full collections. Prints one JSON line.
 //   node --expose-gc --import tsx bench/leak.ts <effect|promise> <baseUrl> <calls>
-import { effectNode } from "./rows/effect.js"
-import { promiseApi } from "./rows/promise.js"
-
 const [mode = "effect", baseUrl = "", total = "100000"] = process.argv.slice(2)
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) throw new Error("run with --expose-gc")
@@ -19,7 +16,10 @@ const settle = async () => {
 }
 
 const main = async () => {
-  const spec = mode === "promise" ? promiseApi : effectNode
+  // Only the row measured is loaded: the Promise API's process holds no Effect API program (nor a second effect).
+  const spec = mode === "promise"
+    ? (await import("./rows/promise.js")).promiseApi
+    : (await import("./rows/effect.js")).effectNode
   const row = await spec.make({ baseUrl, apiKey: "bench-key", secretKey: "bench-secret" })
   let done = 1
   const runTo = async (target: number) => {

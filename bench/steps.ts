@@ -35,12 +35,14 @@ const RUN_LOOPS: ReadonlyArray<{ readonly file: RegExp; readonly anchor: string 
   },
   // effect 4: FiberImpl.runLoop
   { file: /effect[\\/]dist[\\/]internal[\\/]effect\.js$/, anchor: "this.currentOpCount++;" },
-  // effect 4 inside the Effect 4 edition's bundled Promise entry (scripts/build-promise.mjs), the one its row loads
-  { file: /effect4[\\/]dist[\\/]esm[\\/]promise\.js$/, anchor: "this.currentOpCount++;" }
+  // each edition's bundled Promise entry (scripts/build-promise.mjs), the one its row loads, its effect minified
+  { file: /effect4[\\/]dist[\\/]esm[\\/]promise\.js$/, anchor: "this.currentOpCount++;" },
+  { file: /[\\/]dist[\\/]esm[\\/]promise\.js$/, anchor: "for(this.currentOpCount=0;;){" }
 ]
 const countSteps: esbuild.Plugin = {
   name: "count-steps",
   setup(build) {
+    // esbuild loads a file with the first of these that matches it: the Effect 4 bundle's before the Effect 3 one's.
     for (const loop of RUN_LOOPS) {
       build.onLoad({ filter: loop.file }, (file) => {
         const text = Fs.readFileSync(file.path, "utf8")
@@ -61,8 +63,8 @@ const startServer = () =>
   })
 
 const main = async () => {
-  // A directory per run: other checkouts share this node_modules (and so its cache).
-  const outDir = Path.join(ROOT, "node_modules/.cache/effect-binance-pm-bench", `steps-${process.pid}`)
+  // A directory per run, two levels under the root as bench/rows/ is: the rows find the builds from where they run.
+  const outDir = Path.join(ROOT, "bench", `.steps-${process.pid}`)
   const server = await startServer()
   const lines = ["| row | Effect steps per call | bytes allocated per call |", "|---|--:|--:|"]
   try {

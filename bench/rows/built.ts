@@ -4,7 +4,7 @@
 // src/ than from dist/ (docs/performance.md). A stale build would measure old code, so a row refuses one.
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { fileURLToPath } from "node:url"
 
 const ROOT = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
 
@@ -26,8 +26,11 @@ export const assertBuilt = (edition: "." | "effect4"): void => {
   }
 }
 
-/** A module of the Effect 3 edition's build, typed as its source (`dist/` need not exist to type-check). */
-export const built = <Module>(entry: string): Promise<Module> => {
+/**
+ * A module of the Effect 3 edition's build, typed as its source. `load` imports it with a literal path (`import("…" as
+ * string)`: `dist/` need not exist to type-check, and bench/steps.ts's esbuild bundles it, and patches its effect).
+ */
+export const built = <Module>(load: () => Promise<unknown>): Promise<Module> => {
   assertBuilt(".")
-  return import(pathToFileURL(Path.join(ROOT, "dist/esm", entry)).href) as Promise<Module>
+  return load() as Promise<Module>
 }

@@ -17,7 +17,7 @@ const effectRow = (
   id,
   label,
   make: async ({ apiKey, baseUrl, secretKey }: RowContext) => {
-    const library = await built<typeof Library>("index.js")
+    const library = await built<typeof Library>(() => import("../../dist/esm/index.js" as string))
     const { Amount, BinanceClock, BinanceConfig, Credentials, PortfolioMargin, RateLimit } = library
     const runtime = ManagedRuntime.make(Layer.mergeAll(
       Credentials.layerHmac({ apiKey, secretKey }),

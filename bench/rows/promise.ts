@@ -8,7 +8,7 @@ export const promiseApi: RowSpec = {
   id: "promise",
   label: "effect-binance-pm, Promise API (createClient)",
   make: async ({ apiKey, baseUrl, secretKey }) => {
-    const { createClient } = await built<typeof PromiseApi>("promise.js")
+    const { createClient } = await built<typeof PromiseApi>(() => import("../../dist/esm/promise.js" as string))
     const client = createClient({ apiKey, secretKey, baseUrl, weightLimit: 1_000_000 })
     const call = () => client.pmAccountInfo({ asset: "BTC" })
     check("promise", await call())
