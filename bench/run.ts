@@ -1,7 +1,7 @@
 // `npm run bench` — every row side by side against one loopback server (a separate Node process), then
 // signing, memory and cold start. Options: --quick, --rounds=N, --seq=N, --par=N, --in-flight=N,
 // --only=id,id, --leak-calls=N, --no-signing, --no-leak, --no-cold, --cold-runs=N, --only-cold (cold start alone),
-// --write / --no-write.
+// --no-pin, --write / --no-write.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -68,7 +68,9 @@ const settings = {
   seq: option("seq", quick ? 300 : 2_000),
   par: option("par", quick ? 600 : 4_000),
   inFlight: option("in-flight", 64),
-  warmup: option("warmup", quick ? 200 : 1_000),
+  // To the steady state a long-running app sees: V8 went on compiling the Effect 3 rows' code until about 5,000
+  // calls in, and each compile job (on the measuring CPU when pinned) stalled a call by 1–5 ms.
+  warmup: option("warmup", quick ? 500 : 10_000),
   leakCalls: option("leak-calls", quick ? 10_000 : 100_000),
   coldRuns: option("cold-runs", quick ? 2 : 5)
 }
@@ -77,10 +79,27 @@ const onlyCold = flag("only-cold")
 const write = flag("write") || (!quick && !onlyCold && !flag("no-write") && only === undefined)
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
+// Pinned where `taskset` and two CPUs exist (--no-pin to turn off): the server on the first CPU; this process and its
+// rows' processes (children inherit it) on the last. Unpinned, the kernel moved the two busy processes between the
+// CPUs as it liked, and a row's CPU per call moved by up to 1.6× between runs on an idle machine. Cold starts get
+// every CPU back: Node starts on several threads, and a user's process is not pinned.
+const pinned = ((): { readonly server: string; readonly bench: string; readonly all: string } | undefined => {
+  const last = Os.cpus().length - 1
+  if (flag("no-pin") || last < 1) return undefined
+  try {
+    execFileSync("taskset", ["-a", "-p", "-c", String(last), String(process.pid)], { stdio: "ignore" })
+    return { server: "0", bench: String(last), all: `0-${last}` }
+  } catch {
+    return undefined // no taskset here
+  }
+})()
+
 /** Starts bench/server.mjs; resolves with its base URL once it listens. */
 const startServer = () =>
   new Promise<{ readonly baseUrl: string; readonly child: ChildProcess }>((resolve, reject) => {
-    const child = spawn(process.execPath, [Path.join(ROOT, "bench/server.mjs")], { stdio: ["pipe", "pipe", "inherit"] })
+    const server = [process.execPath, Path.join(ROOT, "bench/server.mjs")]
+    const [command, ...argv] = pinned === undefined ? server : ["taskset", "-c", pinned.server, ...server]
+    const child = spawn(command!, argv, { stdio: ["pipe", "pipe", "inherit"] })
     child.once("error", reject)
     let buffered = ""
     child.stdout!.on("data", (data: Buffer) => {
@@ -90,11 +109,13 @@ const startServer = () =>
     })
   })
 
-/** Runs `node ...argv` and resolves with its first stdout line and the ms it took to arrive. */
-const runChild = (argv: ReadonlyArray<string>) =>
+/** Runs `node ...argv` (on every CPU with `allCpus`) and resolves with its first stdout line and the ms it took. */
+const runChild = (argv: ReadonlyArray<string>, allCpus = false) =>
   new Promise<{ readonly line: string; readonly wallMs: number }>((resolve, reject) => {
+    const node = [process.execPath, ...argv]
+    const [command, ...rest] = allCpus && pinned !== undefined ? ["taskset", "-c", pinned.all, ...node] : node
     const start = performance.now()
-    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(command!, rest, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
     let out = ""
     let err = ""
     let settled = false
@@ -195,6 +216,12 @@ const COLD: ReadonlyArray<
     entry: "effect.mjs",
     edition: 3
   },
+  {
+    id: "effect-peers",
+    label: "effect 3 + Schema + @effect/platform HttpClient loaded, no client (an Effect 3 app before this library)",
+    entry: "effect3-peers.mjs",
+    edition: 3
+  },
   { id: "promise", label: "effect-binance-pm@0 (Effect 3), Promise API", entry: "promise.mjs", edition: 3 },
   {
     id: "promise-cjs",
@@ -206,6 +233,12 @@ const COLD: ReadonlyArray<
     id: "effect4",
     label: "effect-binance-pm@1 (Effect 4), Effect API + BinanceHttpClient",
     entry: "effect.mjs",
+    edition: 4
+  },
+  {
+    id: "effect4-peers",
+    label: "effect 4 + Schema + its HttpClient loaded, no client (an Effect 4 app before this library)",
+    entry: "effect4-peers.mjs",
     edition: 4
   },
   { id: "effect4-promise", label: "effect-binance-pm@1 (Effect 4), Promise API", entry: "promise.mjs", edition: 4 },
@@ -243,7 +276,7 @@ const measureCold = async (baseUrl: string): Promise<Array<ColdRow>> => {
     for (let i = 0; i < settings.coldRuns; i++) {
       // Alternating rows, the order rotated every run: a burst of load on the shared machine hits every row.
       for (const c of COLD.map((_, k) => COLD[(k + i) % COLD.length]!)) {
-        const { line, wallMs } = await runChild([files.get(c.id)!, baseUrl])
+        const { line, wallMs } = await runChild([files.get(c.id)!, baseUrl], true)
         const parsed = JSON.parse(line) as { firstResultMs: number; cpuMs: number; asset: string }
         if (parsed.asset !== "BTC") throw new Error(`cold start ${c.id} returned ${line}`)
         runs.get(c.id)!.first.push(parsed.firstResultMs)
@@ -280,6 +313,10 @@ const header = (): Array<string> => {
     `- Per row and round: ${settings.seq} sequential calls, then ${settings.par} calls with ${settings.inFlight} ` +
     `in flight; ${settings.rounds} rounds (row order rotated), medians; ${settings.warmup} warm-up calls per row ` +
     "first.",
+    pinned === undefined
+      ? "- Not pinned: the server and the rows share the CPUs as the kernel schedules them."
+      : `- Pinned (taskset): the server on CPU ${pinned.server}; the rows and this process on CPU ${pinned.bench}; ` +
+        "the cold starts on every CPU.",
     "- The machine is shared and numbers are noisy: compare the ratios, not the absolute figures."
   ]
 }
