@@ -157,6 +157,7 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
       const par = row.remote !== undefined
         ? await row.remote.concurrent(settings.par, settings.inFlight)
         : await concurrent(row.call, settings.par, settings.inFlight)
+      log(`  ${row.id}: ${seq.cpuUsPerCall.toFixed(1)} µs/call, p99 ${seq.p99Ms.toFixed(3)} ms`)
       samples.get(row.id)!.push({
         cpuUs: seq.cpuUsPerCall,
         cpuUs64: par.cpuUsPerCall,

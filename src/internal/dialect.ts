@@ -44,6 +44,7 @@ import type * as Args from "./core/cli/args.js"
 import type * as DriverRules from "./core/watch/driver.js"
 import * as Direct from "./direct.js"
 import * as Metrics from "./metrics.js"
+import * as OwnScheduler from "./scheduler.js"
 import type { PlainGate } from "./wiring/rateLimit.js"
 
 /** The platform's client (public: the shared public declarations name it, `Watch.Requirements` say). */
@@ -163,6 +164,12 @@ export const failureOrUndefined = <A, E>(self: Result<A, E>): E | undefined =>
 
 /** Interrupts the fiber from outside any fiber, without waiting for it to end. @internal */
 export const interruptUnsafe = <A, E>(fiber: RunningFiber<A, E>): void => fiber.unsafeInterruptAsFork(fiber.id())
+
+/**
+ * What a runtime this library owns (the Promise API's, the CLI's) schedules its fibers with: Effect 3's default keeps
+ * a runner per fiber in a table that slows every young-generation collection (./scheduler.ts). @internal
+ */
+export const ownScheduler: Layer.Layer<never> = Layer.setScheduler(OwnScheduler.make())
 
 /** Forks `program` on the runtime's services (building them first, once). @internal */
 export const runFork = <R, ER, A, E>(

@@ -168,6 +168,9 @@ export const failureOrUndefined = <A, E>(self: Result<A, E>): E | undefined =>
 /** Interrupts the fiber from outside any fiber, without waiting for it to end. @internal */
 export const interruptUnsafe = <A, E>(fiber: RunningFiber<A, E>): void => fiber.interruptUnsafe()
 
+/** What a runtime this library owns schedules its fibers with: Effect 4's default, which keeps no per-fiber table. @internal */
+export const ownScheduler: Layer.Layer<never> = Layer.empty
+
 /**
  * Forks `program` on the runtime's services (building them first, once). Once they are built, straight on them:
  * the runtime's own fork also files every fiber in its scope, and its callers interrupt their fibers themselves.

@@ -58,7 +58,8 @@ const open = (
         settings.stateDir === undefined
           ? Layer.empty
           : Layer.orDie(RateLimit.layerPersisted({ directory: settings.stateDir }))
-      )
+      ),
+      Layer.provideMerge(Dialect.ownScheduler)
     )
   )
   const run = async <A>(effect: Effect.Effect<A, unknown, Call.Requirements>, signal?: AbortSignal) => {

@@ -43,7 +43,8 @@ const connect = (
       // With a state dir every layer above (the clock's time requests too) goes through the persisted gate.
       Layer.provideMerge(
         plan.stateDir === undefined ? Layer.empty : Layer.orDie(RateLimit.layerPersisted({ directory: plan.stateDir }))
-      )
+      ),
+      Layer.provideMerge(Dialect.ownScheduler)
     )
   )
   return {
