@@ -70,7 +70,7 @@ describe("the library's own scheduler (Effect 3)", () => {
       Effect.forEach(Array.from({ length: 10_000 }), () => Effect.sync(() => steps.push("long")))
     )
     const short = onScheduler(scheduler, Effect.zipRight(Effect.yieldNow(), Effect.sync(() => steps.push("short"))))
-    await Effect.runPromise(Fiber.joinAll([long, short]))
+    await Effect.runPromise(Effect.all([Fiber.join(long), Fiber.join(short)]))
     expect(steps.indexOf("short")).toBeGreaterThan(0)
     expect(steps.indexOf("short")).toBeLessThan(steps.length - 1)
   })
