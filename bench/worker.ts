@@ -1,6 +1,7 @@
 // One Effect 3 row in a process of its own, as the Effect 4 rows run (bench/rows/remote.ts, bench/serveRow.ts): the
 // bench's own process also holds ccxt's and the official SDK's code and garbage (and the official SDK's axios drives
 // the same node:http this library sends with), which an app calling only this library does not.
+// bench/rows/remote.ts runs it compiled to JavaScript (bench/rows/compiled.ts: no tsx in the measured process); by hand:
 //   node --import tsx bench/worker.ts <row id> <base URL> <api key> <secret key>
 import type { RowSpec } from "./rows/types.js"
 import { serveRow } from "./serveRow.js"

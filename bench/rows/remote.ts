@@ -8,6 +8,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Concurrent, Sequential } from "../measure.js"
 import { assertBuilt } from "./built.js"
+import { compiledWorker } from "./compiled.js"
 import { effectNode } from "./effect.js"
 import { promiseApi } from "./promise.js"
 import type { Row, RowContext, RowSpec } from "./types.js"
@@ -24,54 +25,56 @@ const remoteRow = (id: string, label: string, worker = EFFECT4_WORKER): RowSpec 
   id,
   label,
   make: (context: RowContext) =>
-    new Promise<Row>((resolve, reject) => {
-      // Each worker's rows load their edition's build.
-      assertBuilt(worker === EFFECT4_WORKER ? "effect4" : ".")
-      const child: ChildProcess = spawn(
-        process.execPath,
-        ["--import", "tsx", worker, id, context.baseUrl, context.apiKey, context.secretKey],
-        { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] }
-      )
-      let pending: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined
-      const ask = (command: unknown) =>
-        new Promise<unknown>((ok, fail) => {
-          pending = { resolve: ok, reject: fail }
-          child.send(command as never)
-        })
-      child.once("exit", (code) => {
-        const error = new Error(`${id}: worker exited with ${code}`)
-        pending?.reject(error)
-        reject(error)
-      })
-      child.on("message", (reply: Reply) => {
-        if ("ready" in reply) {
-          resolve({
-            id,
-            label,
-            call: () => Promise.reject(new Error(`${id} runs in its own process: measure it through remote`)),
-            close: async () => {
-              await ask({ op: "close" })
-              child.kill()
-            },
-            remote: {
-              warmup: async (n, par, inFlight) => {
-                await ask({ op: "warmup", n, par, inFlight })
-              },
-              sequential: (n) => ask({ op: "sequential", n }) as Promise<Sequential>,
-              concurrent: (total, inFlight) => ask({ op: "concurrent", total, inFlight }) as Promise<Concurrent>
-            }
+    compiledWorker(worker).then((compiled) =>
+      new Promise<Row>((resolve, reject) => {
+        // Each worker's rows load their edition's build.
+        assertBuilt(worker === EFFECT4_WORKER ? "effect4" : ".")
+        const child: ChildProcess = spawn(
+          process.execPath,
+          [compiled, id, context.baseUrl, context.apiKey, context.secretKey],
+          { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] }
+        )
+        let pending: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined
+        const ask = (command: unknown) =>
+          new Promise<unknown>((ok, fail) => {
+            pending = { resolve: ok, reject: fail }
+            child.send(command as never)
           })
-          return
-        }
-        const waiting = pending
-        pending = undefined
-        if ("error" in reply) {
-          const error = new Error(`${id}: ${reply.error}`)
-          if (waiting === undefined) reject(error)
-          else waiting.reject(error)
-        } else waiting?.resolve(reply.result)
+        child.once("exit", (code) => {
+          const error = new Error(`${id}: worker exited with ${code}`)
+          pending?.reject(error)
+          reject(error)
+        })
+        child.on("message", (reply: Reply) => {
+          if ("ready" in reply) {
+            resolve({
+              id,
+              label,
+              call: () => Promise.reject(new Error(`${id} runs in its own process: measure it through remote`)),
+              close: async () => {
+                await ask({ op: "close" })
+                child.kill()
+              },
+              remote: {
+                warmup: async (n, par, inFlight) => {
+                  await ask({ op: "warmup", n, par, inFlight })
+                },
+                sequential: (n) => ask({ op: "sequential", n }) as Promise<Sequential>,
+                concurrent: (total, inFlight) => ask({ op: "concurrent", total, inFlight }) as Promise<Concurrent>
+              }
+            })
+            return
+          }
+          const waiting = pending
+          pending = undefined
+          if ("error" in reply) {
+            const error = new Error(`${id}: ${reply.error}`)
+            if (waiting === undefined) reject(error)
+            else waiting.reject(error)
+          } else waiting?.resolve(reply.result)
+        })
       })
-    })
+    )
 })
 
 export const effect4Node = remoteRow(

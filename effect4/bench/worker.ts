@@ -1,4 +1,5 @@
 // One Effect 4 row in a process of its own, driven by bench/run.ts over IPC (bench/rows/remote.ts, bench/serveRow.ts).
+// bench/rows/remote.ts runs it compiled to JavaScript (bench/rows/compiled.ts: no tsx in the measured process); by hand:
 //   node --import tsx effect4/bench/worker.ts <row id> <base URL> <api key> <secret key>
 import { floor } from "../../bench/rows/floor.js"
 import { ccxtRow } from "../../bench/rows/peers.js"
