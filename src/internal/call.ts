@@ -23,7 +23,6 @@ import * as Credentials from "../Credentials.js"
 import * as RateLimit from "../RateLimit.js"
 import { gatedGet } from "./attempt.js"
 import type * as CallRules from "./core/call.js"
-import * as Endpoint from "./core/endpoint.js"
 import { toError } from "./http.js"
 import * as Metrics from "./metrics.js"
 import * as Walk from "./wiring/walk.js"
@@ -52,16 +51,16 @@ export const run = <A>(
     const span = parent._tag === "Some" && parent.value._tag === "Span" ? parent.value : undefined
     span?.attribute("binance.asset", call.asset)
     const attempt = gatedGet<Walk.Decision>(
-      {
+      new Walk.Attempt(
         client,
         config,
-        gate: Context.get(context, RateLimit.RateLimit),
-        now: clock.currentTimeMillis,
-        weight: Endpoint.WEIGHT,
-        apiKey: credentials.apiKey,
-        endpoint: call.paths.endpoint,
-        ...Walk.hooksOf(call, span, Metrics.unsafeRecordRetry)
-      },
+        Context.get(context, RateLimit.RateLimit),
+        clock.currentTimeMillis,
+        credentials.apiKey,
+        call,
+        span,
+        Metrics.unsafeRecordRetry
+      ),
       Context.get(fiber.currentDefaultServices, Clock.Clock),
       RuntimeFlags.interruption(status.runtimeFlags),
       // What failed before an answer was judged goes to the machine too.

@@ -52,16 +52,19 @@ export const run = <A>(
     span?.attribute("binance.asset", call.asset)
     // One failure handler on the attempt: what failed before an answer was judged goes to the machine too.
     const attempt = Effect.catch(
-      gatedGet<Walk.Decision>({
-        client,
-        config,
-        gate: Context.get(context, RateLimit.RateLimit),
-        now: clock.currentTimeMillis,
-        weight: Endpoint.WEIGHT,
-        apiKey: credentials.apiKey,
-        endpoint: call.paths.endpoint,
-        ...Walk.hooksOf(call, span, () => Metrics.recordRetryUnsafe(context))
-      }, context),
+      gatedGet<Walk.Decision>(
+        new Walk.Attempt(
+          client,
+          config,
+          Context.get(context, RateLimit.RateLimit),
+          clock.currentTimeMillis,
+          credentials.apiKey,
+          call,
+          span,
+          () => Metrics.recordRetryUnsafe(context)
+        ),
+        context
+      ),
       (error) => Effect.succeed(call.failed(error))
     )
     return Walk.walk({ call, first, attempt, clock, client, retrySchedule: config.retrySchedule, shape })
