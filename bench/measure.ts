@@ -1,10 +1,15 @@
 // Timing primitives: CPU from process.cpuUsage (user + system, this process only: the server runs apart).
+import * as V8 from "node:v8"
 
 export interface Sequential {
   readonly cpuUsPerCall: number
   readonly callsPerSec: number
   readonly p50Ms: number
   readonly p99Ms: number
+  /** KB moved to the old generation per young-generation collection, median. */
+  readonly promotedKB: number
+  /** Pause per young-generation collection, median. */
+  readonly youngPauseMs: number
 }
 
 export interface Concurrent {
@@ -29,9 +34,30 @@ export const median = (values: ReadonlyArray<number>): number => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+const oldUsed = (heap: V8.GCProfilerResult["statistics"][number]["beforeGC"]) =>
+  heap.heapSpaceStatistics.find((space) => space.spaceName === "old_space")?.spaceUsedSize ?? 0
+
+/**
+ * The young-generation collections (V8's GCProfiler) of a run, medians: a run's first collection also promotes
+ * what the run before it left in flight. A call's garbage should die young: bytes promoted per collection are what
+ * keeps each call's objects alive past one (a pretenured allocation site pointing at them, docs/performance.md),
+ * and they make each collection's pause longer.
+ */
+const young = (statistics: V8.GCProfilerResult["statistics"]) => {
+  const scavenges = statistics.filter((gc) => gc.gcType === "Scavenge")
+  const middle = (f: (gc: (typeof scavenges)[number]) => number) =>
+    scavenges.length === 0 ? Number.NaN : median(scavenges.map(f))
+  return {
+    promotedKB: middle((gc) => Math.max(0, oldUsed(gc.afterGC) - oldUsed(gc.beforeGC)) / 1024),
+    youngPauseMs: middle((gc) => gc.cost / 1000)
+  }
+}
+
 /** `n` calls, one after the other. */
 export const sequential = async (call: () => Promise<unknown>, n: number): Promise<Sequential> => {
   const latencies = new Float64Array(n)
+  const profiler = new V8.GCProfiler()
+  profiler.start()
   const cpu = process.cpuUsage()
   const start = performance.now()
   for (let i = 0; i < n; i++) {
@@ -41,12 +67,14 @@ export const sequential = async (call: () => Promise<unknown>, n: number): Promi
   }
   const wallMs = performance.now() - start
   const cpuUs = cpuMicros(cpu)
+  const gcs = profiler.stop()
   latencies.sort()
   return {
     cpuUsPerCall: cpuUs / n,
     callsPerSec: n / (wallMs / 1000),
     p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99)
+    p99Ms: percentile(latencies, 0.99),
+    ...young(gcs.statistics)
   }
 }
 

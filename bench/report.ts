@@ -10,6 +10,9 @@ export interface CallRow {
   readonly perSec64: number
   readonly p50Ms: number
   readonly p99Ms: number
+  /** KB promoted per young-generation collection during the sequential calls (bench/measure.ts). */
+  readonly promotedKB: number
+  readonly youngPauseMs: number
 }
 
 export interface Memory {
@@ -50,8 +53,8 @@ const callsTable = (rows: ReadonlyArray<CallRow>, inFlight: number): Array<strin
   const floor = rows.find((r) => r.id === "floor")
   const lines = [
     `| row | CPU µs/call | ×floor | calls/s seq | ×floor | calls/s @${inFlight} | ×floor | ` +
-    `CPU µs/call @${inFlight} | p50 ms | p99 ms |`,
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    `CPU µs/call @${inFlight} | p50 ms | p99 ms | KB promoted per young GC | young GC ms |`,
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
   ]
   for (const r of rows) {
     lines.push(
@@ -59,7 +62,9 @@ const callsTable = (rows: ReadonlyArray<CallRow>, inFlight: number): Array<strin
         int(r.seqPerSec)
       } | ${ratio(floor ? r.seqPerSec / floor.seqPerSec : Number.NaN)} | ${int(r.perSec64)} | ${
         ratio(floor ? r.perSec64 / floor.perSec64 : Number.NaN)
-      } | ${fixed(r.cpuUs64, 1)} | ${fixed(r.p50Ms, 3)} | ${fixed(r.p99Ms, 3)} |`
+      } | ${fixed(r.cpuUs64, 1)} | ${fixed(r.p50Ms, 3)} | ${fixed(r.p99Ms, 3)} | ${fixed(r.promotedKB, 0)} | ${
+        fixed(r.youngPauseMs, 2)
+      } |`
     )
   }
   return lines

@@ -157,14 +157,21 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
       const par = row.remote !== undefined
         ? await row.remote.concurrent(settings.par, settings.inFlight)
         : await concurrent(row.call, settings.par, settings.inFlight)
-      log(`  ${row.id}: ${seq.cpuUsPerCall.toFixed(1)} µs/call, p99 ${seq.p99Ms.toFixed(3)} ms`)
+      log(
+        `  ${row.id}: ${seq.cpuUsPerCall.toFixed(1)} µs/call, p99 ${seq.p99Ms.toFixed(3)} ms, young GC ${
+          Number(seq.promotedKB).toFixed(0)
+        } KB promoted, ${Number(seq.youngPauseMs).toFixed(2)} ms`
+      )
       samples.get(row.id)!.push({
         cpuUs: seq.cpuUsPerCall,
         cpuUs64: par.cpuUsPerCall,
         seqPerSec: seq.callsPerSec,
         perSec64: par.callsPerSec,
         p50Ms: seq.p50Ms,
-        p99Ms: seq.p99Ms
+        p99Ms: seq.p99Ms,
+        // Over IPC a NaN (no young collection in the run) arrives as null.
+        promotedKB: seq.promotedKB ?? Number.NaN,
+        youngPauseMs: seq.youngPauseMs ?? Number.NaN
       })
     }
     log(`round ${round + 1}/${settings.rounds} done`)
@@ -180,7 +187,9 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
       seqPerSec: pick("seqPerSec"),
       perSec64: pick("perSec64"),
       p50Ms: pick("p50Ms"),
-      p99Ms: pick("p99Ms")
+      p99Ms: pick("p99Ms"),
+      promotedKB: pick("promotedKB"),
+      youngPauseMs: pick("youngPauseMs")
     }
   })
 }
