@@ -82,8 +82,11 @@ const targets = (findings: Findings): Array<string> => {
     if (floor !== undefined) {
       const cpu = ours.cpuUs / floor.cpuUs
       const p99 = ours.p99Ms / floor.p99Ms
+      // The row runs in a process of its own: the floor measured the same way is shown beside it.
+      const own = byId.get("floor-proc")
+      const p99Own = own === undefined ? "" : ` (${ratio(ours.p99Ms / own.p99Ms)} the floor's in a process of its own)`
       lines.push(`- ${mark(cpu <= bound)} ${id}: CPU per call ≤ ${bound}× floor: ${ratio(cpu)}`)
-      lines.push(`- ${mark(p99 <= 2)} ${id}: p99 ≤ 2× floor's: ${ratio(p99)}`)
+      lines.push(`- ${mark(p99 <= 2)} ${id}: p99 ≤ 2× floor's: ${ratio(p99)}${p99Own}`)
     }
     for (const peer of findings.calls.filter((r) => r.id.startsWith("official") || r.id === "ccxt")) {
       const faster = ours.seqPerSec / peer.seqPerSec
