@@ -94,6 +94,22 @@ const pinned = ((): { readonly server: string; readonly bench: string; readonly 
   }
 })()
 
+/**
+ * While a row's own process measures, this process (idle, holding the peers' heap) waits on the server's CPU, so
+ * that its collector's threads do not share the measuring CPU with the row.
+ */
+const aside = async <A>(measure: () => Promise<A>): Promise<A> => {
+  if (pinned === undefined) return measure()
+  const move = (cpu: string) =>
+    execFileSync("taskset", ["-a", "-p", "-c", cpu, String(process.pid)], { stdio: "ignore" })
+  move(pinned.server)
+  try {
+    return await measure()
+  } finally {
+    move(pinned.bench)
+  }
+}
+
 /** Starts bench/server.mjs; resolves with its base URL once it listens. */
 const startServer = () =>
   new Promise<{ readonly baseUrl: string; readonly child: ChildProcess }>((resolve, reject) => {
@@ -140,7 +156,7 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
     log(`warm-up ${row.id}`)
     const warmPar = Math.min(settings.par, settings.warmup * 2)
     if (row.remote !== undefined) {
-      await row.remote.warmup(settings.warmup, warmPar, settings.inFlight)
+      await aside(() => row.remote!.warmup(settings.warmup, warmPar, settings.inFlight))
       continue
     }
     for (let i = 0; i < settings.warmup; i++) await row.call()
@@ -152,10 +168,10 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
     const order = rows.map((_, i) => rows[(i + round) % rows.length]!)
     for (const row of order) {
       const seq = row.remote !== undefined
-        ? await row.remote.sequential(settings.seq)
+        ? await aside(() => row.remote!.sequential(settings.seq))
         : await sequential(row.call, settings.seq)
       const par = row.remote !== undefined
-        ? await row.remote.concurrent(settings.par, settings.inFlight)
+        ? await aside(() => row.remote!.concurrent(settings.par, settings.inFlight))
         : await concurrent(row.call, settings.par, settings.inFlight)
       log(
         `  ${row.id}: ${seq.cpuUsPerCall.toFixed(1)} µs/call, p99 ${seq.p99Ms.toFixed(3)} ms, young GC ${
