@@ -173,10 +173,13 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
       const par = row.remote !== undefined
         ? await aside(() => row.remote!.concurrent(settings.par, settings.inFlight))
         : await concurrent(row.call, settings.par, settings.inFlight)
+      // Over IPC a NaN (no young collection in the run) arrives as null.
+      const promotedKB = seq.promotedKB ?? Number.NaN
+      const youngPauseMs = seq.youngPauseMs ?? Number.NaN
       log(
         `  ${row.id}: ${seq.cpuUsPerCall.toFixed(1)} µs/call, p99 ${seq.p99Ms.toFixed(3)} ms, young GC ${
-          Number(seq.promotedKB).toFixed(0)
-        } KB promoted, ${Number(seq.youngPauseMs).toFixed(2)} ms`
+          promotedKB.toFixed(0)
+        } KB promoted, ${youngPauseMs.toFixed(2)} ms`
       )
       samples.get(row.id)!.push({
         cpuUs: seq.cpuUsPerCall,
@@ -185,9 +188,8 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
         perSec64: par.callsPerSec,
         p50Ms: seq.p50Ms,
         p99Ms: seq.p99Ms,
-        // Over IPC a NaN (no young collection in the run) arrives as null.
-        promotedKB: seq.promotedKB ?? Number.NaN,
-        youngPauseMs: seq.youngPauseMs ?? Number.NaN
+        promotedKB,
+        youngPauseMs
       })
     }
     log(`round ${round + 1}/${settings.rounds} done`)

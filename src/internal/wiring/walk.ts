@@ -51,7 +51,7 @@ export interface Span {
  * ("pretenure" its allocation site) if many of them survived a young collection, as they can in a process's first
  * calls. Each call's young objects such an object points at (this machine, its closures) are then kept by every
  * young collection and promoted. An Effect 3 process did so with the literal this was: 400 KB promoted and a 3 ms
- * pause per collection, against 180 KB and 2 ms with this class (docs/performance.md). V8 pretenures literals, not
+ * pause per collection, against 185 KB and 2.0–2.2 ms with this class (docs/performance.md). V8 pretenures literals, not
  * instances of a class.
  */
 export class Attempt<Client, Config, Gate, Now, Key>
