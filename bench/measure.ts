@@ -10,6 +10,10 @@ export interface Sequential {
   readonly promotedKB: number
   /** Pause per young-generation collection, median. */
   readonly youngPauseMs: number
+  /** Young-generation collections over the run, all of them. */
+  readonly youngGCs: number
+  /** The young generation's capacity (V8's new space, used + available) at the end of the run, KB. */
+  readonly youngKB: number
 }
 
 export interface Concurrent {
@@ -34,6 +38,11 @@ export const median = (values: ReadonlyArray<number>): number => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+const youngKB = () => {
+  const space = V8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space")
+  return space === undefined ? Number.NaN : (space.space_used_size + space.space_available_size) / 1024
+}
+
 const oldUsed = (heap: V8.GCProfilerResult["statistics"][number]["beforeGC"]) =>
   heap.heapSpaceStatistics.find((space) => space.spaceName === "old_space")?.spaceUsedSize ?? 0
 
@@ -45,10 +54,13 @@ const oldUsed = (heap: V8.GCProfilerResult["statistics"][number]["beforeGC"]) =>
  * docs/performance.md), and they make each collection's pause longer.
  */
 const young = (statistics: V8.GCProfilerResult["statistics"]) => {
-  const scavenges = statistics.filter((gc) => gc.gcType === "Scavenge").slice(2)
+  const all = statistics.filter((gc) => gc.gcType === "Scavenge")
+  const scavenges = all.slice(2)
   const middle = (f: (gc: (typeof scavenges)[number]) => number) =>
     scavenges.length === 0 ? Number.NaN : median(scavenges.map(f))
   return {
+    youngGCs: all.length,
+    youngKB: youngKB(),
     promotedKB: middle((gc) => Math.max(0, oldUsed(gc.afterGC) - oldUsed(gc.beforeGC)) / 1024),
     youngPauseMs: middle((gc) => gc.cost / 1000)
   }

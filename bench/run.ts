@@ -1,7 +1,8 @@
 // `npm run bench` — every row side by side against one loopback server (a separate Node process), then
 // signing, memory and cold start. Options: --quick, --rounds=N, --seq=N, --par=N, --in-flight=N,
 // --only=id,id, --leak-calls=N, --no-signing, --no-leak, --no-cold, --cold-runs=N, --only-cold (cold start alone),
-// --no-pin, --write / --no-write.
+// --no-pin, --write / --no-write, --quiet=S (each row idles S seconds before its sequential calls),
+// --row-node-options="..." (Node options for the rows' own processes).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -72,11 +73,15 @@ const settings = {
   // calls in, and each compile job (on the measuring CPU when pinned) stalled a call by 1–5 ms.
   warmup: option("warmup", quick ? 500 : 10_000),
   leakCalls: option("leak-calls", quick ? 10_000 : 100_000),
-  coldRuns: option("cold-runs", quick ? 2 : 5)
+  coldRuns: option("cold-runs", quick ? 2 : 5),
+  quietS: option("quiet", 0)
 }
+// Node options for the rows' own processes, e.g. --row-node-options="--min-semi-space-size=16".
+const rowNodeOptions = args.find((a) => a.startsWith("--row-node-options="))?.slice(19).split(" ").filter(Boolean)
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",")
 const onlyCold = flag("only-cold")
-const write = flag("write") || (!quick && !onlyCold && !flag("no-write") && only === undefined)
+const write = flag("write") ||
+  (!quick && !onlyCold && !flag("no-write") && only === undefined && settings.quietS === 0 && !rowNodeOptions)
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
 // Pinned where `taskset` and two CPUs exist (--no-pin to turn off): the server on the first CPU; this process and its
@@ -167,20 +172,30 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
     // Rotate the order every round so no row always runs right after the same neighbour.
     const order = rows.map((_, i) => rows[(i + round) % rows.length]!)
     for (const row of order) {
-      const seq = row.remote !== undefined
-        ? await aside(() => row.remote!.sequential(settings.seq))
-        : await sequential(row.call, settings.seq)
-      const par = row.remote !== undefined
-        ? await aside(() => row.remote!.concurrent(settings.par, settings.inFlight))
-        : await concurrent(row.call, settings.par, settings.inFlight)
+      const concurrently = () =>
+        row.remote !== undefined
+          ? aside(() => row.remote!.concurrent(settings.par, settings.inFlight))
+          : concurrent(row.call, settings.par, settings.inFlight)
+      const sequentially = () =>
+        row.remote !== undefined
+          ? aside(() => row.remote!.sequential(settings.seq))
+          : sequential(row.call, settings.seq)
+      // By default the calls in flight come first. A row's process has waited while the others measured, and V8
+      // shrinks the young generation of a process whose allocation rate was low over the last seconds (to 2 MB from
+      // 16, in the first collection after 15 s idle): its sequential calls would collect every 25-70 calls, the
+      // floor's too, and their p99 would be those pauses. The burst grows it back, so that every row's sequential calls
+      // run in the steady state the warm-up is for. `--quiet=S` measures the other case: S seconds idle, then the
+      // sequential calls (docs/performance.md, "After a quiet spell").
+      if (settings.quietS > 0) await new Promise((resolve) => setTimeout(resolve, settings.quietS * 1000))
+      const burst = settings.quietS > 0 ? undefined : await concurrently()
+      const seq = await sequentially()
+      const par = burst ?? await concurrently()
       // Over IPC a NaN (no young collection in the run) arrives as null.
       const promotedKB = seq.promotedKB ?? Number.NaN
       const youngPauseMs = seq.youngPauseMs ?? Number.NaN
-      log(
-        `  ${row.id}: ${seq.cpuUsPerCall.toFixed(1)} µs/call, p99 ${seq.p99Ms.toFixed(3)} ms, young GC ${
-          promotedKB.toFixed(0)
-        } KB promoted, ${youngPauseMs.toFixed(2)} ms`
-      )
+      const young = `${seq.youngGCs} young GCs (${(seq.youngKB / 1024).toFixed(0)} MB young generation after), ` +
+        `${promotedKB.toFixed(0)} KB promoted and ${youngPauseMs.toFixed(2)} ms each`
+      log(`  ${row.id}: ${seq.cpuUsPerCall.toFixed(1)} µs/call, p99 ${seq.p99Ms.toFixed(3)} ms, ${young}`)
       samples.get(row.id)!.push({
         cpuUs: seq.cpuUsPerCall,
         cpuUs64: par.cpuUsPerCall,
@@ -332,15 +347,18 @@ const header = (): Array<string> => {
     // not a git checkout
   }
   const cpus = Os.cpus()
+  const burst = `${settings.par} calls with ${settings.inFlight} in flight`
+  const seqCalls = `${settings.seq} sequential calls`
   return [
     `- Date: ${new Date().toISOString()}`,
     `- Command: \`npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}\` (commit ${commit})`,
     `- Node ${process.version}, ${Os.type()} ${Os.release()} ${Os.arch()}; ${cpus.length} × ${
       cpus[0]?.model ?? "unknown CPU"
     }; ${Math.round(Os.totalmem() / 1024 ** 3)} GiB RAM`,
-    `- Per row and round: ${settings.seq} sequential calls, then ${settings.par} calls with ${settings.inFlight} ` +
-    `in flight; ${settings.rounds} rounds (row order rotated), medians; ${settings.warmup} warm-up calls per row ` +
-    "first.",
+    `- Per row and round: ${
+      settings.quietS > 0 ? `${settings.quietS} s idle, then ${seqCalls}, then ${burst}` : `${burst}, then ${seqCalls}`
+    }; ${settings.rounds} rounds (row order rotated), medians; ${settings.warmup} warm-up calls per row first.`,
+    ...(rowNodeOptions === undefined ? [] : [`- The rows' own processes run with \`${rowNodeOptions.join(" ")}\`.`]),
     pinned === undefined
       ? "- Not pinned: the server and the rows share the CPUs as the kernel schedules them."
       : `- Pinned (taskset): the server on CPU ${pinned.server}; the rows and this process on CPU ${pinned.bench}; ` +
@@ -353,6 +371,7 @@ const main = async () => {
   const { baseUrl, child } = await startServer()
   try {
     const context = {
+      nodeOptions: rowNodeOptions,
       baseUrl,
       apiKey: "bench-api-key",
       secretKey: "2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9"

@@ -31,7 +31,7 @@ const remoteRow = (id: string, label: string, worker = EFFECT4_WORKER): RowSpec 
         assertBuilt(worker === EFFECT4_WORKER ? "effect4" : ".")
         const child: ChildProcess = spawn(
           process.execPath,
-          [compiled, id, context.baseUrl, context.apiKey, context.secretKey],
+          [...(context.nodeOptions ?? []), compiled, id, context.baseUrl, context.apiKey, context.secretKey],
           { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] }
         )
         let pending: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined

@@ -5,6 +5,8 @@ export interface RowContext {
   readonly baseUrl: string
   readonly apiKey: string
   readonly secretKey: string
+  /** Node options for a row's own process (bench/rows/remote.ts), before its script; in-process rows ignore them. */
+  readonly nodeOptions?: ReadonlyArray<string> | undefined
 }
 
 /** Measurements made in another process (bench/rows/remote.ts), with bench/measure.ts there. */
