@@ -180,16 +180,18 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
         row.remote !== undefined
           ? aside(() => row.remote!.sequential(settings.seq))
           : sequential(row.call, settings.seq)
-      // By default the calls in flight come first. A row's process has waited while the others measured, and V8
-      // shrinks the young generation of a process whose allocation rate was low over the last seconds (to 2 MB from
-      // 16, in the first collection after 15 s idle): its sequential calls would collect every 25-70 calls, the
-      // floor's too, and their p99 would be those pauses. The burst grows it back, so that every row's sequential calls
-      // run in the steady state the warm-up is for. `--quiet=S` measures the other case: S seconds idle, then the
-      // sequential calls (docs/performance.md, "After a quiet spell").
+      // Each turn starts with a burst of calls that is not measured. A row's process has waited while the others
+      // measured, and V8 shrinks the young generation of a process whose allocation rate was low over the last
+      // seconds (to 2 MB from 16, in the first collection after 15 s idle); the host, too, runs every row slower
+      // for a while after it idled. Measured straight after the wait, a row's sequential calls collected every
+      // 20-70 calls, the floor's too, and cost 1.5-3x the CPU; measured first after it, its calls in flight paid for
+      // it instead. The burst brings each process back to the steady state the warm-up is for.
+      // `--quiet=S` measures the other state: S seconds idle instead of the burst (docs/performance.md, "After a
+      // quiet spell").
       if (settings.quietS > 0) await new Promise((resolve) => setTimeout(resolve, settings.quietS * 1000))
-      const burst = settings.quietS > 0 ? undefined : await concurrently()
+      else await concurrently()
       const seq = await sequentially()
-      const par = burst ?? await concurrently()
+      const par = await concurrently()
       // Over IPC a NaN (no young collection in the run) arrives as null.
       const promotedKB = seq.promotedKB ?? Number.NaN
       const youngPauseMs = seq.youngPauseMs ?? Number.NaN
@@ -356,8 +358,9 @@ const header = (): Array<string> => {
       cpus[0]?.model ?? "unknown CPU"
     }; ${Math.round(Os.totalmem() / 1024 ** 3)} GiB RAM`,
     `- Per row and round: ${
-      settings.quietS > 0 ? `${settings.quietS} s idle, then ${seqCalls}, then ${burst}` : `${burst}, then ${seqCalls}`
-    }; ${settings.rounds} rounds (row order rotated), medians; ${settings.warmup} warm-up calls per row first.`,
+      settings.quietS > 0 ? `${settings.quietS} s idle` : `${burst}, not measured`
+    }, then ${seqCalls}, then ${burst}; ${settings.rounds} rounds (row order rotated), medians; ${settings.warmup} ` +
+    "warm-up calls per row first.",
     ...(rowNodeOptions === undefined ? [] : [`- The rows' own processes run with \`${rowNodeOptions.join(" ")}\`.`]),
     pinned === undefined
       ? "- Not pinned: the server and the rows share the CPUs as the kernel schedules them."
