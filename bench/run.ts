@@ -183,9 +183,9 @@ const measureCalls = async (rows: ReadonlyArray<Row>): Promise<Array<CallRow>> =
       // Each turn starts with a burst of calls that is not measured. A row's process has waited while the others
       // measured, and V8 shrinks the young generation of a process whose allocation rate was low over the last
       // seconds (to 2 MB from 16, in the first collection after 15 s idle); the host, too, runs every row slower
-      // for a while after it idled. Measured straight after the wait, a row's sequential calls collected every
-      // 20-70 calls, the floor's too, and cost 1.5-3x the CPU; measured first after it, its calls in flight paid for
-      // it instead. The burst brings each process back to the steady state the warm-up is for.
+      // for a while after it idled. Measured straight after the wait, a row's 2,000 sequential calls collected 17-67
+      // times instead of 2-8, the floor's too, at 1.1-3.4x the CPU; measured first after it, its calls in flight paid
+      // for it instead. The burst brings each process back to the steady state the warm-up is for.
       // `--quiet=S` measures the other state: S seconds idle instead of the burst (docs/performance.md, "After a
       // quiet spell").
       if (settings.quietS > 0) await new Promise((resolve) => setTimeout(resolve, settings.quietS * 1000))
